@@ -1,0 +1,3 @@
+from nocturne.cli import main
+
+raise SystemExit(main())

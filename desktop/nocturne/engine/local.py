@@ -1,0 +1,214 @@
+"""llama.cpp in this process, through llama-cpp-python."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+from nocturne.engine.base import (
+    Completion,
+    CompletionStream,
+    GenerationOptions,
+    Message,
+    Usage,
+)
+from nocturne.engine.model_file import check_model_file, physical_cores
+from nocturne.errors import ModelError
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """llama.cpp writes load chatter to fd 2 even with verbose=False; keep the terminal clean."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _load_llama(path: Path, **kwargs: Any) -> Any:
+    check_model_file(path)
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ModelError(f"llama-cpp-python is not installed properly ({exc})") from exc
+    try:
+        with _quiet_stderr():
+            return Llama(model_path=str(path), verbose=False, **kwargs)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelError(
+            f"llama.cpp could not load this model; the file may be truncated, damaged or of an "
+            f"unsupported architecture ({exc})",
+            path=str(path),
+        ) from exc
+
+
+class LocalTokenizer:
+    """Only the vocabulary of a GGUF: counts tokens for chunking without loading weights."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._llama = _load_llama(path, vocab_only=True)
+
+    def count_tokens(self, text: str) -> int:
+        if not text:
+            return 0
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+class LocalEngine:
+    """One llama.cpp model. Calls are serialised: a llama context is not thread-safe."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        context_size: int = 2048,
+        threads: int = 0,
+        embedding: bool = False,
+    ) -> None:
+        self.path = path
+        self.threads = threads or physical_cores()
+        self._context_size = context_size
+        self._llama = _load_llama(
+            path,
+            n_ctx=context_size,
+            n_threads=self.threads,
+            n_threads_batch=self.threads,
+            embedding=embedding,
+            seed=0,
+        )
+        self._lock = threading.RLock()
+        self._model_id = path.name
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def context_size(self) -> int:
+        return self._context_size
+
+    @property
+    def llama(self) -> Any:
+        """The llama_cpp.Llama object, for engine-internal helpers (KV state, embeddings)."""
+        return self._llama
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    def count_tokens(self, text: str) -> int:
+        if not text:
+            return 0
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def count_prompt_tokens(self, messages: list[Message]) -> int:
+        """Tokens the chat template turns these messages into (what a call would prefill)."""
+        return len(self._llama.tokenize(self.render(messages).encode("utf-8"), special=True))
+
+    def render(self, messages: list[Message]) -> str:
+        """The model's chat template applied to `messages`, ready for the assistant's turn."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = self._llama.metadata.get("tokenizer.chat_template")
+        if not template:
+            return "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant: "
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=self._token_text(self._llama.token_eos()),
+            bos_token=self._token_text(self._llama.token_bos()),
+        )
+        return str(formatter(messages=messages).prompt)
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return bytes(self._llama.detokenize([token], special=True)).decode("utf-8", "ignore")
+
+    def complete(
+        self,
+        messages: list[Message],
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        purpose: str = "",
+    ) -> Completion:
+        return self.stream(messages, options, purpose=purpose).collect()
+
+    def stream(
+        self,
+        messages: list[Message],
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        purpose: str = "",
+    ) -> CompletionStream:
+        return CompletionStream(self._generate(messages, options))
+
+    def _generate(
+        self, messages: list[Message], options: GenerationOptions
+    ) -> Generator[str, None, Completion]:
+        from llama_cpp import LlamaGrammar
+
+        grammar = None
+        if options.grammar:
+            try:
+                with _quiet_stderr():
+                    grammar = LlamaGrammar.from_string(options.grammar, verbose=False)
+            except ValueError as exc:
+                raise ModelError(f"invalid GBNF grammar: {exc}") from exc
+        with self._lock:
+            prompt = self.render(messages)
+            prompt_tokens = self._llama.tokenize(prompt.encode("utf-8"), special=True)
+            budget = self._context_size - len(prompt_tokens)
+            if budget <= 0:
+                raise ModelError(
+                    f"the prompt has {len(prompt_tokens)} tokens, more than the model's context "
+                    f"of {self._context_size}"
+                )
+            started = time.perf_counter()
+            first_token_s = 0.0
+            pieces: list[str] = []
+            finish_reason = "stop"
+            completion_tokens = 0
+            for chunk in self._llama.create_completion(
+                prompt_tokens,
+                max_tokens=min(options.max_tokens, budget),
+                temperature=options.temperature,
+                top_p=options.top_p,
+                repeat_penalty=options.repeat_penalty,
+                stop=list(options.stop) or None,
+                grammar=grammar,
+                seed=options.seed,
+                stream=True,
+            ):
+                choice = chunk["choices"][0]
+                text = choice.get("text") or ""
+                completion_tokens += 1
+                if not first_token_s:
+                    first_token_s = time.perf_counter() - started
+                if text:
+                    pieces.append(text)
+                    yield text
+                if choice.get("finish_reason"):
+                    finish_reason = choice["finish_reason"]
+            seconds = time.perf_counter() - started
+        return Completion(
+            text="".join(pieces),
+            usage=Usage(len(prompt_tokens), completion_tokens),
+            seconds=seconds,
+            first_token_s=first_token_s or seconds,
+            model_id=self._model_id,
+            finish_reason=finish_reason,
+        )

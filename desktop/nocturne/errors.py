@@ -1,0 +1,36 @@
+"""Two kinds of error, kept apart on purpose.
+
+`KnownError` is the environment's fault (file unreadable, disk full, model missing, server down):
+it carries a sentence a person can act on and becomes a clear message, never a traceback.
+Anything else is a bug of ours and is allowed to propagate.
+"""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """A problem caused by the environment or the input, explained for a person."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class IngestError(KnownError):
+    """One file could not be added; the reason names what is wrong with it."""
+
+
+class ModelError(KnownError):
+    """The model file or server cannot be used."""
+
+
+class StoreError(KnownError):
+    """The library database cannot be opened or written."""
+
+
+class BugError(Exception):
+    """An internal invariant broke. Never swallowed."""

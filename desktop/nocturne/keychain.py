@@ -1,0 +1,31 @@
+"""Secrets (remote API keys) live only in the system keyring, under the service `nocturne`."""
+
+from __future__ import annotations
+
+import keyring
+import keyring.errors
+
+from nocturne.errors import KnownError
+
+SERVICE = "nocturne"
+REMOTE_API_KEY = "remote_api_key"
+
+
+def get_secret(name: str = REMOTE_API_KEY) -> str | None:
+    try:
+        return keyring.get_password(SERVICE, name)
+    except keyring.errors.KeyringError as exc:
+        raise KnownError(f"the system keyring cannot be read: {exc}") from exc
+
+
+def set_secret(value: str | None, name: str = REMOTE_API_KEY) -> None:
+    try:
+        if value:
+            keyring.set_password(SERVICE, name, value)
+        else:
+            try:
+                keyring.delete_password(SERVICE, name)
+            except keyring.errors.PasswordDeleteError:
+                pass
+    except keyring.errors.KeyringError as exc:
+        raise KnownError(f"the system keyring cannot be written: {exc}") from exc

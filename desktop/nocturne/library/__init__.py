@@ -1,0 +1,1 @@
+"""Documents: loading, chunking, the SQLite store and full-text search."""

@@ -1,0 +1,56 @@
+"""Where Nocturne keeps things. `NOCTURNE_HOME` overrides everything (tests use it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "nocturne"
+
+
+def _private_dir(path: Path) -> Path:
+    """Create `path` readable only by its owner: it holds a person's documents and questions."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    return path
+
+
+def home_override() -> Path | None:
+    value = os.environ.get("NOCTURNE_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    override = home_override()
+    if override is not None:
+        return _private_dir(override)
+    return _private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+
+
+def config_dir() -> Path:
+    override = home_override()
+    if override is not None:
+        return _private_dir(override / "config")
+    return _private_dir(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))
+
+
+def db_path() -> Path:
+    return data_dir() / "library.sqlite3"
+
+
+def log_dir() -> Path:
+    return _private_dir(data_dir() / "logs")
+
+
+def cache_dir() -> Path:
+    """KV-state caches and other files that can be rebuilt at any time."""
+    return _private_dir(data_dir() / "cache")
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
