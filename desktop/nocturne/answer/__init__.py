@@ -1,0 +1,1 @@
+"""Question time: retrieve, route (instant / learned / raw), answer with citations, account."""

@@ -21,3 +21,19 @@ def all_migrations() -> list[tuple[str, Migration]]:
         and info.name[1:4].isdigit()
     )
     return [(name, importlib.import_module(f"{__name__}.{name}").migrate) for name in names]
+
+
+def execute_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    `Connection.executescript` would COMMIT first, breaking the atomicity of a migration, so the
+    script is split into complete statements (triggers included) and run one by one.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)

@@ -2,9 +2,12 @@
 
 import sqlite3
 
+from nocturne.library.migrations import execute_script
+
 
 def migrate(conn: sqlite3.Connection) -> None:
-    conn.executescript(
+    execute_script(
+        conn,
         """
         CREATE TABLE documents (
             id INTEGER PRIMARY KEY,

@@ -9,9 +9,12 @@ which is how a killed digest resumes without redoing or duplicating work.
 
 import sqlite3
 
+from nocturne.library.migrations import execute_script
+
 
 def migrate(conn: sqlite3.Connection) -> None:
-    conn.executescript(
+    execute_script(
+        conn,
         """
         CREATE TABLE notes (
             id INTEGER PRIMARY KEY,

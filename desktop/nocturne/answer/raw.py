@@ -1,0 +1,136 @@
+"""Raw mode: the baseline every other document-chat app uses.
+
+Retrieve raw chunks by BM25 until the context budget is full and let the model read them. It is
+also what the savings of the other modes are measured against: `baseline_for` tokenizes the prompt
+this mode would build, without running it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from nocturne.answer.accounting import savings
+from nocturne.answer.result import Answer, Citation, SleepShare, Timing, TokenCount
+from nocturne.engine.base import Engine, GenerationOptions, Message
+from nocturne.library.search import ChunkHit, content_words, search_chunks
+from nocturne.library.store import Store
+from nocturne.settings import Settings
+
+PROMPT_VERSION = "raw-1"
+NOT_FOUND = "The documents do not say."
+RAW_SYSTEM = (
+    "You answer questions about the user's documents using only the numbered passages. "
+    f"Answer in one short sentence. If the passages do not contain the answer, reply: {NOT_FOUND}"
+)
+
+
+class PromptCounter(Protocol):
+    def count_tokens(self, text: str) -> int: ...
+
+
+def select_context(
+    store: Store, question: str, counter: PromptCounter, budget_tokens: int
+) -> list[ChunkHit]:
+    """The best BM25 chunks that fit in `budget_tokens`, best first."""
+    chosen: list[ChunkHit] = []
+    used = 0
+    for hit in search_chunks(store, question, limit=64):
+        cost = hit.token_count + 12  # the passage header
+        if used + cost > budget_tokens:
+            if chosen:
+                continue
+            continue
+        chosen.append(hit)
+        used += cost
+    return chosen
+
+
+def passage_header(number: int, hit: ChunkHit) -> str:
+    page = f", page {hit.page}" if hit.page else ""
+    return f"[{number}] {hit.document_name}{page}"
+
+
+def raw_messages(question: str, hits: list[ChunkHit]) -> list[Message]:
+    passages = "\n\n".join(f"{passage_header(i, h)}\n{h.text}" for i, h in enumerate(hits, 1))
+    return [
+        {"role": "system", "content": RAW_SYSTEM},
+        {"role": "user", "content": f"Passages:\n{passages}\n\nQuestion: {question}"},
+    ]
+
+
+def count_messages(engine: Engine, messages: list[Message]) -> int:
+    counter = getattr(engine, "count_prompt_tokens", None)
+    if counter is not None:
+        return int(counter(messages))
+    return sum(engine.count_tokens(m["content"]) for m in messages)
+
+
+def baseline_for(
+    store: Store, engine: Engine, question: str, settings: Settings
+) -> tuple[TokenCount, list[ChunkHit]]:
+    """The raw-mode prompt this question would need, counted, not run."""
+    hits = select_context(store, question, engine, settings.raw_context_tokens)
+    prompt = count_messages(engine, raw_messages(question, hits))
+    return TokenCount(prompt, settings.max_answer_tokens), hits
+
+
+def rank_citations(answer: str, hits: list[ChunkHit], limit: int = 3) -> list[Citation]:
+    """Passages that support the answer best (shared content words), else the best BM25 hit."""
+    answer_words = set(content_words(answer))
+    scored = []
+    for rank, hit in enumerate(hits):
+        overlap = len(answer_words & set(content_words(hit.text)))
+        scored.append((-overlap, rank, hit))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    chosen = [hit for overlap, _, hit in scored if overlap < 0][:limit] or hits[:1]
+    return [Citation(h.document_name, h.page, h.chunk_id, h.document_path) for h in chosen]
+
+
+def answer_raw(
+    store: Store,
+    engine: Engine,
+    question: str,
+    settings: Settings,
+    on_text: Callable[[str], None] | None = None,
+) -> Answer:
+    started = time.perf_counter()
+    hits = select_context(store, question, engine, settings.raw_context_tokens)
+    if not hits:
+        elapsed = time.perf_counter() - started
+        empty = TokenCount()
+        if on_text:
+            on_text(NOT_FOUND)
+        return Answer(
+            answer=NOT_FOUND, mode="raw", citations=[], usage=empty, baseline=empty,
+            baseline_method="raw-bm25", savings=savings(empty, empty, 0.0),
+            timing=Timing(elapsed, elapsed), sleep=SleepShare(0, 0.0), abstained=True,
+        )
+    messages = raw_messages(question, hits)
+    options = GenerationOptions(max_tokens=settings.max_answer_tokens, stop=("\n\n",))
+    stream = engine.stream(messages, options, purpose="answer:raw")
+    first_token_s = 0.0
+    for delta in stream:
+        if not first_token_s:
+            first_token_s = time.perf_counter() - started
+        if on_text:
+            on_text(delta)
+    completion = stream.completion
+    assert completion is not None
+    total_s = time.perf_counter() - started
+    text = completion.text.strip() or NOT_FOUND
+    used = TokenCount(completion.usage.prompt_tokens, completion.usage.completion_tokens)
+    baseline = used  # raw mode is the baseline: it saves nothing by definition
+    return Answer(
+        answer=text,
+        mode="raw",
+        citations=rank_citations(text, hits),
+        usage=used,
+        baseline=baseline,
+        baseline_method="raw-bm25",
+        savings=savings(used, baseline, settings.reference_price_per_million),
+        timing=Timing(first_token_s or total_s, total_s),
+        sleep=SleepShare(0, 0.0),
+        abstained=NOT_FOUND.lower().rstrip(".") in text.lower(),
+    )

@@ -1,0 +1,89 @@
+"""The answer to one question, in the shape of DESIGN.md's `ask --json` contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    page: int | None
+    chunk_id: int
+    path: str = ""  # to open the original; not part of the JSON contract
+
+    def label(self) -> str:
+        return f"{self.document}, p. {self.page}" if self.page else self.document
+
+
+@dataclass(frozen=True)
+class TokenCount:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class Savings:
+    tokens: int
+    ratio: float  # baseline tokens / tokens used (1.0 for the baseline itself)
+    cost_usd: float  # money saved against the baseline at the reference price
+    baseline_cost_usd: float
+
+
+@dataclass(frozen=True)
+class Timing:
+    first_token_s: float
+    total_s: float
+
+
+@dataclass(frozen=True)
+class SleepShare:
+    tokens: int  # sleep-time tokens spent on the documents this answer used
+    amortized_tokens_per_question: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    answer: str
+    mode: str
+    citations: list[Citation]
+    usage: TokenCount
+    baseline: TokenCount
+    baseline_method: str
+    savings: Savings
+    timing: Timing
+    sleep: SleepShare
+    abstained: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "mode": self.mode,
+            "citations": [
+                {"document": c.document, "page": c.page, "chunk_id": c.chunk_id}
+                for c in self.citations
+            ],
+            "usage": asdict(self.usage),
+            "baseline": {**asdict(self.baseline), "method": self.baseline_method},
+            "savings": asdict(self.savings),
+            "timing": asdict(self.timing),
+            "sleep": asdict(self.sleep),
+        }
+
+    def savings_line(self) -> str:
+        used = self.usage.total
+        base = self.baseline.total
+        if self.mode == "raw":
+            return (f"raw mode: {used} tokens, {self.timing.total_s:.2f} s "
+                    f"(this is the baseline; digest the library to save)")
+        return (
+            f"{self.mode}: {used} tokens instead of {base} "
+            f"({self.savings.ratio:.1f}x fewer, saved {self.savings.tokens} tokens, "
+            f"${self.savings.cost_usd:.5f}), first token {self.timing.first_token_s:.2f} s"
+        )

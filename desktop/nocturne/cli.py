@@ -1,0 +1,179 @@
+"""The `nocturne` command line. Every command is a thin layer over the core packages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from nocturne import __version__
+from nocturne.errors import KnownError
+
+
+def _settings() -> Any:
+    from nocturne.settings import Settings
+
+    return Settings.load()
+
+
+def _store() -> Any:
+    from nocturne.library.store import Store
+
+    return Store.open()
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from nocturne.engine.factory import make_tokenizer
+    from nocturne.library.ingest import add_paths
+
+    settings = _settings()
+    failed = 0
+    with _store() as store:
+        counter = make_tokenizer(settings)
+        for result in add_paths(store, args.paths, settings, counter):
+            print(result.line(), flush=True)
+            failed += result.failed
+    if failed:
+        print(f"nocturne: {failed} file(s) could not be added", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from nocturne.answer.ask import ask
+    from nocturne.engine.factory import make_engine
+    from nocturne.engine.logged import LoggedEngine
+
+    settings = _settings()
+    with _store() as store:
+        engine = LoggedEngine(make_engine(settings, "answer"), store)
+        streaming = not args.json and sys.stdout.isatty()
+
+        def show(delta: str) -> None:
+            print(delta, end="", flush=True)
+
+        answer = ask(store, engine, args.question, settings, args.mode,
+                     on_text=show if streaming else None)
+    if args.json:
+        print(json.dumps(answer.to_json(), indent=2))
+        return 0
+    if streaming:
+        print()
+    else:
+        print(answer.answer)
+    if answer.citations:
+        print("\nSources:")
+        for citation in answer.citations:
+            print(f"  - {citation.label()}")
+    print(f"\n{answer.savings_line()}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from nocturne.status import format_status, library_status
+
+    settings = _settings()
+    with _store() as store:
+        report = library_status(store, settings)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_status(report))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from nocturne.sleeptime.command import run_digest_command  # type: ignore[import-not-found,unused-ignore]
+
+    return int(run_digest_command(args))
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from nocturne.answer.bench import run_bench_command  # type: ignore[import-not-found,unused-ignore]
+
+    return int(run_bench_command(args))
+
+
+def cmd_daemon(args: argparse.Namespace) -> int:
+    from nocturne.schedule.daemon import run_daemon  # type: ignore[import-not-found,unused-ignore]
+
+    return int(run_daemon(verbose=args.verbose))
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from nocturne.ui.app import run_gui  # type: ignore[import-not-found,unused-ignore]
+
+    return int(run_gui(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nocturne",
+        description="Personal document Q&A that does its thinking while you sleep.",
+    )
+    parser.add_argument("--version", action="version", version=f"nocturne {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the desktop window (the default)")
+    gui.add_argument("--smoke-test", action="store_true",
+                     help="open the window, process events, close it and exit (for installers)")
+    gui.set_defaults(func=cmd_gui)
+
+    add = sub.add_parser("add", help="add files and folders (recursively) to the library")
+    add.add_argument("paths", nargs="+", metavar="PATH")
+    add.set_defaults(func=cmd_add)
+
+    digest = sub.add_parser("digest", help="run sleep-time compute now, in the foreground")
+    digest.add_argument("--budget", choices=("low", "medium", "high"), default=None,
+                        help="how much to learn (default: the digest_budget setting)")
+    digest.add_argument("--max-seconds", type=float, default=None, metavar="N",
+                        help="stop after N seconds, keeping all finished work")
+    digest.set_defaults(func=cmd_digest)
+
+    ask = sub.add_parser("ask", help="answer a question from the library")
+    ask.add_argument("question")
+    ask.add_argument("--mode", choices=("auto", "instant", "learned", "raw"), default="auto")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.set_defaults(func=cmd_ask)
+
+    status = sub.add_parser("status", help="documents, digest progress, tokens spent and saved")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+
+    bench = sub.add_parser("bench", help="measure accuracy, tokens and speed in every mode")
+    bench.add_argument("questions", metavar="QUESTIONS.jsonl")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--plot", metavar="FILE.png")
+    bench.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    bench.set_defaults(func=cmd_bench)
+
+    daemon = sub.add_parser("daemon", help="run the scheduler without a window")
+    daemon.add_argument("--verbose", action="store_true")
+    daemon.set_defaults(func=cmd_daemon)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui", *(argv or [])])
+    try:
+        return int(args.func(args))
+    except KnownError as exc:
+        print(f"nocturne: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nnocturne: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def gui_main() -> int:
+    return main(["gui"])

