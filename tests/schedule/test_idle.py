@@ -111,7 +111,9 @@ def mutter(session_bus: str) -> Iterator[_FakeIdleService]:
     service.close()
 
 
-def test_gnome_mutter_probe_reads_idle_over_dbus(session_bus: str, mutter: _FakeIdleService) -> None:
+def test_gnome_mutter_probe_reads_idle_over_dbus(
+    session_bus: str, mutter: _FakeIdleService
+) -> None:
     probe = gnome_mutter_probe(session_bus)
     try:
         assert probe.idle_seconds() == pytest.approx(42.5)
