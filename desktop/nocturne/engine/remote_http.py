@@ -115,14 +115,14 @@ class ServerClient:
         *,
         api_key: str | None = None,
         timeout_s: float = 60.0,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         model_hint: str = "",
     ) -> None:
         self.base, self.root = split_base_url(url)
         self.api_key = api_key
         self.timeout_s = timeout_s
-        self.retry = retry
+        self.retry = retry or RetryPolicy()
         self.sleep = sleep
         self.model_hint = model_hint
         self._opener = urllib.request.build_opener()
