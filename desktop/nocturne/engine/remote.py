@@ -65,7 +65,7 @@ class RemoteEngine:
         self._tokenizer = RemoteTokenizer(self.client, model)
         self._send_llama_cpp_fields = True
         self._send_stream_options = True
-        self._overhead: int | None = None
+        self._overhead: dict[bool, int] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> RemoteEngine:
@@ -145,23 +145,28 @@ class RemoteEngine:
         exact = self._tokenizer.count_messages_exactly(messages)
         if exact is not None:
             return exact
-        return self._tokenizer.count_contents(messages) + self._template_overhead()
+        with_system = bool(messages) and messages[0]["role"] == "system"
+        return self._tokenizer.count_contents(messages) + self._template_overhead(with_system)
 
-    def _template_overhead(self) -> int:
-        """Prompt tokens the template adds beyond the role markers, learned from one tiny
+    def _template_overhead(self, with_system: bool) -> int:
+        """Prompt tokens the template adds beyond the role markers (such as a default system
+        prompt, which templates drop when a system message is given), learned from one tiny
         request whose usage the server reports (every server does for non-streamed calls)."""
-        if self._overhead is None:
+        if with_system not in self._overhead:
             probe: list[Message] = [{"role": "user", "content": "Hi"}]
+            if with_system:
+                probe.insert(0, {"role": "system", "content": "Hi"})
             data = self._post_chat(
                 self._payload(probe, GenerationOptions(max_tokens=1), stream=False)
             )
             usage = data.get("usage")
             reported = usage.get("prompt_tokens") if isinstance(usage, dict) else None
             if isinstance(reported, int):
-                self._overhead = max(0, reported - self._tokenizer.count_contents(probe))
+                overhead = max(0, reported - self._tokenizer.count_contents(probe))
             else:
-                self._overhead = TEMPLATE_TOKENS_PER_PROMPT
-        return self._overhead
+                overhead = TEMPLATE_TOKENS_PER_PROMPT
+            self._overhead[with_system] = overhead
+        return self._overhead[with_system]
 
     # -- generating ---------------------------------------------------------------------------
 
