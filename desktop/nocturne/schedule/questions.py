@@ -1,0 +1,71 @@
+"""A question in flight pauses the digest, across processes, within a fraction of a second.
+
+`nocturne ask` (or the window) wraps its answering in `question_in_flight()`, which drops a
+small file in `<data dir>/run/questions/` and removes it afterwards. The daemon watches that
+folder (inotify and friends through watchdog, so it reacts at once) and also checks it on every
+tick. A file costs no database lock, so a question never waits behind a digest transaction. A
+file whose process has died (a killed `ask`) is ignored and cleaned up, so the digest can never
+be stuck behind a question that no longer exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+
+from nocturne import paths
+
+_counter = itertools.count()
+_lock = threading.Lock()
+
+
+def questions_dir() -> Path:
+    folder = paths.data_dir() / "run" / "questions"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+@contextlib.contextmanager
+def question_in_flight(folder: Path | None = None) -> Iterator[Path]:
+    """Hold the digest off while the body runs; safe to nest and to use from threads."""
+    folder = folder or questions_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _lock:
+        flag = folder / f"{os.getpid()}-{threading.get_ident()}-{next(_counter)}.question"
+    flag.write_text(str(os.getpid()), encoding="ascii")
+    try:
+        yield flag
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            flag.unlink()
+
+
+def _pid_of(flag: Path) -> int | None:
+    try:
+        return int(flag.name.split("-", 1)[0])
+    except ValueError:
+        return None
+
+
+def live_questions(folder: Path | None = None) -> int:
+    """How many questions are being answered now; flags of dead processes are removed."""
+    folder = folder or questions_dir()
+    count = 0
+    try:
+        flags = list(folder.glob("*.question"))
+    except OSError:
+        return 0
+    for flag in flags:
+        pid = _pid_of(flag)
+        if pid is not None and psutil.pid_exists(pid):
+            count += 1
+        else:
+            with contextlib.suppress(OSError):
+                flag.unlink()
+    return count

@@ -1,0 +1,305 @@
+"""Background digestion: measure, decide (policy.py), and start, pause, resume or stop the digest.
+
+`DigestScheduler.tick()` is the whole behaviour; APScheduler only calls it every second from a
+`BackgroundScheduler` interval job. Everything it touches comes in as a parameter (clock, idle
+and power probes, the count of questions in flight, the digest controller), so tests call
+`tick()` with a fake clock and simulate a night in milliseconds. The job store stays in memory
+on purpose: what has been digested lives in the library database (each finished step commits
+there), and the few scheduling facts that must survive a restart live in `schedule_state`.
+
+A question preempts the digest without waiting for the next tick: `question_started()` (same
+process) or a flag file seen by the daemon's folder watch (`questions.py`) pauses it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from nocturne.schedule.idle import IdleReading
+from nocturne.schedule.policy import (
+    Conditions,
+    Decision,
+    Rules,
+    decide,
+    missed_window,
+    pause_for,
+    pause_until_tomorrow,
+)
+from nocturne.schedule.power import PowerReading
+from nocturne.schedule.state import RecordedDecision, ScheduleState
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+STOP_AFTER_PAUSED_S = 30 * 60.0
+"""A digest paused this long is stopped: it frees the model's memory; finished steps are kept."""
+RETRY_AFTER_FAILURE_S = 5 * 60.0
+
+
+class DigestController(Protocol):
+    """One run of the digest (a separate process in the app; a fake in tests).
+
+    `start()` begins digesting whatever is left; `pause()`/`resume()` hold and release the CPU
+    within a second, keeping the step in progress; `stop()` ends the run after saving finished
+    steps. `is_running` is true from start until the run ends (paused included); `is_done` is
+    true when it ended because everything was digested.
+    """
+
+    def start(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    @property
+    def is_running(self) -> bool: ...
+
+    @property
+    def is_paused(self) -> bool: ...
+
+    @property
+    def is_done(self) -> bool: ...
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+@dataclass(frozen=True)
+class Probes:
+    """How the scheduler measures the world. Each is called once per tick."""
+
+    idle: Callable[[], IdleReading]
+    power: Callable[[], PowerReading]
+    work_left: Callable[[], bool]
+    questions: Callable[[], int] = lambda: 0
+    clock: Callable[[], datetime] = local_now
+
+
+class DigestScheduler:
+    def __init__(
+        self,
+        *,
+        rules: Callable[[], Rules],
+        state: ScheduleState,
+        probes: Probes,
+        controller_factory: Callable[[], DigestController],
+        stop_after_paused_s: float = STOP_AFTER_PAUSED_S,
+        retry_after_failure_s: float = RETRY_AFTER_FAILURE_S,
+    ) -> None:
+        self._rules = rules
+        self.state = state
+        self.probes = probes
+        self._factory = controller_factory
+        self._stop_after_paused_s = stop_after_paused_s
+        self._retry_after_failure_s = retry_after_failure_s
+        self.controller: DigestController | None = None
+        self.last_decision: Decision | None = None
+        self.last_conditions: Conditions | None = None
+        self._local_questions = 0
+        self._lock = threading.RLock()
+        self._paused_since: datetime | None = None
+        self._failed_at: datetime | None = None
+        self._served: datetime | None = state.served_window_start
+        self._watching_since: datetime | None = None
+        self._recorded: tuple[str, str] | None = None
+        self._background: Any = None
+
+    # -- the person's buttons --------------------------------------------------------------
+
+    def pause_for_an_hour(self) -> datetime:
+        until = pause_for(self.probes.clock())
+        self.state.pause_until(until)
+        self.tick()
+        return until
+
+    def pause_until_tomorrow(self) -> datetime:
+        until = pause_until_tomorrow(self.probes.clock())
+        self.state.pause_until(until)
+        self.tick()
+        return until
+
+    def resume_now(self) -> None:
+        self.state.pause_until(None)
+        self.tick()
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def question_started(self) -> None:
+        """Call when a question starts in this process: the digest gives up the CPU now."""
+        with self._lock:
+            self._local_questions += 1
+        self.preempt()
+
+    def question_finished(self) -> None:
+        with self._lock:
+            self._local_questions = max(0, self._local_questions - 1)
+
+    def questions_in_flight(self) -> int:
+        return self._local_questions + self.probes.questions()
+
+    def preempt(self) -> None:
+        """Pause a running digest at once if a question is in flight (no measuring)."""
+        with self._lock:
+            controller = self.controller
+            if controller is not None and controller.is_running and not controller.is_paused \
+                    and self.questions_in_flight():
+                log.info("pausing the digest: a question is being answered")
+                controller.pause()
+                self._paused_since = self.probes.clock()
+
+    # -- the tick ----------------------------------------------------------------------------
+
+    def tick(self) -> Decision:
+        """Measure, decide, act. Safe to call from any thread; never blocks on the digest."""
+        now = self.probes.clock()
+        rules = self._rules()
+        self._note_window(rules, now)
+        conditions = Conditions(
+            now=now,
+            idle=self.probes.idle(),
+            power=self.probes.power(),
+            work_left=self._work_left(),
+            question_in_flight=self.questions_in_flight() > 0,
+            paused_until=self.state.paused_until,
+            missed_window=missed_window(
+                rules.window, now, served_start=self._served,
+                watching_since=self._since(now)),
+        )
+        decision = decide(rules, conditions)
+        with self._lock:
+            self._act(decision, conditions)
+            self.last_decision = decision
+            self.last_conditions = conditions
+            self._record(decision, now)
+        return decision
+
+    def _since(self, now: datetime) -> datetime:
+        if self._watching_since is None:
+            self._watching_since = self.state.watching_since(now)
+        return self._watching_since
+
+    def _note_window(self, rules: Rules, now: datetime) -> None:
+        """Being awake during tonight's window means it was not missed."""
+        tonight = rules.window.containing(now)
+        if tonight is not None and (self._served is None or self._served < tonight.start):
+            self.state.mark_window_served(tonight.start)
+            self._served = tonight.start
+
+    def _work_left(self) -> bool:
+        controller = self.controller
+        if controller is not None and controller.is_running:
+            return True
+        return self.probes.work_left()
+
+    def _act(self, decision: Decision, conditions: Conditions) -> None:
+        now = conditions.now
+        controller = self.controller
+        if controller is not None and not controller.is_running:
+            self._finish(controller, conditions)
+            controller = self.controller
+        if decision.code == "done" and conditions.missed_window is not None:
+            self.state.mark_window_served(conditions.missed_window.start)
+            self._served = conditions.missed_window.start
+        if decision.run:
+            if self.questions_in_flight():  # a question arrived while we were measuring
+                return
+            if controller is None:
+                if self._failed_at is not None and \
+                        (now - self._failed_at).total_seconds() < self._retry_after_failure_s:
+                    return
+                log.info("starting the digest: %s", decision.reason)
+                self.controller = self._factory()
+                self.controller.start()
+                self._paused_since = None
+            elif controller.is_paused:
+                log.info("resuming the digest: %s", decision.reason)
+                controller.resume()
+                self._paused_since = None
+            return
+        if controller is None:
+            return
+        if not controller.is_paused:
+            log.info("pausing the digest: %s", decision.reason)
+            controller.pause()
+            self._paused_since = now
+        elif self._paused_since is not None and \
+                (now - self._paused_since).total_seconds() >= self._stop_after_paused_s:
+            log.info("stopping the digest paused since %s to free its memory; finished steps "
+                     "are kept", f"{self._paused_since:%H:%M}")
+            controller.stop()
+            self.controller = None
+            self._paused_since = None
+
+    def _finish(self, controller: DigestController, conditions: Conditions) -> None:
+        """The run ended by itself: done, or failed (then wait before trying again)."""
+        self.controller = None
+        self._paused_since = None
+        if controller.is_done:
+            log.info("the digest finished")
+            self._failed_at = None
+        else:
+            error = getattr(controller, "error", None)
+            log.warning("the digest ended before finishing%s; retrying in %.0f min",
+                        f" ({error})" if error else "", self._retry_after_failure_s / 60)
+            self._failed_at = conditions.now
+
+    def digest_state(self) -> str:
+        controller = self.controller
+        if controller is None:
+            if self.last_decision is not None and self.last_decision.code == "done":
+                return "done"
+            return "not started"
+        if controller.is_done:
+            return "done"
+        if not controller.is_running:
+            return "stopped"
+        return "paused" if controller.is_paused else "running"
+
+    def _record(self, decision: Decision, now: datetime) -> None:
+        digest = self.digest_state()
+        key = (decision.code, digest)
+        if key == self._recorded:
+            return
+        self._recorded = key
+        log.info("%s: %s (digest %s)", "run" if decision.run else "wait", decision.reason, digest)
+        self.state.record_decision(RecordedDecision(
+            at=now.isoformat(), run=decision.run, code=decision.code, reason=decision.reason,
+            digest=digest, pid=os.getpid()))
+
+    # -- running in the background -----------------------------------------------------------
+
+    def start(self, interval_s: float = TICK_SECONDS) -> None:
+        """Tick every `interval_s` in an APScheduler background thread."""
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        background = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1})
+        background.add_job(self._safe_tick, "interval", seconds=interval_s, id="digest-tick",
+                           next_run_time=datetime.now().astimezone())
+        background.start()
+        self._background = background
+
+    def _safe_tick(self) -> None:
+        try:
+            self.tick()
+        except Exception:  # a failed tick must not kill the schedule; the next one retries
+            log.exception("scheduler tick failed")
+
+    def shutdown(self, stop_digest: bool = True) -> None:
+        """Stop ticking; stop the digest after its current step (`stop_digest`)."""
+        if self._background is not None:
+            self._background.shutdown(wait=True)
+            self._background = None
+        with self._lock:
+            if stop_digest and self.controller is not None and self.controller.is_running:
+                log.info("stopping the digest")
+                self.controller.stop()
+            self.controller = None

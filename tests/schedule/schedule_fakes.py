@@ -1,0 +1,110 @@
+"""Fakes for scheduler tests: a settable clock, scripted idle/power, and a digest that marks
+documents of a real store as learned one step at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from nocturne.library.store import ChunkDraft, Store
+from nocturne.schedule.idle import IdleReading
+from nocturne.schedule.power import PowerReading
+from nocturne.schedule.state import documents_waiting
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+class FakeWorld:
+    """The person and the power cord. `touch()` is input; `idle` grows with the clock."""
+
+    def __init__(self, clock: FakeClock, source: str = "x11-xscreensaver") -> None:
+        self.clock = clock
+        self.source = source
+        self.last_input = clock.now
+        self.on_ac: bool | None = True
+        self.answers = True
+        self.questions = 0
+
+    def touch(self) -> None:
+        self.last_input = self.clock.now
+
+    def idle(self) -> IdleReading:
+        if not self.answers:
+            return IdleReading(self.source, None)
+        return IdleReading(self.source, (self.clock.now - self.last_input).total_seconds())
+
+    def power(self) -> PowerReading:
+        return PowerReading(on_ac=self.on_ac, battery_percent=70.0)
+
+
+class FakeDigest:
+    """A digest run: each `step()` while running and not paused learns one document."""
+
+    def __init__(self, store: Store, log: list[str]) -> None:
+        self.store = store
+        self.log = log
+        self.started = False
+        self.paused = False
+        self.stopped = False
+        self.finished = False
+        self.steps = 0
+
+    def start(self) -> None:
+        self.started = True
+        self.log.append("start")
+
+    def pause(self) -> None:
+        assert self.started and not self.paused
+        self.paused = True
+        self.log.append("pause")
+
+    def resume(self) -> None:
+        assert self.paused
+        self.paused = False
+        self.log.append("resume")
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.log.append("stop")
+
+    @property
+    def is_running(self) -> bool:
+        return self.started and not self.stopped and not self.finished
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused
+
+    @property
+    def is_done(self) -> bool:
+        return self.finished
+
+    def step(self) -> None:
+        if not self.is_running or self.paused:
+            return
+        row = self.store.conn.execute(
+            "SELECT id FROM documents WHERE learned_stale = 1 ORDER BY id LIMIT 1").fetchone()
+        if row is None:
+            self.finished = True
+            return
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE documents SET learned_stale = 0, state = 'digested' "
+                         "WHERE id = ?", (row[0],))
+        self.steps += 1
+        if documents_waiting(self.store) == 0:
+            self.finished = True
+
+
+def add_documents(store: Store, count: int) -> None:
+    for n in range(count):
+        store.save_document(
+            path=f"/docs/{n}.txt", name=f"{n}.txt", kind="txt", content_hash=str(n), size=10,
+            mtime=0.0, pages=None, chunks=[ChunkDraft(0, None, f"text {n}", 3)])
