@@ -307,7 +307,12 @@ class ServerClient:
             ) from exc
 
     def iter_events(self, response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
-        """Server-sent events as JSON objects, until `data: [DONE]` or the end of the body."""
+        """Server-sent events as JSON objects, until `data: [DONE]`.
+
+        A body that ends before `[DONE]` and before any finish_reason was cut off (the server
+        died or the network dropped), and is reported as such rather than passed off as an answer.
+        """
+        finished = False
         try:
             while True:
                 try:
@@ -317,7 +322,9 @@ class ServerClient:
                 except (ConnectionError, http.client.HTTPException, OSError) as exc:
                     raise self.lost_error(exc) from exc
                 if not raw:
-                    return
+                    if finished:
+                        return
+                    raise self.lost_error(ConnectionError("the stream ended before the answer"))
                 line = raw.decode("utf-8", "replace").strip()
                 if not line.startswith("data:"):
                     continue  # blank separators, comments, `event:` lines
@@ -337,6 +344,10 @@ class ServerClient:
                         f"the remote server at {self.root} failed mid-answer: {message}"
                     )
                 if isinstance(event, dict):
+                    finished = finished or any(
+                        isinstance(choice, dict) and choice.get("finish_reason")
+                        for choice in event.get("choices") or []
+                    )
                     yield event
         finally:
             response.close()

@@ -1,0 +1,298 @@
+"""The remote engine against a scripted server: retries, errors and server dialects.
+
+Every failure a person can meet must end in one clear sentence, and passing failures (503, 429,
+a refused connection) must be retried with backoff; the backoff is recorded, never slept.
+"""
+
+from __future__ import annotations
+
+import pytest
+from remote_servers import Reply, ScriptedServer, SleepRecorder, chat_reply, delta, free_port
+
+from nocturne.engine.base import Engine, GenerationOptions, Message
+from nocturne.engine.remote import RemoteEngine, context_size_in
+from nocturne.engine.remote_http import RetryPolicy, split_base_url
+from nocturne.errors import ModelError
+from nocturne.keychain import set_secret
+from nocturne.settings import Settings
+
+CHAT = "/v1/chat/completions"
+HELLO: list[Message] = [{"role": "user", "content": "Hello"}]
+
+
+def engine_for(server: ScriptedServer, sleep: SleepRecorder, **kwargs: object) -> RemoteEngine:
+    return RemoteEngine(server.url, "m", sleep=sleep, **kwargs)  # type: ignore[arg-type]
+
+
+def test_remote_engine_keeps_the_engine_protocol(scripted: ScriptedServer) -> None:
+    assert isinstance(RemoteEngine(scripted.url, "m"), Engine)
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "root"),
+    [
+        ("http://gpu:8080", "http://gpu:8080/v1", "http://gpu:8080"),
+        ("http://gpu:8080/v1/", "http://gpu:8080/v1", "http://gpu:8080"),
+        ("https://h/api/openai", "https://h/api/openai", "https://h/api/openai"),
+    ],
+)
+def test_base_url_accepts_with_or_without_v1(url: str, base: str, root: str) -> None:
+    assert split_base_url(url) == (base, root)
+
+
+def test_a_url_that_is_not_http_is_refused_clearly() -> None:
+    with pytest.raises(ModelError, match="remote_url must look like"):
+        RemoteEngine("gpu-box:8080")
+
+
+def test_complete_sends_options_and_reads_usage(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(body=chat_reply("Hi there", 11, 2)))
+    options = GenerationOptions(max_tokens=9, grammar='root ::= "a"', stop=("\n",))
+    completion = engine_for(scripted, no_wait).complete(HELLO, options)
+    assert completion.text == "Hi there"
+    assert (completion.usage.prompt_tokens, completion.usage.completion_tokens) == (11, 2)
+    sent = scripted.requests_to(CHAT)[0].body
+    assert sent["model"] == "m"
+    assert sent["max_tokens"] == 9
+    assert sent["grammar"] == 'root ::= "a"'
+    assert sent["repeat_penalty"] == pytest.approx(1.15)
+    assert sent["stop"] == ["\n"]
+    assert sent["stream"] is False
+
+
+def test_stream_yields_deltas_and_takes_usage_from_the_final_event(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    usage_event = {"choices": [], "usage": {"prompt_tokens": 20, "completion_tokens": 2}}
+    scripted.on("POST", CHAT, Reply(events=[
+        delta("Hel"), delta("lo"), delta(finish="length"), usage_event,
+    ]))
+    stream = engine_for(scripted, no_wait).stream(HELLO)
+    assert list(stream) == ["Hel", "lo"]
+    assert stream.completion is not None
+    assert stream.completion.text == "Hello"
+    assert stream.completion.usage.prompt_tokens == 20
+    assert stream.completion.finish_reason == "length"
+    assert scripted.requests_to(CHAT)[0].body["stream_options"] == {"include_usage": True}
+
+
+def test_503_then_success_is_retried_with_exponential_backoff(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(503, {"error": "loading model"}),
+                Reply(502, "bad gateway"), Reply(body=chat_reply("ok")))
+    completion = engine_for(scripted, no_wait, retry=RetryPolicy(4, 0.5, 8)).complete(HELLO)
+    assert completion.text == "ok"
+    assert no_wait.waits == [0.5, 1.0]
+
+
+def test_429_waits_as_long_as_the_server_asks(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(429, {"error": {"message": "slow down"}},
+                                    headers={"Retry-After": "3"}), Reply(body=chat_reply("ok")))
+    assert engine_for(scripted, no_wait).complete(HELLO).text == "ok"
+    assert no_wait.waits == [3.0]
+
+
+def test_a_server_that_keeps_failing_gives_up_with_the_reason(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(500, {"error": {"message": "CUDA out of memory"}}))
+    with pytest.raises(ModelError, match=r"CUDA out of memory.*gave up after 3 attempts"):
+        engine_for(scripted, no_wait, retry=RetryPolicy(3, 0.5, 8)).complete(HELLO)
+    assert len(scripted.requests_to(CHAT)) == 3
+    assert no_wait.waits == [0.5, 1.0]
+
+
+def test_nobody_listening_is_unreachable_after_retries(no_wait: SleepRecorder) -> None:
+    engine = RemoteEngine(f"http://127.0.0.1:{free_port()}/v1", "m", sleep=no_wait)
+    with pytest.raises(ModelError, match=r"cannot reach the remote server.*is it running"):
+        engine.complete(HELLO)
+    assert no_wait.waits == [0.5, 1.0, 2.0]
+
+
+def test_missing_key_and_wrong_key_say_which(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(401, {"detail": "Invalid API key"}))
+    with pytest.raises(ModelError, match=r"needs an API key .* none is set"):
+        engine_for(scripted, no_wait).complete(HELLO)
+    with pytest.raises(ModelError, match="refused the API key"):
+        engine_for(scripted, no_wait, api_key="nope").complete(HELLO)
+    assert no_wait.waits == []  # a wrong key is not retried
+
+
+def test_unknown_model_is_named(scripted: ScriptedServer, no_wait: SleepRecorder) -> None:
+    scripted.on("POST", CHAT, Reply(404, {"object": "error", "type": "NotFoundError",
+                                          "message": "The model `m` does not exist."}))
+    with pytest.raises(ModelError, match="does not serve the model 'm'"):
+        engine_for(scripted, no_wait).complete(HELLO)
+
+
+def test_a_wrong_url_path_is_explained(scripted: ScriptedServer, no_wait: SleepRecorder) -> None:
+    engine = RemoteEngine(f"http://127.0.0.1:{scripted.port}/api", "m", sleep=no_wait)
+    with pytest.raises(ModelError, match="usually ending in /v1"):
+        engine.complete(HELLO)
+
+
+def test_context_overflow_is_explained_and_teaches_the_context_size(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    message = ("This model's maximum context length is 2048 tokens. However, you requested "
+               "2139 tokens (2131 in the messages, 8 in the completion).")
+    scripted.on("POST", CHAT, Reply(400, {"error": {"message": message,
+                                                    "code": "context_length_exceeded"}}))
+    engine = engine_for(scripted, no_wait, fallback_context_size=8192)
+    with pytest.raises(ModelError, match="too long for the remote model's context"):
+        engine.complete(HELLO)
+    assert engine.context_size == 2048
+    assert no_wait.waits == []
+
+
+def test_llama_cpp_overflow_wording_is_recognised() -> None:
+    assert context_size_in("request (3000 tokens) exceeds the available context size") is None
+    from nocturne.engine.remote_http import is_context_overflow
+
+    assert is_context_overflow("the request exceeds the available context size, try increasing")
+
+
+def test_a_strict_server_gets_the_request_again_without_llama_cpp_fields(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(400, {"error": {"message": "Unrecognized request argument "
+                                                               "supplied: grammar"}}),
+                Reply(body=chat_reply("fine")))
+    engine = engine_for(scripted, no_wait)
+    assert engine.complete(HELLO, GenerationOptions(grammar='root ::= "x"')).text == "fine"
+    first, second = (seen.body for seen in scripted.requests_to(CHAT))
+    assert "grammar" in first
+    assert "grammar" not in second and "repeat_penalty" not in second
+
+
+def test_a_server_without_stream_options_is_asked_again_without(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(400, {"detail": "unknown field stream_options"}),
+                Reply(events=[delta("ok"), delta(finish="stop")]),
+                Reply(body=chat_reply("", prompt_tokens=30)))  # the template-overhead probe
+    scripted.on("POST", "/tokenize", Reply(body={"tokens": [1]}))
+    completion = engine_for(scripted, no_wait).stream(HELLO).collect()
+    assert completion.text == "ok"
+    assert "stream_options" not in scripted.requests_to(CHAT)[1].body
+    # No usage in the stream: the prompt is counted (the probe "Hi" measured 30 tokens, so the
+    # template adds 30 - 1 - 5 beyond role markers; "Hello" is 1 token + 5 markers) and the
+    # completion tokenized.
+    assert completion.usage.prompt_tokens == 30
+    assert completion.usage.completion_tokens == 1
+
+
+def test_an_error_inside_the_stream_is_reported(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(events=[delta("a"), {"error": {"message": "slot crashed"}}]))
+    with pytest.raises(ModelError, match="slot crashed"):
+        engine_for(scripted, no_wait).stream(HELLO).collect()
+
+
+def test_a_connection_cut_mid_stream_is_reported_not_retried(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(events=[delta("part")], cut_after_events=True))
+    stream = engine_for(scripted, no_wait).stream(HELLO)
+    assert next(stream) == "part"
+    with pytest.raises(ModelError, match="broke off mid-answer"):
+        next(stream)
+    assert len(scripted.requests_to(CHAT)) == 1
+
+
+def test_a_server_that_never_answers_times_out(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(hang=True))
+    engine = engine_for(scripted, no_wait, timeout_s=0.3)
+    with pytest.raises(ModelError, match=r"did not answer within 0.3 s"):
+        engine.complete(HELLO)
+    assert len(scripted.requests_to(CHAT)) == 1  # a slow server is not hammered again
+
+
+def test_tokens_are_counted_by_the_llama_cpp_tokenizer(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", "/tokenize", Reply(body={"tokens": [5, 6, 7, 8]}))
+    engine = engine_for(scripted, no_wait)
+    assert engine.count_tokens("four tokens here please") == 4
+    assert engine.token_count_is_estimate is False
+    assert scripted.requests_to("/tokenize")[-1].body["content"] == "four tokens here please"
+
+
+def test_vllm_counts_chat_prompts_with_its_own_template(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", "/tokenize", Reply(body={"count": 42, "max_model_len": 32768,
+                                                 "tokens": [1] * 42}))
+    engine = engine_for(scripted, no_wait)
+    assert engine.count_prompt_tokens(HELLO) == 42
+    assert scripted.requests_to("/tokenize")[-1].body["messages"] == HELLO
+
+
+def test_without_a_tokenizer_endpoint_counts_are_estimates_and_say_so(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    engine = engine_for(scripted, no_wait)  # every endpoint but chat answers 404
+    assert engine.token_count_is_estimate is True
+    assert engine.count_tokens("one two three four") == 4
+
+
+def test_context_size_comes_from_vllm_models_or_llama_cpp_props(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("GET", "/v1/models", Reply(body={"data": [{"id": "m", "max_model_len": 32768}]}))
+    assert engine_for(scripted, no_wait).context_size == 32768
+    scripted.on("GET", "/v1/models", Reply(body={"data": [{"id": "m"}]}))
+    scripted.on("GET", "/props", Reply(body={"default_generation_settings": {"n_ctx": 8192}}))
+    assert engine_for(scripted, no_wait).context_size == 8192
+
+
+def test_the_model_name_is_asked_of_the_server_when_unset(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("GET", "/v1/models", Reply(body={"data": [{"id": "qwen2.5-7b"}]}))
+    scripted.on("POST", CHAT, Reply(body=chat_reply("x")))
+    engine = RemoteEngine(scripted.url, sleep=no_wait)
+    assert engine.complete(HELLO).model_id == "qwen2.5-7b"
+    assert scripted.requests_to(CHAT)[0].body["model"] == "qwen2.5-7b"
+
+
+def test_from_settings_reads_the_key_from_the_keyring_only(
+    scripted: ScriptedServer, settings: Settings
+) -> None:
+    scripted.on("POST", CHAT, Reply(body=chat_reply("x")))
+    settings.set("remote_url", scripted.url)
+    settings.set("remote_model", "m")
+    settings.set("remote_timeout_s", 5)
+    settings.set("remote_concurrency", 3)
+    set_secret("s3cret")
+    engine = RemoteEngine.from_settings(settings)
+    engine.complete(HELLO)
+    assert scripted.requests_to(CHAT)[0].headers["Authorization"] == "Bearer s3cret"
+    assert engine.concurrency == 3
+    assert engine.client.timeout_s == 5.0
+    assert "s3cret" not in settings.path.read_text() if settings.path.exists() else True
+
+
+def test_from_settings_without_a_url_says_what_to_set(settings: Settings) -> None:
+    with pytest.raises(ModelError, match="'Remote server URL' is empty"):
+        RemoteEngine.from_settings(settings)
+
+
+def test_the_factory_builds_a_remote_engine_for_the_digest_only(
+    scripted: ScriptedServer, settings: Settings
+) -> None:
+    from nocturne.engine.factory import make_engine
+
+    settings.set("remote_url", scripted.url)
+    settings.set("digest_engine", "remote")
+    assert isinstance(make_engine(settings, role="digest"), RemoteEngine)
