@@ -30,11 +30,11 @@ def pdf_bytes(pages: list[str], *, width: int = 92) -> bytes:
         body += [f"({_escape(line)}) Tj T*" for line in lines]
         body.append("ET")
         stream = "\n".join(body).encode("cp1252", "replace")
-        objects.append(
+        page = (
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] "
             f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {page_ids[index] + 1} 0 R >>"
-            .encode()
         )
+        objects.append(page.encode())
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects.append(
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
@@ -49,7 +49,9 @@ def pdf_bytes(pages: list[str], *, width: int = 92) -> bytes:
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 

@@ -54,8 +54,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         def show(delta: str) -> None:
             print(delta, end="", flush=True)
 
-        answer = ask(store, engine, args.question, settings, args.mode,
-                     on_text=show if streaming else None)
+        answer = ask(
+            store, engine, args.question, settings, args.mode, on_text=show if streaming else None
+        )
     if args.json:
         print(json.dumps(answer.to_json(), indent=2))
         return 0
@@ -117,8 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the desktop window (the default)")
-    gui.add_argument("--smoke-test", action="store_true",
-                     help="open the window, process events, close it and exit (for installers)")
+    gui.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, process events, close it and exit (for installers)",
+    )
     gui.set_defaults(func=cmd_gui)
 
     add = sub.add_parser("add", help="add files and folders (recursively) to the library")
@@ -126,10 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=cmd_add)
 
     digest = sub.add_parser("digest", help="run sleep-time compute now, in the foreground")
-    digest.add_argument("--budget", choices=("low", "medium", "high"), default=None,
-                        help="how much to learn (default: the digest_budget setting)")
-    digest.add_argument("--max-seconds", type=float, default=None, metavar="N",
-                        help="stop after N seconds, keeping all finished work")
+    digest.add_argument(
+        "--budget",
+        choices=("low", "medium", "high"),
+        default=None,
+        help="how much to learn (default: the digest_budget setting)",
+    )
+    digest.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        metavar="N",
+        help="stop after N seconds, keeping all finished work",
+    )
     digest.set_defaults(func=cmd_digest)
 
     ask = sub.add_parser("ask", help="answer a question from the library")

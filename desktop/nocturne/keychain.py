@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import keyring
 import keyring.errors
 
@@ -23,9 +25,7 @@ def set_secret(value: str | None, name: str = REMOTE_API_KEY) -> None:
         if value:
             keyring.set_password(SERVICE, name, value)
         else:
-            try:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 keyring.delete_password(SERVICE, name)
-            except keyring.errors.PasswordDeleteError:
-                pass
     except keyring.errors.KeyringError as exc:
         raise KnownError(f"the system keyring cannot be written: {exc}") from exc

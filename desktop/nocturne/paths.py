@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -13,10 +14,8 @@ APP_NAME = "nocturne"
 def _private_dir(path: Path) -> Path:
     """Create `path` readable only by its owner: it holds a person's documents and questions."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    with contextlib.suppress(OSError):  # a filesystem without permissions (e.g. FAT)
         os.chmod(path, 0o700)
-    except OSError:
-        pass
     return path
 
 

@@ -131,7 +131,7 @@ class LocalEngine:
             eos_token=self._token_text(self._llama.token_eos()),
             bos_token=self._token_text(self._llama.token_bos()),
         )
-        return str(formatter(messages=messages).prompt)
+        return str(formatter(messages=messages).prompt)  # type: ignore[arg-type]
 
     def _token_text(self, token: int) -> str:
         if token < 0:
@@ -195,7 +195,10 @@ class LocalEngine:
             ):
                 choice = chunk["choices"][0]
                 text = choice.get("text") or ""
-                completion_tokens += 1
+                # One chunk per sampled token; the closing chunk only carries finish_reason
+                # (and whatever text a stop-sequence check held back).
+                if not choice.get("finish_reason") or text:
+                    completion_tokens += 1
                 if not first_token_s:
                     first_token_s = time.perf_counter() - started
                 if text:

@@ -51,6 +51,13 @@ def _pieces(sentence: str, counter: TokenCounter, limit: int) -> list[tuple[str,
     return pieces
 
 
+def _draft(
+    ordinal: int, page: int | None, units: list[tuple[str, int]], counter: TokenCounter
+) -> ChunkDraft:
+    text = " ".join(unit[0] for unit in units)
+    return ChunkDraft(ordinal, page, text, counter.count_tokens(text))
+
+
 def chunk_pages(
     pages: Sequence[PageText],
     counter: TokenCounter,
@@ -69,13 +76,9 @@ def chunk_pages(
         size = 0
         fresh = 0  # units in `current` that are not overlap from the previous chunk
 
-        def flush() -> None:
-            text = " ".join(u[0] for u in current)
-            drafts.append(ChunkDraft(len(drafts), page.number, text, counter.count_tokens(text)))
-
         for unit in units:
             if current and size + unit[1] + 1 > chunk_tokens and fresh:
-                flush()
+                drafts.append(_draft(len(drafts), page.number, current, counter))
                 overlap: list[tuple[str, int]] = []
                 kept = 0
                 for previous in reversed(current):
@@ -88,5 +91,5 @@ def chunk_pages(
             size += unit[1] + 1
             fresh += 1
         if fresh:
-            flush()
+            drafts.append(_draft(len(drafts), page.number, current, counter))
     return drafts

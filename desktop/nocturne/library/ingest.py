@@ -20,8 +20,18 @@ from nocturne.library.loaders import kind_of, load
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
-SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv",
-                       ".tox", ".mypy_cache", ".pytest_cache"}
+SKIPPED_DIRECTORIES = {
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+}
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,7 @@ def _walk(folder: Path, ancestors: set[str]) -> Iterator[Candidate]:
                 yield Candidate(path, False, _broken_link_reason(path))
                 continue
             if is_dir and _real(path) in ancestors:
-                yield Candidate(path, False,
-                                f"symbolic link loop (points back to {_real(path)})")
+                yield Candidate(path, False, f"symbolic link loop (points back to {_real(path)})")
                 continue
         if is_dir:
             yield from _walk(path, ancestors | {_real(path)})
@@ -160,17 +169,31 @@ def add_file(store: Store, path: Path, settings: Settings, counter: TokenCounter
         data = _read(path, settings.max_file_mb * 1_000_000)
         digest = hashlib.sha256(data).hexdigest()
         existing = store.document_by_path(path_text)
-        if (existing is not None and existing["content_hash"] == digest
-                and existing["state"] != "error" and existing["chunk_count"] > 0):
+        if (
+            existing is not None
+            and existing["content_hash"] == digest
+            and existing["state"] != "error"
+            and existing["chunk_count"] > 0
+        ):
             if existing["error"]:
                 with store.transaction() as conn:
-                    conn.execute("UPDATE documents SET error = NULL WHERE id = ?",
-                                 (existing["id"],))
-            return IngestResult(path_text, "unchanged", document_id=existing["id"],
-                                chunks=existing["chunk_count"], pages=existing["pages"])
+                    conn.execute(
+                        "UPDATE documents SET error = NULL WHERE id = ?", (existing["id"],)
+                    )
+            return IngestResult(
+                path_text,
+                "unchanged",
+                document_id=existing["id"],
+                chunks=existing["chunk_count"],
+                pages=existing["pages"],
+            )
         pages = load(path, data)
-        drafts = chunk_pages(pages, counter, chunk_tokens=settings.chunk_tokens,
-                             overlap_tokens=settings.chunk_overlap_tokens)
+        drafts = chunk_pages(
+            pages,
+            counter,
+            chunk_tokens=settings.chunk_tokens,
+            overlap_tokens=settings.chunk_overlap_tokens,
+        )
         if not drafts:
             raise IngestError("the file contains no text", path=path_text)
         stat = path.stat() if path.exists() else None
@@ -190,5 +213,10 @@ def add_file(store: Store, path: Path, settings: Settings, counter: TokenCounter
     except KnownError:
         raise  # the store itself failed: stop, the caller reports it
     status = "added" if existing is None or existing["chunk_count"] == 0 else "updated"
-    return IngestResult(path_text, status, document_id=document_id, chunks=len(drafts),
-                        pages=len(pages) if kind == "pdf" else None)
+    return IngestResult(
+        path_text,
+        status,
+        document_id=document_id,
+        chunks=len(drafts),
+        pages=len(pages) if kind == "pdf" else None,
+    )

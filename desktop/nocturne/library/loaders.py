@@ -17,15 +17,66 @@ from nocturne.errors import IngestError
 from nocturne.library.chunking import PageText
 
 PDF_SUFFIXES = {".pdf"}
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst", ".text", ".org", ".adoc", ".csv", ".tsv",
-                 ".log"}
+TEXT_SUFFIXES = {
+    ".txt",
+    ".md",
+    ".markdown",
+    ".rst",
+    ".text",
+    ".org",
+    ".adoc",
+    ".csv",
+    ".tsv",
+    ".log",
+}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
 CODE_SUFFIXES = {
-    ".py", ".pyi", ".js", ".mjs", ".ts", ".tsx", ".jsx", ".java", ".kt", ".c", ".h", ".cc",
-    ".cpp", ".hpp", ".cs", ".go", ".rs", ".rb", ".php", ".swift", ".scala", ".sh", ".bash",
-    ".zsh", ".ps1", ".sql", ".r", ".jl", ".lua", ".pl", ".hs", ".ml", ".ex", ".exs", ".clj",
-    ".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".xml", ".css", ".scss", ".tex",
+    ".py",
+    ".pyi",
+    ".js",
+    ".mjs",
+    ".ts",
+    ".tsx",
+    ".jsx",
+    ".java",
+    ".kt",
+    ".c",
+    ".h",
+    ".cc",
+    ".cpp",
+    ".hpp",
+    ".cs",
+    ".go",
+    ".rs",
+    ".rb",
+    ".php",
+    ".swift",
+    ".scala",
+    ".sh",
+    ".bash",
+    ".zsh",
+    ".ps1",
+    ".sql",
+    ".r",
+    ".jl",
+    ".lua",
+    ".pl",
+    ".hs",
+    ".ml",
+    ".ex",
+    ".exs",
+    ".clj",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".ini",
+    ".cfg",
+    ".xml",
+    ".css",
+    ".scss",
+    ".tex",
 }
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | CODE_SUFFIXES
 
@@ -49,8 +100,9 @@ def load(path: Path, data: bytes) -> list[PageText]:
     """Page texts of a file whose bytes were already read (so hashing and loading agree)."""
     kind = kind_of(path)
     if kind is None:
-        raise IngestError(f"unsupported file type {path.suffix or '(no extension)'}",
-                          path=str(path))
+        raise IngestError(
+            f"unsupported file type {path.suffix or '(no extension)'}", path=str(path)
+        )
     if not data:
         raise IngestError("the file is empty", path=str(path))
     if kind == "pdf":
@@ -110,8 +162,9 @@ def _load_pdf(path: Path, data: bytes) -> list[PageText]:
                 try:
                     unlocked = reader.decrypt("")
                 except (NotImplementedError, DependencyError) as exc:
-                    raise IngestError(f"encrypted with an unsupported method ({exc})",
-                                      path=str(path)) from exc
+                    raise IngestError(
+                        f"encrypted with an unsupported method ({exc})", path=str(path)
+                    ) from exc
                 if not unlocked:
                     raise IngestError("the PDF is encrypted with a password", path=str(path))
             pages = []
@@ -125,8 +178,9 @@ def _load_pdf(path: Path, data: bytes) -> list[PageText]:
     except PdfReadError as exc:
         raise IngestError(f"damaged or truncated PDF ({exc})", path=str(path)) from exc
     except RecursionError as exc:
-        raise IngestError("damaged PDF (its objects refer to each other in a loop)",
-                          path=str(path)) from exc
+        raise IngestError(
+            "damaged PDF (its objects refer to each other in a loop)", path=str(path)
+        ) from exc
     except Exception as exc:  # pypdf raises many types on malformed input
         raise IngestError(f"damaged PDF ({type(exc).__name__}: {exc})", path=str(path)) from exc
 
@@ -142,11 +196,13 @@ def _load_docx(path: Path, data: bytes) -> list[PageText]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise IngestError("not a valid .docx file (damaged, or not a Word document)",
-                          path=str(path)) from exc
+        raise IngestError(
+            "not a valid .docx file (damaged, or not a Word document)", path=str(path)
+        ) from exc
     except Exception as exc:
-        raise IngestError(f"damaged .docx file ({type(exc).__name__}: {exc})",
-                          path=str(path)) from exc
+        raise IngestError(
+            f"damaged .docx file ({type(exc).__name__}: {exc})", path=str(path)
+        ) from exc
     parts = [p.text for p in document.paragraphs if p.text.strip()]
     for table in document.tables:
         for row in table.rows:
@@ -163,8 +219,25 @@ def _html_to_text(html: str) -> str:
     for tag in soup(["script", "style", "noscript", "template", "svg"]):
         tag.decompose()
     blocks = []
-    for element in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "td",
-                                  "th", "blockquote", "dt", "dd", "figcaption"]):
+    for element in soup.find_all(
+        [
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "p",
+            "li",
+            "pre",
+            "td",
+            "th",
+            "blockquote",
+            "dt",
+            "dd",
+            "figcaption",
+        ]
+    ):
         if element.find(["p", "li", "pre", "blockquote"]):
             continue  # its children are listed themselves
         text = " ".join(element.get_text(" ").split())

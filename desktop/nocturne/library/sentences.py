@@ -8,8 +8,30 @@ import re
 # and a capital, digit or opening quote; common abbreviations do not end sentences.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = {
-    "e.g.", "i.e.", "etc.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "vs.", "no.", "fig.",
-    "approx.", "inc.", "ltd.", "jr.", "sr.", "u.s.", "u.k.", "a.d.", "b.c.", "c.", "ca.", "cf.",
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "st.",
+    "vs.",
+    "no.",
+    "fig.",
+    "approx.",
+    "inc.",
+    "ltd.",
+    "jr.",
+    "sr.",
+    "u.s.",
+    "u.k.",
+    "a.d.",
+    "b.c.",
+    "c.",
+    "ca.",
+    "cf.",
 }
 _PARAGRAPH = re.compile(r"\n\s*\n+")
 

@@ -62,7 +62,9 @@ class Store:
         target: Path | str = path if path is not None else paths.db_path()
         try:
             conn = sqlite3.connect(
-                str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                str(target),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
                 check_same_thread=False,
             )
             conn.row_factory = sqlite3.Row
@@ -104,7 +106,9 @@ class Store:
         for name, migrate in pending:
             with self.transaction():
                 # Re-check inside the write lock: another process may have migrated meanwhile.
-                if self.conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                if self.conn.execute(
+                    "SELECT 1 FROM _migrations WHERE name = ?", (name,)
+                ).fetchone():
                     continue
                 migrate(self.conn)
                 self.conn.execute("INSERT INTO _migrations(name) VALUES (?)", (name,))
@@ -285,8 +289,14 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO model_calls(purpose, model_id, prompt_tokens, completion_tokens, "
                 "seconds, first_token_s) VALUES (?, ?, ?, ?, ?, ?)",
-                (purpose, model_id, usage.prompt_tokens, usage.completion_tokens, seconds,
-                 first_token_s),
+                (
+                    purpose,
+                    model_id,
+                    usage.prompt_tokens,
+                    usage.completion_tokens,
+                    seconds,
+                    first_token_s,
+                ),
             )
             return int(cur.lastrowid or 0)
 

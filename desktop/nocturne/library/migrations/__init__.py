@@ -17,8 +17,9 @@ Migration = Callable[[sqlite3.Connection], None]
 
 def all_migrations() -> list[tuple[str, Migration]]:
     names = sorted(
-        info.name for info in pkgutil.iter_modules(__path__) if info.name[:1] == "m"
-        and info.name[1:4].isdigit()
+        info.name
+        for info in pkgutil.iter_modules(__path__)
+        if info.name[:1] == "m" and info.name[1:4].isdigit()
     )
     return [(name, importlib.import_module(f"{__name__}.{name}").migrate) for name in names]
 

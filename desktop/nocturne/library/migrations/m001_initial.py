@@ -63,5 +63,5 @@ def migrate(conn: sqlite3.Connection) -> None:
             first_token_s REAL
         );
         CREATE INDEX model_calls_purpose ON model_calls(purpose);
-        """
+        """,
     )

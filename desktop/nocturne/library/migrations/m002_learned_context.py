@@ -70,5 +70,5 @@ def migrate(conn: sqlite3.Connection) -> None:
             finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
         );
         CREATE INDEX digest_steps_document ON digest_steps(document_id);
-        """
+        """,
     )

@@ -1,0 +1,88 @@
+from pathlib import Path
+
+from docx import Document
+
+from nocturne.engine.fake import FakeEngine
+from nocturne.library.ingest import add_paths
+from nocturne.library.store import Store
+from nocturne.settings import Settings
+
+from pdf_maker import write_pdf
+
+
+def _statuses(store: Store, settings: Settings, *paths: Path) -> dict[str, str]:
+    return {Path(r.path).name: r.status for r in add_paths(store, paths, settings, FakeEngine())}
+
+
+def test_every_format_is_read(store: Store, settings: Settings, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "docs"
+    tmp_path.mkdir()
+    write_pdf(tmp_path / "lease.pdf", ["Page one: the rent.", "Page two: the deposit."])
+    (tmp_path / "notes.md").write_text("# Notes\n\nThe boiler is serviced in May.")
+    (tmp_path / "guide.rst").write_text("Guide\n=====\n\nPress the red button.")
+    (tmp_path / "page.html").write_text(
+        "<html><head><script>var x=1;</script></head><body><h1>Title</h1>"
+        "<p>Opening hours are 9 to 5.</p></body></html>"
+    )
+    (tmp_path / "tool.py").write_text("def add(a, b):\n    return a + b\n")
+    docx = Document()
+    docx.add_paragraph("The warranty lasts two years.")
+    docx.save(str(tmp_path / "letter.docx"))
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    statuses = _statuses(store, settings, tmp_path)
+    assert statuses == {
+        "lease.pdf": "added",
+        "notes.md": "added",
+        "guide.rst": "added",
+        "page.html": "added",
+        "tool.py": "added",
+        "letter.docx": "added",
+        "image.png": "skipped",
+    }
+    pages = store.query(
+        "SELECT c.page, c.text FROM chunks c JOIN documents d "
+        "ON d.id = c.document_id WHERE d.name = 'lease.pdf' ORDER BY c.ordinal"
+    )
+    assert [(row[0], row[1]) for row in pages] == [
+        (1, "Page one: the rent."),
+        (2, "Page two: the deposit."),
+    ]
+    html = store.scalar(
+        "SELECT text FROM chunks c JOIN documents d ON d.id = c.document_id "
+        "WHERE d.name = 'page.html'"
+    )
+    assert "Opening hours" in html and "var x" not in html
+
+
+def test_unchanged_then_updated(store: Store, settings: Settings, tmp_path: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("First version of the text.")
+    assert _statuses(store, settings, doc) == {"a.txt": "added"}
+    assert _statuses(store, settings, doc) == {"a.txt": "unchanged"}
+    doc.write_text("Second version, with other words.")
+    assert _statuses(store, settings, doc) == {"a.txt": "updated"}
+    texts = [row[0] for row in store.query("SELECT text FROM chunks")]
+    assert texts == ["Second version, with other words."]
+    assert store.scalar("SELECT COUNT(*) FROM documents") == 1
+
+
+def test_unsupported_file_named_explicitly_is_an_error(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "movie.mkv").write_bytes(b"\x1aE")
+    results = list(add_paths(store, [tmp_path / "movie.mkv"], settings, FakeEngine()))
+    assert results[0].status == "error"
+    assert results[0].reason == "unsupported file type .mkv"
+
+
+def test_hidden_and_tool_folders_are_not_walked(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    tmp_path = tmp_path / "docs"
+    tmp_path.mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config.txt").write_text("not mine")
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "x.js").write_text("var x = 1;")
+    (tmp_path / "real.txt").write_text("Real content here.")
+    assert _statuses(store, settings, tmp_path) == {"real.txt": "added"}

@@ -1,0 +1,27 @@
+from nocturne.library.search import content_words, fts_query, search_chunks
+from nocturne.library.store import ChunkDraft, Store
+
+
+def test_query_is_safe_fts_syntax() -> None:
+    assert fts_query('What is "NEAR" the (boiler) - AND rent?') == '"near" OR "boiler" OR "rent"'
+    assert fts_query("what is it?") == ""
+    assert content_words("The deposit's amount") == ["deposit's", "amount"]
+
+
+def test_bm25_prefers_the_passage_with_the_rare_word(store: Store) -> None:
+    store.save_document(
+        path="/a.txt",
+        name="a.txt",
+        kind="text",
+        content_hash="a",
+        size=1,
+        mtime=0,
+        pages=None,
+        chunks=[
+            ChunkDraft(0, None, "The rent is due on the third day.", 8),
+            ChunkDraft(1, None, "The garden is open in summer.", 7),
+        ],
+    )
+    hits = search_chunks(store, "When is the rent due?")
+    assert hits and hits[0].text.startswith("The rent")
+    assert search_chunks(store, "???") == []
