@@ -275,3 +275,30 @@ def test_window_across_midnight(store: Store, start_hour: int) -> None:
     h = Harness(store, at(day, start_hour, 0), rules)
     h.world.last_input = h.clock.now - timedelta(minutes=2)
     assert h.run(1) == ["night"]
+
+
+def test_a_run_that_ends_done_with_work_left_backs_off(store: Store) -> None:
+    add_documents(store, 3)
+    h = Harness(store, at(11, 2, 0))
+    h.world.last_input = at(11, 0, 0)
+    h.run(1)
+    h.digests[0].finished = True  # claims done, but every document is still stale
+    h.run(4)
+    assert len(h.digests) == 1  # no restart every tick
+    h.run(2)
+    assert len(h.digests) == 2
+
+
+def test_heartbeat_is_written_every_thirty_seconds(store: Store) -> None:
+    h = Harness(store, at(11, 2, 0))
+    state = ScheduleState(store)
+    h.scheduler.tick()
+    beat = state.last_heartbeat
+    assert beat is not None and beat["at"] == at(11, 2, 0)
+    h.clock.advance(seconds=10)
+    h.scheduler.tick()
+    assert state.last_heartbeat == beat
+    h.clock.advance(seconds=25)
+    h.scheduler.tick()
+    assert state.last_heartbeat is not None
+    assert state.last_heartbeat["at"] == at(11, 2, 0) + timedelta(seconds=35)

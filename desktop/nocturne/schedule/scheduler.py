@@ -40,6 +40,8 @@ TICK_SECONDS = 1.0
 STOP_AFTER_PAUSED_S = 30 * 60.0
 """A digest paused this long is stopped: it frees the model's memory; finished steps are kept."""
 RETRY_AFTER_FAILURE_S = 5 * 60.0
+HEARTBEAT_S = 30.0
+"""How often the scheduler tells the database it is alive (for `nocturne status`)."""
 
 
 class DigestController(Protocol):
@@ -94,6 +96,7 @@ class DigestScheduler:
         controller_factory: Callable[[], DigestController],
         stop_after_paused_s: float = STOP_AFTER_PAUSED_S,
         retry_after_failure_s: float = RETRY_AFTER_FAILURE_S,
+        heartbeat_s: float | None = HEARTBEAT_S,
     ) -> None:
         self._rules = rules
         self.state = state
@@ -112,6 +115,8 @@ class DigestScheduler:
         self._watching_since: datetime | None = None
         self._recorded: tuple[str, str] | None = None
         self._background: Any = None
+        self._heartbeat_s = heartbeat_s
+        self._last_heartbeat: datetime | None = None
 
     # -- the person's buttons --------------------------------------------------------------
 
@@ -180,7 +185,16 @@ class DigestScheduler:
             self.last_decision = decision
             self.last_conditions = conditions
             self._record(decision, now)
+            self._beat(now)
         return decision
+
+    def _beat(self, now: datetime) -> None:
+        if self._heartbeat_s is None:
+            return
+        if self._last_heartbeat is None or \
+                abs((now - self._last_heartbeat).total_seconds()) >= self._heartbeat_s:
+            self.state.heartbeat(now)
+            self._last_heartbeat = now
 
     def _since(self, now: datetime) -> datetime:
         if self._watching_since is None:
@@ -244,8 +258,15 @@ class DigestScheduler:
         self.controller = None
         self._paused_since = None
         if controller.is_done:
-            log.info("the digest finished")
-            self._failed_at = None
+            if self.probes.work_left():
+                # Finished, yet work is still reported: a step that keeps failing. Back off
+                # instead of starting a process every second.
+                log.warning("the digest finished but work is left; trying again in %.0f min",
+                            self._retry_after_failure_s / 60)
+                self._failed_at = conditions.now
+            else:
+                log.info("the digest finished")
+                self._failed_at = None
         else:
             error = getattr(controller, "error", None)
             log.warning("the digest ended before finishing%s; retrying in %.0f min",

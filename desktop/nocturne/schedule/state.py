@@ -101,6 +101,11 @@ class ScheduleState:
         if current is None or current < start:
             self._put_time(SERVED_WINDOW, start)
 
+    @property
+    def watching_started(self) -> datetime | None:
+        """When background digestion was first set up, if it ever was (read only)."""
+        return self._get_time(WATCHING_SINCE)
+
     def watching_since(self, now: datetime) -> datetime:
         """When background digestion was first set up here (recorded on first call)."""
         since = self._get_time(WATCHING_SINCE)

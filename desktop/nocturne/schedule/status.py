@@ -1,0 +1,127 @@
+"""The schedule's part of `nocturne status`: next window, idle source, power, what the digest does.
+
+Read from another process than the daemon: the daemon's last decision and heartbeat come from
+the database, the idle and power readings are taken here and now, and the policy is evaluated
+on them so that the answer to "would it digest now, and if not why" is always given, daemon or
+not.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import psutil
+
+from nocturne.library.store import Store
+from nocturne.schedule.folders import watched_folders
+from nocturne.schedule.idle import IdleMonitor, IdleReading
+from nocturne.schedule.policy import Conditions, Rules, decide, missed_window
+from nocturne.schedule.power import PowerReading, read_power
+from nocturne.schedule.questions import live_questions
+from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
+from nocturne.schedule.state import ScheduleState, documents_waiting
+
+DAEMON_SILENT_AFTER = timedelta(seconds=HEARTBEAT_S * 3)
+
+
+def _daemon(state: ScheduleState, now: datetime) -> dict[str, Any]:
+    beat = state.last_heartbeat
+    if beat is None:
+        return {"running": False, "pid": None, "last_seen": None}
+    alive = psutil.pid_exists(beat["pid"]) and now - beat["at"] <= DAEMON_SILENT_AFTER
+    return {"running": alive, "pid": beat["pid"], "last_seen": beat["at"].isoformat()}
+
+
+def schedule_status(
+    store: Store,
+    settings: Any,
+    now: datetime | None = None,
+    *,
+    idle: IdleReading | None = None,
+    power: PowerReading | None = None,
+) -> dict[str, Any]:
+    """A JSON-ready report. `idle`/`power` default to measuring now (tests pass readings)."""
+    now = now or local_now()
+    rules = Rules.from_settings(settings)
+    state = ScheduleState(store)
+    if idle is None:
+        monitor = IdleMonitor()
+        try:
+            idle = monitor.read()
+        finally:
+            monitor.close()
+    power = power or read_power()
+    paused_until = state.paused_until
+    if paused_until is not None and paused_until <= now:
+        paused_until = None
+    waiting = documents_waiting(store)
+    current = rules.window.containing(now)
+    upcoming = current or rules.window.next_start(now)
+    daemon = _daemon(state, now)
+    missed = missed_window(rules.window, now, served_start=state.served_window_start,
+                           watching_since=state.watching_started)
+    would = decide(rules, Conditions(
+        now=now, idle=idle, power=power, work_left=waiting > 0,
+        question_in_flight=live_questions() > 0, paused_until=paused_until,
+        missed_window=missed))
+    recorded = state.last_decision
+    digest: dict[str, str | None]
+    if daemon["running"] and recorded is not None:
+        digest = {"state": recorded.digest, "reason": recorded.reason, "since": recorded.at}
+    elif waiting == 0:
+        digest = {"state": "done", "reason": "everything is digested", "since": None}
+    else:
+        digest = {"state": "not running",
+                  "reason": "no daemon or window is running the schedule "
+                            "(start `nocturne daemon` or the app)", "since": None}
+    return {
+        "nightly_window": f"{settings.night_start}–{settings.night_end}"
+        if rules.window.enabled else None,
+        "next_window": None if upcoming is None else {
+            "start": upcoming.start.isoformat(), "end": upcoming.end.isoformat(),
+            "active": current is not None},
+        "idle_minutes": rules.idle_minutes,
+        "idle": {"source": idle.source, "seconds": idle.seconds, "text": idle.describe()},
+        "power": {"on_ac": power.on_ac, "battery_percent": power.battery_percent,
+                  "allow_on_battery": rules.allow_on_battery, "text": power.describe()},
+        "paused_until": paused_until.isoformat() if paused_until else None,
+        "missed_window": missed.label() if missed else None,
+        "documents_waiting": waiting,
+        "watched_folders": [str(p) for p in watched_folders(store)],
+        "daemon": daemon,
+        "digest": digest,
+        "would_run_now": {"run": would.run, "code": would.code, "reason": would.reason},
+    }
+
+
+def format_schedule_status(report: dict[str, Any]) -> list[str]:
+    """Lines for the plain `nocturne status` output."""
+    window = report["next_window"]
+    if window is None:
+        window_text = "no nightly window (start and end are equal)"
+    else:
+        start = datetime.fromisoformat(window["start"])
+        end = datetime.fromisoformat(window["end"])
+        when = "now, until" if window["active"] else f"{start:%a %H:%M} to"
+        window_text = f"{when} {end:%H:%M}"
+    digest = report["digest"]
+    lines = [
+        f"Nightly window:  {window_text}",
+        f"Idle trigger:    after {report['idle_minutes']:.0f} min; {report['idle']['text']}",
+        f"Power:           {report['power']['text']}"
+        + ("" if report["power"]["allow_on_battery"] else " (digest on mains only)"),
+        f"Digest:          {digest['state']} — {digest['reason']}",
+    ]
+    if report["paused_until"]:
+        lines.append(f"Paused until:    {datetime.fromisoformat(report['paused_until']):%a %H:%M}")
+    if report["missed_window"]:
+        lines.append(f"Missed window:   {report['missed_window']} (caught up at next idle)")
+    would = report["would_run_now"]
+    lines.append(f"Would run now:   {'yes' if would['run'] else 'no'} — {would['reason']}")
+    daemon = report["daemon"]
+    lines.append("Daemon:          " + (f"running (pid {daemon['pid']})" if daemon["running"]
+                                       else "not running"))
+    if report["watched_folders"]:
+        lines.append("Watched folders: " + ", ".join(report["watched_folders"]))
+    return lines

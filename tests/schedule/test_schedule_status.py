@@ -1,0 +1,91 @@
+"""`schedule_status` as `nocturne status` shows it, with given readings and a fixed clock."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta, timezone
+
+from schedule_fakes import add_documents
+
+from nocturne.library.store import Store
+from nocturne.schedule.folders import add_watched_folder
+from nocturne.schedule.idle import IdleReading
+from nocturne.schedule.power import PowerReading
+from nocturne.schedule.state import RecordedDecision, ScheduleState
+from nocturne.schedule.status import format_schedule_status, schedule_status
+from nocturne.settings import Settings
+
+TZ = timezone(timedelta(hours=2))
+NOW = datetime(2026, 11, 10, 14, 0, tzinfo=TZ)
+IDLE = IdleReading("x11-xscreensaver", 30.0)
+MAINS = PowerReading(on_ac=True, has_battery=False)
+
+
+def test_fresh_library_says_done_and_shows_the_next_window(store: Store) -> None:
+    report = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)
+    json.dumps(report)
+    assert report["next_window"]["start"] == datetime(2026, 11, 11, 1, 0, tzinfo=TZ).isoformat()
+    assert report["next_window"]["active"] is False
+    assert report["idle"] == {"source": "x11-xscreensaver", "seconds": 30.0,
+                              "text": "idle 30 s (x11-xscreensaver)"}
+    assert report["digest"]["state"] == "done"
+    assert report["daemon"]["running"] is False
+    lines = "\n".join(format_schedule_status(report))
+    assert "Wed 01:00 to 06:00" in lines
+    assert "on mains power (no battery)" in lines
+
+
+def test_work_waiting_without_a_daemon_says_so(store: Store) -> None:
+    add_documents(store, 2)
+    report = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)
+    assert report["documents_waiting"] == 2
+    assert report["digest"]["state"] == "not running"
+    assert report["would_run_now"]["code"] == "present"
+    assert "waiting for 10 min idle" in report["would_run_now"]["reason"]
+
+
+def test_running_daemon_reports_its_decision(store: Store, tmp_path: object) -> None:
+    add_documents(store, 2)
+    state = ScheduleState(store)
+    state.heartbeat(NOW - timedelta(seconds=20), pid=os.getpid())
+    state.record_decision(RecordedDecision(
+        at=NOW.isoformat(), run=False, code="battery", reason="on battery; waits for mains",
+        digest="paused", pid=os.getpid()))
+    state.pause_until(NOW + timedelta(hours=1))
+    add_watched_folder(store, "/srv/docs")
+    report = schedule_status(store, Settings(), NOW, idle=IDLE,
+                             power=PowerReading(on_ac=False, battery_percent=55))
+    assert report["daemon"]["running"] is True
+    assert report["digest"] == {"state": "paused", "reason": "on battery; waits for mains",
+                                "since": NOW.isoformat()}
+    assert report["paused_until"] == (NOW + timedelta(hours=1)).isoformat()
+    assert report["would_run_now"]["code"] == "paused"
+    text = "\n".join(format_schedule_status(report))
+    assert "Digest:          paused — on battery" in text
+    assert "Paused until:    Tue 15:00" in text
+    assert "/srv/docs" in text
+
+
+def test_a_silent_daemon_is_not_reported_running(store: Store) -> None:
+    ScheduleState(store).heartbeat(NOW - timedelta(minutes=10), pid=os.getpid())
+    assert schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)["daemon"]["running"] \
+        is False
+
+
+def test_inside_the_window_and_no_idle_source(store: Store) -> None:
+    add_documents(store, 1)
+    night = datetime(2026, 11, 10, 2, 0, tzinfo=TZ)
+    report = schedule_status(store, Settings(), night, idle=IdleReading("none", None),
+                             power=MAINS)
+    assert report["next_window"]["active"] is True
+    assert report["would_run_now"]["code"] == "no-idle-source"
+    text = "\n".join(format_schedule_status(report))
+    assert "now, until 06:00" in text
+    assert "treating the person as present" in text
+
+
+def test_measures_when_no_readings_are_given(store: Store) -> None:
+    report = schedule_status(store, Settings())
+    assert report["idle"]["source"]
+    assert report["power"]["on_ac"] in (True, False, None)
