@@ -6,7 +6,6 @@ touch a person's real library or secrets.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +18,14 @@ from nocturne.engine.model_file import bundled_model_path
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SAMPLES = REPO / "resources" / "samples"
+BENCH_DIR = Path(__file__).resolve().parent / "bench"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in tests/bench is a benchmark: run by `make bench`, never by `make test`."""
+    for item in items:
+        if BENCH_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.bench)
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -93,12 +97,3 @@ def real_engine(model_path: Path):  # type: ignore[no-untyped-def]
     from nocturne.engine.local import LocalEngine
 
     return LocalEngine(model_path, context_size=2048)
-
-
-def cli_env(home: Path, **extra: str) -> dict[str, str]:
-    """Environment for running `python -m nocturne` in a subprocess against `home`."""
-    env = dict(os.environ)
-    env["NOCTURNE_HOME"] = str(home)
-    env.pop("NOCTURNE_ENGINE", None)
-    env.update(extra)
-    return env

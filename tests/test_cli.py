@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, cli_env
+from support import SAMPLES, cli_env
 
 
 def nocturne(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

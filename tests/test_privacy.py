@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, cli_env
+from support import SAMPLES, cli_env
 
 GUARD = r"""
 import socket, sys

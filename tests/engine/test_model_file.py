@@ -9,7 +9,7 @@ from nocturne.engine.local import LocalEngine
 from nocturne.engine.model_file import bundled_model_path, check_model_file, resolve_model_path
 from nocturne.errors import ModelError
 
-from conftest import cli_env
+from support import cli_env
 
 
 def test_bundled_model_is_found_without_importing_llm() -> None:

@@ -17,8 +17,8 @@ from nocturne.library.ingest import IngestResult, add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
-from conftest import SHARED, cli_env
 from pdf_maker import pdf_bytes, write_pdf
+from support import SHARED, cli_env
 
 GOOD_TEXT = "The garden opens at seven. Watering is allowed before ten."
 

@@ -26,36 +26,51 @@ class PageText:
 
 
 def _pieces(sentence: str, counter: TokenCounter, limit: int) -> list[tuple[str, int]]:
-    """The sentence as (text, tokens) pieces of at most `limit` tokens each."""
+    """The sentence as (text, tokens) pieces of at most `limit` tokens each.
+
+    Tokenizing costs time in proportion to the text, so a sentence is counted once; an oversized
+    one is cut at word boundaries by its measured characters-per-token, and each piece counted
+    once more (re-cut in the rare case a piece still overflows).
+    """
     tokens = counter.count_tokens(sentence)
     if tokens <= limit:
         return [(sentence, tokens)]
+    budget_chars = max(8, int(len(sentence) / tokens * limit * 0.9))
     pieces: list[tuple[str, int]] = []
-    current: list[str] = []
-    for word in sentence.split(" "):
-        if len(word) > limit * 8:  # a pathological "word" (base64, minified code): cut it
-            for start in range(0, len(word), limit * 2):
-                part = word[start : start + limit * 2]
-                pieces.append((part, counter.count_tokens(part)))
-            continue
-        candidate = " ".join([*current, word])
-        if current and counter.count_tokens(candidate) > limit:
-            text = " ".join(current)
-            pieces.append((text, counter.count_tokens(text)))
-            current = [word]
+    for part in _cut_at_words(sentence, budget_chars):
+        count = counter.count_tokens(part)
+        if count > limit and len(part) > 8:
+            pieces.extend(_pieces(part, counter, limit))
         else:
-            current.append(word)
-    if current:
-        text = " ".join(current)
-        pieces.append((text, counter.count_tokens(text)))
+            pieces.append((part, count))
     return pieces
 
 
-def _draft(
-    ordinal: int, page: int | None, units: list[tuple[str, int]], counter: TokenCounter
-) -> ChunkDraft:
+def _cut_at_words(text: str, budget_chars: int) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        while len(word) > budget_chars:  # a pathological "word": base64, minified code
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(word[:budget_chars])
+            word = word[budget_chars:]
+        if current and len(current) + 1 + len(word) > budget_chars:
+            parts.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _draft(ordinal: int, page: int | None, units: list[tuple[str, int]]) -> ChunkDraft:
+    # The sum of the sentences' counts: joining them with spaces changes a token or two at most,
+    # and counting the chunk again would double the cost of ingest.
     text = " ".join(unit[0] for unit in units)
-    return ChunkDraft(ordinal, page, text, counter.count_tokens(text))
+    return ChunkDraft(ordinal, page, text, sum(unit[1] for unit in units))
 
 
 def chunk_pages(
@@ -78,7 +93,7 @@ def chunk_pages(
 
         for unit in units:
             if current and size + unit[1] + 1 > chunk_tokens and fresh:
-                drafts.append(_draft(len(drafts), page.number, current, counter))
+                drafts.append(_draft(len(drafts), page.number, current))
                 overlap: list[tuple[str, int]] = []
                 kept = 0
                 for previous in reversed(current):
@@ -91,5 +106,5 @@ def chunk_pages(
             size += unit[1] + 1
             fresh += 1
         if fresh:
-            drafts.append(_draft(len(drafts), page.number, current, counter))
+            drafts.append(_draft(len(drafts), page.number, current))
     return drafts

@@ -11,13 +11,14 @@ import errno
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from nocturne.errors import IngestError, KnownError
-from nocturne.library.chunking import TokenCounter, chunk_pages
+from nocturne.errors import IngestError
+from nocturne.library.chunking import PageText, TokenCounter, chunk_pages
 from nocturne.library.loaders import kind_of, load
-from nocturne.library.store import Store
+from nocturne.library.store import ChunkDraft, Store
 from nocturne.settings import Settings
 
 SKIPPED_DIRECTORIES = {
@@ -148,23 +149,66 @@ def _read(path: Path, limit_bytes: int) -> bytes:
 def add_paths(
     store: Store, paths: Iterable[str | Path], settings: Settings, counter: TokenCounter
 ) -> Iterator[IngestResult]:
-    """Add every file under `paths`; yields one result per file as it is done."""
-    for candidate in discover(paths):
-        path_text = str(candidate.path)
-        if candidate.problem:
-            yield IngestResult(path_text, "error", candidate.problem)
-            continue
-        if kind_of(candidate.path) is None:
-            status = "error" if candidate.explicit else "skipped"
-            suffix = candidate.path.suffix or "(no extension)"
-            yield IngestResult(path_text, status, f"unsupported file type {suffix}")
-            continue
-        yield add_file(store, candidate.path, settings, counter)
+    """Add every file under `paths`; yields one result per file as it is done.
+
+    Two stages overlap: while a worker thread chunks file N (tokenizing in C, without the GIL),
+    this thread parses file N+1. On two cores that hides most of the tokenizer's cost.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chunker") as chunker:
+        pending: tuple[Prepared, Future[list[ChunkDraft]]] | None = None
+        for candidate in discover(paths):
+            outcome = _prepare(store, candidate, settings)
+            if isinstance(outcome, IngestResult):
+                if pending is None:
+                    yield outcome
+                    continue
+                ready, early = _finish(store, *pending), outcome
+                pending = None
+                yield ready
+                yield early
+                continue
+            job = chunker.submit(_chunk, outcome, settings, counter)
+            if pending is not None:
+                yield _finish(store, *pending)
+            pending = (outcome, job)
+        if pending is not None:
+            yield _finish(store, *pending)
 
 
 def add_file(store: Store, path: Path, settings: Settings, counter: TokenCounter) -> IngestResult:
+    """Add one file (the watcher and the window use this for single files)."""
+    outcome = _prepare(store, Candidate(path, True), settings)
+    if isinstance(outcome, IngestResult):
+        return outcome
+    future: Future[list[ChunkDraft]] = Future()
+    try:
+        future.set_result(_chunk(outcome, settings, counter))
+    except Exception as exc:  # handed to _finish, which reports or re-raises it
+        future.set_exception(exc)
+    return _finish(store, outcome, future)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read, hashed and parsed, waiting to be chunked and stored."""
+
+    path: Path
+    kind: str
+    digest: str
+    size: int
+    pages: list[PageText]
+    existed: bool
+
+
+def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared | IngestResult:
+    path = candidate.path
     path_text = str(path)
-    kind = kind_of(path) or ""
+    if candidate.problem:
+        return IngestResult(path_text, "error", candidate.problem)
+    kind = kind_of(path)
+    if kind is None:
+        status = "error" if candidate.explicit else "skipped"
+        return IngestResult(path_text, status, f"unsupported file type {path.suffix or '(none)'}")
     try:
         data = _read(path, settings.max_file_mb * 1_000_000)
         digest = hashlib.sha256(data).hexdigest()
@@ -188,35 +232,48 @@ def add_file(store: Store, path: Path, settings: Settings, counter: TokenCounter
                 pages=existing["pages"],
             )
         pages = load(path, data)
-        drafts = chunk_pages(
-            pages,
-            counter,
-            chunk_tokens=settings.chunk_tokens,
-            overlap_tokens=settings.chunk_overlap_tokens,
-        )
-        if not drafts:
-            raise IngestError("the file contains no text", path=path_text)
-        stat = path.stat() if path.exists() else None
-        document_id = store.save_document(
-            path=path_text,
-            name=path.name,
-            kind=kind,
-            content_hash=digest,
-            size=len(data),
-            mtime=stat.st_mtime if stat else 0.0,
-            pages=len(pages) if kind == "pdf" else None,
-            chunks=drafts,
-        )
     except IngestError as exc:
         store.record_error(path=path_text, name=path.name, kind=kind, error=exc.message)
         return IngestResult(path_text, "error", exc.message)
-    except KnownError:
-        raise  # the store itself failed: stop, the caller reports it
-    status = "added" if existing is None or existing["chunk_count"] == 0 else "updated"
+    existed = existing is not None and existing["chunk_count"] > 0
+    return Prepared(path, kind, digest, len(data), pages, existed)
+
+
+def _chunk(prepared: Prepared, settings: Settings, counter: TokenCounter) -> list[ChunkDraft]:
+    return chunk_pages(
+        prepared.pages,
+        counter,
+        chunk_tokens=settings.chunk_tokens,
+        overlap_tokens=settings.chunk_overlap_tokens,
+    )
+
+
+def _finish(store: Store, prepared: Prepared, job: Future[list[ChunkDraft]]) -> IngestResult:
+    path, path_text = prepared.path, str(prepared.path)
+    is_pdf = prepared.kind == "pdf"
+    drafts = job.result()
+    if not drafts:
+        reason = "the file contains no text"
+        store.record_error(path=path_text, name=path.name, kind=prepared.kind, error=reason)
+        return IngestResult(path_text, "error", reason)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    document_id = store.save_document(
+        path=path_text,
+        name=path.name,
+        kind=prepared.kind,
+        content_hash=prepared.digest,
+        size=prepared.size,
+        mtime=mtime,
+        pages=len(prepared.pages) if is_pdf else None,
+        chunks=drafts,
+    )
     return IngestResult(
         path_text,
-        status,
+        "updated" if prepared.existed else "added",
         document_id=document_id,
         chunks=len(drafts),
-        pages=len(pages) if kind == "pdf" else None,
+        pages=len(prepared.pages) if is_pdf else None,
     )
