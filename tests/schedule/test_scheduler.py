@@ -302,3 +302,21 @@ def test_heartbeat_is_written_every_thirty_seconds(store: Store) -> None:
     h.scheduler.tick()
     assert state.last_heartbeat is not None
     assert state.last_heartbeat["at"] == at(11, 2, 0) + timedelta(seconds=35)
+
+
+def test_a_digest_that_cannot_start_is_retried_later_not_every_tick(store: Store) -> None:
+    add_documents(store, 3)
+    h = Harness(store, at(11, 2, 0))
+    h.world.last_input = at(11, 0, 0)
+    attempts: list[int] = []
+
+    def broken() -> FakeDigest:
+        attempts.append(1)
+        raise RuntimeError("model file missing")
+
+    h.scheduler._factory = broken
+    h.run(4)
+    assert len(attempts) == 1
+    h.run(2)
+    assert len(attempts) == 2
+    assert h.scheduler.digest_state() == "not started"

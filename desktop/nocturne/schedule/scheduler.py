@@ -231,8 +231,15 @@ class DigestScheduler:
                         (now - self._failed_at).total_seconds() < self._retry_after_failure_s:
                     return
                 log.info("starting the digest: %s", decision.reason)
-                self.controller = self._factory()
-                self.controller.start()
+                try:
+                    started = self._factory()
+                    started.start()
+                except Exception as exc:  # model missing, process cannot spawn, ...
+                    log.warning("cannot start the digest (%s); trying again in %.0f min",
+                                exc, self._retry_after_failure_s / 60)
+                    self._failed_at = now
+                    return
+                self.controller = started
                 self._paused_since = None
             elif controller.is_paused:
                 log.info("resuming the digest: %s", decision.reason)

@@ -1,0 +1,267 @@
+"""`nocturne daemon`: background digestion without a window, e.g. as a systemd user service.
+
+It ticks the scheduler every second, watches the library's folders, watches the question flags
+(so `nocturne ask` in another terminal pauses the digest at once), and logs to
+`<data dir>/logs/daemon.log` and stderr. SIGTERM or SIGINT stops it cleanly: the digest is asked
+to stop after its current step, whose results, like all finished steps, are in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from nocturne import paths
+from nocturne.errors import KnownError
+from nocturne.library.store import Store
+from nocturne.schedule.folders import watched_folders
+from nocturne.schedule.idle import AssumedIdleProbe, IdleMonitor, IdleProbe, choose_idle_source
+from nocturne.schedule.policy import Rules
+from nocturne.schedule.power import PowerReading, read_power
+from nocturne.schedule.questions import live_questions, questions_dir
+from nocturne.schedule.scheduler import TICK_SECONDS, DigestController, DigestScheduler, Probes
+from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.settings import Settings
+
+log = logging.getLogger("nocturne.daemon")
+
+HOUSEKEEPING_SECONDS = 30.0
+DAEMON_HANDLER = "nocturne-daemon"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(verbose: bool) -> Path:
+    """Log to the data dir (rotated) and stderr; returns the log file. Undo with
+    `remove_logging()`."""
+    log_file = paths.log_dir() / "daemon.log"
+    root = logging.getLogger("nocturne")
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    formatter = logging.Formatter(LOG_FORMAT)
+    remove_logging()
+    handlers: list[logging.Handler] = [
+        logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"),
+        logging.StreamHandler(sys.stderr),
+    ]
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.set_name(DAEMON_HANDLER)
+        root.addHandler(handler)
+    return log_file
+
+
+class SettingsFollower:
+    """The rules from the settings file, reloaded when the file changes (checked per tick)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._path = settings.path or paths.settings_path()
+        self._stamp = self._mtime()
+        self._rules = Rules.from_settings(settings)
+
+    def _mtime(self) -> float | None:
+        try:
+            return self._path.stat().st_mtime
+        except OSError:
+            return None
+
+    def rules(self) -> Rules:
+        stamp = self._mtime()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            try:
+                self.settings = Settings.load(self._path)
+                self._rules = Rules.from_settings(self.settings)
+                log.info("settings changed: nightly window %s–%s, idle %s min, battery %s",
+                         self.settings.night_start, self.settings.night_end,
+                         self.settings.idle_minutes,
+                         "allowed" if self.settings.allow_on_battery else "not allowed")
+            except KnownError as exc:
+                log.warning("keeping the previous settings: %s", exc)
+        return self._rules
+
+
+def remove_logging() -> None:
+    root = logging.getLogger("nocturne")
+    for handler in list(root.handlers):
+        if handler.get_name() == DAEMON_HANDLER:
+            root.removeHandler(handler)
+            handler.close()
+
+
+def default_controller_factory(settings: Settings) -> Callable[[], DigestController]:
+    """The real digest: a separate process from `nocturne.sleeptime.process`."""
+
+    def make() -> DigestController:
+        from nocturne.schedule.digest_process import digest_process_controller
+
+        return digest_process_controller(settings)
+
+    return make
+
+
+@dataclass
+class DaemonParts:
+    """What `run_daemon` is made of; tests replace any of it."""
+
+    idle_probe: IdleProbe | None = None
+    power_probe: Callable[[], PowerReading] = read_power
+    controller_factory: Callable[[], DigestController] | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+    tick_seconds: float = TICK_SECONDS
+    watch_folders: bool = True
+    on_ready: Callable[[DigestScheduler], None] | None = None
+
+
+class _QuestionFlags:
+    """Preempt the moment a question flag appears; tick when one disappears (resume sooner)."""
+
+    def __init__(self, scheduler: DigestScheduler) -> None:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        outer = scheduler
+
+        class Handler(FileSystemEventHandler):
+            def on_created(self, event: FileSystemEvent) -> None:
+                outer.preempt()
+
+            def on_deleted(self, event: FileSystemEvent) -> None:
+                threading.Thread(target=outer._safe_tick, daemon=True).start()
+
+        self._observer: Any = Observer()
+        self._observer.daemon = True
+        self._observer.schedule(Handler(), str(questions_dir()), recursive=False)
+
+    def start(self) -> None:
+        self._observer.start()
+
+    def stop(self) -> None:
+        self._observer.stop()
+        self._observer.join(timeout=10)
+
+
+def run_daemon(verbose: bool = False, *, assume_idle: bool = False,
+               parts: DaemonParts | None = None) -> int:
+    """Run until SIGTERM/SIGINT (or `parts.stop` is set). Returns the exit status."""
+    parts = parts or DaemonParts()
+    log_file = configure_logging(verbose)
+    try:
+        settings = Settings.load()
+        store = Store.open()
+    except KnownError as exc:
+        log.error("cannot start: %s", exc)
+        remove_logging()
+        return 2
+    follower = SettingsFollower(settings)
+    if parts.idle_probe is not None:
+        probe = parts.idle_probe
+        idle = IdleMonitor(chooser=lambda: probe)
+    elif assume_idle:
+        log.warning("--assume-idle: not measuring idle time; digesting whenever the other "
+                    "rules allow")
+        idle = IdleMonitor(chooser=AssumedIdleProbe)
+    else:
+        idle = IdleMonitor(chooser=choose_idle_source)
+    factory = parts.controller_factory or default_controller_factory(settings)
+    scheduler = DigestScheduler(
+        rules=follower.rules,
+        state=ScheduleState(store),
+        probes=Probes(idle=idle.read, power=parts.power_probe,
+                      work_left=lambda: documents_waiting(store) > 0,
+                      questions=live_questions),
+        controller_factory=factory,
+    )
+    previous = _install_signal_handlers(parts.stop)
+    flags = _QuestionFlags(scheduler)
+    watcher = None
+    housekeeping_store = Store.open(store.path)
+    try:
+        if parts.watch_folders:
+            watcher = _start_watcher(settings, housekeeping_store)
+        flags.start()
+        scheduler.start(interval_s=parts.tick_seconds)
+        log.info("nocturne daemon running (pid %s); idle source %s; log %s",
+                 _pid(), idle.source, log_file)
+        if parts.on_ready is not None:
+            parts.on_ready(scheduler)
+        while not parts.stop.wait(HOUSEKEEPING_SECONDS):
+            if watcher is not None:
+                watcher.set_folders(watched_folders(housekeeping_store))
+    finally:
+        log.info("stopping: the digest finishes its current step first")
+        flags.stop()
+        scheduler.shutdown(stop_digest=True)
+        if watcher is not None:
+            watcher.stop()
+        scheduler.state.clear_heartbeat()
+        idle.close()
+        housekeeping_store.close()
+        store.close()
+        _restore_signal_handlers(previous)
+        log.info("nocturne daemon stopped")
+        remove_logging()
+    return 0
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _start_watcher(settings: Settings, store: Store) -> Any:
+    from nocturne.engine.factory import make_tokenizer
+    from nocturne.schedule.watcher import FolderWatcher
+
+    try:
+        counter = make_tokenizer(settings)
+    except KnownError as exc:
+        log.warning("not watching folders: %s", exc)
+        return None
+    watcher = FolderWatcher(lambda: Store.open(store.path), settings, counter,
+                            watched_folders(store))
+    watcher.start()
+    return watcher
+
+
+def _install_signal_handlers(stop: threading.Event) -> dict[int, Any]:
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # only the main thread may set handlers (tests run the daemon in a thread)
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        log.info("received %s", signal.Signals(signum).name)
+        stop.set()
+
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, handle)
+    return previous
+
+
+def _restore_signal_handlers(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m nocturne.schedule.daemon [--verbose] [--assume-idle]`."""
+    parser = argparse.ArgumentParser(prog="nocturne daemon")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--assume-idle", action="store_true",
+                        help="for headless servers: do not measure idle time")
+    args = parser.parse_args(argv)
+    return run_daemon(verbose=args.verbose, assume_idle=args.assume_idle)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The daemon: in a thread with fakes (questions pause it), and as a process (SIGTERM/SIGINT)."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from schedule_fakes import FakeDigest, add_documents
+
+from nocturne import paths
+from nocturne.library.store import Store
+from nocturne.schedule.daemon import DaemonParts, run_daemon
+from nocturne.schedule.folders import add_watched_folder
+from nocturne.schedule.power import PowerReading
+from nocturne.schedule.questions import question_in_flight
+from nocturne.schedule.scheduler import DigestScheduler
+from nocturne.schedule.state import ScheduleState
+
+TIMEOUT_S = 15
+
+
+class AlwaysAway:
+    name = "test-away"
+
+    def idle_seconds(self) -> float | None:
+        return 3600.0
+
+    def close(self) -> None:
+        pass
+
+
+class Recorder:
+    """Collects the fake digest's actions; `wait_for` blocks until an action is seen."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+        self.changed = threading.Condition()
+
+    def append(self, action: str) -> None:
+        with self.changed:
+            self.log.append(action)
+            self.changed.notify_all()
+
+    def wait_for(self, action: str, count: int = 1) -> None:
+        with self.changed:
+            assert self.changed.wait_for(lambda: self.log.count(action) >= count, TIMEOUT_S), \
+                f"no {action!r} x{count} within {TIMEOUT_S} s: {self.log}"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("NOCTURNE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    yield tmp_path / "home"
+
+
+def test_daemon_digests_pauses_for_a_question_and_stops_cleanly(home: Path) -> None:
+    with Store.open() as store:
+        add_documents(store, 3)
+        add_watched_folder(store, home.parent)
+    recorder = Recorder()
+    digest_store = Store.open()
+
+    def factory() -> FakeDigest:
+        return FakeDigest(digest_store, recorder)  # type: ignore[arg-type]
+
+    ready = threading.Event()
+    schedulers: list[DigestScheduler] = []
+
+    def on_ready(scheduler: DigestScheduler) -> None:
+        schedulers.append(scheduler)
+        ready.set()
+
+    parts = DaemonParts(idle_probe=AlwaysAway(),
+                        power_probe=lambda: PowerReading(on_ac=True, has_battery=False),
+                        controller_factory=factory, tick_seconds=0.05, on_ready=on_ready)
+    codes: list[int] = []
+    thread = threading.Thread(target=lambda: codes.append(run_daemon(verbose=True, parts=parts)))
+    thread.start()
+    try:
+        assert ready.wait(TIMEOUT_S)
+        recorder.wait_for("start")
+        with question_in_flight():
+            recorder.wait_for("pause")  # the flag file alone pauses it (folder watch)
+        recorder.wait_for("resume")
+    finally:
+        parts.stop.set()
+        thread.join(TIMEOUT_S)
+        digest_store.close()
+    assert codes == [0]
+    assert recorder.log[-1] == "stop"
+    log_text = (paths.log_dir() / "daemon.log").read_text()
+    assert "nocturne daemon running" in log_text
+    assert "a question is being answered" in log_text
+    assert "nocturne daemon stopped" in log_text
+    with Store.open() as store:
+        state = ScheduleState(store)
+        assert state.last_heartbeat is None
+        assert state.last_decision is not None
+
+
+def _read_until(stream: int, needle: str, timeout_s: float) -> str:
+    """Read a child's stderr until `needle` appears (select with a deadline, no sleeping)."""
+    import time
+
+    text = ""
+    deadline = time.monotonic() + timeout_s
+    while needle not in text:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"{needle!r} not seen; got:\n{text}"
+        ready, _, _ = select.select([stream], [], [], remaining)
+        if ready:
+            chunk = os.read(stream, 4096)
+            assert chunk, f"stream closed before {needle!r}; got:\n{text}"
+            text += chunk.decode()
+    return text
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_daemon_process_stops_on_signal(home: Path, signum: int) -> None:
+    env = dict(os.environ, NOCTURNE_HOME=str(home), PYTHONPATH=str(
+        Path(__file__).resolve().parents[2] / "desktop"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "nocturne.schedule.daemon", "--verbose"],
+        env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert child.stderr is not None
+    try:
+        _read_until(child.stderr.fileno(), "nocturne daemon running", TIMEOUT_S)
+        child.send_signal(signum)
+        assert child.wait(TIMEOUT_S) == 0
+        rest = child.stderr.read().decode()
+        assert "nocturne daemon stopped" in rest
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
