@@ -91,13 +91,15 @@ class FakeDigest:
         if not self.is_running or self.paused:
             return
         row = self.store.conn.execute(
-            "SELECT id FROM documents WHERE learned_stale = 1 ORDER BY id LIMIT 1").fetchone()
+            "SELECT id FROM documents WHERE learned_stale = 1 ORDER BY id LIMIT 1"
+        ).fetchone()
         if row is None:
             self.finished = True
             return
         with self.store.transaction() as conn:
-            conn.execute("UPDATE documents SET learned_stale = 0, state = 'digested' "
-                         "WHERE id = ?", (row[0],))
+            conn.execute(
+                "UPDATE documents SET learned_stale = 0, state = 'digested' WHERE id = ?", (row[0],)
+            )
         self.steps += 1
         if documents_waiting(self.store) == 0:
             self.finished = True
@@ -106,5 +108,12 @@ class FakeDigest:
 def add_documents(store: Store, count: int) -> None:
     for n in range(count):
         store.save_document(
-            path=f"/docs/{n}.txt", name=f"{n}.txt", kind="txt", content_hash=str(n), size=10,
-            mtime=0.0, pages=None, chunks=[ChunkDraft(0, None, f"text {n}", 3)])
+            path=f"/docs/{n}.txt",
+            name=f"{n}.txt",
+            kind="txt",
+            content_hash=str(n),
+            size=10,
+            mtime=0.0,
+            pages=None,
+            chunks=[ChunkDraft(0, None, f"text {n}", 3)],
+        )

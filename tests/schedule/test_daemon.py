@@ -50,8 +50,9 @@ class Recorder:
 
     def wait_for(self, action: str, count: int = 1) -> None:
         with self.changed:
-            assert self.changed.wait_for(lambda: self.log.count(action) >= count, TIMEOUT_S), \
+            assert self.changed.wait_for(lambda: self.log.count(action) >= count, TIMEOUT_S), (
                 f"no {action!r} x{count} within {TIMEOUT_S} s: {self.log}"
+            )
 
 
 @pytest.fixture
@@ -78,9 +79,13 @@ def test_daemon_digests_pauses_for_a_question_and_stops_cleanly(home: Path) -> N
         schedulers.append(scheduler)
         ready.set()
 
-    parts = DaemonParts(idle_probe=AlwaysAway(),
-                        power_probe=lambda: PowerReading(on_ac=True, has_battery=False),
-                        controller_factory=factory, tick_seconds=0.05, on_ready=on_ready)
+    parts = DaemonParts(
+        idle_probe=AlwaysAway(),
+        power_probe=lambda: PowerReading(on_ac=True, has_battery=False),
+        controller_factory=factory,
+        tick_seconds=0.05,
+        on_ready=on_ready,
+    )
     codes: list[int] = []
     thread = threading.Thread(target=lambda: codes.append(run_daemon(verbose=True, parts=parts)))
     thread.start()
@@ -125,11 +130,17 @@ def _read_until(stream: int, needle: str, timeout_s: float) -> str:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_daemon_process_stops_on_signal(home: Path, signum: int) -> None:
-    env = dict(os.environ, NOCTURNE_HOME=str(home), PYTHONPATH=str(
-        Path(__file__).resolve().parents[2] / "desktop"))
+    env = dict(
+        os.environ,
+        NOCTURNE_HOME=str(home),
+        PYTHONPATH=str(Path(__file__).resolve().parents[2] / "desktop"),
+    )
     child = subprocess.Popen(
         [sys.executable, "-m", "nocturne.schedule.daemon", "--verbose"],
-        env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
     assert child.stderr is not None
     try:
         _read_until(child.stderr.fileno(), "nocturne daemon running", TIMEOUT_S)

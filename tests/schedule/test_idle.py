@@ -136,7 +136,8 @@ def test_freedesktop_probe_gives_none_when_service_absent(
 
 def test_freedesktop_probe_reads_session_idle_time(session_bus: str) -> None:
     service = _FakeIdleService(
-        session_bus, "org.freedesktop.ScreenSaver", "GetSessionIdleTime", 7_000)
+        session_bus, "org.freedesktop.ScreenSaver", "GetSessionIdleTime", 7_000
+    )
     probe = freedesktop_screensaver_probe(session_bus)
     try:
         assert probe.idle_seconds() == pytest.approx(7.0)
@@ -148,7 +149,8 @@ def test_freedesktop_probe_reads_session_idle_time(session_bus: str) -> None:
 def test_chooser_skips_silent_sources_for_dbus(session_bus: str, mutter: _FakeIdleService) -> None:
     silent_x11 = X11IdleProbe(":9876")
     chosen = choose_idle_source(
-        [silent_x11, freedesktop_screensaver_probe(session_bus), gnome_mutter_probe(session_bus)])
+        [silent_x11, freedesktop_screensaver_probe(session_bus), gnome_mutter_probe(session_bus)]
+    )
     try:
         assert chosen.name == "gnome-mutter"
         assert chosen.idle_seconds() == pytest.approx(42.5)
@@ -157,8 +159,10 @@ def test_chooser_skips_silent_sources_for_dbus(session_bus: str, mutter: _FakeId
 
 
 def test_wayland_prefers_dbus_over_x11() -> None:
-    names = [p.name for p in idle.candidate_probes(
-        "linux", {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"})]
+    names = [
+        p.name
+        for p in idle.candidate_probes("linux", {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"})
+    ]
     assert names == ["gnome-mutter", "freedesktop-screensaver", "x11-xscreensaver"]
     names = [p.name for p in idle.candidate_probes("linux", {"DISPLAY": ":0"})]
     assert names[0] == "x11-xscreensaver"
@@ -200,10 +204,7 @@ def test_monitor_rechooses_after_a_source_goes_quiet() -> None:
 
 
 def test_macos_ioreg_output_is_parsed() -> None:
-    output = (
-        '    | |   "HIDIdleTimeDelta" = 1\n'
-        '    | |   "HIDIdleTime" = 12500000000\n'
-    )
+    output = '    | |   "HIDIdleTimeDelta" = 1\n    | |   "HIDIdleTime" = 12500000000\n'
     assert parse_hid_idle_time(output) == pytest.approx(12.5)
     assert parse_hid_idle_time("nothing here") is None
     probe = idle.MacIdleProbe(run=lambda argv: output)

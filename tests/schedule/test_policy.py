@@ -148,8 +148,9 @@ def test_served_or_unwatched_windows_are_not_missed() -> None:
 
 
 def test_rules_from_settings() -> None:
-    settings = Settings({"night_start": "23:15", "night_end": "05:00", "idle_minutes": 3,
-                         "allow_on_battery": True})
+    settings = Settings(
+        {"night_start": "23:15", "night_end": "05:00", "idle_minutes": 3, "allow_on_battery": True}
+    )
     r = Rules.from_settings(settings)
     assert r.window.length == timedelta(hours=5, minutes=45)
     assert r.idle_minutes == 3 and r.allow_on_battery

@@ -25,8 +25,12 @@ def test_question_flag_lives_as_long_as_the_question(tmp_path: Path) -> None:
 
 
 def test_flag_of_a_dead_process_is_ignored_and_removed(tmp_path: Path) -> None:
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead_pid = int(child.stdout)
     flag = tmp_path / f"{dead_pid}-1-0.question"
     flag.write_text(str(dead_pid))
@@ -57,8 +61,14 @@ def test_state_round_trips_with_time_zones(store: Store) -> None:
 
 def test_recorded_decision_and_heartbeat(store: Store) -> None:
     state = ScheduleState(store)
-    decision = RecordedDecision(at="2026-11-10T01:00:00+01:00", run=True, code="night",
-                                reason="nightly window", digest="running", pid=123)
+    decision = RecordedDecision(
+        at="2026-11-10T01:00:00+01:00",
+        run=True,
+        code="night",
+        reason="nightly window",
+        digest="running",
+        pid=123,
+    )
     state.record_decision(decision)
     assert state.last_decision == decision
     state.put("last_decision", "not json")

@@ -27,8 +27,11 @@ def test_fresh_library_says_done_and_shows_the_next_window(store: Store) -> None
     json.dumps(report)
     assert report["next_window"]["start"] == datetime(2026, 11, 11, 1, 0, tzinfo=TZ).isoformat()
     assert report["next_window"]["active"] is False
-    assert report["idle"] == {"source": "x11-xscreensaver", "seconds": 30.0,
-                              "text": "idle 30 s (x11-xscreensaver)"}
+    assert report["idle"] == {
+        "source": "x11-xscreensaver",
+        "seconds": 30.0,
+        "text": "idle 30 s (x11-xscreensaver)",
+    }
     assert report["digest"]["state"] == "done"
     assert report["daemon"]["running"] is False
     lines = "\n".join(format_schedule_status(report))
@@ -49,16 +52,27 @@ def test_running_daemon_reports_its_decision(store: Store, tmp_path: object) -> 
     add_documents(store, 2)
     state = ScheduleState(store)
     state.heartbeat(NOW - timedelta(seconds=20), pid=os.getpid())
-    state.record_decision(RecordedDecision(
-        at=NOW.isoformat(), run=False, code="battery", reason="on battery; waits for mains",
-        digest="paused", pid=os.getpid()))
+    state.record_decision(
+        RecordedDecision(
+            at=NOW.isoformat(),
+            run=False,
+            code="battery",
+            reason="on battery; waits for mains",
+            digest="paused",
+            pid=os.getpid(),
+        )
+    )
     state.pause_until(NOW + timedelta(hours=1))
     add_watched_folder(store, "/srv/docs")
-    report = schedule_status(store, Settings(), NOW, idle=IDLE,
-                             power=PowerReading(on_ac=False, battery_percent=55))
+    report = schedule_status(
+        store, Settings(), NOW, idle=IDLE, power=PowerReading(on_ac=False, battery_percent=55)
+    )
     assert report["daemon"]["running"] is True
-    assert report["digest"] == {"state": "paused", "reason": "on battery; waits for mains",
-                                "since": NOW.isoformat()}
+    assert report["digest"] == {
+        "state": "paused",
+        "reason": "on battery; waits for mains",
+        "since": NOW.isoformat(),
+    }
     assert report["paused_until"] == (NOW + timedelta(hours=1)).isoformat()
     assert report["would_run_now"]["code"] == "paused"
     text = "\n".join(format_schedule_status(report))
@@ -69,15 +83,16 @@ def test_running_daemon_reports_its_decision(store: Store, tmp_path: object) -> 
 
 def test_a_silent_daemon_is_not_reported_running(store: Store) -> None:
     ScheduleState(store).heartbeat(NOW - timedelta(minutes=10), pid=os.getpid())
-    assert schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)["daemon"]["running"] \
+    assert (
+        schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)["daemon"]["running"]
         is False
+    )
 
 
 def test_inside_the_window_and_no_idle_source(store: Store) -> None:
     add_documents(store, 1)
     night = datetime(2026, 11, 10, 2, 0, tzinfo=TZ)
-    report = schedule_status(store, Settings(), night, idle=IdleReading("none", None),
-                             power=MAINS)
+    report = schedule_status(store, Settings(), night, idle=IdleReading("none", None), power=MAINS)
     assert report["next_window"]["active"] is True
     assert report["would_run_now"]["code"] == "no-idle-source"
     text = "\n".join(format_schedule_status(report))

@@ -30,9 +30,13 @@ class Harness:
         return DigestScheduler(
             rules=lambda: rules,
             state=ScheduleState(self.store),
-            probes=Probes(idle=self.world.idle, power=self.world.power,
-                          work_left=lambda: documents_waiting(self.store) > 0,
-                          questions=lambda: self.world.questions, clock=self.clock),
+            probes=Probes(
+                idle=self.world.idle,
+                power=self.world.power,
+                work_left=lambda: documents_waiting(self.store) > 0,
+                questions=lambda: self.world.questions,
+                clock=self.clock,
+            ),
             controller_factory=self._new_digest,
             **kw,
         )
@@ -257,8 +261,11 @@ def test_background_ticks_through_apscheduler(store: Store) -> None:
         return digest
 
     scheduler = DigestScheduler(
-        rules=lambda: RULES, state=ScheduleState(store),
-        probes=h.scheduler.probes, controller_factory=factory)
+        rules=lambda: RULES,
+        state=ScheduleState(store),
+        probes=h.scheduler.probes,
+        controller_factory=factory,
+    )
     scheduler.start(interval_s=0.05)
     try:
         assert started.wait(timeout=10), "the interval job never ticked"

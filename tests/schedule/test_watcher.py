@@ -37,12 +37,12 @@ class Results:
 
     def wait_for(self, status: str, path: Path) -> WatchResult:
         def found() -> WatchResult | None:
-            return next((r for r in self.items if r.status == status and r.path == str(path)),
-                        None)
+            return next((r for r in self.items if r.status == status and r.path == str(path)), None)
 
         with self._changed:
-            assert self._changed.wait_for(lambda: found() is not None, timeout=TIMEOUT_S), \
+            assert self._changed.wait_for(lambda: found() is not None, timeout=TIMEOUT_S), (
                 f"no {status} for {path} within {TIMEOUT_S} s; got {self.items}"
+            )
             result = found()
             assert result is not None
             self.items.remove(result)
@@ -55,8 +55,14 @@ def watched(tmp_path: Path, store: Store) -> Iterator[tuple[Path, Results, Folde
     folder.mkdir()
     db_path = Path(str(store.path))
     results = Results()
-    watcher = FolderWatcher(lambda: Store.open(db_path), Settings(), FakeEngine(), [folder],
-                            debounce_s=0.2, on_result=results)
+    watcher = FolderWatcher(
+        lambda: Store.open(db_path),
+        Settings(),
+        FakeEngine(),
+        [folder],
+        debounce_s=0.2,
+        on_result=results,
+    )
     watcher.start()
     yield folder, results, watcher
     watcher.stop()
@@ -172,8 +178,9 @@ def test_watcher_follows_the_folder_table(tmp_path: Path, store: Store) -> None:
 def test_set_folders_starts_watching_a_new_folder(tmp_path: Path, store: Store) -> None:
     results = Results()
     db_path = Path(str(store.path))
-    watcher = FolderWatcher(lambda: Store.open(db_path), Settings(), FakeEngine(), [],
-                            debounce_s=0.1, on_result=results)
+    watcher = FolderWatcher(
+        lambda: Store.open(db_path), Settings(), FakeEngine(), [], debounce_s=0.1, on_result=results
+    )
     watcher.start()
     try:
         late = tmp_path / "late"

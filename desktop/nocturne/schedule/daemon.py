@@ -49,7 +49,8 @@ def configure_logging(verbose: bool) -> Path:
     remove_logging()
     handlers: list[logging.Handler] = [
         logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"),
+            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        ),
         logging.StreamHandler(sys.stderr),
     ]
     for handler in handlers:
@@ -81,10 +82,13 @@ class SettingsFollower:
             try:
                 self.settings = Settings.load(self._path)
                 self._rules = Rules.from_settings(self.settings)
-                log.info("settings changed: nightly window %s–%s, idle %s min, battery %s",
-                         self.settings.night_start, self.settings.night_end,
-                         self.settings.idle_minutes,
-                         "allowed" if self.settings.allow_on_battery else "not allowed")
+                log.info(
+                    "settings changed: nightly window %s–%s, idle %s min, battery %s",
+                    self.settings.night_start,
+                    self.settings.night_end,
+                    self.settings.idle_minutes,
+                    "allowed" if self.settings.allow_on_battery else "not allowed",
+                )
             except KnownError as exc:
                 log.warning("keeping the previous settings: %s", exc)
         return self._rules
@@ -150,8 +154,9 @@ class _QuestionFlags:
         self._observer.join(timeout=10)
 
 
-def run_daemon(verbose: bool = False, *, assume_idle: bool = False,
-               parts: DaemonParts | None = None) -> int:
+def run_daemon(
+    verbose: bool = False, *, assume_idle: bool = False, parts: DaemonParts | None = None
+) -> int:
     """Run until SIGTERM/SIGINT (or `parts.stop` is set). Returns the exit status."""
     parts = parts or DaemonParts()
     log_file = configure_logging(verbose)
@@ -167,8 +172,9 @@ def run_daemon(verbose: bool = False, *, assume_idle: bool = False,
         probe = parts.idle_probe
         idle = IdleMonitor(chooser=lambda: probe)
     elif assume_idle:
-        log.warning("--assume-idle: not measuring idle time; digesting whenever the other "
-                    "rules allow")
+        log.warning(
+            "--assume-idle: not measuring idle time; digesting whenever the other rules allow"
+        )
         idle = IdleMonitor(chooser=AssumedIdleProbe)
     else:
         idle = IdleMonitor(chooser=choose_idle_source)
@@ -176,9 +182,12 @@ def run_daemon(verbose: bool = False, *, assume_idle: bool = False,
     scheduler = DigestScheduler(
         rules=follower.rules,
         state=ScheduleState(store),
-        probes=Probes(idle=idle.read, power=parts.power_probe,
-                      work_left=lambda: documents_waiting(store) > 0,
-                      questions=live_questions),
+        probes=Probes(
+            idle=idle.read,
+            power=parts.power_probe,
+            work_left=lambda: documents_waiting(store) > 0,
+            questions=live_questions,
+        ),
         controller_factory=factory,
     )
     previous = _install_signal_handlers(parts.stop)
@@ -190,8 +199,12 @@ def run_daemon(verbose: bool = False, *, assume_idle: bool = False,
             watcher = _start_watcher(settings, housekeeping_store)
         flags.start()
         scheduler.start(interval_s=parts.tick_seconds)
-        log.info("nocturne daemon running (pid %s); idle source %s; log %s",
-                 _pid(), idle.source, log_file)
+        log.info(
+            "nocturne daemon running (pid %s); idle source %s; log %s",
+            _pid(),
+            idle.source,
+            log_file,
+        )
         if parts.on_ready is not None:
             parts.on_ready(scheduler)
         while not parts.stop.wait(HOUSEKEEPING_SECONDS):
@@ -228,8 +241,9 @@ def _start_watcher(settings: Settings, store: Store) -> Any:
     except KnownError as exc:
         log.warning("not watching folders: %s", exc)
         return None
-    watcher = FolderWatcher(lambda: Store.open(store.path), settings, counter,
-                            watched_folders(store))
+    watcher = FolderWatcher(
+        lambda: Store.open(store.path), settings, counter, watched_folders(store)
+    )
     watcher.start()
     return watcher
 
@@ -257,8 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m nocturne.schedule.daemon [--verbose] [--assume-idle]`."""
     parser = argparse.ArgumentParser(prog="nocturne daemon")
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--assume-idle", action="store_true",
-                        help="for headless servers: do not measure idle time")
+    parser.add_argument(
+        "--assume-idle", action="store_true", help="for headless servers: do not measure idle time"
+    )
     args = parser.parse_args(argv)
     return run_daemon(verbose=args.verbose, assume_idle=args.assume_idle)
 

@@ -117,17 +117,24 @@ class X11IdleProbe:
         xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
         xlib.XFree.argtypes = [ctypes.c_void_p]
         xss.XScreenSaverQueryExtension.argtypes = [
-            ctypes.c_void_p, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int)]
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.POINTER(ctypes.c_int),
+        ]
         xss.XScreenSaverAllocInfo.restype = ctypes.POINTER(_XScreenSaverInfo)
         xss.XScreenSaverQueryInfo.argtypes = [
-            ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(_XScreenSaverInfo)]
+            ctypes.c_void_p,
+            ctypes.c_ulong,
+            ctypes.POINTER(_XScreenSaverInfo),
+        ]
         display = xlib.XOpenDisplay(self.display_name.encode())
         if not display:
             log.debug("cannot open X display %r", self.display_name)
             return False
         event_base, error_base = ctypes.c_int(), ctypes.c_int()
         if not xss.XScreenSaverQueryExtension(
-                display, ctypes.byref(event_base), ctypes.byref(error_base)):
+            display, ctypes.byref(event_base), ctypes.byref(error_base)
+        ):
             log.debug("X display %r lacks the MIT-SCREEN-SAVER extension", self.display_name)
             xlib.XCloseDisplay(display)
             self._failed = True
@@ -166,7 +173,12 @@ class DBusIdleProbe:
     """
 
     def __init__(
-        self, name: str, bus_name: str, object_path: str, interface: str, method: str,
+        self,
+        name: str,
+        bus_name: str,
+        object_path: str,
+        interface: str,
+        method: str,
         bus_address: str | None = None,
     ) -> None:
         self.name = name
@@ -197,7 +209,8 @@ class DBusIdleProbe:
                 connection = self._connect(bus)
                 address = DBusAddress(self.object_path, self.bus_name, self.interface)
                 reply = connection.send_and_get_reply(
-                    new_method_call(address, self.method), timeout=DBUS_TIMEOUT_S)
+                    new_method_call(address, self.method), timeout=DBUS_TIMEOUT_S
+                )
                 body = unwrap_msg(reply)
             except Exception as exc:  # jeepney raises many kinds; any means "no answer"
                 log.debug("%s: no answer over D-Bus: %s", self.name, exc)
@@ -231,15 +244,25 @@ def session_bus_address(env: Mapping[str, str] | None = None) -> str | None:
 
 def gnome_mutter_probe(bus_address: str | None = None) -> DBusIdleProbe:
     return DBusIdleProbe(
-        "gnome-mutter", "org.gnome.Mutter.IdleMonitor", "/org/gnome/Mutter/IdleMonitor/Core",
-        "org.gnome.Mutter.IdleMonitor", "GetIdletime", bus_address)
+        "gnome-mutter",
+        "org.gnome.Mutter.IdleMonitor",
+        "/org/gnome/Mutter/IdleMonitor/Core",
+        "org.gnome.Mutter.IdleMonitor",
+        "GetIdletime",
+        bus_address,
+    )
 
 
 def freedesktop_screensaver_probe(bus_address: str | None = None) -> DBusIdleProbe:
     """KDE and others. KDE answers in milliseconds, which is what we assume here."""
     return DBusIdleProbe(
-        "freedesktop-screensaver", "org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver",
-        "org.freedesktop.ScreenSaver", "GetSessionIdleTime", bus_address)
+        "freedesktop-screensaver",
+        "org.freedesktop.ScreenSaver",
+        "/org/freedesktop/ScreenSaver",
+        "org.freedesktop.ScreenSaver",
+        "GetSessionIdleTime",
+        bus_address,
+    )
 
 
 # -- Windows ---------------------------------------------------------------------------------
@@ -307,8 +330,7 @@ class MacIdleProbe:
 
 
 def _run_ioreg(argv: Sequence[str]) -> str:
-    return subprocess.run(
-        list(argv), capture_output=True, text=True, timeout=5, check=True).stdout
+    return subprocess.run(list(argv), capture_output=True, text=True, timeout=5, check=True).stdout
 
 
 # -- choosing a source -----------------------------------------------------------------------
@@ -327,7 +349,8 @@ class NoIdleProbe:
 
 
 def candidate_probes(
-    platform: str | None = None, env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> list[IdleProbe]:
     """The probes worth trying here, most trustworthy first.
 
@@ -359,8 +382,11 @@ def choose_idle_source(candidates: Sequence[IdleProbe] | None = None) -> IdlePro
             return probe
     for probe in probes:
         probe.close()
-    log.warning("no idle source answers (tried: %s); the person is treated as present and "
-                "the digest will not start on idle", ", ".join(p.name for p in probes) or "none")
+    log.warning(
+        "no idle source answers (tried: %s); the person is treated as present and "
+        "the digest will not start on idle",
+        ", ".join(p.name for p in probes) or "none",
+    )
     return NoIdleProbe()
 
 
@@ -372,7 +398,9 @@ class IdleMonitor:
     """
 
     def __init__(
-        self, chooser: Callable[[], IdleProbe] = choose_idle_source, rechoose_every: int = 60,
+        self,
+        chooser: Callable[[], IdleProbe] = choose_idle_source,
+        rechoose_every: int = 60,
     ) -> None:
         self._chooser = chooser
         self._rechoose_every = rechoose_every

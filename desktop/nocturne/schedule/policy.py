@@ -147,7 +147,10 @@ class Decision:
 
 
 def missed_window(
-    window: NightWindow, now: datetime, *, served_start: datetime | None,
+    window: NightWindow,
+    now: datetime,
+    *,
+    served_start: datetime | None,
     watching_since: datetime | None,
 ) -> Window | None:
     """The last nightly window if the scheduler never ticked during it (the machine slept or
@@ -175,10 +178,12 @@ def decide(rules: Rules, c: Conditions) -> Decision:
         return Decision(False, "paused", f"paused by you until {c.paused_until:%a %H:%M}")
     if not rules.allow_on_battery and c.power.on_ac is not True:
         if c.power.on_ac is None:
-            return Decision(False, "power-unknown",
-                            "cannot tell whether the computer is on mains power")
-        return Decision(False, "battery",
-                        "on battery; the digest waits for mains power (see settings)")
+            return Decision(
+                False, "power-unknown", "cannot tell whether the computer is on mains power"
+            )
+        return Decision(
+            False, "battery", "on battery; the digest waits for mains power (see settings)"
+        )
     if c.idle.seconds is None:
         return Decision(False, "no-idle-source", c.idle.describe())
     idle = c.idle.seconds
@@ -186,13 +191,18 @@ def decide(rules: Rules, c: Conditions) -> Decision:
     if tonight is not None:
         if idle >= rules.night_idle_seconds:
             return Decision(True, "night", f"nightly window {tonight.label()}", "night")
-        return Decision(False, "present",
-                        f"nightly window, but the machine is in use (idle {_minutes(idle)})")
+        return Decision(
+            False, "present", f"nightly window, but the machine is in use (idle {_minutes(idle)})"
+        )
     if idle >= rules.idle_minutes * 60:
         if c.missed_window is not None:
-            return Decision(True, "catch-up",
-                            f"catching up the nightly window {c.missed_window.label()} "
-                            "missed while the computer slept", "catch-up")
+            return Decision(
+                True,
+                "catch-up",
+                f"catching up the nightly window {c.missed_window.label()} "
+                "missed while the computer slept",
+                "catch-up",
+            )
         return Decision(True, "idle", f"idle for {_minutes(idle)}", "idle")
     wait = f"waiting for {rules.idle_minutes:.0f} min idle (now {_minutes(idle)})"
     upcoming = rules.window.next_start(c.now)

@@ -27,8 +27,9 @@ class PowerReading:
     def describe(self) -> str:
         if not self.has_battery:
             return "on mains power (no battery)"
-        percent = f", battery {self.battery_percent:.0f} %" if self.battery_percent is not None \
-            else ""
+        percent = (
+            f", battery {self.battery_percent:.0f} %" if self.battery_percent is not None else ""
+        )
         if self.on_ac is None:
             return f"power source unknown{percent}"
         return f"on mains power{percent}" if self.on_ac else f"on battery{percent}"

@@ -155,8 +155,12 @@ class DigestScheduler:
         """Pause a running digest at once if a question is in flight (no measuring)."""
         with self._lock:
             controller = self.controller
-            if controller is not None and controller.is_running and not controller.is_paused \
-                    and self.questions_in_flight():
+            if (
+                controller is not None
+                and controller.is_running
+                and not controller.is_paused
+                and self.questions_in_flight()
+            ):
                 log.info("pausing the digest: a question is being answered")
                 controller.pause()
                 self._paused_since = self.probes.clock()
@@ -176,8 +180,8 @@ class DigestScheduler:
             question_in_flight=self.questions_in_flight() > 0,
             paused_until=self.state.paused_until,
             missed_window=missed_window(
-                rules.window, now, served_start=self._served,
-                watching_since=self._since(now)),
+                rules.window, now, served_start=self._served, watching_since=self._since(now)
+            ),
         )
         decision = decide(rules, conditions)
         with self._lock:
@@ -191,8 +195,10 @@ class DigestScheduler:
     def _beat(self, now: datetime) -> None:
         if self._heartbeat_s is None:
             return
-        if self._last_heartbeat is None or \
-                abs((now - self._last_heartbeat).total_seconds()) >= self._heartbeat_s:
+        if (
+            self._last_heartbeat is None
+            or abs((now - self._last_heartbeat).total_seconds()) >= self._heartbeat_s
+        ):
             self.state.heartbeat(now)
             self._last_heartbeat = now
 
@@ -227,16 +233,21 @@ class DigestScheduler:
             if self.questions_in_flight():  # a question arrived while we were measuring
                 return
             if controller is None:
-                if self._failed_at is not None and \
-                        (now - self._failed_at).total_seconds() < self._retry_after_failure_s:
+                if (
+                    self._failed_at is not None
+                    and (now - self._failed_at).total_seconds() < self._retry_after_failure_s
+                ):
                     return
                 log.info("starting the digest: %s", decision.reason)
                 try:
                     started = self._factory()
                     started.start()
                 except Exception as exc:  # model missing, process cannot spawn, ...
-                    log.warning("cannot start the digest (%s); trying again in %.0f min",
-                                exc, self._retry_after_failure_s / 60)
+                    log.warning(
+                        "cannot start the digest (%s); trying again in %.0f min",
+                        exc,
+                        self._retry_after_failure_s / 60,
+                    )
                     self._failed_at = now
                     return
                 self.controller = started
@@ -252,10 +263,14 @@ class DigestScheduler:
             log.info("pausing the digest: %s", decision.reason)
             controller.pause()
             self._paused_since = now
-        elif self._paused_since is not None and \
-                (now - self._paused_since).total_seconds() >= self._stop_after_paused_s:
-            log.info("stopping the digest paused since %s to free its memory; finished steps "
-                     "are kept", f"{self._paused_since:%H:%M}")
+        elif (
+            self._paused_since is not None
+            and (now - self._paused_since).total_seconds() >= self._stop_after_paused_s
+        ):
+            log.info(
+                "stopping the digest paused since %s to free its memory; finished steps are kept",
+                f"{self._paused_since:%H:%M}",
+            )
             controller.stop()
             self.controller = None
             self._paused_since = None
@@ -268,16 +283,21 @@ class DigestScheduler:
             if self.probes.work_left():
                 # Finished, yet work is still reported: a step that keeps failing. Back off
                 # instead of starting a process every second.
-                log.warning("the digest finished but work is left; trying again in %.0f min",
-                            self._retry_after_failure_s / 60)
+                log.warning(
+                    "the digest finished but work is left; trying again in %.0f min",
+                    self._retry_after_failure_s / 60,
+                )
                 self._failed_at = conditions.now
             else:
                 log.info("the digest finished")
                 self._failed_at = None
         else:
             error = getattr(controller, "error", None)
-            log.warning("the digest ended before finishing%s; retrying in %.0f min",
-                        f" ({error})" if error else "", self._retry_after_failure_s / 60)
+            log.warning(
+                "the digest ended before finishing%s; retrying in %.0f min",
+                f" ({error})" if error else "",
+                self._retry_after_failure_s / 60,
+            )
             self._failed_at = conditions.now
 
     def digest_state(self) -> str:
@@ -299,9 +319,16 @@ class DigestScheduler:
             return
         self._recorded = key
         log.info("%s: %s (digest %s)", "run" if decision.run else "wait", decision.reason, digest)
-        self.state.record_decision(RecordedDecision(
-            at=now.isoformat(), run=decision.run, code=decision.code, reason=decision.reason,
-            digest=digest, pid=os.getpid()))
+        self.state.record_decision(
+            RecordedDecision(
+                at=now.isoformat(),
+                run=decision.run,
+                code=decision.code,
+                reason=decision.reason,
+                digest=digest,
+                pid=os.getpid(),
+            )
+        )
 
     # -- running in the background -----------------------------------------------------------
 
@@ -310,8 +337,13 @@ class DigestScheduler:
         from apscheduler.schedulers.background import BackgroundScheduler
 
         background = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1})
-        background.add_job(self._safe_tick, "interval", seconds=interval_s, id="digest-tick",
-                           next_run_time=datetime.now().astimezone())
+        background.add_job(
+            self._safe_tick,
+            "interval",
+            seconds=interval_s,
+            id="digest-tick",
+            next_run_time=datetime.now().astimezone(),
+        )
         background.start()
         self._background = background
 

@@ -144,6 +144,10 @@ class ScheduleState:
 
 def documents_waiting(store: Store) -> int:
     """Documents whose learned context is missing or stale: the digest has work to do."""
-    return int(store.scalar(
-        "SELECT COUNT(*) FROM documents WHERE learned_stale = 1 AND chunk_count > 0 "
-        "AND state != 'error'") or 0)
+    return int(
+        store.scalar(
+            "SELECT COUNT(*) FROM documents WHERE learned_stale = 1 AND chunk_count > 0 "
+            "AND state != 'error'"
+        )
+        or 0
+    )

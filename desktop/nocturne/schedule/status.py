@@ -59,12 +59,24 @@ def schedule_status(
     current = rules.window.containing(now)
     upcoming = current or rules.window.next_start(now)
     daemon = _daemon(state, now)
-    missed = missed_window(rules.window, now, served_start=state.served_window_start,
-                           watching_since=state.watching_started)
-    would = decide(rules, Conditions(
-        now=now, idle=idle, power=power, work_left=waiting > 0,
-        question_in_flight=live_questions() > 0, paused_until=paused_until,
-        missed_window=missed))
+    missed = missed_window(
+        rules.window,
+        now,
+        served_start=state.served_window_start,
+        watching_since=state.watching_started,
+    )
+    would = decide(
+        rules,
+        Conditions(
+            now=now,
+            idle=idle,
+            power=power,
+            work_left=waiting > 0,
+            question_in_flight=live_questions() > 0,
+            paused_until=paused_until,
+            missed_window=missed,
+        ),
+    )
     recorded = state.last_decision
     digest: dict[str, str | None]
     if daemon["running"] and recorded is not None:
@@ -72,19 +84,31 @@ def schedule_status(
     elif waiting == 0:
         digest = {"state": "done", "reason": "everything is digested", "since": None}
     else:
-        digest = {"state": "not running",
-                  "reason": "no daemon or window is running the schedule "
-                            "(start `nocturne daemon` or the app)", "since": None}
+        digest = {
+            "state": "not running",
+            "reason": "no daemon or window is running the schedule "
+            "(start `nocturne daemon` or the app)",
+            "since": None,
+        }
     return {
         "nightly_window": f"{settings.night_start}–{settings.night_end}"
-        if rules.window.enabled else None,
-        "next_window": None if upcoming is None else {
-            "start": upcoming.start.isoformat(), "end": upcoming.end.isoformat(),
-            "active": current is not None},
+        if rules.window.enabled
+        else None,
+        "next_window": None
+        if upcoming is None
+        else {
+            "start": upcoming.start.isoformat(),
+            "end": upcoming.end.isoformat(),
+            "active": current is not None,
+        },
         "idle_minutes": rules.idle_minutes,
         "idle": {"source": idle.source, "seconds": idle.seconds, "text": idle.describe()},
-        "power": {"on_ac": power.on_ac, "battery_percent": power.battery_percent,
-                  "allow_on_battery": rules.allow_on_battery, "text": power.describe()},
+        "power": {
+            "on_ac": power.on_ac,
+            "battery_percent": power.battery_percent,
+            "allow_on_battery": rules.allow_on_battery,
+            "text": power.describe(),
+        },
         "paused_until": paused_until.isoformat() if paused_until else None,
         "missed_window": missed.label() if missed else None,
         "documents_waiting": waiting,
@@ -120,8 +144,10 @@ def format_schedule_status(report: dict[str, Any]) -> list[str]:
     would = report["would_run_now"]
     lines.append(f"Would run now:   {'yes' if would['run'] else 'no'} — {would['reason']}")
     daemon = report["daemon"]
-    lines.append("Daemon:          " + (f"running (pid {daemon['pid']})" if daemon["running"]
-                                       else "not running"))
+    lines.append(
+        "Daemon:          "
+        + (f"running (pid {daemon['pid']})" if daemon["running"] else "not running")
+    )
     if report["watched_folders"]:
         lines.append("Watched folders: " + ", ".join(report["watched_folders"]))
     return lines

@@ -132,11 +132,11 @@ class FolderWatcher:
 
     def _watch(self, folder: Path) -> None:
         if not folder.is_dir():
-            log.warning("watched folder %s is missing; it will be watched when it is back",
-                        folder)
+            log.warning("watched folder %s is missing; it will be watched when it is back", folder)
             return
-        self._watches[folder] = self._observer.schedule(_Collector(self), str(folder),
-                                                        recursive=True)
+        self._watches[folder] = self._observer.schedule(
+            _Collector(self), str(folder), recursive=True
+        )
         log.info("watching %s", folder)
 
     # -- collecting and debouncing ---------------------------------------------------------
@@ -149,8 +149,9 @@ class FolderWatcher:
             self._wake.notify_all()
 
     def _ignored(self, path: Path) -> bool:
-        if path.is_relative_to(self._ignored_root) or \
-                path.absolute().resolve().is_relative_to(self._ignored_root):
+        if path.is_relative_to(self._ignored_root) or path.absolute().resolve().is_relative_to(
+            self._ignored_root
+        ):
             return True
         root = next((f for f in self._watches if path.is_relative_to(f)), None)
         parts = path.relative_to(root).parts if root is not None else path.parts[-1:]
@@ -194,8 +195,9 @@ class FolderWatcher:
                 self.on_result(result)
 
 
-def apply_change(store: Store, path: Path, settings: Settings,
-                 counter: TokenCounter) -> list[WatchResult]:
+def apply_change(
+    store: Store, path: Path, settings: Settings, counter: TokenCounter
+) -> list[WatchResult]:
     """Bring the library in line with what is at `path` now (a file, a folder, or nothing)."""
     if path.is_file():
         if kind_of(path) is None:
@@ -203,8 +205,11 @@ def apply_change(store: Store, path: Path, settings: Settings,
         result = add_file(store, path, settings, counter)
         return [WatchResult(result.path, result.status, result.reason)]
     if path.is_dir():
-        return [WatchResult(r.path, r.status, r.reason)
-                for r in add_paths(store, [path], settings, counter) if r.status != "skipped"]
+        return [
+            WatchResult(r.path, r.status, r.reason)
+            for r in add_paths(store, [path], settings, counter)
+            if r.status != "skipped"
+        ]
     return remove_missing(store, path)
 
 
