@@ -1,0 +1,80 @@
+"""Starting the desktop app: one instance, theme, tray, main window, and the background digest.
+
+`run_gui(args)` is what `nocturne` / `nocturne gui` calls. With `args.smoke_test` it opens the
+real window, lets it load, closes it and returns 0 (the installer's check that the app starts);
+a smoke test neither starts the scheduler nor takes the single-instance socket.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nocturne import __version__, paths
+from nocturne.errors import KnownError
+from nocturne.settings import Settings
+from nocturne.ui.backend import Backend
+from nocturne.ui.background import CoreBackground
+from nocturne.ui.icons import app_icon
+from nocturne.ui.main_window import MainWindow
+from nocturne.ui.single_instance import SingleInstance
+from nocturne.ui.style import apply_theme, follow_system_scheme
+from nocturne.ui.tray import Tray
+
+SMOKE_TEST_MS = 1500
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Nocturne")
+    app.setApplicationDisplayName("Nocturne")
+    app.setOrganizationName("Nocturne")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("nocturne")
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    follow_system_scheme(app)
+    return app
+
+
+def _log_to_file() -> None:
+    handler = logging.FileHandler(paths.log_dir() / "gui.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def run_gui(args: Any) -> int:
+    smoke = bool(getattr(args, "smoke_test", False))
+    app = make_application()
+    instance = SingleInstance()
+    if not smoke:
+        if instance.notify_running():
+            print("nocturne: already running; its window was brought to the front")
+            return 0
+        instance.listen()
+        _log_to_file()
+    try:
+        settings = Settings.load()
+        backend = Backend(settings)
+        backend.store()  # open (and migrate) the library before the window shows it
+        background = CoreBackground(settings, backend.store, start_scheduler=not smoke)
+    except KnownError as exc:
+        QMessageBox.critical(None, "Nocturne cannot start", str(exc))
+        return 1
+    tray = Tray()
+    window = MainWindow(backend, background, settings, tray)
+    instance.raise_requested.connect(window.bring_to_front)
+    app.setQuitOnLastWindowClosed(not tray.available)
+    window.show()
+    if smoke:
+        QTimer.singleShot(SMOKE_TEST_MS, window.quit_app)
+    code = app.exec()
+    instance.close()
+    return int(code)

@@ -1,0 +1,171 @@
+"""What the window asks of the core, as plain functions that run in worker threads (no Qt).
+
+Each worker thread gets its own connection to the library (SQLite connections are not shared
+between threads here); WAL lets them read while the digest process writes. The answering engine
+is loaded once, on first use, in the model thread, and dropped when the settings change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nocturne.answer.ask import ask
+from nocturne.answer.result import Answer
+from nocturne.engine.base import Engine
+from nocturne.engine.factory import make_engine, make_tokenizer
+from nocturne.engine.logged import LoggedEngine
+from nocturne.library.ingest import IngestResult, add_paths
+from nocturne.library.store import Store
+from nocturne.settings import Settings
+from nocturne.ui import conversations as chats
+from nocturne.ui.savings_data import SavingsSummary, savings_summary
+
+EngineFactory = Callable[[Settings], Engine]
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    name: str
+    path: str
+    kind: str
+    pages: int | None
+    chunk_count: int
+    token_count: int
+    state: str  # queued, digesting, ready, stale, error
+    error: str | None
+    progress: float | None = None  # 0..1 while digesting, when the digest reports it
+
+
+def _digest_progress(store: Store) -> dict[int, float]:
+    """Per-document digest progress from the digest package, when it is installed."""
+    try:
+        from nocturne.sleeptime.status import (  # type: ignore[import-not-found,unused-ignore]
+            document_progress,
+        )
+    except ImportError:
+        return {}
+    progress: dict[int, float] = {}
+    raw: Any = document_progress(store)
+    items = raw.items() if isinstance(raw, dict) else ((getattr(p, "document_id", None), p)
+                                                       for p in raw)
+    for key, value in items:
+        fraction = value if isinstance(value, (int, float)) else getattr(value, "fraction", None)
+        if key is not None and fraction is not None:
+            progress[int(key)] = float(fraction)
+    return progress
+
+
+def display_state(state: str, learned_stale: int) -> str:
+    """What a row shows: a ready document whose text changed since its digest is stale."""
+    if state == "ready" and learned_stale:
+        return "stale"
+    return state
+
+
+class Backend:
+    def __init__(
+        self,
+        settings: Settings,
+        db_path: Path | str | None = None,
+        engine_factory: EngineFactory | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db_path = db_path
+        self.engine_factory: EngineFactory = engine_factory or (
+            lambda s: make_engine(s, "answer"))
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+
+    # -- connections ------------------------------------------------------------------------
+
+    def store(self) -> Store:
+        """This thread's connection to the library."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store.open(self.db_path)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._stores:
+                with contextlib.suppress(Exception):
+                    store.close()
+            self._stores.clear()
+
+    # -- library ---------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRow]:
+        store = self.store()
+        progress = _digest_progress(store)
+        return [
+            DocumentRow(
+                id=row["id"], name=row["name"], path=row["path"], kind=row["kind"],
+                pages=row["pages"], chunk_count=row["chunk_count"],
+                token_count=row["token_count"],
+                state=display_state(row["state"], row["learned_stale"]), error=row["error"],
+                progress=progress.get(row["id"]),
+            )
+            for row in store.documents()
+        ]
+
+    def add(self, paths: Iterable[str | Path],
+            report: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+        results = []
+        counter = make_tokenizer(self.settings)
+        for result in add_paths(self.store(), paths, self.settings, counter):
+            results.append(result)
+            if report is not None:
+                report(result)
+        return results
+
+    def remove(self, document_id: int) -> None:
+        self.store().remove_document(document_id)
+
+    # -- questions -------------------------------------------------------------------------
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self.engine_factory(self.settings)
+        return self._engine
+
+    def reset_engine(self) -> None:
+        """Forget the loaded model (the settings changed); the next question loads it again."""
+        self._engine = None
+
+    def ask(self, question: str, mode: str, on_text: Callable[[str], None] | None) -> Answer:
+        store = self.store()
+        return ask(store, LoggedEngine(self.engine(), store), question, self.settings, mode,
+                   on_text=on_text)
+
+    # -- conversations and savings --------------------------------------------------------
+
+    def conversations(self) -> list[chats.Conversation]:
+        return chats.list_conversations(self.store())
+
+    def messages(self, conversation_id: int) -> list[chats.StoredMessage]:
+        return chats.conversation_messages(self.store(), conversation_id)
+
+    def new_conversation(self) -> int:
+        return chats.create_conversation(self.store())
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        chats.delete_conversation(self.store(), conversation_id)
+
+    def record(self, conversation_id: int, role: str, text: str,
+               answer: Answer | None = None) -> int:
+        return chats.add_message(self.store(), conversation_id, role, text, answer)
+
+    def savings(self) -> SavingsSummary:
+        return savings_summary(self.store())
+

@@ -1,0 +1,289 @@
+"""The chat pane: a transcript of questions and answer cards, and the question box.
+
+An answer card shows the streamed text, a badge for its mode (instant / learned / raw), its
+sources as links (the main window opens them at the page), the savings line, and two actions:
+copy, and "Think harder", which asks the same question again in raw mode.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nocturne.ui.style import MODE_COLOURS
+
+MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"),
+                ("Raw", "raw"))
+
+
+def citation_links(citations: list[dict[str, Any]]) -> str:
+    links = []
+    for number, citation in enumerate(citations):
+        label = citation.get("document", "?")
+        if citation.get("page"):
+            label += f", p. {citation['page']}"
+        links.append(f'<a href="cite:{number}">{html.escape(label)}</a>')
+    return "Sources: " + " · ".join(links) if links else ""
+
+
+class ModeBadge(QLabel):
+    def set_mode(self, mode: str) -> None:
+        colour = QColor(MODE_COLOURS.get(mode, "#8b8d98"))
+        self.setText(mode.upper())
+        self.setAccessibleName(f"Answered in {mode} mode")
+        self.setStyleSheet(
+            f"QLabel {{ color: {colour.name()}; background: rgba({colour.red()},"
+            f"{colour.green()},{colour.blue()},38); border-radius: 8px; padding: 1px 8px; "
+            "font-size: 8pt; font-weight: 700; letter-spacing: 1px; }")
+
+
+class QuestionBubble(QFrame):
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("questionBubble")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAccessibleName("Question")
+        layout.addWidget(label)
+        self.label = label
+
+
+class AnswerCard(QFrame):
+    """One answer; `append` streams text in, `finish` adds mode, sources and savings."""
+
+    citation_clicked = Signal(dict)
+    think_harder = Signal(str)
+
+    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answerCard")
+        self.question = question
+        self.record: dict[str, Any] | None = None
+        self._text = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        self.badge = ModeBadge()
+        self.badge.hide()
+        self.thinking = QLabel("Thinking…")
+        self.thinking.setObjectName("muted")
+        top.addWidget(self.badge)
+        top.addWidget(self.thinking)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.body = QLabel("")
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.setAccessibleName("Answer")
+        self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout.addWidget(self.body)
+        self.sources = QLabel("")
+        self.sources.setWordWrap(True)
+        self.sources.setAccessibleName("Sources")
+        self.sources.setTextFormat(Qt.TextFormat.RichText)
+        self.sources.linkActivated.connect(self._open_citation)
+        self.sources.hide()
+        layout.addWidget(self.sources)
+        self.savings = QLabel("")
+        self.savings.setObjectName("savingsLine")
+        self.savings.setWordWrap(True)
+        self.savings.setAccessibleName("Savings")
+        self.savings.hide()
+        layout.addWidget(self.savings)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.copy_button = QToolButton()
+        self.copy_button.setText("Copy")
+        self.copy_button.setObjectName("linkButton")
+        self.copy_button.setAccessibleName("Copy answer")
+        self.copy_button.clicked.connect(self.copy)
+        self.harder_button = QToolButton()
+        self.harder_button.setText("Think harder")
+        self.harder_button.setObjectName("linkButton")
+        self.harder_button.setToolTip("Ask again in raw mode: the model reads the documents "
+                                      "themselves (slower, uses more tokens)")
+        self.harder_button.setAccessibleName("Think harder")
+        self.harder_button.clicked.connect(lambda: self.think_harder.emit(self.question))
+        for button in (self.copy_button, self.harder_button):
+            button.setEnabled(False)
+            actions.addWidget(button)
+        layout.addLayout(actions)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def append(self, delta: str) -> None:
+        if not self._text:
+            self.thinking.setText("Answering…")
+        self._text += delta
+        self.body.setText(self._text)
+
+    def finish(self, record: dict[str, Any]) -> None:
+        self.record = record
+        self._text = record["answer"]
+        self.body.setText(self._text)
+        self.thinking.hide()
+        self.badge.set_mode(record.get("mode", "raw"))
+        self.badge.show()
+        links = citation_links(record.get("citations", []))
+        self.sources.setText(links)
+        self.sources.setVisible(bool(links))
+        self.savings.setText(record.get("savings_line", ""))
+        self.savings.setVisible(bool(record.get("savings_line")))
+        self.copy_button.setEnabled(True)
+        self.harder_button.setEnabled(record.get("mode") != "raw")
+        self.harder_button.setVisible(record.get("mode") != "raw")
+
+    def fail(self, message: str) -> None:
+        self.thinking.hide()
+        self.body.setText(message)
+        self.body.setStyleSheet("color: #e5484d;")
+        self.harder_button.setEnabled(True)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self._text)
+
+    def _open_citation(self, link: str) -> None:
+        if self.record is None or not link.startswith("cite:"):
+            return
+        citations = self.record.get("citations", [])
+        number = int(link.split(":", 1)[1])
+        if 0 <= number < len(citations):
+            self.citation_clicked.emit(citations[number])
+
+
+class ChatPane(QWidget):
+    ask_requested = Signal(str, str)  # question, mode
+    citation_clicked = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Chat")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.title = QLabel("New conversation")
+        self.title.setObjectName("paneTitle")
+        layout.addWidget(self.title)
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("transcript")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("transcriptBody")
+        self.transcript = QVBoxLayout(body)
+        self.transcript.setContentsMargins(4, 4, 12, 4)
+        self.transcript.setSpacing(10)
+        self.empty_hint = QLabel("Ask anything about your documents.\n"
+                                 "Answers come with their sources and what they saved.")
+        self.empty_hint.setObjectName("muted")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.transcript.addStretch(1)
+        self.transcript.addWidget(self.empty_hint)
+        self.transcript.addStretch(1)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.verticalScrollBar().rangeChanged.connect(self._stick_to_bottom)
+        layout.addWidget(self.scroll_area, 1)
+
+        composer = QFrame()
+        composer.setObjectName("composer")
+        row = QHBoxLayout(composer)
+        row.setContentsMargins(10, 6, 6, 6)
+        self.edit = QPlainTextEdit()
+        self.edit.setObjectName("questionEdit")
+        self.edit.setPlaceholderText("Ask about your documents…  (Ctrl+Enter to send)")
+        self.edit.setAccessibleName("Question")
+        self.edit.setFixedHeight(58)
+        self.mode = QComboBox()
+        self.mode.setAccessibleName("Answer mode")
+        self.mode.setToolTip("Auto picks instant, learned or raw for each question")
+        for label, value in MODE_CHOICES:
+            self.mode.addItem(label, value)
+        self.send = QPushButton("Ask")
+        self.send.setAccessibleName("Ask")
+        self.send.setDefault(True)
+        self.send.clicked.connect(self.submit)
+        side = QVBoxLayout()
+        side.addWidget(self.mode)
+        side.addWidget(self.send)
+        row.addWidget(self.edit, 1)
+        row.addLayout(side)
+        layout.addWidget(composer)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.edit)
+            shortcut.activated.connect(self.submit)
+        self.cards: list[AnswerCard] = []
+        self.busy = False
+
+    def _stick_to_bottom(self, _minimum: int, maximum: int) -> None:
+        self.scroll_area.verticalScrollBar().setValue(maximum)
+
+    def submit(self) -> None:
+        question = self.edit.toPlainText().strip()
+        if not question or self.busy:
+            return
+        self.edit.clear()
+        self.ask_requested.emit(question, self.mode.currentData())
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.send.setEnabled(not busy)
+        self.send.setText("Answering…" if busy else "Ask")
+
+    def clear(self, title: str = "New conversation") -> None:
+        while self.transcript.count() > 3:
+            item = self.transcript.takeAt(1)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.cards = []
+        self.empty_hint.show()
+        self.title.setText(title or "New conversation")
+
+    def _insert(self, widget: QWidget, align_right: bool = False) -> None:
+        self.empty_hint.hide()
+        holder = QHBoxLayout()
+        if align_right:
+            holder.addStretch(1)
+            widget.setMaximumWidth(560)
+        holder.addWidget(widget, 0 if align_right else 1)
+        wrapper = QWidget()
+        wrapper.setLayout(holder)
+        holder.setContentsMargins(0, 0, 0, 0)
+        self.transcript.insertWidget(self.transcript.count() - 2, wrapper)
+
+    def add_question(self, text: str) -> QuestionBubble:
+        bubble = QuestionBubble(text)
+        self._insert(bubble, align_right=True)
+        return bubble
+
+    def add_answer(self, question: str) -> AnswerCard:
+        card = AnswerCard(question)
+        card.citation_clicked.connect(self.citation_clicked)
+        card.think_harder.connect(lambda q: self.ask_requested.emit(q, "raw"))
+        self._insert(card)
+        self.cards.append(card)
+        QTimer.singleShot(0, lambda: self._stick_to_bottom(0, self.scroll_area.verticalScrollBar()
+                                                           .maximum()))
+        return card

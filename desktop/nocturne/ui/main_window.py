@@ -1,0 +1,503 @@
+"""The main window: library, conversations, chat and savings side by side, digest in the status bar.
+
+The window never touches the disk or a model itself: every request becomes a task on one of two
+worker pools (disk, model) and comes back as a signal. Refreshes are polled from the library
+every couple of seconds, so documents added by the CLI or digested by the daemon show up too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
+
+from nocturne import __version__, paths
+from nocturne.errors import KnownError
+from nocturne.library.ingest import IngestResult
+from nocturne.settings import Settings
+from nocturne.ui.backend import Backend
+from nocturne.ui.background import Background, DigestSnapshot
+from nocturne.ui.chat_view import AnswerCard, ChatPane
+from nocturne.ui.conversation_list import ConversationList
+from nocturne.ui.conversations import answer_record
+from nocturne.ui.digest_status import DigestStatus
+from nocturne.ui.icons import app_icon
+from nocturne.ui.library_view import LibraryPane
+from nocturne.ui.resources import samples_dir
+from nocturne.ui.savings_view import SavingsPane
+from nocturne.ui.settings_dialog import SettingsDialog
+from nocturne.ui.tray import Tray
+from nocturne.ui.workers import TaskRunner
+
+REFRESH_MS = 2000
+DIGEST_POLL_MS = 1000
+
+
+def citation_url(citation: dict[str, Any]) -> QUrl:
+    """The original file, at the cited page for PDFs (viewers honour `#page=N`)."""
+    url = QUrl.fromLocalFile(citation.get("path") or "")
+    if citation.get("page") and str(citation.get("path", "")).lower().endswith(".pdf"):
+        url.setFragment(f"page={citation['page']}")
+    return url
+
+
+@contextlib.contextmanager
+def question_flag() -> Iterator[None]:
+    """Tell a digest in another process (the daemon) that a question is being answered."""
+    try:
+        from nocturne.schedule.questions import question_in_flight
+    except ImportError:
+        yield
+        return
+    with question_in_flight():
+        yield
+
+
+class MainWindow(QMainWindow):
+    documents_changed = Signal()
+    answer_finished = Signal(dict)
+    snapshot_changed = Signal(object)
+
+    def __init__(self, backend: Backend, background: Background, settings: Settings,
+                 tray: Tray | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.background = background
+        self.settings = settings
+        self.tray = tray
+        self.disk = TaskRunner(3, self)
+        self.model = TaskRunner(1, self)
+        self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
+        self.conversation_id: int | None = None
+        self.snapshot = DigestSnapshot("idle")
+        self.quitting = False
+        self._refreshing = False
+        self._polling = False
+        self._told_about_tray = False
+        self.setWindowTitle("Nocturne")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self._build()
+        self._menus()
+        self._timers()
+        self._restore_geometry()
+        self.refresh()
+        self.refresh_conversations()
+        self.refresh_savings()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.library = LibraryPane()
+        self.conversations = ConversationList()
+        self.chat = ChatPane()
+        self.savings = SavingsPane()
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.library)
+        left.addWidget(self.conversations)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.chat)
+        self.splitter.addWidget(self.savings)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 640, 310])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.digest_status = DigestStatus()
+        self.statusBar().addPermanentWidget(self.digest_status, 1)
+        self.statusBar().setSizeGripEnabled(True)
+
+        self.library.add_paths_requested.connect(self.add_paths)
+        self.library.add_files_clicked.connect(self.choose_files)
+        self.library.add_folder_clicked.connect(self.choose_folder)
+        self.library.samples_clicked.connect(self.add_samples)
+        self.library.remove_requested.connect(self.remove_document)
+        self.library.open_requested.connect(lambda p: self.open_url(QUrl.fromLocalFile(p)))
+        self.library.reveal_requested.connect(
+            lambda p: self.open_url(QUrl.fromLocalFile(str(Path(p).parent))))
+        self.conversations.selected.connect(self.open_conversation)
+        self.conversations.new_requested.connect(self.new_conversation)
+        self.conversations.delete_requested.connect(self.delete_conversation)
+        self.chat.ask_requested.connect(self.ask)
+        self.chat.citation_clicked.connect(lambda c: self.open_url(citation_url(c)))
+        self.digest_status.digest_now_clicked.connect(self.digest_now)
+        self.digest_status.pause_hour_clicked.connect(self.pause_hour)
+        self.digest_status.pause_tomorrow_clicked.connect(self.pause_tomorrow)
+        self.digest_status.resume_clicked.connect(self.resume_digest)
+        if self.tray is not None:
+            self.tray.open_requested.connect(self.bring_to_front)
+            self.tray.digest_now_requested.connect(self.digest_now)
+            self.tray.pause_hour_requested.connect(self.pause_hour)
+            self.tray.pause_tomorrow_requested.connect(self.pause_tomorrow)
+            self.tray.resume_requested.connect(self.resume_digest)
+            self.tray.quit_requested.connect(self.quit_app)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.add_action = self._add(file_menu, "&Add documents…", self.choose_files,
+                                    QKeySequence.StandardKey.Open)
+        self._add(file_menu, "Add a &folder…", self.choose_folder, "Ctrl+Shift+O")
+        self._add(file_menu, "Add the &sample documents", self.add_samples)
+        file_menu.addSeparator()
+        self._add(file_menu, "&New chat", self.new_conversation, QKeySequence.StandardKey.New)
+        file_menu.addSeparator()
+        self.settings_action = self._add(file_menu, "&Settings…", self.open_settings,
+                                         "Ctrl+,")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        file_menu.addSeparator()
+        self.quit_action = self._add(file_menu, "&Quit", self.quit_app, "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        digest_menu = self.menuBar().addMenu("&Digest")
+        self._add(digest_menu, "Digest &now", self.digest_now)
+        self._add(digest_menu, "Pause 1 &hour", self.pause_hour)
+        self._add(digest_menu, "Pause until &tomorrow", self.pause_tomorrow)
+        self._add(digest_menu, "&Resume", self.resume_digest)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._add(help_menu, "&About Nocturne", self.about)
+
+    def _add(self, menu: Any, text: str, slot: Callable[[], Any],
+             shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _timers(self) -> None:
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.refresh_timer.start()
+        self.digest_timer = QTimer(self)
+        self.digest_timer.setInterval(DIGEST_POLL_MS)
+        self.digest_timer.timeout.connect(self.poll_digest)
+        self.digest_timer.start()
+
+    # -- geometry ----------------------------------------------------------------------------
+
+    @staticmethod
+    def window_state() -> QSettings:
+        return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        state = self.window_state()
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = state.value("splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_geometry(self) -> None:
+        state = self.window_state()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("splitter", self.splitter.saveState())
+        state.sync()
+
+    # -- library -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self._refreshing:
+            return
+        self._refreshing = True
+
+        def done(rows: Any) -> None:
+            self._refreshing = False
+            self.library.set_rows(rows)
+            self.documents_changed.emit()
+
+        def failed(message: str) -> None:
+            self._refreshing = False
+            self.statusBar().showMessage(message, 8000)
+
+        self.disk.submit(lambda _r: self.backend.documents(), done, failed)
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Add documents", str(Path.home()),
+            "Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.rst *.py *.json);;"
+            "All files (*)")
+        if files:
+            self.add_paths(files)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder", str(Path.home()))
+        if folder:
+            self.add_paths([folder])
+
+    def add_samples(self) -> None:
+        folder = samples_dir()
+        if folder is None:
+            self.show_error("The sample documents are not part of this installation.")
+            return
+        self.add_paths([str(folder)])
+
+    def add_paths(self, paths_to_add: list[str]) -> None:
+        self.statusBar().showMessage(f"Adding {len(paths_to_add)} item(s)…")
+        added: list[IngestResult] = []
+
+        def progress(result: IngestResult) -> None:
+            added.append(result)
+            self.statusBar().showMessage(result.line())
+            self.refresh()
+
+        def done(results: list[IngestResult]) -> None:
+            errors = [r for r in results if r.failed]
+            ok = sum(1 for r in results if r.status in ("added", "updated"))
+            text = f"Added {ok} document{'s' if ok != 1 else ''}"
+            if errors:
+                text += f"; {len(errors)} could not be added (see the red rows)"
+            self.statusBar().showMessage(text, 10000)
+            self._refreshing = False
+            self.refresh()
+
+        self.disk.submit(lambda report: self.backend.add(paths_to_add, report), done,
+                         self.show_error, progress)
+
+    def remove_document(self, document_id: int) -> None:
+        def done(_result: Any) -> None:
+            self.statusBar().showMessage("Removed from the library (the file itself is kept)",
+                                         6000)
+            self._refreshing = False
+            self.refresh()
+
+        self.disk.submit(lambda _r: self.backend.remove(document_id), done, self.show_error)
+
+    # -- conversations -----------------------------------------------------------------------
+
+    def refresh_conversations(self) -> None:
+        current = self.conversation_id
+        self.disk.submit(lambda _r: self.backend.conversations(),
+                         lambda rows: self.conversations.set_conversations(rows, current),
+                         self.show_error)
+
+    def new_conversation(self) -> None:
+        self.conversation_id = None
+        self.chat.clear()
+        self.chat.edit.setFocus()
+        self.refresh_conversations()
+
+    def open_conversation(self, conversation_id: int) -> None:
+        def shown(messages: Any) -> None:
+            self.conversation_id = conversation_id
+            title = next((m.text for m in messages if m.role == "user"), "")
+            self.chat.clear(title[:80])
+            question = ""
+            for message in messages:
+                if message.role == "user":
+                    question = message.text
+                    self.chat.add_question(message.text)
+                elif message.role == "assistant" and message.answer is not None:
+                    self.chat.add_answer(question).finish(message.answer)
+                elif message.role == "error":
+                    self.chat.add_answer(question).fail(message.text)
+
+        self.disk.submit(lambda _r: self.backend.messages(conversation_id), shown,
+                         self.show_error)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        def done(_result: Any) -> None:
+            if conversation_id == self.conversation_id:
+                self.new_conversation()
+            else:
+                self.refresh_conversations()
+            self.refresh_savings()
+
+        self.disk.submit(lambda _r: self.backend.delete_conversation(conversation_id), done,
+                         self.show_error)
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def ask(self, question: str, mode: str) -> AnswerCard:
+        self.chat.add_question(question if mode != "raw" or not self.chat.cards
+                               else f"{question}  (think harder)")
+        card = self.chat.add_answer(question)
+        self.chat.set_busy(True)
+        conversation_id = self.conversation_id
+        if conversation_id is None:
+            self.chat.title.setText(question[:80])
+
+        def work(report: Callable[[Any], None]) -> tuple[int, dict[str, Any]]:
+            backend = self.backend
+            nonlocal conversation_id
+            if conversation_id is None:
+                conversation_id = backend.new_conversation()
+            backend.record(conversation_id, "user", question)
+            self.background.question_started()
+            try:
+                with question_flag():
+                    answer = backend.ask(question, mode, report)
+            except KnownError as exc:
+                backend.record(conversation_id, "error", exc.message)
+                raise
+            finally:
+                self.background.question_finished()
+            backend.record(conversation_id, "assistant", answer.answer, answer)
+            return conversation_id, answer_record(answer)
+
+        def done(result: tuple[int, dict[str, Any]]) -> None:
+            self.conversation_id, record = result
+            card.finish(record)
+            self.chat.set_busy(False)
+            self.refresh_conversations()
+            self.refresh_savings()
+            self.answer_finished.emit(record)
+
+        def failed(message: str) -> None:
+            card.fail(message)
+            self.chat.set_busy(False)
+            self.conversation_id = conversation_id
+            self.refresh_conversations()
+
+        self.model.submit(work, done, failed, card.append)
+        return card
+
+    def refresh_savings(self) -> None:
+        self.disk.submit(lambda _r: self.backend.savings(), self.savings.set_summary,
+                         self.show_error)
+
+    # -- digest ------------------------------------------------------------------------------
+
+    def poll_digest(self) -> None:
+        if self._polling:
+            return
+        self._polling = True
+
+        def done(snapshot: DigestSnapshot) -> None:
+            self._polling = False
+            self.show_snapshot(snapshot)
+
+        def failed(message: str) -> None:
+            self._polling = False
+            self.show_snapshot(DigestSnapshot("error", detail=message))
+
+        self.disk.submit(lambda _r: self.background.snapshot(), done, failed)
+
+    def show_snapshot(self, snapshot: DigestSnapshot) -> None:
+        previous = self.snapshot
+        self.snapshot = snapshot
+        self.digest_status.show_snapshot(snapshot)
+        if self.tray is not None:
+            self.tray.show_snapshot(snapshot)
+            if previous.phase == "digesting" and snapshot.phase in ("done", "idle"):
+                self.tray.notify("Digest finished",
+                                 "Your documents are digested: answers will be instant.")
+            elif previous.phase != "error" and snapshot.phase == "error":
+                self.tray.notify("Digest failed", snapshot.detail, error=True)
+        if previous.phase != snapshot.phase:
+            self.snapshot_changed.emit(snapshot)
+            self.refresh_savings()
+
+    def _background_call(self, call: Callable[[], Any], message: str) -> None:
+        def done(_result: Any) -> None:
+            self.statusBar().showMessage(message, 6000)
+            self._polling = False
+            self.poll_digest()
+
+        self.disk.submit(lambda _r: call(), done, self.show_error)
+
+    def digest_now(self) -> None:
+        self._background_call(self.background.digest_now, "Digesting now")
+
+    def pause_hour(self) -> None:
+        self._background_call(self.background.pause_for_an_hour, "Digest paused for an hour")
+
+    def pause_tomorrow(self) -> None:
+        self._background_call(self.background.pause_until_tomorrow,
+                              "Digest paused until tomorrow")
+
+    def resume_digest(self) -> None:
+        self._background_call(self.background.resume, "Digest resumed")
+
+    # -- settings, errors, about ----------------------------------------------------------------
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self.disk, self)
+        dialog.applied.connect(self._settings_applied)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def _settings_applied(self) -> None:
+        self.backend.reset_engine()
+        self.statusBar().showMessage("Settings saved", 4000)
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Nocturne", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setModal(False)
+        box.show()
+        self.last_error = message
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "About Nocturne",
+            f"<b>Nocturne {__version__}</b><p>Personal document Q&amp;A that does its thinking "
+            "while you sleep.</p><p>Library: " + str(paths.data_dir()) + "</p>")
+
+    # -- window life -------------------------------------------------------------------------
+
+    def bring_to_front(self) -> None:
+        self.show()
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized)
+                            | Qt.WindowState.WindowActive)
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        if not self.quitting and self.tray is not None and self.tray.available:
+            event.ignore()
+            self.hide()
+            if not self._told_about_tray:
+                self._told_about_tray = True
+                self.tray.notify("Nocturne keeps running",
+                                 "It digests in the background. Quit from the tray menu.")
+            return
+        event.accept()
+        self.quit_app()
+
+    def quit_app(self) -> None:
+        if self.quitting:
+            return
+        self.quitting = True
+        self.save_geometry()
+        self.refresh_timer.stop()
+        self.digest_timer.stop()
+        self.close()
+        self.model.wait()
+        self.disk.wait()
+        with contextlib.suppress(Exception):
+            self.background.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        self.backend.close()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.quit()
+
+    # -- drops anywhere on the window ------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.library.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.library.dropEvent(event)

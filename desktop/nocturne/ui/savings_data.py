@@ -1,0 +1,109 @@
+"""The numbers behind the savings panel, read from the library (no Qt).
+
+Every point is an answer the person saw (stored with its conversation), so the panel can never
+disagree with the savings line printed under an answer. Sleep-time tokens come from the model
+call log. Time saved is an estimate and labelled as one: the baseline prompt is never run, so its
+duration is the baseline's tokens at this machine's measured raw-mode speed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from nocturne.library.store import Store
+
+
+@dataclass(frozen=True)
+class SavingsPoint:
+    at: str  # ISO time of the answer
+    mode: str
+    used_tokens: int
+    baseline_tokens: int
+    saved_tokens: int
+    saved_usd: float
+    total_s: float
+
+
+@dataclass
+class SavingsSummary:
+    points: list[SavingsPoint] = field(default_factory=list)
+    sleep_tokens: int = 0
+    seconds_per_raw_token: float | None = None  # measured from raw-mode calls, if any
+
+    @property
+    def answers(self) -> int:
+        return len(self.points)
+
+    @property
+    def used_tokens(self) -> int:
+        return sum(p.used_tokens for p in self.points)
+
+    @property
+    def baseline_tokens(self) -> int:
+        return sum(p.baseline_tokens for p in self.points)
+
+    @property
+    def saved_tokens(self) -> int:
+        return sum(p.saved_tokens for p in self.points)
+
+    @property
+    def saved_usd(self) -> float:
+        return sum(p.saved_usd for p in self.points)
+
+    @property
+    def ratio(self) -> float:
+        return self.baseline_tokens / self.used_tokens if self.used_tokens else 0.0
+
+    def seconds_saved(self) -> float | None:
+        """Baseline tokens at the measured raw speed, minus the time the answers really took."""
+        if self.seconds_per_raw_token is None:
+            return None
+        saved = 0.0
+        for point in self.points:
+            if point.mode != "raw":
+                baseline_s = point.baseline_tokens * self.seconds_per_raw_token
+                saved += max(0.0, baseline_s - point.total_s)
+        return saved
+
+    def cumulative_saved_tokens(self) -> list[int]:
+        running, out = 0, []
+        for point in self.points:
+            running += point.saved_tokens
+            out.append(running)
+        return out
+
+
+def savings_summary(store: Store) -> SavingsSummary:
+    summary = SavingsSummary()
+    rows = store.query(
+        "SELECT created_at, answer_json FROM messages WHERE role = 'assistant' "
+        "AND answer_json IS NOT NULL ORDER BY id"
+    )
+    for row in rows:
+        record = json.loads(row["answer_json"])
+        usage = record.get("usage", {})
+        baseline = record.get("baseline", {})
+        saved = record.get("savings", {})
+        used = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
+        base = int(baseline.get("prompt_tokens", 0)) + int(baseline.get("completion_tokens", 0))
+        summary.points.append(SavingsPoint(
+            at=row["created_at"],
+            mode=str(record.get("mode", "raw")),
+            used_tokens=used,
+            baseline_tokens=base,
+            saved_tokens=int(saved.get("tokens", 0)),
+            saved_usd=float(saved.get("cost_usd", 0.0)),
+            total_s=float(record.get("timing", {}).get("total_s", 0.0)),
+        ))
+    summary.sleep_tokens = int(store.scalar(
+        "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_calls "
+        "WHERE purpose LIKE 'digest%'"
+    ) or 0)
+    raw = store.query(
+        "SELECT SUM(prompt_tokens + completion_tokens) AS tokens, SUM(seconds) AS seconds "
+        "FROM model_calls WHERE purpose = 'answer:raw'"
+    )
+    if raw and raw[0]["tokens"]:
+        summary.seconds_per_raw_token = float(raw[0]["seconds"]) / float(raw[0]["tokens"])
+    return summary
