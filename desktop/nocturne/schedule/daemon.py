@@ -102,13 +102,14 @@ def remove_logging() -> None:
             handler.close()
 
 
-def default_controller_factory(settings: Settings) -> Callable[[], DigestController]:
-    """The real digest: a separate process from `nocturne.sleeptime.process`."""
+def default_controller_factory(settings: Callable[[], Settings]) -> Callable[[], DigestController]:
+    """The real digest, a separate process (`nocturne.sleeptime.process`), with the settings
+    current when each run starts."""
 
     def make() -> DigestController:
         from nocturne.schedule.digest_process import digest_process_controller
 
-        return digest_process_controller(settings)
+        return digest_process_controller(settings())
 
     return make
 
@@ -126,8 +127,11 @@ class DaemonParts:
     on_ready: Callable[[DigestScheduler], None] | None = None
 
 
-class _QuestionFlags:
-    """Preempt the moment a question flag appears; tick when one disappears (resume sooner)."""
+class QuestionFlagWatch:
+    """Preempt the moment a question flag appears; tick when one disappears (resume sooner).
+
+    Whoever runs the scheduler (the daemon, or the window) starts one of these, so that
+    `nocturne ask` in any terminal pauses the digest at once."""
 
     def __init__(self, scheduler: DigestScheduler) -> None:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -154,6 +158,35 @@ class _QuestionFlags:
         self._observer.join(timeout=10)
 
 
+def build_scheduler(
+    settings: Settings,
+    store: Store,
+    *,
+    idle: IdleMonitor | None = None,
+    power_probe: Callable[[], PowerReading] = read_power,
+    controller_factory: Callable[[], DigestController] | None = None,
+) -> DigestScheduler:
+    """The scheduler with the real probes and digest process; the window uses this too.
+
+    `store` must be used by the scheduler's ticks only (a SQLite connection per thread of
+    writers); settings are re-read when their file changes.
+    """
+    follower = SettingsFollower(settings)
+    idle = idle or IdleMonitor(chooser=choose_idle_source)
+    return DigestScheduler(
+        rules=follower.rules,
+        state=ScheduleState(store),
+        probes=Probes(
+            idle=idle.read,
+            power=power_probe,
+            work_left=lambda: documents_waiting(store) > 0,
+            questions=live_questions,
+        ),
+        controller_factory=controller_factory
+        or default_controller_factory(lambda: follower.settings),
+    )
+
+
 def run_daemon(
     verbose: bool = False, *, assume_idle: bool = False, parts: DaemonParts | None = None
 ) -> int:
@@ -167,7 +200,6 @@ def run_daemon(
         log.error("cannot start: %s", exc)
         remove_logging()
         return 2
-    follower = SettingsFollower(settings)
     if parts.idle_probe is not None:
         probe = parts.idle_probe
         idle = IdleMonitor(chooser=lambda: probe)
@@ -178,20 +210,16 @@ def run_daemon(
         idle = IdleMonitor(chooser=AssumedIdleProbe)
     else:
         idle = IdleMonitor(chooser=choose_idle_source)
-    factory = parts.controller_factory or default_controller_factory(settings)
-    scheduler = DigestScheduler(
-        rules=follower.rules,
-        state=ScheduleState(store),
-        probes=Probes(
-            idle=idle.read,
-            power=parts.power_probe,
-            work_left=lambda: documents_waiting(store) > 0,
-            questions=live_questions,
-        ),
-        controller_factory=factory,
+    idle.read()  # choose the source now, so the log says which one early
+    scheduler = build_scheduler(
+        settings,
+        store,
+        idle=idle,
+        power_probe=parts.power_probe,
+        controller_factory=parts.controller_factory,
     )
     previous = _install_signal_handlers(parts.stop)
-    flags = _QuestionFlags(scheduler)
+    flags = QuestionFlagWatch(scheduler)
     watcher = None
     housekeeping_store = Store.open(store.path)
     try:

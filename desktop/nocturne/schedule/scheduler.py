@@ -108,7 +108,8 @@ class DigestScheduler:
         self.last_decision: Decision | None = None
         self.last_conditions: Conditions | None = None
         self._local_questions = 0
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # controller actions
+        self._tick_lock = threading.Lock()  # one tick at a time
         self._paused_since: datetime | None = None
         self._failed_at: datetime | None = None
         self._served: datetime | None = state.served_window_start
@@ -121,19 +122,22 @@ class DigestScheduler:
     # -- the person's buttons --------------------------------------------------------------
 
     def pause_for_an_hour(self) -> datetime:
-        until = pause_for(self.probes.clock())
-        self.state.pause_until(until)
-        self.tick()
-        return until
+        """'Pause 1 hour'; kept in the database, so a restart does not undo it."""
+        return self.pause_until(pause_for(self.probes.clock()))
 
     def pause_until_tomorrow(self) -> datetime:
-        until = pause_until_tomorrow(self.probes.clock())
-        self.state.pause_until(until)
+        return self.pause_until(pause_until_tomorrow(self.probes.clock()))
+
+    def pause_until(self, until: datetime) -> datetime:
+        with self._tick_lock:
+            self.state.pause_until(until)
         self.tick()
         return until
 
     def resume_now(self) -> None:
-        self.state.pause_until(None)
+        """Undo a pause the person asked for (the other rules still apply)."""
+        with self._tick_lock:
+            self.state.pause_until(None)
         self.tick()
 
     # -- questions ---------------------------------------------------------------------------
@@ -168,29 +172,31 @@ class DigestScheduler:
     # -- the tick ----------------------------------------------------------------------------
 
     def tick(self) -> Decision:
-        """Measure, decide, act. Safe to call from any thread; never blocks on the digest."""
-        now = self.probes.clock()
-        rules = self._rules()
-        self._note_window(rules, now)
-        conditions = Conditions(
-            now=now,
-            idle=self.probes.idle(),
-            power=self.probes.power(),
-            work_left=self._work_left(),
-            question_in_flight=self.questions_in_flight() > 0,
-            paused_until=self.state.paused_until,
-            missed_window=missed_window(
-                rules.window, now, served_start=self._served, watching_since=self._since(now)
-            ),
-        )
-        decision = decide(rules, conditions)
-        with self._lock:
-            self._act(decision, conditions)
-            self.last_decision = decision
-            self.last_conditions = conditions
+        """Measure, decide, act. Safe from any thread: ticks run one at a time (they share the
+        store connection), and a question's `preempt()` only waits for the short act phase."""
+        with self._tick_lock:
+            now = self.probes.clock()
+            rules = self._rules()
+            self._note_window(rules, now)
+            conditions = Conditions(
+                now=now,
+                idle=self.probes.idle(),
+                power=self.probes.power(),
+                work_left=self._work_left(),
+                question_in_flight=self.questions_in_flight() > 0,
+                paused_until=self.state.paused_until,
+                missed_window=missed_window(
+                    rules.window, now, served_start=self._served, watching_since=self._since(now)
+                ),
+            )
+            decision = decide(rules, conditions)
+            with self._lock:
+                self._act(decision, conditions)
+                self.last_decision = decision
+                self.last_conditions = conditions
             self._record(decision, now)
             self._beat(now)
-        return decision
+            return decision
 
     def _beat(self, now: datetime) -> None:
         if self._heartbeat_s is None:
