@@ -152,3 +152,25 @@ def test_daemon_process_stops_on_signal(home: Path, signum: int) -> None:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_settings_changes_reach_the_rules_without_a_restart(home: Path) -> None:
+    from nocturne.schedule.daemon import SettingsFollower
+    from nocturne.settings import Settings
+
+    settings = Settings.load()
+    follower = SettingsFollower(settings)
+    assert follower.rules().idle_minutes == 10
+    changed = Settings.load()
+    changed.set("idle_minutes", 3)
+    changed.set("night_start", "23:00")
+    changed.save()
+    stamp = paths.settings_path().stat().st_mtime
+    os.utime(paths.settings_path(), (stamp + 5, stamp + 5))  # a distinct mtime, no waiting
+    rules = follower.rules()
+    assert rules.idle_minutes == 3
+    assert rules.window.start.hour == 23
+    assert follower.settings.idle_minutes == 3
+    paths.settings_path().write_text("{not json")
+    os.utime(paths.settings_path(), (stamp + 10, stamp + 10))
+    assert follower.rules() == rules  # a broken file keeps the previous rules
