@@ -1,0 +1,73 @@
+"""Progress events of a digest, and the ETA estimate they carry.
+
+Events are plain data (`to_dict()` gives JSON-able dicts) so that they cross process boundaries
+unchanged: the command line draws a progress bar from them, `DigestProcess` forwards them from
+its child process, the window shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+START = "start"
+STEP = "step"
+FINISH = "finish"
+
+
+@dataclass(frozen=True)
+class DigestEvent:
+    kind: str  # start | step | finish
+    done: int  # steps finished in this run
+    total: int  # steps this run has to do
+    step_key: str = ""
+    step_kind: str = ""
+    label: str = ""  # the document (or pair, or "library") the step was about
+    step_tokens: int = 0
+    tokens: int = 0  # model tokens spent by this run so far
+    kept: int = 0  # notes kept by this run so far
+    dropped: int = 0  # candidate notes dropped by this run so far
+    elapsed_s: float = 0.0
+    eta_s: float | None = None
+    reason: str = ""  # on finish: done | stopped | time | error
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DigestEvent:
+        return cls(**data)
+
+
+class EtaEstimator:
+    """Remaining time from the mean duration of the steps finished so far, per kind.
+
+    Steps differ a lot by kind (a chunk's questions vs a pure extractive summary), so each kind is
+    averaged separately; a kind not seen yet borrows the overall mean, or `prior` from earlier runs.
+    """
+
+    def __init__(self, prior: dict[str, float] | None = None) -> None:
+        self.prior = dict(prior or {})
+        self._seconds: dict[str, list[float]] = {}
+
+    def record(self, kind: str, seconds: float) -> None:
+        self._seconds.setdefault(kind, []).append(seconds)
+
+    def mean(self, kind: str) -> float | None:
+        seen = self._seconds.get(kind)
+        if seen:
+            return sum(seen) / len(seen)
+        if kind in self.prior:
+            return self.prior[kind]
+        every = [s for values in self._seconds.values() for s in values]
+        return sum(every) / len(every) if every else None
+
+    def remaining(self, kinds: list[str]) -> float | None:
+        total = 0.0
+        for kind in kinds:
+            mean = self.mean(kind)
+            if mean is None:
+                return None
+            total += mean
+        return total

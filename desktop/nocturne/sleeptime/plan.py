@@ -1,0 +1,177 @@
+"""What a digest has to do: the steps for a budget, and which of them are already done.
+
+A step is the unit of work and of commit: one chunk's notes, one section or document summary,
+one pair of related documents, the library brief. Its key names its inputs (chunk id, document
+content hash), so a changed document yields new keys. A step counts as done when its row exists
+with the current model id and prompt version and none of its notes are stale; otherwise it is
+pending, and its old notes stay marked stale (never served) until the redo replaces them.
+
+Budgets: low = chunk notes; medium = + section and document summaries; high = + notes across
+documents and a library brief.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nocturne.library.store import Store
+from nocturne.sleeptime.prompts import STEP_VERSIONS
+from nocturne.sleeptime.terms import document_terms, related_pairs
+
+BUDGETS = ("low", "medium", "high")
+KIND_BUDGET = {
+    "chunk_notes": "low",
+    "section_summary": "medium",
+    "document_summary": "medium",
+    "cross_document": "high",
+    "library_brief": "high",
+}
+SECTION_CHUNKS = 4  # chunks per section summary (a heading starts a new section early)
+_HEADING = re.compile(r"^#+\s")
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    kind: str
+    document_id: int | None
+    chunk_ids: tuple[int, ...] = ()
+    pair: tuple[int, int] | None = None  # the two documents a cross_document step compares
+    label: str = ""
+
+
+def in_budget(kind: str, budget: str) -> bool:
+    return BUDGETS.index(KIND_BUDGET[kind]) <= BUDGETS.index(budget)
+
+
+def digestible_documents(store: Store) -> list[sqlite3.Row]:
+    return store.query(
+        "SELECT * FROM documents WHERE state != 'error' AND chunk_count > 0 ORDER BY id"
+    )
+
+
+def sections(chunks: Sequence[sqlite3.Row]) -> list[list[sqlite3.Row]]:
+    """Runs of consecutive chunks of even size (at most SECTION_CHUNKS); a heading starts one."""
+    runs: list[list[sqlite3.Row]] = []
+    for chunk in chunks:  # first split at markdown headings
+        if not runs or (_HEADING.match(chunk["text"]) and runs[-1]):
+            runs.append([])
+        runs[-1].append(chunk)
+    groups: list[list[sqlite3.Row]] = []
+    for run in runs:  # then cut long runs into even parts
+        parts = -(-len(run) // SECTION_CHUNKS)
+        size = -(-len(run) // parts)
+        groups.extend(run[i : i + size] for i in range(0, len(run), size))
+    return groups
+
+
+def _document_steps(store: Store, document: sqlite3.Row) -> list[Step]:
+    doc_id, name = int(document["id"]), str(document["name"])
+    chunks = store.chunks(doc_id)
+    steps = [
+        Step(f"chunk:{c['id']}", "chunk_notes", doc_id, (int(c["id"]),), label=name)
+        for c in chunks
+    ]
+    groups = sections(chunks)
+    if len(groups) > 1:
+        for group in groups:
+            ids = tuple(int(c["id"]) for c in group)
+            steps.append(Step(f"section:{doc_id}:{ids[0]}-{ids[-1]}", "section_summary", doc_id,
+                              ids, label=name))
+    steps.append(Step(f"document:{doc_id}", "document_summary", doc_id,
+                      tuple(int(c["id"]) for c in chunks), label=name))
+    return steps
+
+
+def _fingerprint(document: sqlite3.Row) -> str:
+    return str(document["content_hash"] or "")[:12]
+
+
+def all_steps(store: Store) -> list[Step]:
+    """Every step of the high budget, document by document, then the library-wide ones."""
+    documents = digestible_documents(store)
+    steps: list[Step] = []
+    for document in documents:
+        steps.extend(_document_steps(store, document))
+    by_id = {int(d["id"]): d for d in documents}
+    profiles = {doc_id: document_terms(store, doc_id) for doc_id in by_id}
+    for first, second in related_pairs(profiles):
+        a, b = by_id[first], by_id[second]
+        steps.append(Step(
+            f"cross:{first}:{_fingerprint(a)}:{second}:{_fingerprint(b)}", "cross_document",
+            None, (), (first, second), label=f"{a['name']} + {b['name']}",
+        ))
+    if documents:
+        identity = ",".join(f"{d['id']}:{d['content_hash']}" for d in documents)
+        digest = hashlib.sha1(identity.encode()).hexdigest()[:16]
+        steps.append(Step(f"library:{digest}", "library_brief", None, label="library"))
+    return steps
+
+
+@dataclass
+class Plan:
+    budget: str
+    steps: list[Step]  # every step of this budget, in order
+    done: set[str]  # keys already done with the current model and prompts
+
+    @property
+    def pending(self) -> list[Step]:
+        return [s for s in self.steps if s.key not in self.done]
+
+
+def plan_digest(store: Store, budget: str, model_id: str) -> Plan:
+    """The steps of `budget`; marks outdated notes stale and forgets superseded library steps."""
+    if budget not in BUDGETS:
+        raise ValueError(f"unknown digest budget {budget!r}")
+    every = all_steps(store)
+    keys = {s.key for s in every}
+    done: set[str] = set()
+    with store.transaction() as conn:
+        rows = conn.execute("SELECT id, step_key, kind, model_id, prompt_version FROM digest_steps")
+        for row in rows.fetchall():
+            current = (row["model_id"] == model_id
+                       and row["prompt_version"] == STEP_VERSIONS.get(row["kind"]))
+            if row["step_key"] not in keys and row["kind"] in ("cross_document", "library_brief"):
+                conn.execute("DELETE FROM digest_steps WHERE id = ?", (row["id"],))
+                continue
+            if not current:
+                conn.execute("UPDATE notes SET stale = 1 WHERE step_id = ?", (row["id"],))
+                continue
+            stale = conn.execute(
+                "SELECT 1 FROM notes WHERE step_id = ? AND stale = 1 LIMIT 1", (row["id"],)
+            ).fetchone()
+            if not stale:
+                done.add(row["step_key"])
+        steps = [s for s in every if in_budget(s.kind, budget)]
+        _settle_document_states(conn, steps, done)
+    return Plan(budget, steps, done)
+
+
+def _settle_document_states(
+    conn: sqlite3.Connection, steps: Sequence[Step], done: set[str]
+) -> None:
+    """ready when all its steps are done, stale when it has stale notes, else queued."""
+    total: Counter[int] = Counter()
+    finished: Counter[int] = Counter()
+    for step in steps:
+        if step.document_id is not None:
+            total[step.document_id] += 1
+            finished[step.document_id] += step.key in done
+    for doc_id, count in total.items():
+        if finished[doc_id] == count:
+            conn.execute(
+                "UPDATE documents SET state = 'ready', learned_stale = 0 WHERE id = ?", (doc_id,)
+            )
+            continue
+        has_stale = conn.execute(
+            "SELECT 1 FROM notes WHERE document_id = ? AND stale = 1 LIMIT 1", (doc_id,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE documents SET state = ?, learned_stale = 1 WHERE id = ?",
+            ("stale" if has_stale else "queued", doc_id),
+        )

@@ -1,0 +1,191 @@
+"""The digest loop: plan, then do pending steps one at a time, each committed atomically.
+
+Between steps the runner checks whether it should stop (a flag set by Ctrl-C, SIGTERM, a parent
+process, or the time limit), so stopping never loses finished work and never leaves half a step.
+Every model call goes through `LoggedEngine`, so sleep-time tokens appear in the call log with
+purposes like "digest:questions".
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nocturne.engine.base import Engine
+from nocturne.engine.logged import LoggedEngine
+from nocturne.library.store import Store
+from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
+from nocturne.sleeptime.plan import Plan, Step, plan_digest
+from nocturne.sleeptime.step_work import StepSuperseded, commit_step, run_step
+
+EventSink = Callable[[DigestEvent], None]
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    reason: str  # done | stopped | time
+    done: int  # steps finished in this run
+    total: int  # steps this run had to do
+    already_done: int  # steps of the budget finished by earlier runs
+    tokens: int
+    kept: int
+    dropped: int
+    seconds: float
+    superseded: int = 0  # steps skipped because their document changed meanwhile
+
+    def summary_line(self) -> str:
+        verb = {"done": "finished", "stopped": "stopped", "time": "stopped at the time limit"}
+        return (
+            f"Digest {verb.get(self.reason, self.reason)}: {self.done}/{self.total} steps in "
+            f"{self.seconds:.1f} s ({self.already_done} done earlier), {self.kept} notes kept, "
+            f"{self.dropped} dropped, {self.tokens} model tokens"
+        )
+
+
+def _prior_means(store: Store, model_id: str) -> dict[str, float]:
+    rows = store.query(
+        "SELECT kind, AVG(seconds) AS mean FROM digest_steps WHERE model_id = ? GROUP BY kind",
+        (model_id,),
+    )
+    return {row["kind"]: float(row["mean"] or 0.0) for row in rows}
+
+
+class DigestRunner:
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        budget: str,
+        *,
+        on_event: EventSink | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        max_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.engine: Engine = engine if isinstance(engine, LoggedEngine) else LoggedEngine(
+            engine, store)
+        self.budget = budget
+        self.on_event = on_event or (lambda event: None)
+        self.should_stop = should_stop or (lambda: False)
+        self.max_seconds = max_seconds
+        self.clock = clock
+        self._stop_requested = False
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the current step (safe from a signal handler)."""
+        self._stop_requested = True
+
+    def _stopping(self) -> bool:
+        return self._stop_requested or self.should_stop()
+
+    def run(self) -> DigestResult:
+        started = self.clock()
+        plan = plan_digest(self.store, self.budget, self.engine.model_id)
+        pending = plan.pending
+        remaining_by_doc: Counter[int] = Counter(
+            s.document_id for s in pending if s.document_id is not None
+        )
+        eta = EtaEstimator(_prior_means(self.store, self.engine.model_id))
+        totals = Counter[str]()
+        self._emit(START, plan, 0, len(pending), eta, pending, started, totals)
+        reason = "done"
+        for index, step in enumerate(pending):
+            if self._stopping():
+                reason = "stopped"
+                break
+            if self._out_of_time(started, eta.mean(step.kind)):
+                reason = "time"
+                break
+            self._start_document(step, remaining_by_doc)
+            step_started = self.clock()
+            try:
+                output = run_step(self.store, self.engine, step)
+                seconds = self.clock() - step_started
+                with self.store.transaction():
+                    commit_step(self.store, step, output, self.engine.model_id, seconds)
+                    self._finish_document(step, remaining_by_doc)
+            except StepSuperseded:
+                totals["superseded"] += 1
+                continue
+            eta.record(step.kind, seconds)
+            totals["done"] += 1
+            totals["tokens"] += output.usage.total
+            totals["kept"] += len(output.notes)
+            totals["dropped"] += output.dropped
+            self._emit(STEP, plan, index + 1, len(pending), eta, pending[index + 1 :], started,
+                       totals, step=step, step_tokens=output.usage.total)
+        self._release_unfinished(remaining_by_doc)
+        result = DigestResult(
+            reason, totals["done"], len(pending), len(plan.done), totals["tokens"],
+            totals["kept"], totals["dropped"], self.clock() - started, totals["superseded"],
+        )
+        self._emit(FINISH, plan, totals["done"] + totals["superseded"], len(pending), eta, [],
+                   started, totals, reason=reason)
+        return result
+
+    def _out_of_time(self, started: float, expected: float | None) -> bool:
+        if self.max_seconds is None:
+            return False
+        elapsed = self.clock() - started
+        return elapsed >= self.max_seconds or elapsed + (expected or 0.0) > self.max_seconds
+
+    def _start_document(self, step: Step, remaining: Counter[int]) -> None:
+        if step.document_id is None:
+            return
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE documents SET state = 'digesting' WHERE id = ? AND state != 'digesting'",
+                (step.document_id,),
+            )
+
+    def _finish_document(self, step: Step, remaining: Counter[int]) -> None:
+        if step.document_id is None:
+            return
+        remaining[step.document_id] -= 1
+        if remaining[step.document_id] <= 0:
+            self.store.conn.execute(
+                "UPDATE documents SET state = 'ready', learned_stale = 0 WHERE id = ?",
+                (step.document_id,),
+            )
+
+    def _release_unfinished(self, remaining: Counter[int]) -> None:
+        """Documents left half-done go back to queued (or stale, if old notes await a redo)."""
+        with self.store.transaction() as conn:
+            for doc_id, count in remaining.items():
+                if count <= 0:
+                    continue
+                stale = conn.execute(
+                    "SELECT 1 FROM notes WHERE document_id = ? AND stale = 1 LIMIT 1", (doc_id,)
+                ).fetchone()
+                conn.execute(
+                    "UPDATE documents SET state = ? WHERE id = ? AND state = 'digesting'",
+                    ("stale" if stale else "queued", doc_id),
+                )
+
+    def _emit(
+        self,
+        kind: str,
+        plan: Plan,
+        done: int,
+        total: int,
+        eta: EtaEstimator,
+        rest: list[Step],
+        started: float,
+        totals: Counter[str],
+        *,
+        step: Step | None = None,
+        step_tokens: int = 0,
+        reason: str = "",
+    ) -> None:
+        self.on_event(DigestEvent(
+            kind=kind, done=done, total=total,
+            step_key=step.key if step else "", step_kind=step.kind if step else "",
+            label=step.label if step else "", step_tokens=step_tokens,
+            tokens=totals["tokens"], kept=totals["kept"], dropped=totals["dropped"],
+            elapsed_s=self.clock() - started,
+            eta_s=eta.remaining([s.kind for s in rest]) if kind != FINISH else 0.0,
+            reason=reason,
+        ))

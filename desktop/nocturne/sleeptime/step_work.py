@@ -1,0 +1,137 @@
+"""Doing one step: gather its inputs from the store, make its notes, commit it atomically.
+
+The commit writes the step's notes, their sources and its `digest_steps` row in one
+transaction, replacing an outdated version of the same step. A digest killed at any moment
+therefore leaves either the whole step or none of it, and a rerun skips exactly the finished ones.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from nocturne.engine.base import Engine
+from nocturne.library.store import Store
+from nocturne.sleeptime.chunk_step import ChunkInput, chunk_notes
+from nocturne.sleeptime.key_sentences import sentences_of
+from nocturne.sleeptime.library_steps import cross_document_notes, library_brief
+from nocturne.sleeptime.notes import StepOutput, subject_of
+from nocturne.sleeptime.plan import Step
+from nocturne.sleeptime.prompts import STEP_VERSIONS
+from nocturne.sleeptime.summaries import SourcedSentence, summarize
+
+SECTION_SENTENCES = 3
+DOCUMENT_SENTENCES = 4
+
+
+class StepSuperseded(Exception):
+    """The step's inputs are gone (its document changed or was removed while digesting)."""
+
+
+def _notes_text(store: Store, document_id: int, kind: str) -> list[str]:
+    rows = store.query(
+        "SELECT text FROM notes WHERE document_id = ? AND kind = ? AND stale = 0 ORDER BY id",
+        (document_id, kind),
+    )
+    return [row["text"] for row in rows]
+
+
+def _facts_of(store: Store, chunk_ids: tuple[int, ...]) -> list[SourcedSentence]:
+    """The fact notes of these chunks in document order (the map results)."""
+    marks = ",".join("?" * len(chunk_ids))
+    rows = store.query(
+        f"SELECT n.text, c.id AS chunk_id, c.page FROM notes n "
+        f"JOIN note_sources s ON s.note_id = n.id JOIN chunks c ON c.id = s.chunk_id "
+        f"WHERE n.kind = 'fact' AND n.stale = 0 AND c.id IN ({marks}) ORDER BY c.ordinal, n.id",
+        chunk_ids,
+    )
+    return [SourcedSentence(r["text"], int(r["chunk_id"]), r["page"]) for r in rows]
+
+
+def _chunk_rows(store: Store, chunk_ids: tuple[int, ...]) -> list[sqlite3.Row]:
+    marks = ",".join("?" * len(chunk_ids))
+    rows = store.query(
+        f"SELECT * FROM chunks WHERE id IN ({marks}) ORDER BY ordinal", chunk_ids
+    )
+    if len(rows) != len(chunk_ids):
+        raise StepSuperseded
+    return rows
+
+
+def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput:
+    assert step.document_id is not None
+    document = store.document(step.document_id)
+    chunks = _chunk_rows(store, step.chunk_ids)
+    if document is None:
+        raise StepSuperseded
+    sentences = _facts_of(store, step.chunk_ids)
+    lead = sentences_of(chunks[0]["text"])[:1]
+    if lead:
+        sentences.insert(0, SourcedSentence(lead[0], int(chunks[0]["id"]), chunks[0]["page"]))
+    if len(sentences) < 2:  # no facts: fall back on the chunks' own sentences
+        sentences = [
+            SourcedSentence(text, int(c["id"]), c["page"])
+            for c in chunks for text in sentences_of(c["text"])
+        ]
+    return summarize(
+        engine, step.kind, step.document_id, subject_of(document["name"]), sentences,
+        [c["text"] for c in chunks], limit,
+    )
+
+
+def run_step(store: Store, engine: Engine, step: Step) -> StepOutput:
+    """The notes of one step (nothing is written here)."""
+    if step.kind == "chunk_notes":
+        (chunk,) = _chunk_rows(store, step.chunk_ids)
+        return chunk_notes(
+            engine,
+            ChunkInput(int(chunk["id"]), int(chunk["document_id"]), chunk["page"], chunk["text"]),
+            _notes_text(store, int(chunk["document_id"]), "fact"),
+            _notes_text(store, int(chunk["document_id"]), "question"),
+        )
+    if step.kind == "section_summary":
+        return _summary(store, engine, step, SECTION_SENTENCES)
+    if step.kind == "document_summary":
+        return _summary(store, engine, step, DOCUMENT_SENTENCES)
+    if step.kind == "cross_document":
+        assert step.pair is not None
+        output = cross_document_notes(store, engine, *step.pair)
+    elif step.kind == "library_brief":
+        output = library_brief(store, engine)
+    else:
+        raise ValueError(f"unknown step kind {step.kind!r}")
+    if output is None:
+        raise StepSuperseded
+    return output
+
+
+def commit_step(
+    store: Store, step: Step, output: StepOutput, model_id: str, seconds: float
+) -> int:
+    """Store the step's notes, sources and row in one transaction; returns the step id."""
+    try:
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM digest_steps WHERE step_key = ?", (step.key,))
+            cur = conn.execute(
+                "INSERT INTO digest_steps(step_key, kind, document_id, model_id, prompt_version, "
+                "prompt_tokens, completion_tokens, seconds, kept, dropped) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (step.key, step.kind, step.document_id, model_id, STEP_VERSIONS[step.kind],
+                 output.usage.prompt_tokens, output.usage.completion_tokens, seconds,
+                 len(output.notes), output.dropped),
+            )
+            step_id = int(cur.lastrowid or 0)
+            for note in output.notes:
+                cur = conn.execute(
+                    "INSERT INTO notes(step_id, kind, document_id, page, text, answer, model_id, "
+                    "prompt_version, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (step_id, note.kind, note.document_id, note.page, note.text, note.answer,
+                     note.model_id, note.prompt_version, note.tokens),
+                )
+                note_id = int(cur.lastrowid or 0)
+                conn.executemany(
+                    "INSERT OR IGNORE INTO note_sources(note_id, chunk_id) VALUES (?, ?)",
+                    [(note_id, chunk_id) for chunk_id in note.chunk_ids],
+                )
+    except sqlite3.IntegrityError as exc:  # a source chunk or document vanished meanwhile
+        raise StepSuperseded from exc
+    return step_id
