@@ -2,7 +2,9 @@
 
 Money is tokens × the reference price per million (a setting). The saved amount is measured
 against the baseline: the raw-mode prompt this same question would have needed, tokenized but not
-run, plus the same completion budget.
+run, plus the same completion budget. An answer's own cost also carries its amortized share of
+the sleep-time tokens, converted to question-time tokens by `question_token_factor` (a
+question-time token costs that many sleep-time tokens; the paper takes 10).
 """
 
 from __future__ import annotations
@@ -10,17 +12,37 @@ from __future__ import annotations
 from nocturne.answer.result import Savings, TokenCount
 
 
-def cost_usd(tokens: int, price_per_million: float) -> float:
+def cost_usd(tokens: float, price_per_million: float) -> float:
     return tokens * price_per_million / 1_000_000
 
 
-def savings(used: TokenCount, baseline: TokenCount, price_per_million: float) -> Savings:
+def effective_tokens(used: TokenCount, amortized_sleep_tokens: float, factor: float) -> float:
+    """Question-time tokens plus the sleep-time share expressed in question-time tokens."""
+    return used.total + (amortized_sleep_tokens / factor if factor > 0 else 0.0)
+
+
+def savings(
+    used: TokenCount,
+    baseline: TokenCount,
+    price_per_million: float,
+    amortized_sleep_tokens: float = 0.0,
+    factor: float = 10.0,
+) -> Savings:
     saved = max(0, baseline.total - used.total)
     ratio = baseline.total / used.total if used.total else float(baseline.total or 1)
     base_cost = cost_usd(baseline.total, price_per_million)
+    own_cost = cost_usd(effective_tokens(used, amortized_sleep_tokens, factor), price_per_million)
     return Savings(
         tokens=saved,
         ratio=round(ratio, 3),
-        cost_usd=round(cost_usd(saved, price_per_million), 8),
+        cost_usd=round(base_cost - own_cost, 8),
         baseline_cost_usd=round(base_cost, 8),
+    )
+
+
+def answer_cost_usd(
+    used: TokenCount, amortized_sleep_tokens: float, factor: float, price_per_million: float
+) -> float:
+    return round(
+        cost_usd(effective_tokens(used, amortized_sleep_tokens, factor), price_per_million), 8
     )

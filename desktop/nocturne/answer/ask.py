@@ -1,17 +1,64 @@
-"""One entry point for answering, whatever the mode; the CLI and the window call this."""
+"""One entry point for answering, whatever the mode; the CLI and the window call this.
+
+Routing (DESIGN.md "Modes at question time"):
+- whole-document questions ("summarize X", "what is X about", "compare X and Y") are answered
+  from document summaries, cross-document notes and the library brief when the digest wrote them;
+- instant: an anticipated question matches closely enough (similarity >= INSTANT_THRESHOLD):
+  its stored answer and sources, nothing generated;
+- learned: the model reads the few best sentences and answers briefly, quoting its evidence;
+- raw: the baseline; also what auto falls back to before anything is digested.
+Whatever the route, when even the best sentence covers too little of the question the answer
+says plainly that the documents do not say, instead of inventing something.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
 
-from nocturne.answer.raw import answer_raw
-from nocturne.answer.result import Answer
+from nocturne import paths
+from nocturne.answer.accounting import answer_cost_usd, savings
+from nocturne.answer.intent import (
+    cross_document_notes,
+    detect_intent,
+    document_summary,
+    find_document,
+    library_brief_note,
+)
+from nocturne.answer.learned import (
+    answer_learned,
+    learned_version,
+    library_brief,
+    quote,
+    system_message,
+)
+from nocturne.answer.ledger import record_answer, sleep_share
+from nocturne.answer.raw import NOT_FOUND, answer_raw, baseline_for
+from nocturne.answer.result import Answer, Citation, SleepShare, Timing, TokenCount
+from nocturne.answer.retrieval import (
+    Embedder,
+    Retrieval,
+    Source,
+    learned_note_count,
+    note_sources,
+    retrieve,
+)
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
 MODES = ("auto", "instant", "learned", "raw")
+
+# Chosen by `nocturne bench --sweep` on ../shared/eval (see answer/bench.py and the README):
+# the lowest similarity at which instant answers are at least as accurate as learned ones.
+INSTANT_THRESHOLD = 0.75
+# Forced instant mode still refuses matches weaker than this: a stored answer to another question
+# is worse than saying that nothing matches.
+INSTANT_FLOOR = 0.5
+# Below this idf-weighted share of the question's words in the best sentence, abstain.
+ABSTAIN_COVERAGE = 0.3
 
 
 def ask(
@@ -22,9 +69,219 @@ def ask(
     mode: str = "auto",
     on_text: Callable[[str], None] | None = None,
 ) -> Answer:
+    """Answer, stream the text through `on_text`, and log the answer in the store."""
+    answer = answer_question(store, engine, question, settings, mode, on_text)
+    record_answer(store, question.strip(), answer, engine.model_id)
+    return answer
+
+
+def answer_question(
+    store: Store,
+    engine: Engine,
+    question: str,
+    settings: Settings,
+    mode: str = "auto",
+    on_text: Callable[[str], None] | None = None,
+    *,
+    embedder: Embedder | None = None,
+    use_kv_cache: bool = True,
+) -> Answer:
+    """Everything `ask` does except logging (the benchmark answers without polluting the log)."""
     question = question.strip()
     if not question:
         raise KnownError("the question is empty")
     if mode not in MODES:
         raise KnownError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    return answer_raw(store, engine, question, settings, on_text)
+    started = time.perf_counter()
+    clock = _FirstText(started, on_text)
+    if mode == "raw" or (mode == "auto" and learned_note_count(store) == 0):
+        return _finish_raw(store, engine, question, settings, clock)
+    intent = detect_intent(question)
+    if intent is not None:
+        whole = _answer_whole_documents(store, intent.kind, intent.targets)
+        if whole is not None:
+            text, sources = whole
+            clock.emit(text)
+            return _finish(store, engine, question, settings, clock, text,
+                           "learned" if mode == "learned" else "instant", f"summary:{intent.kind}",
+                           sources, TokenCount())
+    if embedder is None:
+        embedder = _configured_embedder(settings)
+    retrieval = retrieve(store, question, embedder=embedder)
+    match = retrieval.best_anticipated
+    threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
+    if mode in ("auto", "instant") and match is not None and match.similarity >= threshold:
+        clock.emit(match.answer)
+        return _finish(store, engine, question, settings, clock, match.answer, "instant",
+                       "instant", list(match.sources), TokenCount(),
+                       extra={"anticipated_question": match.question,
+                              "similarity": round(match.similarity, 3)})
+    if mode == "instant" or _should_abstain(retrieval):
+        clock.emit(NOT_FOUND)
+        return _finish(store, engine, question, settings, clock, NOT_FOUND,
+                       "instant" if mode == "instant" else "learned", "abstain", [],
+                       TokenCount(), abstained=True)
+    return _finish_learned(store, engine, question, settings, clock, retrieval, use_kv_cache)
+
+
+class _FirstText:
+    """Forwards streamed text and remembers when the first piece arrived."""
+
+    def __init__(self, started: float, on_text: Callable[[str], None] | None) -> None:
+        self.started = started
+        self.on_text = on_text
+        self.first: float | None = None
+
+    def emit(self, text: str) -> None:
+        if self.first is None and text:
+            self.first = time.perf_counter() - self.started
+        if self.on_text is not None and text:
+            self.on_text(text)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def _should_abstain(retrieval: Retrieval) -> bool:
+    return not retrieval.evidence or retrieval.evidence[0].coverage < ABSTAIN_COVERAGE
+
+
+def _citations(sources: list[Source], limit: int = 3) -> list[Citation]:
+    seen: set[int] = set()
+    citations = []
+    for source in sources:
+        if source.chunk_id in seen:
+            continue
+        seen.add(source.chunk_id)
+        citations.append(Citation(source.document_name, source.page, source.chunk_id,
+                                  source.document_path))
+    return citations[:limit]
+
+
+def _finish(
+    store: Store,
+    engine: Engine,
+    question: str,
+    settings: Settings,
+    clock: _FirstText,
+    text: str,
+    mode: str,
+    route: str,
+    sources: list[Source],
+    used: TokenCount,
+    *,
+    abstained: bool = False,
+    first_token_s: float | None = None,
+    extra: dict[str, object] | None = None,
+) -> Answer:
+    """Timing stops here; the baseline and the sleep-time share are accounting, not answering."""
+    total_s = clock.elapsed()
+    first = first_token_s if first_token_s is not None else (clock.first or total_s)
+    baseline, _ = baseline_for(store, engine, question, settings)
+    document_ids = sorted({s.document_id for s in sources})
+    sleep_tokens, amortized = sleep_share(store, document_ids)
+    factor = settings.question_token_factor
+    price = settings.reference_price_per_million
+    return Answer(
+        answer=text,
+        mode=mode,
+        citations=_citations(sources),
+        usage=used,
+        baseline=baseline,
+        baseline_method="raw-bm25-prompt-tokenized",
+        savings=savings(used, baseline, price, amortized, factor),
+        timing=Timing(round(first, 4), round(total_s, 4)),
+        sleep=SleepShare(sleep_tokens, round(amortized, 2)),
+        abstained=abstained,
+        extra={"route": route, "document_ids": document_ids,
+               "cost_usd": answer_cost_usd(used, amortized, factor, price), **(extra or {})},
+    )
+
+
+def _finish_raw(
+    store: Store, engine: Engine, question: str, settings: Settings, clock: _FirstText
+) -> Answer:
+    answer = answer_raw(store, engine, question, settings, clock.emit)
+    document_ids = sorted({
+        int(row["document_id"])
+        for c in answer.citations
+        if (row := store.chunk(c.chunk_id)) is not None
+    })
+    cost = answer_cost_usd(answer.usage, 0.0, settings.question_token_factor,
+                           settings.reference_price_per_million)
+    return replace(answer, extra={**answer.extra, "route": "raw", "document_ids": document_ids,
+                                  "cost_usd": cost})
+
+
+def _finish_learned(
+    store: Store,
+    engine: Engine,
+    question: str,
+    settings: Settings,
+    clock: _FirstText,
+    retrieval: Retrieval,
+    use_kv_cache: bool,
+) -> Answer:
+    brief = library_brief(store)
+    extra: dict[str, object] = {}
+    if use_kv_cache:
+        from nocturne.engine.kv_cache import prefix_cache_for
+
+        cache = prefix_cache_for(engine, paths.cache_dir() / "kv")
+        if cache is not None:
+            primed = cache.prepare(system_message(brief), learned_version(store))
+            extra["kv_cache"] = {"how": primed.how, "prefix_tokens": primed.prefix_tokens,
+                                 "seconds": round(primed.seconds, 4)}
+    outcome = answer_learned(engine, retrieval, brief, settings.max_answer_tokens, clock.emit)
+    extra.update({"short_answer": outcome.short_answer, "supported": outcome.supported,
+                  "quote": quote(outcome.quote)})
+    return _finish(store, engine, question, settings, clock, outcome.text, "learned", "learned",
+                   [outcome.quote.source],
+                   TokenCount(outcome.prompt_tokens, outcome.completion_tokens), extra=extra)
+
+
+def _answer_whole_documents(
+    store: Store, kind: str, targets: tuple[str, ...]
+) -> tuple[str, list[Source]] | None:
+    """Text and sources from summaries and cross-document notes, or None if there are none."""
+    parts: list[str] = []
+    note_ids: list[int] = []
+    if kind == "library":
+        brief = library_brief_note(store)
+        if brief is None:
+            return None
+        parts.append(brief[1])
+        note_ids.append(brief[0])
+    else:
+        document_ids = [d for d in (find_document(store, t) for t in targets) if d is not None]
+        if len(document_ids) != len(targets):
+            return None
+        for document_id in document_ids:
+            summary = document_summary(store, document_id)
+            if summary is None:
+                return None
+            name = store.scalar("SELECT name FROM documents WHERE id = ?", (document_id,))
+            parts.append(f"{name}: {summary[1]}" if kind == "compare" else summary[1])
+            note_ids.append(summary[0])
+        if kind == "compare":
+            for note_id, text in cross_document_notes(store, document_ids)[:3]:
+                parts.append(text)
+                note_ids.append(note_id)
+    sources_by_note = note_sources(store, note_ids)
+    sources = [s for note_id in note_ids for s in sources_by_note.get(note_id, ())[:2]]
+    return "\n\n".join(parts), sources
+
+
+_EMBEDDERS: dict[str, Embedder] = {}
+
+
+def _configured_embedder(settings: Settings) -> Embedder | None:
+    """The optional dense retriever (an embedding GGUF in settings), loaded once per process."""
+    path = str(settings.embedding_model_path or "").strip()
+    if not path:
+        return None
+    if path not in _EMBEDDERS:
+        from nocturne.engine.embedding import EmbeddingModel
+
+        _EMBEDDERS[path] = EmbeddingModel.load(path, threads=settings.threads)
+    return _EMBEDDERS[path]

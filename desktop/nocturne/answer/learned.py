@@ -1,0 +1,173 @@
+"""Learned mode: the model answers from a few retrieved sentences, never from raw pages.
+
+DESIGN.md's measurements shape this: the bundled 135M model answers correctly from a short
+relevant passage and fails on long raw context, and quoting the best supporting sentence is often
+better than anything it generates. So the prompt is the library brief (a stable, KV-cached
+prefix), two or three of the best sentences, and the question; the model gets a small budget for
+a short phrase; the phrase is kept only if the passage supports it; and the answer always quotes
+its evidence sentence, which is what a person wants to check anyway (with document and page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nocturne.answer.retrieval import Evidence, Retrieval
+from nocturne.answer.text_match import stems
+from nocturne.engine.base import Engine, GenerationOptions, Message
+from nocturne.library.search import content_words
+from nocturne.library.store import Store
+
+PROMPT_VERSION = "learned-1"
+PASSAGE_SENTENCES = 2
+PASSAGE_MAX_CHARS = 700
+SHORT_ANSWER_TOKENS = 16
+BRIEF_MAX_CHARS = 320
+LEARNED_SYSTEM = "Answer the question with a few words copied from the passage."
+NO_ANSWER_MARKERS = ("not stated", "not mentioned", "does not say", "no information",
+                     "not provided", "cannot", "unknown")
+
+
+@dataclass(frozen=True)
+class LearnedOutcome:
+    text: str  # the full answer shown: short phrase (if supported) and the quoted sentence
+    short_answer: str  # the model's phrase, "" when it was not supported by the passage
+    quote: Evidence
+    messages: list[Message]
+    prompt_tokens: int
+    completion_tokens: int
+    first_token_s: float  # from the start of the model call
+    model_seconds: float
+    supported: bool
+
+
+def library_brief(store: Store) -> str:
+    """The digest's library brief if there is a fresh one, else the documents' names."""
+    brief = store.scalar(
+        "SELECT text FROM notes WHERE kind = 'library_brief' AND stale = 0 "
+        "ORDER BY id DESC LIMIT 1"
+    )
+    if not brief:
+        names = [row[0] for row in store.query(
+            "SELECT name FROM documents WHERE state != 'error' ORDER BY name LIMIT 30")]
+        brief = "Documents: " + ", ".join(names) if names else ""
+    brief = " ".join(str(brief).split())
+    return brief if len(brief) <= BRIEF_MAX_CHARS else brief[: BRIEF_MAX_CHARS - 1] + "…"
+
+
+def learned_version(store: Store) -> str:
+    """Changes whenever the learned context does (new, removed or stale notes)."""
+    row = store.query(
+        "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(stale), 0) FROM notes"
+    )[0]
+    return hashlib.sha256(f"{PROMPT_VERSION}:{tuple(row)}".encode()).hexdigest()[:16]
+
+
+def system_message(brief: str) -> Message:
+    content = LEARNED_SYSTEM + (f"\nLibrary: {brief}" if brief else "")
+    return {"role": "system", "content": content}
+
+
+def choose_passage(evidence: list[Evidence]) -> list[Evidence]:
+    chosen: list[Evidence] = []
+    used = 0
+    for ev in evidence[:PASSAGE_SENTENCES]:
+        if chosen and used + len(ev.text) > PASSAGE_MAX_CHARS:
+            break
+        chosen.append(ev)
+        used += len(ev.text)
+    return chosen
+
+
+def learned_messages(brief: str, passage: list[Evidence], question: str) -> list[Message]:
+    text = " ".join(ev.text for ev in passage)
+    return [
+        system_message(brief),
+        {"role": "user", "content": f"Passage: {text}\nQuestion: {question}"},
+    ]
+
+
+def clean_short_answer(text: str) -> str:
+    text = " ".join(text.split()).strip(" \"'“”")
+    for prefix in ("answer:", "a:", "the answer is"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix):].strip(" :")
+    return text.rstrip(" ,;:")
+
+
+def is_supported(short_answer: str, passage: list[Evidence]) -> bool:
+    """A phrase is kept only if nearly all its content words occur in the passage."""
+    words = content_words(short_answer)
+    if not words:
+        return False
+    lowered = short_answer.lower()
+    if any(marker in lowered for marker in NO_ANSWER_MARKERS):
+        return False
+    passage_words = set(content_words(" ".join(ev.text for ev in passage)))
+    found = sum(1 for w in words if w in passage_words)
+    return found / len(words) >= 0.8
+
+
+def supporting_sentence(short_answer: str, passage: list[Evidence]) -> Evidence:
+    """The passage sentence that shares most words with the phrase; the best one on a tie."""
+    words = stems(short_answer)
+    best = passage[0]
+    best_overlap = len(words & stems(best.text))
+    for ev in passage[1:]:
+        overlap = len(words & stems(ev.text))
+        if overlap > best_overlap:
+            best, best_overlap = ev, overlap
+    return best
+
+
+def quote(evidence: Evidence) -> str:
+    return f"“{evidence.text}”"
+
+
+def answer_learned(
+    engine: Engine,
+    retrieval: Retrieval,
+    brief: str,
+    max_answer_tokens: int,
+    on_text: Callable[[str], None] | None = None,
+) -> LearnedOutcome:
+    """Ask the model for a short phrase from the best sentences; quote the evidence."""
+    passage = choose_passage(retrieval.evidence)
+    messages = learned_messages(brief, passage, retrieval.question)
+    options = GenerationOptions(
+        max_tokens=min(SHORT_ANSWER_TOKENS, max_answer_tokens), stop=("\n",),
+        repeat_penalty=1.1,
+    )
+    stream = engine.stream(messages, options, purpose="answer:learned")
+    pieces: list[str] = []
+    for delta in stream:
+        pieces.append(delta)
+        if on_text:
+            on_text(delta)
+    completion = stream.completion
+    assert completion is not None
+    short = clean_short_answer("".join(pieces))
+    supported = is_supported(short, passage)
+    evidence = supporting_sentence(short, passage) if supported else passage[0]
+    if supported:
+        text = f"{short} — {quote(evidence)}"
+        if on_text:
+            on_text(f" — {quote(evidence)}")
+    else:
+        text = quote(evidence)
+        if on_text:
+            on_text(f"\n(not supported by the sources; the best passage says:) {text}")
+        short = ""
+    return LearnedOutcome(
+        text=text,
+        short_answer=short,
+        quote=evidence,
+        messages=messages,
+        prompt_tokens=completion.usage.prompt_tokens,
+        completion_tokens=completion.usage.completion_tokens,
+        first_token_s=completion.first_token_s,
+        model_seconds=completion.seconds,
+        supported=supported,
+    )

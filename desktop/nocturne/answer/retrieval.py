@@ -1,0 +1,215 @@
+"""Finding what answers a question: anticipated questions, learned notes and raw sentences.
+
+Three lexical sources, all ranked by SQLite FTS5/BM25 and then re-scored per sentence:
+- anticipated questions (notes of kind 'question', written at sleep time) — query expansion in
+  the doc2query sense: a question phrased unlike the text can still meet a question phrased like
+  it, and its stored answer is the sentence to quote;
+- facts and other notes, whose text is already a key sentence of a chunk;
+- the sentences of the best raw chunks, so nothing is lost where the digest kept nothing.
+Stale notes (their documents changed since the digest) are never used. When a dense embedder is
+given, its ranking of the same sentences is fused with the lexical one by reciprocal rank fusion.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from nocturne.answer.text_match import IdfTable, coverage, question_similarity, stems
+from nocturne.library.search import fts_query, search_chunks
+from nocturne.library.sentences import split_sentences
+from nocturne.library.store import Store
+
+EVIDENCE_NOTE_KINDS = ("fact", "question")
+RRF_K = 60
+ANTICIPATED_BOOST = 0.5  # how much a matching anticipated question lifts its answer sentence
+
+
+class Embedder(Protocol):
+    """Dense vectors for texts (the optional embedding model)."""
+
+    def similarities(self, query: str, texts: list[str]) -> list[float]: ...
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a sentence or note comes from: the chunk, hence document and page."""
+
+    chunk_id: int
+    document_id: int
+    document_name: str
+    document_path: str
+    page: int | None
+
+
+@dataclass(frozen=True)
+class AnticipatedMatch:
+    note_id: int
+    question: str
+    answer: str
+    similarity: float
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sentence that may answer the question, with its score and provenance."""
+
+    text: str
+    source: Source
+    coverage: float  # idf-weighted share of the question's words found in the sentence
+    score: float
+    origin: str  # "question", "fact" or "chunk"
+
+
+@dataclass
+class Retrieval:
+    question: str
+    anticipated: list[AnticipatedMatch] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def best_anticipated(self) -> AnticipatedMatch | None:
+        return self.anticipated[0] if self.anticipated else None
+
+
+def learned_note_count(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 0") or 0)
+
+
+def note_sources(store: Store, note_ids: list[int]) -> dict[int, tuple[Source, ...]]:
+    """The chunks each note was written from, in chunk order."""
+    if not note_ids:
+        return {}
+    marks = ",".join("?" * len(note_ids))
+    rows = store.query(
+        "SELECT ns.note_id, c.id, c.document_id, d.name, d.path, c.page FROM note_sources ns "
+        "JOIN chunks c ON c.id = ns.chunk_id JOIN documents d ON d.id = c.document_id "
+        f"WHERE ns.note_id IN ({marks}) ORDER BY ns.note_id, c.ordinal",
+        note_ids,
+    )
+    found: dict[int, list[Source]] = {}
+    for row in rows:
+        found.setdefault(row[0], []).append(Source(row[1], row[2], row[3], row[4], row[5]))
+    return {note_id: tuple(sources) for note_id, sources in found.items()}
+
+
+def search_notes(
+    store: Store, question: str, kinds: tuple[str, ...], limit: int = 20
+) -> list[sqlite3.Row]:
+    """Fresh notes of the given kinds ranked by BM25 over their text and answer."""
+    query = fts_query(question)
+    if not query or not kinds:
+        return []
+    marks = ",".join("?" * len(kinds))
+    try:
+        return store.query(
+            "SELECT n.id, n.kind, n.text, n.answer, n.document_id, bm25(notes_fts) AS score "
+            "FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid "
+            f"WHERE notes_fts MATCH ? AND n.stale = 0 AND n.kind IN ({marks}) "
+            "ORDER BY score LIMIT ?",
+            (query, *kinds, limit),
+        )
+    except Exception:  # a malformed MATCH expression is no reason to fail a question
+        return []
+
+
+def match_anticipated(
+    store: Store, question: str, idf: IdfTable, limit: int = 10
+) -> list[AnticipatedMatch]:
+    """Anticipated questions most similar to `question`, best first."""
+    rows = search_notes(store, question, ("question",), limit=limit * 3)
+    asked = stems(question)
+    sources = note_sources(store, [row["id"] for row in rows])
+    matches = [
+        AnticipatedMatch(
+            note_id=row["id"],
+            question=row["text"],
+            answer=row["answer"] or "",
+            similarity=question_similarity(asked, stems(row["text"]), idf),
+            sources=sources.get(row["id"], ()),
+        )
+        for row in rows
+        if row["answer"] and sources.get(row["id"])
+    ]
+    matches.sort(key=lambda m: -m.similarity)
+    return matches[:limit]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def gather_evidence(
+    store: Store,
+    question: str,
+    idf: IdfTable,
+    anticipated: list[AnticipatedMatch],
+    chunk_limit: int = 6,
+) -> list[Evidence]:
+    """Candidate sentences from notes and top chunks, scored, best first, without duplicates."""
+    asked = stems(question)
+    boosts: dict[str, float] = {}
+    candidates: dict[str, Evidence] = {}
+
+    def add(text: str, source: Source, origin: str, bonus: float = 0.0) -> None:
+        key = _normal(text)
+        if not key:
+            return
+        cover = coverage(asked, stems(text), idf)
+        boosts[key] = max(boosts.get(key, 0.0), bonus)
+        if key not in candidates:
+            candidates[key] = Evidence(text.strip(), source, cover, cover, origin)
+
+    for match in anticipated:
+        add(match.answer, match.sources[0], "question", ANTICIPATED_BOOST * match.similarity)
+    fact_rows = search_notes(store, question, ("fact",), limit=12)
+    fact_sources = note_sources(store, [row["id"] for row in fact_rows])
+    for row in fact_rows:
+        if fact_sources.get(row["id"]):
+            add(row["text"], fact_sources[row["id"]][0], "fact")
+    for rank, hit in enumerate(search_chunks(store, question, limit=chunk_limit)):
+        source = Source(hit.chunk_id, hit.document_id, hit.document_name, hit.document_path,
+                        hit.page)
+        for sentence in split_sentences(hit.text):
+            add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
+    scored = [replace(ev, score=ev.coverage + boosts[_normal(ev.text)])
+              for ev in candidates.values()]
+    scored.sort(key=lambda ev: -ev.score)
+    return scored
+
+
+def fuse_rankings(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion: each ranking gives 1/(k + rank) to the keys it ranks."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, 1):
+            fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def fuse_dense(question: str, evidence: list[Evidence], embedder: Embedder) -> list[Evidence]:
+    """Re-order lexical evidence by RRF with the embedder's ranking of the same sentences."""
+    if len(evidence) < 2:
+        return evidence
+    texts = [ev.text for ev in evidence]
+    similarities = embedder.similarities(question, texts)
+    dense_order = [texts[i] for i in sorted(range(len(texts)), key=lambda i: -similarities[i])]
+    fused = fuse_rankings([texts, dense_order])
+    return sorted(evidence, key=lambda ev: -fused[ev.text])
+
+
+def retrieve(
+    store: Store,
+    question: str,
+    *,
+    idf: IdfTable | None = None,
+    embedder: Embedder | None = None,
+) -> Retrieval:
+    idf = idf or IdfTable(store)
+    anticipated = match_anticipated(store, question, idf)
+    evidence = gather_evidence(store, question, idf, anticipated)
+    if embedder is not None:
+        evidence = fuse_dense(question, evidence, embedder)
+    return Retrieval(question, anticipated, evidence)

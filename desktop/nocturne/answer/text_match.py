@@ -1,0 +1,87 @@
+"""How closely a question matches a sentence or an anticipated question, without a model.
+
+Words are compared by a light stem (so "tackles" meets "tackle") and weighted by how rare they are
+in the library (inverse document frequency over chunks, counted by FTS5 with the same porter
+tokenizer the index uses), so "Kuechly" matters more than "team".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from nocturne.library.search import content_words
+from nocturne.library.store import Store
+
+_SUFFIXES = ("ational", "ations", "ation", "ings", "ing", "edly", "ies", "ied", "ed", "es", "s")
+_QUESTION_WORDS = frozenset(
+    ["who", "whom", "whose", "what", "which", "when", "where", "why", "how", "name", "named",
+     "kind", "type", "called"]
+)
+_NUMBER = re.compile(r"^\d[\d,.]*$")
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to match plural and tense variants of content words."""
+    if _NUMBER.match(word) or len(word) <= 4:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> set[str]:
+    """Stemmed content words of `text`, without the words that only make it a question."""
+    return {stem(w) for w in content_words(text) if w not in _QUESTION_WORDS}
+
+
+class IdfTable:
+    """Inverse document frequency of stems, looked up lazily through the chunks' FTS index."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.total = int(store.scalar("SELECT COUNT(*) FROM chunks") or 0)
+        self._cache: dict[str, float] = {}
+
+    def idf(self, word: str) -> float:
+        if word not in self._cache:
+            self._cache[word] = self._lookup(word)
+        return self._cache[word]
+
+    def _lookup(self, word: str) -> float:
+        if self.total == 0:
+            return 1.0
+        try:
+            found = int(
+                self.store.scalar(
+                    "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                    (f'"{word.replace(chr(34), "")}"*',),
+                )
+                or 0
+            )
+        except sqlite3.OperationalError:
+            found = 0
+        # BM25-style idf, floored so that a word in every chunk still counts a little.
+        return max(0.1, math.log(1 + (self.total - found + 0.5) / (found + 0.5)))
+
+    def weight(self, words: Iterable[str]) -> float:
+        return sum(self.idf(w) for w in words)
+
+
+def coverage(question: set[str], sentence: set[str], idf: IdfTable) -> float:
+    """Share of the question's (idf-weighted) meaning that the sentence contains, 0..1."""
+    total = idf.weight(question)
+    if total <= 0:
+        return 0.0
+    return idf.weight(question & sentence) / total
+
+
+def question_similarity(question: set[str], anticipated: set[str], idf: IdfTable) -> float:
+    """Dice similarity of two questions' idf-weighted stems, 0..1 (1 = same content words)."""
+    total = idf.weight(question) + idf.weight(anticipated)
+    if total <= 0:
+        return 0.0
+    return 2 * idf.weight(question & anticipated) / total
