@@ -296,3 +296,19 @@ def test_the_factory_builds_a_remote_engine_for_the_digest_only(
     settings.set("remote_url", scripted.url)
     settings.set("digest_engine", "remote")
     assert isinstance(make_engine(settings, role="digest"), RemoteEngine)
+
+
+def test_an_unreadable_keyring_matters_only_when_the_server_wants_a_key(
+    scripted: ScriptedServer, settings: Settings
+) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    keyring.set_keyring(NoKeyring())  # a headless machine; tests/conftest.py restores it
+    settings.set("remote_url", scripted.url)
+    settings.set("remote_model", "m")
+    scripted.on("POST", CHAT, Reply(body=chat_reply("no key needed")))
+    assert RemoteEngine.from_settings(settings).complete(HELLO).text == "no key needed"
+    scripted.on("POST", CHAT, Reply(401, {"detail": "Invalid API key"}))
+    with pytest.raises(ModelError, match="needs an API key .*keyring cannot be read"):
+        RemoteEngine.from_settings(settings).complete(HELLO)

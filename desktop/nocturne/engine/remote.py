@@ -25,7 +25,7 @@ from nocturne.engine.base import (
 from nocturne.engine.remote_batch import CompletionRequest, MappedResult, map_complete
 from nocturne.engine.remote_http import RemoteStatusError, RetryPolicy, ServerClient
 from nocturne.engine.remote_tokens import TEMPLATE_TOKENS_PER_PROMPT, RemoteTokenizer
-from nocturne.errors import ModelError
+from nocturne.errors import KnownError, ModelError
 from nocturne.settings import Settings
 
 # Fields only llama.cpp-family servers know; strict servers reject them, and then we resend
@@ -78,15 +78,23 @@ class RemoteEngine:
                 "the remote engine is chosen but 'Remote server URL' is empty; set it in "
                 "Settings → Remote (e.g. http://gpu-box:8080/v1) or choose the local engine"
             )
-        return cls(
+        # Most servers on a home network need no key, and headless machines often have no
+        # keyring: a keyring that cannot be read only matters if the server asks for a key.
+        try:
+            api_key, keyring_problem = get_secret(), ""
+        except KnownError as exc:
+            api_key, keyring_problem = None, str(exc)
+        engine = cls(
             url,
             str(settings.remote_model or ""),
-            api_key=get_secret(),
+            api_key=api_key,
             timeout_s=float(settings.remote_timeout_s),
             concurrency=int(settings.remote_concurrency),
             fallback_context_size=int(settings.context_size),
             **kwargs,
         )
+        engine.client.keyring_problem = keyring_problem
+        return engine
 
     # -- what the model is -------------------------------------------------------------------
 

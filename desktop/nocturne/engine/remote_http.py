@@ -125,6 +125,7 @@ class ServerClient:
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
         self.model_hint = model_hint
+        self.keyring_problem = ""  # why no key could be read, said when the server wants one
         self._opener = urllib.request.build_opener()
 
     # -- public calls ----------------------------------------------------------------------
@@ -264,6 +265,11 @@ class ServerClient:
                 "lower 'Chunk size' or 'Raw-mode context budget' in Settings"
             )
         if status in (401, 403):
+            if not self.api_key and self.keyring_problem:
+                return final(
+                    f"the remote server at {self.root} needs an API key (HTTP {status}), but "
+                    f"{self.keyring_problem}"
+                )
             if not self.api_key:
                 return final(
                     f"the remote server at {self.root} needs an API key (HTTP {status}) and none "
