@@ -37,6 +37,8 @@ class DigestResult:
 
     def summary_line(self) -> str:
         verb = {"done": "finished", "stopped": "stopped", "time": "stopped at the time limit"}
+        if self.total == 0:
+            return f"Digest: nothing to do ({self.already_done} steps done earlier)"
         return (
             f"Digest {verb.get(self.reason, self.reason)}: {self.done}/{self.total} steps in "
             f"{self.seconds:.1f} s ({self.already_done} done earlier), {self.kept} notes kept, "

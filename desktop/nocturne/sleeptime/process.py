@@ -1,0 +1,206 @@
+"""`DigestProcess`: the digest in its own OS process, so the window and questions never wait.
+
+Used by the scheduler and the window. The whole API::
+
+    digest = DigestProcess(budget="medium", max_seconds=None, on_event=callback)
+    digest.start()          # spawns the process; returns at once
+    digest.pause()          # suspends it (psutil): the CPU is free immediately
+    digest.resume()
+    digest.stop()           # stop after the current step; killed if not gone within 1 s
+    digest.wait(timeout)    # True once the process has ended
+    digest.is_running / is_paused / is_done / exitcode
+    digest.last_event       # the latest DigestEvent (done/total steps, tokens, eta_s)
+    digest.result           # the final DigestEvent (kind "finish", reason done|stopped|time|error)
+
+`on_event(DigestEvent)` is called from a background thread of this process (GUI code must hand
+it to its own thread, e.g. with a queued Qt signal). Killing the process at any moment is safe:
+every step commits atomically, and pausing never freezes it inside a database write (a shared
+lock is held around each write transaction and taken by `pause()` before suspending), so other
+processes are never left waiting on a lock held by a suspended digest.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psutil
+
+from nocturne.errors import KnownError
+from nocturne.sleeptime.events import FINISH, DigestEvent
+
+STOP_GRACE_S = 1.0
+_POLL_S = 0.1
+
+
+def _child_main(
+    budget: str | None,
+    max_seconds: float | None,
+    events: Any,
+    stop_flag: Any,
+    write_lock: Any,
+) -> None:
+    """The digest process: run until done, the time limit, or the parent's stop flag."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's to handle
+    from nocturne.library.store import Store
+    from nocturne.settings import Settings
+    from nocturne.sleeptime.command import make_digest_engine
+    from nocturne.sleeptime.runner import DigestRunner
+
+    class GuardedStore(Store):
+        @contextmanager
+        def transaction(self) -> Iterator[Any]:
+            if self.conn.in_transaction:
+                with super().transaction() as conn:
+                    yield conn
+                return
+            with write_lock, super().transaction() as conn:
+                yield conn
+
+    def send(event: DigestEvent) -> None:
+        events.put(event.to_dict())
+
+    try:
+        settings = Settings.load()
+        with GuardedStore.open() as store:
+            runner = DigestRunner(
+                store, make_digest_engine(settings), budget or settings.digest_budget,
+                on_event=send, should_stop=stop_flag.is_set, max_seconds=max_seconds,
+            )
+            runner.run()
+    except KnownError as exc:
+        send(DigestEvent(FINISH, 0, 0, reason="error", message=str(exc)))
+
+
+class DigestProcess:
+    """One digest run in a child process (see the module docstring)."""
+
+    def __init__(
+        self,
+        budget: str | None = None,
+        max_seconds: float | None = None,
+        on_event: Callable[[DigestEvent], None] | None = None,
+    ) -> None:
+        self.budget = budget
+        self.max_seconds = max_seconds
+        self.on_event = on_event
+        self._context = multiprocessing.get_context("spawn")
+        self._events: Any = self._context.Queue()
+        self._stop_flag = self._context.Event()
+        self._write_lock = self._context.Lock()
+        self._process: Any = None
+        self._reader: threading.Thread | None = None
+        self._paused = False
+        self.last_event: DigestEvent | None = None
+        self.result: DigestEvent | None = None
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._process is not None:
+            raise RuntimeError("a DigestProcess runs once; make a new one")
+        self._process = self._context.Process(
+            target=_child_main,
+            args=(self.budget, self.max_seconds, self._events, self._stop_flag, self._write_lock),
+            name="nocturne-digest",
+            daemon=True,
+        )
+        self._process.start()
+        self._reader = threading.Thread(target=self._read_events, name="digest-events",
+                                        daemon=True)
+        self._reader.start()
+
+    def pause(self) -> None:
+        """Suspend the process now (never inside one of its database writes)."""
+        if not self.is_running or self._paused:
+            return
+        with self._write_lock:
+            psutil.Process(self._process.pid).suspend()
+        self._paused = True
+
+    def resume(self) -> None:
+        if self._paused and self.is_running:
+            psutil.Process(self._process.pid).resume()
+        self._paused = False
+
+    def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """Stop after the current step; terminate if that takes longer than `grace_s`."""
+        if self._process is None:
+            return
+        self._stop_flag.set()
+        self.resume()
+        self._process.join(grace_s)
+        if self._process.is_alive():
+            self._process.terminate()  # safe: the step in progress is rolled back
+            self._process.join(grace_s)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        if self._reader is not None:
+            self._reader.join(grace_s)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the process to end; True if it has."""
+        if self._process is None:
+            return False
+        self._process.join(timeout)
+        if self._process.is_alive():
+            return False
+        if self._reader is not None:
+            self._reader.join(timeout)
+        return True
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else int(self._process.pid)
+
+    @property
+    def is_running(self) -> bool:
+        return self._process is not None and bool(self._process.is_alive())
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused and self.is_running
+
+    @property
+    def is_done(self) -> bool:
+        return self._process is not None and not self._process.is_alive()
+
+    @property
+    def exitcode(self) -> int | None:
+        return None if self._process is None else self._process.exitcode
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _read_events(self) -> None:
+        while True:
+            try:
+                data = self._events.get(timeout=_POLL_S)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    self._drain()
+                    return
+                continue
+            self._deliver(DigestEvent.from_dict(data))
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                data = self._events.get_nowait()
+            except queue.Empty:
+                return
+            self._deliver(DigestEvent.from_dict(data))
+
+    def _deliver(self, event: DigestEvent) -> None:
+        self.last_event = event
+        if event.kind == FINISH:
+            self.result = event
+        if self.on_event is not None:
+            self.on_event(event)

@@ -1,0 +1,124 @@
+"""What the digest has done, for `nocturne status` and for the window's document list.
+
+Counts come from the store only (no model, no plan side effects): steps done against the steps
+the budget needs, notes kept by kind, candidates dropped by the support check and deduplication,
+and the sleep-time tokens spent — both as committed with finished steps and as logged for every
+digest model call (the difference is work lost to interrupted steps).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from nocturne.library.store import Store
+from nocturne.sleeptime.plan import BUDGETS, Step, all_steps, in_budget
+from nocturne.sleeptime.prompts import STEP_VERSIONS
+
+
+def _done_keys(store: Store) -> set[str]:
+    """Steps whose row is current (prompt version) and whose notes are not stale."""
+    rows = store.query(
+        "SELECT s.step_key, s.kind, s.prompt_version, "
+        "EXISTS(SELECT 1 FROM notes n WHERE n.step_id = s.id AND n.stale = 1) AS stale "
+        "FROM digest_steps s"
+    )
+    return {
+        row["step_key"] for row in rows
+        if not row["stale"] and row["prompt_version"] == STEP_VERSIONS.get(row["kind"])
+    }
+
+
+def _budget_steps(store: Store, budget: str) -> list[Step]:
+    if budget not in BUDGETS:
+        budget = "medium"
+    return [s for s in all_steps(store) if in_budget(s.kind, budget)]
+
+
+def document_progress(store: Store, budget: str = "medium") -> dict[int, dict[str, Any]]:
+    """Per document id: state, steps done and total for `budget`, fraction, notes kept."""
+    steps = _budget_steps(store, budget)
+    done = _done_keys(store)
+    total: Counter[int] = Counter()
+    finished: Counter[int] = Counter()
+    for step in steps:
+        if step.document_id is not None:
+            total[step.document_id] += 1
+            finished[step.document_id] += step.key in done
+    notes = {
+        row["document_id"]: row["n"]
+        for row in store.query(
+            "SELECT document_id, COUNT(*) AS n FROM notes WHERE stale = 0 "
+            "AND document_id IS NOT NULL GROUP BY document_id"
+        )
+    }
+    progress: dict[int, dict[str, Any]] = {}
+    for row in store.documents():
+        doc_id = int(row["id"])
+        count = total[doc_id]
+        progress[doc_id] = {
+            "state": row["state"],
+            "steps_done": finished[doc_id],
+            "steps_total": count,
+            "fraction": finished[doc_id] / count if count else 0.0,
+            "notes": int(notes.get(doc_id, 0)),
+        }
+    return progress
+
+
+def digest_status(store: Store, budget: str = "medium") -> dict[str, Any]:
+    """The digest part of `nocturne status --json`."""
+    steps = _budget_steps(store, budget)
+    done = _done_keys(store)
+    kept = {
+        row["kind"]: {"kept": int(row["kept"]), "stale": int(row["stale"])}
+        for row in store.query(
+            "SELECT kind, SUM(stale = 0) AS kept, SUM(stale = 1) AS stale FROM notes GROUP BY kind"
+        )
+    }
+    by_step = {
+        row["kind"]: {
+            "steps": int(row["steps"]), "kept": int(row["kept"]), "dropped": int(row["dropped"]),
+            "tokens": int(row["tokens"]), "seconds": round(float(row["seconds"]), 1),
+        }
+        for row in store.query(
+            "SELECT kind, COUNT(*) AS steps, SUM(kept) AS kept, SUM(dropped) AS dropped, "
+            "SUM(prompt_tokens + completion_tokens) AS tokens, SUM(seconds) AS seconds "
+            "FROM digest_steps GROUP BY kind"
+        )
+    }
+    logged = store.scalar(
+        "SELECT SUM(prompt_tokens + completion_tokens) FROM model_calls "
+        "WHERE purpose LIKE 'digest:%'"
+    )
+    return {
+        "budget": budget,
+        "steps_done": sum(1 for s in steps if s.key in done),
+        "steps_total": len(steps),
+        "notes": kept,
+        "kept": sum(v["kept"] for v in kept.values()),
+        "dropped": sum(v["dropped"] for v in by_step.values()),
+        "by_step_kind": by_step,
+        "sleep_tokens": sum(v["tokens"] for v in by_step.values()),
+        "sleep_tokens_logged": int(logged or 0),
+        "documents": {str(k): v for k, v in document_progress(store, budget).items()},
+    }
+
+
+def format_digest_status(report: dict[str, Any]) -> str:
+    """A few lines for plain `nocturne status`."""
+    notes = ", ".join(
+        f"{kind} {values['kept']}" for kind, values in sorted(report["notes"].items())
+        if values["kept"]
+    )
+    lines = [
+        f"Digest ({report['budget']}): {report['steps_done']}/{report['steps_total']} steps, "
+        f"{report['kept']} notes kept, {report['dropped']} dropped, "
+        f"{report['sleep_tokens']} sleep-time tokens",
+    ]
+    if notes:
+        lines.append(f"  notes: {notes}")
+    stale = sum(v["stale"] for v in report["notes"].values())
+    if stale:
+        lines.append(f"  {stale} stale notes wait for the next digest")
+    return "\n".join(lines)
