@@ -77,13 +77,20 @@ class Answer:
         }
 
     def savings_line(self) -> str:
+        """What this answer cost against the raw-mode baseline, from the same numbers we log."""
         used = self.usage.total
         base = self.baseline.total
         if self.mode == "raw":
             return (f"raw mode: {used} tokens, {self.timing.total_s:.2f} s "
                     f"(this is the baseline; digest the library to save)")
+        spent = f"{used} tokens" if used else "no model tokens"
+        ratio = f"{self.savings.ratio:.1f}x fewer, " if used else ""
+        sleep = ""
+        if self.sleep.tokens:
+            sleep = (f"; sleep-time share {self.sleep.amortized_tokens_per_question:.0f} of "
+                     f"{self.sleep.tokens} digest tokens")
         return (
-            f"{self.mode}: {used} tokens instead of {base} "
-            f"({self.savings.ratio:.1f}x fewer, saved {self.savings.tokens} tokens, "
-            f"${self.savings.cost_usd:.5f}), first token {self.timing.first_token_s:.2f} s"
+            f"{self.mode}: {spent} instead of {base} "
+            f"({ratio}saved {self.savings.tokens} tokens, ${self.savings.cost_usd:.5f}), "
+            f"first token {self.timing.first_token_s:.2f} s{sleep}"
         )

@@ -1,0 +1,151 @@
+"""Which route a question takes, what it cites, and when it refuses to answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from nocturne.answer.ask import INSTANT_THRESHOLD, answer_question, ask
+from nocturne.answer.raw import NOT_FOUND
+from nocturne.engine.fake import FakeEngine
+from nocturne.errors import KnownError
+from nocturne.settings import Settings
+
+from .conftest import Library
+
+
+def test_auto_before_any_digest_falls_back_to_raw(library: Library, settings: Settings) -> None:
+    engine = FakeEngine(["308 points."])
+    answer = ask(library.store, engine, "How many points did the Panthers give up?", settings)
+    assert answer.mode == "raw"
+    assert [c.purpose for c in engine.calls] == ["answer:raw"]
+    assert answer.citations[0].document == "Super_Bowl_50.md"
+
+
+def test_close_anticipated_question_is_answered_instantly(
+    digested: Library, settings: Settings
+) -> None:
+    engine = FakeEngine()
+    answer = ask(digested.store, engine, "How many points did the Panthers defense give up?",
+                 settings)
+    assert answer.mode == "instant"
+    assert "308 points" in answer.answer
+    assert engine.calls == []  # nothing generated
+    assert answer.usage.total == 0
+    assert answer.savings.tokens == answer.baseline.total > 0
+    assert [(c.document, c.page) for c in answer.citations] == [("Super_Bowl_50.md", 1)]
+    assert answer.extra["similarity"] >= INSTANT_THRESHOLD
+
+
+def test_other_questions_go_to_learned_with_a_short_passage_and_a_quote(
+    digested: Library, settings: Settings
+) -> None:
+    engine = FakeEngine(["2,249 yards"])
+    answer = ask(digested.store, engine, "How many yards did Peyton Manning throw for?", settings)
+    assert answer.mode == "learned"
+    assert [c.purpose for c in engine.calls] == ["answer:learned"]
+    prompt = engine.calls[0].messages[-1]["content"]
+    assert "Peyton Manning threw for 2,249 yards" in prompt
+    assert "Nikola Tesla" not in prompt  # only the best sentences, not raw pages
+    assert answer.answer.startswith("2,249 yards — “Peyton Manning")
+    assert [(c.document, c.page) for c in answer.citations] == [("Super_Bowl_50.md", 2)]
+    assert answer.extra["supported"] is True
+    assert answer.usage.prompt_tokens < answer.baseline.prompt_tokens
+
+
+def test_an_unsupported_model_answer_is_replaced_by_the_quote(
+    digested: Library, settings: Settings
+) -> None:
+    engine = FakeEngine(["a regex engine"])
+    answer = ask(digested.store, engine, "How many yards did Peyton Manning throw for?", settings)
+    assert "regex" not in answer.answer
+    assert answer.answer == "“Peyton Manning threw for 2,249 yards in the regular season.”"
+    assert answer.extra["supported"] is False
+
+
+def test_stale_notes_are_never_served(library: Library, settings: Settings) -> None:
+    library.add_note("question", "How many points did the Panthers defense give up?",
+                     ["Super_Bowl_50.md#1"], answer="A stale answer: 999 points.", stale=1)
+    library.add_note("fact", "Luke Kuechly led the team in tackles with 118.",
+                     ["Super_Bowl_50.md#1"])
+    engine = FakeEngine(["308"])
+    answer = ask(library.store, engine, "How many points did the Panthers defense give up?",
+                 settings)
+    assert answer.mode == "learned"
+    assert "999" not in answer.answer
+
+
+def test_a_question_the_library_cannot_answer_is_refused_plainly(
+    digested: Library, settings: Settings
+) -> None:
+    engine = FakeEngine(["Paris"])
+    answer = ask(digested.store, engine, "What is the capital of Australia?", settings)
+    assert answer.abstained
+    assert answer.answer == NOT_FOUND
+    assert answer.citations == []
+    assert engine.calls == []
+
+
+def test_forced_instant_without_a_match_refuses(digested: Library, settings: Settings) -> None:
+    answer = ask(digested.store, FakeEngine(), "How many yards did Manning throw for?", settings,
+                 mode="instant")
+    assert answer.mode == "instant"
+    assert answer.abstained
+
+
+def test_forced_raw_and_learned_modes(digested: Library, settings: Settings) -> None:
+    engine = FakeEngine(["308", "308"])
+    question = "How many points did the Panthers defense give up?"
+    raw = answer_question(digested.store, engine, question, settings, "raw")
+    learned = answer_question(digested.store, engine, question, settings, "learned")
+    assert (raw.mode, learned.mode) == ("raw", "learned")
+    assert [c.purpose for c in engine.calls] == ["answer:raw", "answer:learned"]
+
+
+def test_summaries_come_from_document_summaries(digested: Library, settings: Settings) -> None:
+    engine = FakeEngine()
+    answer = ask(digested.store, engine, "Summarize the Super Bowl 50 document", settings)
+    assert answer.answer == "Super Bowl 50 pitted the Panthers against the Broncos."
+    assert answer.extra["route"] == "summary:summary"
+    assert {c.page for c in answer.citations} == {1, 2}
+    assert engine.calls == []
+
+
+def test_what_is_x_about_and_compare(digested: Library, settings: Settings) -> None:
+    about = ask(digested.store, FakeEngine(), "What is Nikola Tesla about?", settings)
+    assert about.answer == "Tesla was an inventor who worked for Edison."
+    compare = ask(digested.store, FakeEngine(), "Compare Super Bowl 50 and Nikola Tesla",
+                  settings)
+    assert "Super_Bowl_50.md: Super Bowl 50 pitted" in compare.answer
+    assert "Nikola_Tesla.md: Tesla was an inventor" in compare.answer
+    assert "Both documents mention famous Americans." in compare.answer
+    library = ask(digested.store, FakeEngine(), "What is this library about?", settings)
+    assert library.answer == "Two documents: a football final and an inventor."
+
+
+def test_summary_without_summaries_is_answered_normally(
+    library: Library, settings: Settings
+) -> None:
+    library.add_note("fact", "Luke Kuechly led the team in tackles with 118.",
+                     ["Super_Bowl_50.md#1"])
+    engine = FakeEngine(["football"])
+    answer = ask(library.store, engine, "Summarize Super Bowl 50", settings)
+    assert answer.extra["route"] != "summary:summary"
+
+
+def test_bad_questions_and_modes_are_known_errors(digested: Library, settings: Settings) -> None:
+    with pytest.raises(KnownError):
+        ask(digested.store, FakeEngine(), "   ", settings)
+    with pytest.raises(KnownError):
+        ask(digested.store, FakeEngine(), "Why?", settings, mode="psychic")
+
+
+def test_streamed_text_matches_the_answer(digested: Library, settings: Settings) -> None:
+    pieces: list[str] = []
+    answer = ask(digested.store, FakeEngine(["2,249 yards"]),
+                 "How many yards did Peyton Manning throw for?", settings,
+                 on_text=pieces.append)
+    assert "".join(pieces) == answer.answer
+    instant: list[str] = []
+    answer = ask(digested.store, FakeEngine(), "When was Nikola Tesla born?", settings,
+                 on_text=instant.append)
+    assert "".join(instant) == answer.answer
