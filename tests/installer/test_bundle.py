@@ -25,8 +25,11 @@ APP_ID = "io.github.nocturne.Nocturne"
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "NOCTURNE_", "VIRTUAL_ENV", "QT_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "NOCTURNE_", "VIRTUAL_ENV", "QT_"))
+    }
     env.update(NOCTURNE_HOME=str(home), HOME=str(home), **extra)
     return env
 
@@ -34,17 +37,23 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    env = dict(os.environ, NOCTURNE_DIST=str(dist), PYTHON=sys.executable,
-               NOCTURNE_NO_ARCHIVE="1")
-    built = subprocess.run(["bash", str(BUILD_SCRIPT)], env=env, cwd=REPO,
-                           capture_output=True, text=True, timeout=1800)
+    env = dict(os.environ, NOCTURNE_DIST=str(dist), PYTHON=sys.executable, NOCTURNE_NO_ARCHIVE="1")
+    built = subprocess.run(
+        ["bash", str(BUILD_SCRIPT)], env=env, cwd=REPO, capture_output=True, text=True, timeout=1800
+    )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     return dist / "nocturne"
 
 
 def run(bundle_dir: Path, *args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(bundle_dir / "nocturne"), *args], env=clean_env(home, **env),
-                          cwd=home.parent, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(bundle_dir / "nocturne"), *args],
+        env=clean_env(home, **env),
+        cwd=home.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_bundle_holds_llama_cpp_qt_plugins_resources_and_the_model(bundle: Path) -> None:
@@ -76,8 +85,7 @@ def test_the_bundle_answers_with_its_own_model(bundle: Path, tmp_path: Path) -> 
     added = run(bundle, "add", str(sample), home=home)
     assert added.returncode == 0, added.stderr
     assert added.stdout.startswith("added")
-    asked = run(bundle, "ask", "Where did we stay in Lisbon?", "--mode", "raw", "--json",
-                home=home)
+    asked = run(bundle, "ask", "Where did we stay in Lisbon?", "--mode", "raw", "--json", home=home)
     assert asked.returncode == 0, asked.stderr[-2000:]
     answer = json.loads(asked.stdout)
     assert answer["mode"] == "raw"
@@ -90,8 +98,13 @@ def test_install_and_uninstall_for_one_user(bundle: Path, tmp_path: Path) -> Non
     home.mkdir()
     prefix = home / ".local"
     env = clean_env(home, XDG_DATA_HOME=str(home / ".local" / "share"))
-    installed = subprocess.run(["bash", str(bundle / "install.sh"), "--prefix", str(prefix)],
-                               env=env, capture_output=True, text=True, timeout=300)
+    installed = subprocess.run(
+        ["bash", str(bundle / "install.sh"), "--prefix", str(prefix)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert installed.returncode == 0, installed.stderr
     share = prefix / "share"
     desktop = share / "applications" / f"{APP_ID}.desktop"
@@ -99,16 +112,26 @@ def test_install_and_uninstall_for_one_user(bundle: Path, tmp_path: Path) -> Non
     assert (share / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
     assert (share / "icons" / "hicolor" / "48x48" / "apps" / f"{APP_ID}.png").is_file()
     assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
-    version = subprocess.run([str(prefix / "bin" / "nocturne"), "--version"], env=env,
-                             capture_output=True, text=True, timeout=60)
+    version = subprocess.run(
+        [str(prefix / "bin" / "nocturne"), "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert version.stdout.strip() == f"nocturne {__version__}"
 
     library = home / ".local" / "share" / "nocturne"
     library.mkdir(parents=True)
     (library / "library.sqlite3").write_bytes(b"kept")
     env.pop("NOCTURNE_HOME")
-    removed = subprocess.run(["bash", str(prefix / "lib" / "nocturne" / "uninstall.sh")],
-                             env=env, capture_output=True, text=True, timeout=300)
+    removed = subprocess.run(
+        ["bash", str(prefix / "lib" / "nocturne" / "uninstall.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert removed.returncode == 0, removed.stderr
     assert not (prefix / "lib" / "nocturne").exists()
     assert not (prefix / "bin" / "nocturne").exists()

@@ -32,14 +32,19 @@ def tool(name: str) -> str:
 
 
 def test_desktop_entry_validates() -> None:
-    done = subprocess.run([tool("desktop-file-validate"), str(DESKTOP)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [tool("desktop-file-validate"), str(DESKTOP)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
 
 
 def test_metainfo_validates() -> None:
-    done = subprocess.run([tool("appstreamcli"), "validate", "--no-net", str(METAINFO)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [tool("appstreamcli"), "validate", "--no-net", str(METAINFO)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "E:" not in done.stdout and "W:" not in done.stdout, done.stdout
 

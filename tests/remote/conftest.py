@@ -66,5 +66,3 @@ def scripted() -> Iterator[ScriptedServer]:
 @pytest.fixture
 def no_wait() -> SleepRecorder:
     return SleepRecorder()
-
-

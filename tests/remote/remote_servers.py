@@ -41,11 +41,26 @@ class LlamaServer:
         self.api_key = api_key
         self.log_path = log_path
         command = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-            "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "2048",
-            "--n_threads", "1", "--n_threads_batch", "1", "--verbose", "False",
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "1",
+            "--n_threads_batch",
+            "1",
+            "--verbose",
+            "False",
             # llama-cpp-python otherwise aborts a running request when the next one arrives.
-            "--interrupt_requests", "False",
+            "--interrupt_requests",
+            "False",
         ]
         if api_key:
             command += ["--api_key", api_key]
@@ -211,15 +226,23 @@ class SleepRecorder:
 
 def chat_reply(text: str, prompt_tokens: int = 7, completion_tokens: int = 3) -> dict[str, Any]:
     return {
-        "id": "x", "object": "chat.completion", "model": "m",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                     "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "id": "x",
+        "object": "chat.completion",
+        "model": "m",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
 def delta(text: str | None = None, finish: str | None = None) -> dict[str, Any]:
     content = {"content": text} if text is not None else {}
-    return {"object": "chat.completion.chunk",
-            "choices": [{"index": 0, "delta": content, "finish_reason": finish}]}
+    return {
+        "object": "chat.completion.chunk",
+        "choices": [{"index": 0, "delta": content, "finish_reason": finish}],
+    }

@@ -26,8 +26,11 @@ class GatedEngine(FakeEngine):
         self.threads: set[str] = set()
 
     def complete(
-        self, messages: list[Message], options: GenerationOptions = GenerationOptions(),
-        *, purpose: str = "",
+        self,
+        messages: list[Message],
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        purpose: str = "",
     ) -> Completion:
         self.threads.add(threading.current_thread().name)
         if messages[-1]["content"] == "fail":
@@ -40,8 +43,9 @@ def test_requests_overlap_up_to_the_concurrency() -> None:
     engine = GatedEngine(in_flight_needed=3)
     results = list(map_complete(engine, [ask(f"r{i}", key=i) for i in range(6)], concurrency=3))
     assert sorted(r.request.key for r in results) == list(range(6))
-    assert all(r.completion is not None and r.completion.text == f"R{r.request.key}"
-               for r in results)
+    assert all(
+        r.completion is not None and r.completion.text == f"R{r.request.key}" for r in results
+    )
     assert len(engine.threads) == 3
     assert threading.current_thread().name not in engine.threads
 

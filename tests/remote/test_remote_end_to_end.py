@@ -64,9 +64,7 @@ def test_a_digest_and_an_answer_run_through_the_server(
     assert answer.mode == "learned"
     assert answer.citations and answer.citations[0].document == SAMPLE.name
     assert answer.usage.prompt_tokens > 0
-    answered = store.query(
-        "SELECT model_id FROM model_calls WHERE purpose NOT LIKE 'digest%'"
-    )
+    answered = store.query("SELECT model_id FROM model_calls WHERE purpose NOT LIKE 'digest%'")
     assert [row["model_id"] for row in answered] == [MODEL_NAME]
 
 

@@ -66,9 +66,18 @@ def test_stream_yields_deltas_and_takes_usage_from_the_final_event(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
     usage_event = {"choices": [], "usage": {"prompt_tokens": 20, "completion_tokens": 2}}
-    scripted.on("POST", CHAT, Reply(events=[
-        delta("Hel"), delta("lo"), delta(finish="length"), usage_event,
-    ]))
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(
+            events=[
+                delta("Hel"),
+                delta("lo"),
+                delta(finish="length"),
+                usage_event,
+            ]
+        ),
+    )
     stream = engine_for(scripted, no_wait).stream(HELLO)
     assert list(stream) == ["Hel", "lo"]
     assert stream.completion is not None
@@ -81,8 +90,13 @@ def test_stream_yields_deltas_and_takes_usage_from_the_final_event(
 def test_503_then_success_is_retried_with_exponential_backoff(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
-    scripted.on("POST", CHAT, Reply(503, {"error": "loading model"}),
-                Reply(502, "bad gateway"), Reply(body=chat_reply("ok")))
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(503, {"error": "loading model"}),
+        Reply(502, "bad gateway"),
+        Reply(body=chat_reply("ok")),
+    )
     completion = engine_for(scripted, no_wait, retry=RetryPolicy(4, 0.5, 8)).complete(HELLO)
     assert completion.text == "ok"
     assert no_wait.waits == [0.5, 1.0]
@@ -91,8 +105,12 @@ def test_503_then_success_is_retried_with_exponential_backoff(
 def test_429_waits_as_long_as_the_server_asks(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
-    scripted.on("POST", CHAT, Reply(429, {"error": {"message": "slow down"}},
-                                    headers={"Retry-After": "3"}), Reply(body=chat_reply("ok")))
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(429, {"error": {"message": "slow down"}}, headers={"Retry-After": "3"}),
+        Reply(body=chat_reply("ok")),
+    )
     assert engine_for(scripted, no_wait).complete(HELLO).text == "ok"
     assert no_wait.waits == [3.0]
 
@@ -126,8 +144,18 @@ def test_missing_key_and_wrong_key_say_which(
 
 
 def test_unknown_model_is_named(scripted: ScriptedServer, no_wait: SleepRecorder) -> None:
-    scripted.on("POST", CHAT, Reply(404, {"object": "error", "type": "NotFoundError",
-                                          "message": "The model `m` does not exist."}))
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(
+            404,
+            {
+                "object": "error",
+                "type": "NotFoundError",
+                "message": "The model `m` does not exist.",
+            },
+        ),
+    )
     with pytest.raises(ModelError, match="does not serve the model 'm'"):
         engine_for(scripted, no_wait).complete(HELLO)
 
@@ -141,10 +169,13 @@ def test_a_wrong_url_path_is_explained(scripted: ScriptedServer, no_wait: SleepR
 def test_context_overflow_is_explained_and_teaches_the_context_size(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
-    message = ("This model's maximum context length is 2048 tokens. However, you requested "
-               "2139 tokens (2131 in the messages, 8 in the completion).")
-    scripted.on("POST", CHAT, Reply(400, {"error": {"message": message,
-                                                    "code": "context_length_exceeded"}}))
+    message = (
+        "This model's maximum context length is 2048 tokens. However, you requested "
+        "2139 tokens (2131 in the messages, 8 in the completion)."
+    )
+    scripted.on(
+        "POST", CHAT, Reply(400, {"error": {"message": message, "code": "context_length_exceeded"}})
+    )
     engine = engine_for(scripted, no_wait, fallback_context_size=8192)
     with pytest.raises(ModelError, match="too long for the remote model's context"):
         engine.complete(HELLO)
@@ -162,9 +193,12 @@ def test_llama_cpp_overflow_wording_is_recognised() -> None:
 def test_a_strict_server_gets_the_request_again_without_llama_cpp_fields(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
-    scripted.on("POST", CHAT, Reply(400, {"error": {"message": "Unrecognized request argument "
-                                                               "supplied: grammar"}}),
-                Reply(body=chat_reply("fine")))
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(400, {"error": {"message": "Unrecognized request argument supplied: grammar"}}),
+        Reply(body=chat_reply("fine")),
+    )
     engine = engine_for(scripted, no_wait)
     assert engine.complete(HELLO, GenerationOptions(grammar='root ::= "x"')).text == "fine"
     first, second = (seen.body for seen in scripted.requests_to(CHAT))
@@ -175,9 +209,13 @@ def test_a_strict_server_gets_the_request_again_without_llama_cpp_fields(
 def test_a_server_without_stream_options_is_asked_again_without(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
-    scripted.on("POST", CHAT, Reply(400, {"detail": "unknown field stream_options"}),
-                Reply(events=[delta("ok"), delta(finish="stop")]),
-                Reply(body=chat_reply("", prompt_tokens=30)))  # the template-overhead probe
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(400, {"detail": "unknown field stream_options"}),
+        Reply(events=[delta("ok"), delta(finish="stop")]),
+        Reply(body=chat_reply("", prompt_tokens=30)),
+    )  # the template-overhead probe
     scripted.on("POST", "/tokenize", Reply(body={"tokens": [1]}))
     completion = engine_for(scripted, no_wait).stream(HELLO).collect()
     assert completion.text == "ok"
@@ -231,8 +269,9 @@ def test_tokens_are_counted_by_the_llama_cpp_tokenizer(
 def test_vllm_counts_chat_prompts_with_its_own_template(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
-    scripted.on("POST", "/tokenize", Reply(body={"count": 42, "max_model_len": 32768,
-                                                 "tokens": [1] * 42}))
+    scripted.on(
+        "POST", "/tokenize", Reply(body={"count": 42, "max_model_len": 32768, "tokens": [1] * 42})
+    )
     engine = engine_for(scripted, no_wait)
     assert engine.count_prompt_tokens(HELLO) == 42
     assert scripted.requests_to("/tokenize")[-1].body["messages"] == HELLO

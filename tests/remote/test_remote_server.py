@@ -51,9 +51,7 @@ def test_stream_matches_complete_and_counts_its_usage(llama_server: LlamaServer)
     assert 0 < stream.completion.first_token_s <= stream.completion.seconds
 
 
-def test_tokens_are_counted_by_the_servers_tokenizer(
-    llama_server: LlamaServer, gguf: Path
-) -> None:
+def test_tokens_are_counted_by_the_servers_tokenizer(llama_server: LlamaServer, gguf: Path) -> None:
     engine = RemoteEngine(llama_server.url)
     text = "Sleep-time compute turns raw context into learned context, offline."
     assert engine.token_count_is_estimate is False
@@ -77,8 +75,12 @@ def test_context_overflow_is_a_clear_error(llama_server: LlamaServer) -> None:
 def test_concurrent_requests_all_come_back(llama_server: LlamaServer) -> None:
     engine = RemoteEngine(llama_server.url, concurrency=2)
     requests = [
-        CompletionRequest([{"role": "user", "content": f"Name a colour number {i}."}],
-                          GenerationOptions(max_tokens=4), "digest", key=i)
+        CompletionRequest(
+            [{"role": "user", "content": f"Name a colour number {i}."}],
+            GenerationOptions(max_tokens=4),
+            "digest",
+            key=i,
+        )
         for i in range(3)
     ]
     results = list(engine.map_complete(requests))

@@ -278,15 +278,17 @@ class RemoteEngine:
         return payload
 
     def _post_chat(self, payload: dict[str, Any]) -> dict[str, Any]:
-        data = self._with_fallbacks(lambda p: self.client.post_json("/chat/completions", p),
-                                    payload)
+        data = self._with_fallbacks(
+            lambda p: self.client.post_json("/chat/completions", p), payload
+        )
         if not isinstance(data, dict):
             raise ModelError(f"the remote server at {self.client.root} sent an odd answer")
         return data
 
     def _open_stream(self, payload: dict[str, Any]) -> Any:
-        return self._with_fallbacks(lambda p: self.client.open("POST", "/chat/completions", p),
-                                    payload)
+        return self._with_fallbacks(
+            lambda p: self.client.open("POST", "/chat/completions", p), payload
+        )
 
     def _with_fallbacks(
         self, send: Callable[[dict[str, Any]], Any], payload: dict[str, Any]

@@ -73,9 +73,7 @@ def split_base_url(url: str) -> tuple[str, str]:
     cleaned = url.strip().rstrip("/")
     parsed = urllib.parse.urlsplit(cleaned)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ModelError(
-            f"remote_url must look like http://host:port/v1, not {url!r}"
-        )
+        raise ModelError(f"remote_url must look like http://host:port/v1, not {url!r}")
     base = cleaned if parsed.path not in ("", "/") else cleaned + "/v1"
     root = base[: -len("/v1")] if base.endswith("/v1") else base
     return base, root
@@ -344,8 +342,9 @@ class ServerClient:
                 if isinstance(event, dict) and "error" in event and not event.get("choices"):
                     message = error_message(data.encode("utf-8"))
                     status = event["error"].get("code") if isinstance(event["error"], dict) else 0
-                    final = self.status_error(status if isinstance(status, int) else 500,
-                                              message, "/chat/completions")
+                    final = self.status_error(
+                        status if isinstance(status, int) else 500, message, "/chat/completions"
+                    )
                     raise final or ModelError(
                         f"the remote server at {self.root} failed mid-answer: {message}"
                     )

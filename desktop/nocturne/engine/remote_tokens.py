@@ -112,7 +112,10 @@ class RemoteTokenizer:
     def _post_tokenize(self, text: str) -> Any:
         """llama.cpp and vLLM share the path; this one payload is understood by both."""
         payload: dict[str, Any] = {
-            "content": text, "add_special": False, "prompt": text, "add_special_tokens": False,
+            "content": text,
+            "add_special": False,
+            "prompt": text,
+            "add_special_tokens": False,
         }
         if self.model:
             payload["model"] = self.model
@@ -120,8 +123,9 @@ class RemoteTokenizer:
 
     def _llama_cpp_tokens(self, text: str, *, with_special: bool) -> int | None:
         data = self.client.probe_json(
-            "POST", "/tokenize", {"content": text, "add_special": with_special,
-                                  "parse_special": with_special},
+            "POST",
+            "/tokenize",
+            {"content": text, "add_special": with_special, "parse_special": with_special},
         )
         return _token_count(data)
 
