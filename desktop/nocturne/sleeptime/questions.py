@@ -21,7 +21,7 @@ QUESTION_OPTIONS = GenerationOptions(
 # "Chloroplasts are organelles that ..." -> "What are chloroplasts?"
 _DEFINITION = re.compile(
     r"^(?P<subject>(?:The |An |A )?[A-Za-z][\w'-]*(?: [\w'-]+){0,4}?) (?P<verb>is|are|was|were) "
-    r"(?:a|an|the|one of)\b"
+    r"(?:a|an|the|one of|[a-z]+s (?:that|which|who|of|in|for))\b"
 )
 _PRONOUNS = {"it", "this", "that", "these", "those", "they", "he", "she", "there", "here", "which"}
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from nocturne.library.search import content_words
+from nocturne.library.search import STOPWORDS, content_words
 
 SUPPORT_THRESHOLD = 0.8  # share of a note's content words that must occur in its sources
 MIN_CONTENT_WORDS = 2
@@ -20,14 +20,16 @@ MIN_CONTENT_WORDS = 2
 
 def _stem(word: str) -> str:
     """A crude stem so that "ships"/"shipped"/"shipping" match; good enough for overlap."""
-    for suffix in ("ing", "ed", "es", "s", "'s"):
+    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
 
 
 def stems(text: str) -> set[str]:
-    return {_stem(w) for w in content_words(text)}
+    """Stemmed content words; possessives and contractions ("what's") lose their stopword."""
+    found = {_stem(w) for w in content_words(text)}
+    return {w for w in found if w not in STOPWORDS}
 
 
 def support_ratio(note: str, sources: Iterable[str]) -> float:

@@ -1,0 +1,176 @@
+"""The digest pipeline end to end with the FakeEngine: notes, provenance, budgets, stopping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nocturne.engine.fake import FakeEngine
+from nocturne.library.store import Store
+from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
+from nocturne.sleeptime.plan import plan_digest
+from nocturne.sleeptime.runner import DigestRunner
+from nocturne.sleeptime.support import is_supported
+
+Library = Callable[[], dict[str, int]]
+
+
+def run(store: Store, engine: FakeEngine, budget: str = "low", **kwargs: object) -> object:
+    return DigestRunner(store, engine, budget, **kwargs).run()  # type: ignore[arg-type]
+
+
+def test_low_budget_makes_supported_facts_and_questions_with_pages(
+    store: Store, library: Library, digest_engine: FakeEngine
+) -> None:
+    docs = library()
+    result = run(store, digest_engine)
+    assert result.reason == "done"  # type: ignore[attr-defined]
+    rows = store.query(
+        "SELECT n.*, c.page AS chunk_page, c.text AS chunk_text, c.document_id AS chunk_doc "
+        "FROM notes n JOIN note_sources s ON s.note_id = n.id JOIN chunks c ON c.id = s.chunk_id"
+    )
+    kinds = {row["kind"] for row in rows}
+    assert kinds == {"fact", "question"}
+    for row in rows:
+        assert row["page"] == row["chunk_page"] and row["page"] is not None
+        assert row["document_id"] == row["chunk_doc"]
+        checked = row["answer"] if row["kind"] == "question" else row["text"]
+        assert checked in row["chunk_text"]  # extracted, never generated
+        assert is_supported(checked, [row["chunk_text"]])
+    facts = [r["text"] for r in rows if r["kind"] == "fact"]
+    assert any("20% of American gasoline stations" in f for f in facts)
+    page_of = {r["text"]: r["page"] for r in rows if r["kind"] == "fact"}
+    assert page_of["Fuel economy standards were introduced in 1975 and cars must reach 27.5 "
+                   "miles per gallon by 1985."] == 3
+    questions = [r for r in rows if r["kind"] == "question"]
+    assert questions and all(q["text"].endswith("?") for q in questions)
+    assert {r["document_id"] for r in rows} == set(docs.values())
+    # every model call is logged under a digest purpose
+    purposes = {c.purpose for c in digest_engine.calls}
+    assert purposes == {"digest:questions"}
+    assert store.scalar("SELECT COUNT(*) FROM model_calls WHERE purpose = 'digest:questions'") == (
+        len(digest_engine.calls)
+    )
+    states = {row["state"] for row in store.documents()}
+    assert states == {"ready"}
+
+
+def test_invented_questions_are_dropped_and_counted(store: Store, library: Library) -> None:
+    library()
+    engine = FakeEngine(default_reply="What is the answer to this question?")
+    run(store, engine)
+    assert store.scalar("SELECT COUNT(*) FROM notes WHERE kind = 'question' "
+                        "AND prompt_version LIKE 'question:model%'") == 0
+    assert store.scalar("SELECT SUM(dropped) FROM digest_steps") > 0
+    assert store.scalar("SELECT COUNT(*) FROM notes WHERE kind = 'fact'") > 0
+
+
+def test_overlapping_chunks_do_not_repeat_facts(
+    store: Store, library: Library, digest_engine: FakeEngine
+) -> None:
+    library()
+    run(store, digest_engine)
+    texts = [r["text"] for r in store.query("SELECT text FROM notes WHERE kind = 'fact'")]
+    assert len(texts) == len(set(texts))
+    questions = [r["text"] for r in store.query("SELECT text FROM notes WHERE kind='question'")]
+    assert len(questions) == len(set(questions))
+
+
+def test_rerun_does_nothing_and_each_step_is_one_row(
+    store: Store, library: Library, digest_engine: FakeEngine
+) -> None:
+    library()
+    first = run(store, digest_engine, "high")
+    notes = store.scalar("SELECT COUNT(*) FROM notes")
+    calls = len(digest_engine.calls)
+    second = run(store, digest_engine, "high")
+    assert second.total == 0 and second.already_done == first.done  # type: ignore[attr-defined]
+    assert store.scalar("SELECT COUNT(*) FROM notes") == notes
+    assert len(digest_engine.calls) == calls
+    assert store.scalar("SELECT COUNT(*) FROM notes WHERE step_id IS NULL") == 0
+
+
+def test_budgets_add_summaries_then_library_notes(
+    store: Store, library: Library, digest_engine: FakeEngine
+) -> None:
+    docs = library()
+
+    def kinds() -> set[str]:
+        return {r["kind"] for r in store.query("SELECT DISTINCT kind FROM notes")}
+
+    run(store, digest_engine, "low")
+    assert kinds() == {"fact", "question"}
+    run(store, digest_engine, "medium")
+    assert {"section_summary", "document_summary"} <= kinds()
+    assert "library_brief" not in kinds()
+    run(store, digest_engine, "high")
+    assert {"cross_document", "library_brief"} <= kinds()
+    summary = store.query("SELECT * FROM notes WHERE kind = 'document_summary' "
+                          "AND document_id = ?", (docs["oil"],))
+    assert len(summary) == 1
+    assert summary[0]["text"].startswith("The 1973 oil crisis began in October 1973")
+    assert summary[0]["prompt_version"] == "summary:extract-v1"  # the fake only echoes
+    brief = store.query("SELECT * FROM notes WHERE kind = 'library_brief'")
+    assert len(brief) == 1 and brief[0]["document_id"] is None
+    assert "2 documents" in brief[0]["text"]
+    cross = store.query("SELECT * FROM notes WHERE kind = 'cross_document'")
+    assert len(cross) == 1 and "oil" in cross[0]["text"]
+    sourced_docs = {r["document_id"] for r in store.query(
+        "SELECT c.document_id FROM note_sources s JOIN chunks c ON c.id = s.chunk_id "
+        "WHERE s.note_id = ?", (cross[0]["id"],))}
+    assert sourced_docs == set(docs.values())
+
+
+def test_supported_model_summary_is_kept_and_labelled(store: Store, library: Library) -> None:
+    docs = library()
+
+    def responder(messages: list, options: object) -> str:  # type: ignore[type-arg]
+        if "Summarize this text about Oil crisis" in messages[-1]["content"]:
+            return "The oil embargo raised the price of oil and led to fuel economy standards."
+        return "What?"
+
+    run(store, FakeEngine(responder=responder), "medium")
+    row = store.query("SELECT * FROM notes WHERE kind = 'document_summary' AND document_id = ?",
+                      (docs["oil"],))[0]
+    assert row["text"].startswith("The oil embargo raised the price of oil")
+    assert row["prompt_version"] == "summary:model-v1+summary:extract-v1"
+    assert row["model_id"] == "fake-model"
+
+
+def test_stop_request_ends_after_the_current_step(
+    store: Store, library: Library, digest_engine: FakeEngine
+) -> None:
+    library()
+    events: list[DigestEvent] = []
+    runner = DigestRunner(store, digest_engine, "low", on_event=events.append)
+
+    def on_event(event: DigestEvent) -> None:
+        events.append(event)
+        if event.kind == STEP and event.done == 2:
+            runner.stop()
+
+    runner.on_event = on_event
+    result = runner.run()
+    assert result.reason == "stopped" and result.done == 2
+    assert store.scalar("SELECT COUNT(*) FROM digest_steps") == 2
+    assert [e.kind for e in events][0] == START and events[-1].kind == FINISH
+    assert events[-1].reason == "stopped"
+    step_events = [e for e in events if e.kind == STEP]
+    assert step_events[-1].eta_s is not None and step_events[-1].tokens > 0
+    assert {r["state"] for r in store.documents()} <= {"queued", "ready"}
+    rest = run(store, digest_engine)
+    assert rest.already_done == 2 and rest.reason == "done"  # type: ignore[attr-defined]
+
+
+def test_max_seconds_stops_before_a_step_that_would_not_fit(
+    store: Store, library: Library, digest_engine: FakeEngine
+) -> None:
+    library()
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 1.0  # every look at the clock costs a second
+        return now[0]
+
+    result = DigestRunner(store, digest_engine, "low", max_seconds=6, clock=clock).run()
+    assert result.reason == "time"
+    assert 0 < result.done < len(plan_digest(store, "low", "fake-model").steps)
