@@ -64,7 +64,7 @@ def sweep_abstention(store: Store, questions: list[Any]) -> dict[str, Any]:
         evidence = retrieve(store, item.question, idf=idf).evidence
         best = evidence[0] if evidence else None
         observations.append((
-            best.coverage if best else 0.0,
+            best.coverage if best else -1.0,  # no evidence at all: always refused
             item.unanswerable,
             bool(best) and not item.unanswerable and _contains(best.text, item.answers)
             if best else False,

@@ -1,0 +1,108 @@
+"""Retrieval: anticipated questions as query expansion, evidence scoring, fusion, intents."""
+
+from __future__ import annotations
+
+import pytest
+
+from nocturne.answer.intent import Intent, detect_intent, find_document
+from nocturne.answer.reference import SentenceIndex
+from nocturne.answer.retrieval import fuse_dense, fuse_rankings, retrieve
+from nocturne.answer.text_match import IdfTable, question_similarity, stem, stems
+
+from .conftest import Library
+
+
+def test_stems_match_plural_and_tense_and_drop_question_words() -> None:
+    assert stem("tackles") == stem("tackle") or stem("tackles") == "tackl"
+    assert stems("Who intercepted passes?") == stems("intercepts pass")
+    assert "who" not in stems("Who was born?")
+
+
+def test_rare_words_weigh_more(library: Library) -> None:
+    idf = IdfTable(library.store)
+    assert idf.idf("kuechly") > idf.idf("the")
+    same = question_similarity(stems("When was Tesla born?"), stems("When was Tesla born?"), idf)
+    assert same == pytest.approx(1.0)
+
+
+def test_anticipated_question_finds_an_answer_phrased_differently(digested: Library) -> None:
+    """doc2query: 'surrender' is not in the text, but it meets the anticipated question."""
+    digested.add_note("question", "How many points did the Panthers surrender?",
+                      ["Super_Bowl_50.md#1"],
+                      answer="The Panthers defense gave up just 308 points, ranking sixth in "
+                             "the league.")
+    found = retrieve(digested.store, "Points surrendered by the Panthers?")
+    assert found.best_anticipated is not None
+    assert "308" in found.best_anticipated.answer
+    assert "308" in found.evidence[0].text
+    assert found.evidence[0].source.page == 1
+
+
+def test_evidence_comes_from_notes_and_raw_sentences_without_duplicates(
+    digested: Library,
+) -> None:
+    found = retrieve(digested.store, "Who led the Panthers in tackles?")
+    texts = [ev.text for ev in found.evidence]
+    assert texts[0].startswith("Luke Kuechly led the team in tackles")  # a raw chunk sentence
+    assert len(texts) == len({t.lower() for t in texts})
+    assert found.evidence[0].origin == "chunk"
+
+
+def test_reciprocal_rank_fusion() -> None:
+    fused = fuse_rankings([["a", "b", "c"], ["c", "b", "a"]], k=60)
+    assert fused["b"] == pytest.approx(2 / 62)
+    assert fused["a"] == fused["c"]
+
+
+class KeywordEmbedder:
+    """A stand-in for the embedding model: similarity 1 for texts mentioning 'Broncos'."""
+
+    def similarities(self, query: str, texts: list[str]) -> list[float]:
+        return [1.0 if "Broncos" in t else 0.0 for t in texts]
+
+
+def test_dense_ranking_is_fused_with_the_lexical_one(digested: Library) -> None:
+    lexical = retrieve(digested.store, "Panthers, Broncos, Kuechly or Manning?").evidence
+    broncos = next(ev for ev in lexical if "Broncos" in ev.text)
+    others = [ev for ev in lexical if ev is not broncos]
+    assert len(others) >= 3
+    ordered = [*others[:3], broncos]  # the lexical ranking puts it last
+    fused = fuse_dense("Who did the Panthers play?", ordered, KeywordEmbedder())
+    assert fused.index(broncos) < 3
+    assert fused[0] is others[0]  # one ranking alone does not overturn the other
+    assert sorted(e.text for e in fused) == sorted(e.text for e in ordered)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Summarize Super Bowl 50", Intent("summary", ("Super Bowl 50",))),
+        ("summarise the tesla document.", Intent("summary", ("tesla document",))),
+        ("What is Nikola_Tesla.md about?", Intent("summary", ("Nikola_Tesla.md",))),
+        ("Give me an overview of Warsaw", Intent("summary", ("Warsaw",))),
+        ("Compare Warsaw and Tesla", Intent("compare", ("Warsaw", "Tesla"))),
+        ("What is the difference between Warsaw and Paris?",
+         Intent("compare", ("Warsaw", "Paris"))),
+        ("What is this library about?", Intent("library", ())),
+        ("Summarize my documents", Intent("library", ())),
+        ("How many points did the Panthers give up?", None),
+        ("What is the Panthers' defense ranking?", None),
+    ],
+)
+def test_detect_intent(question: str, intent: Intent | None) -> None:
+    assert detect_intent(question) == intent
+
+
+def test_find_document_by_name(library: Library) -> None:
+    assert find_document(library.store, "Super Bowl 50") == library.documents["Super_Bowl_50.md"]
+    assert find_document(library.store, "tesla") == library.documents["Nikola_Tesla.md"]
+    assert find_document(library.store, "Warsaw") is None
+
+
+def test_reference_quotes_the_best_bm25_sentence(library: Library) -> None:
+    index = SentenceIndex(library.store)
+    best = index.best("Where was Tesla born?")
+    assert best[0].sentence == "Nikola Tesla was born on 10 July 1856 in Smiljan."
+    assert best[0].document_name == "Nikola_Tesla.md"
+    assert index.best("???") == []
+    index.close()
