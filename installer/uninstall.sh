@@ -24,8 +24,14 @@ if [ "$(basename "$app_dir")" != "nocturne" ] || [ ! -x "$app_dir/nocturne" ]; t
     exit 1
 fi
 
-data_dir="${NOCTURNE_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/nocturne}"
-config_dir="${NOCTURNE_HOME:-${XDG_CONFIG_HOME:-$HOME/.config}/nocturne}"
+# Where nocturne.paths keeps things: NOCTURNE_HOME holds everything, else the XDG folders.
+if [ -n "${NOCTURNE_HOME:-}" ]; then
+    data_dir="$NOCTURNE_HOME"
+    config_dir="$NOCTURNE_HOME/config"
+else
+    data_dir="${XDG_DATA_HOME:-$HOME/.local/share}/nocturne"
+    config_dir="${XDG_CONFIG_HOME:-$HOME/.config}/nocturne"
+fi
 
 if [ "$(readlink "$prefix/bin/nocturne" 2>/dev/null)" = "$app_dir/nocturne" ]; then
     rm -f "$prefix/bin/nocturne"
