@@ -139,3 +139,36 @@ def test_install_and_uninstall_for_one_user(bundle: Path, tmp_path: Path) -> Non
     assert not list((share / "icons").rglob(f"{APP_ID}.*"))
     assert (library / "library.sqlite3").read_bytes() == b"kept"
     assert str(library) in removed.stdout
+
+
+def test_uninstall_with_purge_removes_library_and_settings(bundle: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    prefix = home / ".local"
+    env = clean_env(home)
+    env.pop("NOCTURNE_HOME")
+    env.update(XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"))
+    installed = subprocess.run(
+        ["bash", str(bundle / "install.sh"), "--prefix", str(prefix)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+    library = home / "data" / "nocturne"
+    settings = home / "config" / "nocturne"
+    for folder in (library, settings):
+        folder.mkdir(parents=True)
+        (folder / "something").write_text("x")
+    removed = subprocess.run(
+        ["bash", str(prefix / "lib" / "nocturne" / "uninstall.sh"), "--purge"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert removed.returncode == 0, removed.stderr
+    assert not library.exists()
+    assert not settings.exists()
+    assert not (prefix / "lib" / "nocturne").exists()
