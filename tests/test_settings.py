@@ -45,3 +45,18 @@ def test_api_key_goes_to_the_keyring_only(home: Path, memory_keyring) -> None:  
     assert "sk-test" not in (home / "config" / "settings.json").read_text()
     keychain.set_secret(None)
     assert keychain.get_secret() is None
+
+
+def test_data_dir_setting_moves_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nocturne import paths
+
+    monkeypatch.delenv("NOCTURNE_HOME")
+    monkeypatch.setattr(paths.platformdirs, "user_config_dir", lambda *a, **k: str(tmp_path / "c"))
+    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "d"))
+    assert paths.data_dir() == tmp_path / "d"
+    settings = Settings.load()
+    settings.set("data_dir", str(tmp_path / "elsewhere"))
+    settings.save()
+    assert paths.db_path() == tmp_path / "elsewhere" / "library.sqlite3"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from pathlib import Path
 
@@ -25,10 +26,24 @@ def home_override() -> Path | None:
 
 
 def data_dir() -> Path:
+    """NOCTURNE_HOME, else the `data_dir` setting, else the platform's user data folder."""
     override = home_override()
     if override is not None:
         return _private_dir(override)
+    configured = _configured_data_dir()
+    if configured is not None:
+        return _private_dir(configured)
     return _private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+
+
+def _configured_data_dir() -> Path | None:
+    """The `data_dir` setting, read straight from the file (settings.py imports this module)."""
+    try:
+        values = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    chosen = values.get("data_dir") if isinstance(values, dict) else None
+    return Path(chosen).expanduser() if isinstance(chosen, str) and chosen else None
 
 
 def config_dir() -> Path:
