@@ -21,7 +21,14 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeySequence,
 )
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
 
 from nocturne import __version__, paths
 from nocturne.errors import KnownError
@@ -80,6 +87,7 @@ class MainWindow(QMainWindow):
         self.disk = TaskRunner(3, self)
         self.model = TaskRunner(1, self)
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
+        self.quit_hook: Callable[[], Any] = QApplication.quit
         self.conversation_id: int | None = None
         self.snapshot = DigestSnapshot("idle")
         self.quitting = False
@@ -326,9 +334,10 @@ class MainWindow(QMainWindow):
     # -- questions ---------------------------------------------------------------------------
 
     def ask(self, question: str, mode: str) -> AnswerCard:
-        self.chat.add_question(question if mode != "raw" or not self.chat.cards
-                               else f"{question}  (think harder)")
+        self.chat.add_question(question)
         card = self.chat.add_answer(question)
+        if mode == "raw":
+            card.thinking.setText("Reading the documents themselves (raw mode)…")
         self.chat.set_busy(True)
         conversation_id = self.conversation_id
         if conversation_id is None:
@@ -476,23 +485,26 @@ class MainWindow(QMainWindow):
         self.quit_app()
 
     def quit_app(self) -> None:
+        """Quit Nocturne (not just close the window): stop work, then leave the event loop."""
         if self.quitting:
             return
+        self.shutdown()
+        self.quit_hook()
+
+    def shutdown(self) -> None:
+        """Stop timers, wait for running tasks, stop the background digest, close the library."""
         self.quitting = True
         self.save_geometry()
         self.refresh_timer.stop()
         self.digest_timer.stop()
         self.close()
-        self.model.wait()
-        self.disk.wait()
+        self.model.close()
+        self.disk.close()
         with contextlib.suppress(Exception):
             self.background.shutdown()
         if self.tray is not None:
             self.tray.hide()
         self.backend.close()
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.quit()
 
     # -- drops anywhere on the window ------------------------------------------------------
 

@@ -58,6 +58,7 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._live: set[TaskSignals] = set()
+        self.closed = False
 
     def submit(
         self,
@@ -67,16 +68,28 @@ class TaskRunner(QObject):
         on_progress: Callable[[Any], None] | None = None,
     ) -> TaskSignals:
         signals = TaskSignals()  # lives in the GUI thread: its slots run there
-        if on_done is not None:
-            signals.done.connect(on_done)
-        if on_failed is not None:
-            signals.failed.connect(on_failed)
-        if on_progress is not None:
-            signals.progress.connect(on_progress)
+        for signal, slot in ((signals.done, on_done), (signals.failed, on_failed),
+                             (signals.progress, on_progress)):
+            if slot is not None:
+                signal.connect(self._unless_closed(slot))
         self._live.add(signals)
         signals.finished.connect(lambda: self._live.discard(signals))
         self.pool.start(_Runnable(task, signals))
         return signals
+
+    def _unless_closed(self, slot: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Results that arrive after the window closed are dropped, not sent to dead widgets."""
+
+        def deliver(value: Any) -> None:
+            if not self.closed:
+                slot(value)
+
+        return deliver
+
+    def close(self) -> None:
+        """Let running tasks finish, then drop whatever they still report."""
+        self.closed = True
+        self.pool.waitForDone()
 
     @property
     def busy(self) -> bool:

@@ -1,0 +1,105 @@
+"""Asking from the window: streaming, citations, savings line, persistence, think harder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+
+from nocturne.engine.fake import FakeEngine
+from nocturne.settings import Settings
+from nocturne.ui.backend import Backend
+from nocturne.ui.chat_view import AnswerCard
+from nocturne.ui.main_window import MainWindow, citation_url
+from nocturne.ui.tray import Tray
+
+ANSWER = "The lease runs for twelve months from 1 March 2025."
+
+
+def ask_and_wait(window: Any, qtbot: Any, question: str, mode: str = "auto") -> AnswerCard:
+    card: AnswerCard = window.ask(question, mode)
+    qtbot.waitUntil(lambda: card.record is not None or not window.chat.busy, timeout=10000)
+    return card
+
+
+def test_an_answer_streams_with_citations_and_savings(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path, engine: FakeEngine,
+    monkeypatch: Any,
+) -> None:
+    backend.add([lease_file])
+    engine.delay_s = 0.002
+    deltas: list[str] = []
+    original = AnswerCard.append
+    monkeypatch.setattr(AnswerCard, "append",
+                        lambda self, d: (deltas.append(d), original(self, d)))
+    card = ask_and_wait(window, qtbot, "How long does the lease run?")
+    assert card.record is not None, card.body.text()
+    assert len(deltas) > 3 and "".join(deltas) == ANSWER  # streamed word by word
+    assert card.body.text() == ANSWER
+    assert card.badge.text() == "RAW"
+    assert "lease.txt" in card.sources.text()
+    assert card.savings.text().startswith("raw mode:")
+    assert card.record["savings_line"] == card.savings.text()
+    assert window.background.calls[:2] == ["question_started", "question_finished"]
+    card.copy()
+    assert QGuiApplication.clipboard().text() == ANSWER
+    card._open_citation("cite:0")
+    assert window.opened == [QUrl.fromLocalFile(str(lease_file))]
+    qtbot.waitUntil(lambda: window.savings.answers.value.text() == "1", timeout=5000)
+
+
+def test_an_error_is_shown_in_the_card(window: Any, qtbot: Any, backend: Backend) -> None:
+    card = ask_and_wait(window, qtbot, "   ")
+    assert card.record is None
+    assert "empty" in card.body.text()
+    assert not window.chat.busy
+
+
+def test_think_harder_asks_again_in_raw_mode(window: Any, qtbot: Any, backend: Backend,
+                                             lease_file: Path, monkeypatch: Any) -> None:
+    backend.add([lease_file])
+    modes: list[str] = []
+    original = backend.ask
+    monkeypatch.setattr(backend, "ask", lambda q, m, cb: (modes.append(m), original(q, m, cb))[1])
+    card = ask_and_wait(window, qtbot, "How long does the lease run?")
+    card.think_harder.emit(card.question)
+    qtbot.waitUntil(lambda: len(window.chat.cards) == 2 and window.chat.cards[1].record
+                    is not None, timeout=10000)
+    assert modes == ["auto", "raw"]
+
+
+def test_citations_open_pdfs_at_their_page() -> None:
+    url = citation_url({"document": "lease.pdf", "page": 3, "path": "/docs/lease.pdf"})
+    assert url.isLocalFile() and url.toLocalFile() == "/docs/lease.pdf"
+    assert url.fragment() == "page=3"
+    assert citation_url({"page": 3, "path": "/docs/notes.txt"}).fragment() == ""
+
+
+def test_conversations_are_persisted_and_reopened(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path, settings: Settings,
+    engine: FakeEngine,
+) -> None:
+    backend.add([lease_file])
+    ask_and_wait(window, qtbot, "How long does the lease run?")
+    ask_and_wait(window, qtbot, "What is the rent?")
+    conversation = window.conversation_id
+    assert conversation is not None
+    window.shutdown()
+
+    again = MainWindow(Backend(settings, engine_factory=lambda _s: engine), window.background,
+                       settings, Tray())
+    again.quit_hook = lambda: None
+    qtbot.addWidget(again)
+    listing = again.conversations.list
+    qtbot.waitUntil(lambda: listing.count() == 1, timeout=5000)
+    assert listing.item(0).text() == "How long does the lease run?"
+    again.open_conversation(conversation)
+    qtbot.waitUntil(lambda: len(again.chat.cards) == 2, timeout=5000)
+    assert again.chat.cards[0].text == ANSWER
+    assert again.chat.cards[1].badge.text() == "RAW"
+    qtbot.waitUntil(lambda: again.savings.answers.value.text() == "2", timeout=5000)
+    again.new_conversation()
+    assert not again.chat.cards and again.conversation_id is None
+    again.shutdown()

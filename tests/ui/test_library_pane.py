@@ -1,0 +1,92 @@
+"""The library pane: welcome state, dropping files, error rows, remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from nocturne.ui.library_view import ROW_ROLE
+
+
+def drop(widget: Any, paths: list[Path]) -> QDropEvent:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+    return event
+
+
+def rows(window: Any) -> list[Any]:
+    model = window.library.model
+    return [model.index(i).data(ROW_ROLE) for i in range(model.rowCount())]
+
+
+def test_empty_library_shows_the_welcome(window: Any, qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: not window._refreshing)
+    assert window.library.is_welcome
+    assert window.library.welcome.samples_button.isVisible()
+
+
+def test_dropping_files_and_folders_adds_rows(window: Any, qtbot: Any, tmp_path: Path,
+                                              lease_file: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Garden\nTomatoes need six hours of sun.", encoding="utf-8")
+    (folder / "b.txt").write_text("The espresso machine descales every 200 shots.",
+                                  encoding="utf-8")
+    event = drop(window.library, [lease_file, folder])
+    assert event.isAccepted()
+    qtbot.waitUntil(lambda: len(rows(window)) == 3, timeout=5000)
+    assert sorted(r.name for r in rows(window)) == ["a.md", "b.txt", "lease.txt"]
+    assert all(r.state == "queued" and r.chunk_count > 0 for r in rows(window))
+    assert not window.library.is_welcome
+    assert window.library.count_label.text() == "3 documents"
+
+
+def test_a_drop_on_the_window_reaches_the_library(window: Any, qtbot: Any,
+                                                  lease_file: Path) -> None:
+    drop(window, [lease_file])
+    qtbot.waitUntil(lambda: len(rows(window)) == 1, timeout=5000)
+
+
+def test_bad_files_become_error_rows_with_the_reason(window: Any, qtbot: Any,
+                                                     tmp_path: Path, lease_file: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"this is not a pdf at all")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    drop(window.library, [broken, empty, lease_file])
+    qtbot.waitUntil(lambda: len(rows(window)) == 3, timeout=5000)
+    by_name = {r.name: r for r in rows(window)}
+    assert by_name["lease.txt"].state == "queued"
+    for name in ("broken.pdf", "empty.txt"):
+        assert by_name[name].state == "error"
+        assert by_name[name].error
+    model = window.library.model
+    tip = model.index([r.name for r in rows(window)].index("empty.txt")).data(
+        Qt.ItemDataRole.ToolTipRole)
+    assert "no text" in tip
+    assert "2 with errors" in window.library.count_label.text()
+
+
+def test_remove_and_open_original(window: Any, qtbot: Any, lease_file: Path) -> None:
+    drop(window.library, [lease_file])
+    qtbot.waitUntil(lambda: len(rows(window)) == 1, timeout=5000)
+    row = rows(window)[0]
+    window.library.open_requested.emit(row.path)
+    assert window.opened == [QUrl.fromLocalFile(str(lease_file))]
+    window.library.remove_requested.emit(row.id)
+    qtbot.waitUntil(lambda: not rows(window), timeout=5000)
+    assert window.library.is_welcome
+    assert lease_file.exists()
+
+
+def test_sample_documents_are_offered_and_added(window: Any, qtbot: Any) -> None:
+    qtbot.mouseClick(window.library.welcome.samples_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(rows(window)) >= 3, timeout=10000)
+    names = {r.name for r in rows(window)}
+    assert "lease-agreement.pdf" in names
