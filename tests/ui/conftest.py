@@ -93,8 +93,9 @@ def window(qtbot: Any, backend: Backend, background: FakeBackground, settings: S
 
     made = MainWindow(backend, background, settings, Tray())
     made.quit_hook = lambda: None
-    made.opened: list[Any] = []  # type: ignore[misc]
-    made.open_url = made.opened.append  # type: ignore[attr-defined]
+    opened: list[Any] = []
+    made.opened = opened  # type: ignore[attr-defined]
+    made.open_url = opened.append
     qtbot.addWidget(made)
     made.show()
     yield made

@@ -32,8 +32,12 @@ def test_an_answer_streams_with_citations_and_savings(
     engine.delay_s = 0.002
     deltas: list[str] = []
     original = AnswerCard.append
-    monkeypatch.setattr(AnswerCard, "append",
-                        lambda self, d: (deltas.append(d), original(self, d)))
+
+    def spy(self: AnswerCard, delta: str) -> None:
+        deltas.append(delta)
+        original(self, delta)
+
+    monkeypatch.setattr(AnswerCard, "append", spy)
     card = ask_and_wait(window, qtbot, "How long does the lease run?")
     assert card.record is not None, card.body.text()
     assert len(deltas) > 3 and "".join(deltas) == ANSWER  # streamed word by word
@@ -62,7 +66,12 @@ def test_think_harder_asks_again_in_raw_mode(window: Any, qtbot: Any, backend: B
     backend.add([lease_file])
     modes: list[str] = []
     original = backend.ask
-    monkeypatch.setattr(backend, "ask", lambda q, m, cb: (modes.append(m), original(q, m, cb))[1])
+
+    def spy(question: str, mode: str, on_text: Any) -> Any:
+        modes.append(mode)
+        return original(question, mode, on_text)
+
+    monkeypatch.setattr(backend, "ask", spy)
     card = ask_and_wait(window, qtbot, "How long does the lease run?")
     card.think_harder.emit(card.question)
     qtbot.waitUntil(lambda: len(window.chat.cards) == 2 and window.chat.cards[1].record

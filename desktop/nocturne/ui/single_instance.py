@@ -59,9 +59,9 @@ class SingleInstance(QObject):
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
             # The client writes at once after connecting, so this wait is short.
-            if socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_TIMEOUT_MS):
-                if b"raise" in bytes(socket.readAll().data()):
-                    self.raise_requested.emit()
+            arrived = socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_TIMEOUT_MS)
+            if arrived and b"raise" in bytes(socket.readAll().data()):
+                self.raise_requested.emit()
             socket.disconnectFromServer()
             socket.deleteLater()
 
