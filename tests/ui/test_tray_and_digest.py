@@ -43,8 +43,12 @@ def test_tray_icon_follows_the_digest_and_notifies(window: Any, qtbot: Any,
                         lambda title, _message, error=False: notes.append((title, error)))
     icons: list[str] = []
     original = window.tray.icon.setIcon
-    monkeypatch.setattr(window.tray.icon, "setIcon", lambda icon: (icons.append("set"),
-                                                                   original(icon)))
+
+    def spy(icon: Any) -> None:
+        icons.append("set")
+        original(icon)
+
+    monkeypatch.setattr(window.tray.icon, "setIcon", spy)
     window.background.current = DigestSnapshot("digesting", 3, 12, 125.0, "lease.pdf")
     window.poll_digest()
     qtbot.waitUntil(lambda: window.tray.state == "digesting", timeout=5000)
