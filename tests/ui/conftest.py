@@ -27,6 +27,7 @@ class FakeBackground:
     def __init__(self) -> None:
         self.calls: list[str] = []
         self.current = DigestSnapshot("idle")
+        self.ticks = 0
 
     def snapshot(self) -> DigestSnapshot:
         return self.current
@@ -53,6 +54,9 @@ class FakeBackground:
 
     def shutdown(self) -> None:
         self.calls.append("shutdown")
+
+    def tick(self) -> None:
+        self.ticks += 1
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from nocturne.answer.ask import ask
 from nocturne.answer.result import Answer
@@ -42,22 +41,17 @@ class DocumentRow:
     progress: float | None = None  # 0..1 while digesting, when the digest reports it
 
 
-def _digest_progress(store: Store) -> dict[int, float]:
-    """Per-document digest progress from the digest package, when it is installed."""
+def _digest_progress(store: Store, budget: str) -> dict[int, float]:
+    """Per-document fraction of the digest done, when the digest package is installed."""
     try:
-        from nocturne.sleeptime.status import (  # type: ignore[import-not-found,unused-ignore]
-            document_progress,
-        )
+        from nocturne.sleeptime.status import document_progress
     except ImportError:
         return {}
     progress: dict[int, float] = {}
-    raw: Any = document_progress(store)
-    items = raw.items() if isinstance(raw, dict) else ((getattr(p, "document_id", None), p)
-                                                       for p in raw)
-    for key, value in items:
-        fraction = value if isinstance(value, (int, float)) else getattr(value, "fraction", None)
-        if key is not None and fraction is not None:
-            progress[int(key)] = float(fraction)
+    for document_id, value in document_progress(store, budget).items():
+        fraction = value.get("fraction") if isinstance(value, dict) else value
+        if isinstance(fraction, (int, float)):
+            progress[int(document_id)] = float(fraction)
     return progress
 
 
@@ -107,7 +101,7 @@ class Backend:
 
     def documents(self) -> list[DocumentRow]:
         store = self.store()
-        progress = _digest_progress(store)
+        progress = _digest_progress(store, self.settings.digest_budget)
         return [
             DocumentRow(
                 id=row["id"], name=row["name"], path=row["path"], kind=row["kind"],

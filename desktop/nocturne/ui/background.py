@@ -1,20 +1,24 @@
 """The window's view of background digestion: one small adapter over the digest and scheduler.
 
-The window only needs a snapshot (phase, progress, ETA, why it is paused), "Digest now", the two
+The window only needs a snapshot (phase, progress, ETA, why it waits), "Digest now", the two
 pause buttons and resume, and to tell the scheduler when a question is being answered so the
 digest gives up the CPU. `CoreBackground` connects these to `nocturne.sleeptime` (the digest
-process and its status) and `nocturne.schedule` (pause state and the scheduler), importing them
-lazily so the window still opens, saying what is missing, where a part is not installed. Tests
-use a fake with the same methods. No Qt here: calls run in worker threads.
+process and its status) and `nocturne.schedule` (scheduler, pause state), importing them lazily
+so the window still opens, saying what is missing, where a part is not installed. Tests use a
+fake with the same methods. No Qt here: every call runs in a worker thread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+import psutil
 
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
@@ -57,6 +61,8 @@ class Background(Protocol):
 
     def shutdown(self) -> None: ...
 
+    def tick(self) -> None: ...
+
 
 def format_eta(seconds: float | None) -> str:
     if seconds is None or seconds < 0:
@@ -69,115 +75,152 @@ def format_eta(seconds: float | None) -> str:
     return f"about {minutes // 60} h {minutes % 60:02d} min left"
 
 
-def _field(source: Any, *names: str, default: Any = None) -> Any:
-    """Read the first of `names` from a dict or an object (the digest's status shape)."""
-    for name in names:
-        if isinstance(source, dict) and name in source:
-            return source[name]
-        if hasattr(source, name):
-            return getattr(source, name)
-    return default
-
-
 class CoreBackground:
-    """The real thing: digest status from the library, pause state and scheduler from schedule/."""
+    """The real thing: the scheduler of `nocturne.schedule` run by the window, and the digest.
+
+    The window ticks the scheduler itself (`tick()` from a worker every second) instead of
+    starting its APScheduler thread, so that "Digest now" can hold the scheduler off while a run
+    the person asked for goes on even though they are at the computer (the scheduler would pause
+    it: the person is present). When a `nocturne daemon` is alive for this library, the window
+    does not schedule at all (two schedulers would start two digests): it shows the daemon's
+    state and writes pauses where the daemon reads them.
+    """
 
     def __init__(self, settings: Settings, store_for_thread: Callable[[], Store],
                  start_scheduler: bool = True) -> None:
         self.settings = settings
         self._store = store_for_thread
         self.scheduler: Any = None
-        self._manual: Any = None  # a digest run started with "Digest now"
-        self._last_error = ""
-        if start_scheduler:
+        self._scheduler_store: Store | None = None
+        self._flags: Any = None
+        self._manual: Any = None  # a run started with "Digest now"
+        self._watched: Any = None  # the run whose end we report
+        self._outcome: tuple[str, str] | None = None  # ("done" | "error", message)
+        self._lock = threading.RLock()
+        if start_scheduler and not self.daemon_running():
             self._start_scheduler()
 
-    def _start_scheduler(self) -> None:
-        try:
-            from nocturne.schedule.app import (  # type: ignore[import-not-found,unused-ignore]
-                build_scheduler,
-            )
-        except ImportError:
-            return
-        self.scheduler = build_scheduler(self.settings)
-        self.scheduler.start()
-
-    # -- reading -----------------------------------------------------------------------------
-
-    def _paused_until(self) -> datetime | None:
+    def daemon_running(self) -> bool:
         try:
             from nocturne.schedule.state import ScheduleState
         except ImportError:
-            return None
+            return False
+        beat = ScheduleState(self._store()).last_heartbeat
+        return bool(beat and beat["pid"] != os.getpid() and psutil.pid_exists(beat["pid"]))
+
+    def _start_scheduler(self) -> None:
+        try:
+            from nocturne.schedule.daemon import QuestionFlagWatch, build_scheduler
+        except ImportError:
+            return
+        self._scheduler_store = Store.open(self._store().path)
+        self.scheduler = build_scheduler(self.settings, self._scheduler_store)
+        self._flags = QuestionFlagWatch(self.scheduler)
+        self._flags.start()
+
+    def tick(self) -> None:
+        """One scheduler step (from a worker); skipped while a "Digest now" run goes on."""
+        with self._lock:
+            if self.scheduler is None or self._manual_running():
+                return
+            self.scheduler.tick()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _manual_running(self) -> bool:
+        return self._manual is not None and bool(self._manual.is_running)
+
+    def _paused_until(self) -> datetime | None:
+        from nocturne.schedule.state import ScheduleState
+
         until: datetime | None = ScheduleState(self._store()).paused_until
         if until is not None and until <= datetime.now().astimezone():
             return None
         return until
-
-    def snapshot(self) -> DigestSnapshot:
-        paused_until = self._paused_until()
-        try:
-            from nocturne.sleeptime.status import (  # type: ignore[import-not-found,unused-ignore]
-                digest_status,
-            )
-        except ImportError:
-            return DigestSnapshot("unavailable", detail="the digest is not installed",
-                                  paused_until=paused_until)
-        status = digest_status(self._store())
-        done = int(_field(status, "done_steps", "done", default=0) or 0)
-        total = int(_field(status, "total_steps", "total", default=0) or 0)
-        eta = _field(status, "eta_s", "eta_seconds", default=None)
-        running = self._is_running()
-        if self._last_error:
-            phase = "error"
-        elif paused_until is not None or self._is_paused():
-            phase = "paused"
-        elif running:
-            phase = "digesting"
-        elif total and done >= total:
-            phase = "done"
-        else:
-            phase = "idle"
-        detail = self._last_error or str(_field(status, "current", "document", default="") or "")
-        return DigestSnapshot(phase, done, total, eta, detail, paused_until)
 
     def _controller(self) -> Any:
         if self._manual is not None:
             return self._manual
         return getattr(self.scheduler, "controller", None)
 
-    def _is_running(self) -> bool:
-        controller = self._controller()
-        if controller is None:
-            return False
-        running = bool(controller.is_running)
-        if not running and controller is self._manual:
-            if not controller.is_done:
-                error = getattr(controller, "error", None)
-                self._last_error = str(error or "the digest stopped before finishing")
+    def _note_outcome(self, controller: Any) -> None:
+        """Remember how the run we were watching ended: done, or failed and why."""
+        if controller is not None and controller is not self._watched:
+            self._watched = controller
+            self._outcome = None
+        watched = self._watched
+        if watched is None or watched.is_running or self._outcome is not None:
+            return
+        if watched.is_done:
+            self._outcome = ("done", "")
+        else:
+            error = getattr(watched, "error", None)
+            result = getattr(getattr(watched, "process", watched), "result", None)
+            if result is not None and result.reason in ("stopped", "time"):
+                self._outcome = ("stopped", "")
+            else:
+                self._outcome = ("error", str(error or "the digest stopped unexpectedly"))
+        if watched is self._manual:
             self._manual = None
-        return running
 
-    def _is_paused(self) -> bool:
-        controller = self._controller()
-        return bool(controller is not None and controller.is_paused)
+    def snapshot(self) -> DigestSnapshot:
+        try:
+            from nocturne.sleeptime.status import digest_status
+        except ImportError:
+            return DigestSnapshot("unavailable", detail="the digest is not installed")
+        with self._lock:
+            controller = self._controller()
+            self._note_outcome(controller)
+            running = controller is not None and bool(controller.is_running)
+            paused = running and bool(controller.is_paused)
+            event = getattr(controller, "progress", None) or getattr(controller, "last_event",
+                                                                     None)
+            outcome = self._outcome
+        paused_until = self._paused_until()
+        if running and event is not None:
+            return DigestSnapshot("paused" if paused or paused_until else "digesting",
+                                  int(event.done), int(event.total), event.eta_s,
+                                  str(event.label or ""), paused_until)
+        status = digest_status(self._store(), self.settings.digest_budget)
+        done, total = int(status["steps_done"]), int(status["steps_total"])
+        if running:
+            return DigestSnapshot("paused" if paused or paused_until else "digesting",
+                                  done, total, None, "", paused_until)
+        if outcome is not None and outcome[0] == "error":
+            return DigestSnapshot("error", done, total, None, outcome[1], paused_until)
+        if paused_until is not None:
+            return DigestSnapshot("paused", done, total, None, "", paused_until)
+        if total and done >= total:
+            return DigestSnapshot("done", done, total)
+        decision = getattr(self.scheduler, "last_decision", None)
+        reason = decision.reason if decision is not None and not decision.run else ""
+        if self.scheduler is None and self.daemon_running():
+            reason = "the background service decides when"
+        return DigestSnapshot("idle", done, total, None, reason)
 
     # -- the person's buttons ---------------------------------------------------------------
 
     def digest_now(self) -> None:
-        self._last_error = ""
-        self.resume()
-        if self.scheduler is not None and hasattr(self.scheduler, "digest_now"):
-            self.scheduler.digest_now()
-            return
+        if self.scheduler is None and self.daemon_running():
+            self.resume()
+            raise KnownError("the background service (nocturne daemon) digests this library; "
+                             "it was asked to resume and runs when the computer is idle")
         try:
-            from nocturne.sleeptime.process import (  # type: ignore[import-not-found,unused-ignore]
-                DigestProcess,
-            )
+            from nocturne.schedule.digest_process import digest_process_controller
         except ImportError as exc:
             raise KnownError("the digest is not installed in this build of Nocturne") from exc
-        if self._manual is None or not self._manual.is_running:
-            self._manual = DigestProcess()
+        with self._lock:
+            self._outcome = None
+            with contextlib.suppress(ImportError):
+                from nocturne.schedule.state import ScheduleState
+
+                ScheduleState(self._store()).pause_until(None)
+            controller = self._controller()
+            if controller is not None and controller.is_running:
+                if controller.is_paused:
+                    controller.resume()
+                return
+            self._manual = digest_process_controller(self.settings)
             self._manual.start()
 
     def _pause_state(self) -> Any:
@@ -185,58 +228,56 @@ class CoreBackground:
 
         return ScheduleState(self._store())
 
+    def _pause(self, until: datetime) -> datetime:
+        self._pause_state().pause_until(until)
+        with self._lock:
+            controller = self._controller()
+            if controller is not None and controller.is_running and not controller.is_paused:
+                controller.pause()
+        return until
+
     def pause_for_an_hour(self) -> datetime:
-        if self.scheduler is not None:
-            until: datetime = self.scheduler.pause_for_an_hour()
-            return until
         from nocturne.schedule.policy import pause_for
 
-        until = pause_for(datetime.now().astimezone())
-        self._pause_state().pause_until(until)
-        self._pause_manual()
-        return until
+        return self._pause(pause_for(datetime.now().astimezone()))
 
     def pause_until_tomorrow(self) -> datetime:
-        if self.scheduler is not None:
-            until: datetime = self.scheduler.pause_until_tomorrow()
-            return until
         from nocturne.schedule.policy import pause_until_tomorrow
 
-        until = pause_until_tomorrow(datetime.now().astimezone())
-        self._pause_state().pause_until(until)
-        self._pause_manual()
-        return until
-
-    def _pause_manual(self) -> None:
-        if self._manual is not None and self._manual.is_running:
-            self._manual.pause()
+        return self._pause(pause_until_tomorrow(datetime.now().astimezone()))
 
     def resume(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.resume_now()
-        else:
-            with contextlib.suppress(ImportError):
-                self._pause_state().pause_until(None)
-        if self._manual is not None and self._manual.is_paused:
-            self._manual.resume()
+        self._pause_state().pause_until(None)
+        with self._lock:
+            if self._manual is not None and self._manual.is_paused:
+                self._manual.resume()
+        self.tick()
 
     def question_started(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.question_started()
-        elif self._manual is not None and self._manual.is_running:
-            self._manual.pause()
+        with self._lock:
+            if self.scheduler is not None:
+                self.scheduler.question_started()
+            if self._manual_running() and not self._manual.is_paused:
+                self._manual.pause()
 
     def question_finished(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.question_finished()
-        elif self._manual is not None and self._manual.is_paused and self._paused_until() is None:
-            self._manual.resume()
+        with self._lock:
+            if self.scheduler is not None:
+                self.scheduler.question_finished()
+            if self._manual_running() and self._manual.is_paused \
+                    and self._paused_until() is None:
+                self._manual.resume()
 
     def shutdown(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.shutdown()
-        if self._manual is not None and self._manual.is_running:
-            self._manual.stop()
+        with self._lock:
+            if self._flags is not None:
+                self._flags.stop()
+            if self.scheduler is not None:
+                self.scheduler.shutdown(stop_digest=True)
+            if self._manual_running():
+                self._manual.stop()
+            if self._scheduler_store is not None:
+                self._scheduler_store.close()
 
 
 def pause_label(until: datetime | None, now: datetime | None = None) -> str:

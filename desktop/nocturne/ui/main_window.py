@@ -397,7 +397,11 @@ class MainWindow(QMainWindow):
             self._polling = False
             self.show_snapshot(DigestSnapshot("error", detail=message))
 
-        self.disk.submit(lambda _r: self.background.snapshot(), done, failed)
+        def tick_and_read(_report: Any) -> DigestSnapshot:
+            self.background.tick()
+            return self.background.snapshot()
+
+        self.disk.submit(tick_and_read, done, failed)
 
     def show_snapshot(self, snapshot: DigestSnapshot) -> None:
         previous = self.snapshot

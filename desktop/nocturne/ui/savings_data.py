@@ -1,9 +1,11 @@
 """The numbers behind the savings panel, read from the library (no Qt).
 
-Every point is an answer the person saw (stored with its conversation), so the panel can never
-disagree with the savings line printed under an answer. Sleep-time tokens come from the model
-call log. Time saved is an estimate and labelled as one: the baseline prompt is never run, so its
-duration is the baseline's tokens at this machine's measured raw-mode speed.
+Every point is a logged answer (`nocturne.answer.status.answer_totals`, which also counts answers
+asked from the command line), so the panel never disagrees with the savings line printed under an
+answer; where that log is missing (an older core), the answers kept with the conversations are
+used instead. Sleep-time tokens come from the model call log. Time saved is an estimate and
+labelled as one: the baseline prompt is never run, so its duration is the baseline's tokens at
+this machine's measured raw-mode speed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 
 from nocturne.library.store import Store
+
+CHART_HISTORY = 500
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,27 @@ class SavingsSummary:
         return out
 
 
-def savings_summary(store: Store) -> SavingsSummary:
-    summary = SavingsSummary()
+def _points_from_answer_log(store: Store) -> list[SavingsPoint] | None:
+    try:
+        from nocturne.answer.status import answer_totals
+    except ImportError:
+        return None
+    history = answer_totals(store, history_limit=CHART_HISTORY)["history"]
+    return [
+        SavingsPoint(
+            at=str(item["at"]), mode=str(item["mode"]), used_tokens=int(item["tokens"] or 0),
+            baseline_tokens=int(item["baseline_tokens"] or 0),
+            saved_tokens=int(item["saved_tokens"] or 0),
+            saved_usd=max(0.0, float(item["baseline_cost_usd"] or 0.0)
+                          - float(item["cost_usd"] or 0.0)),
+            total_s=float(item["total_s"] or 0.0),
+        )
+        for item in history
+    ]
+
+
+def _points_from_conversations(store: Store) -> list[SavingsPoint]:
+    points = []
     rows = store.query(
         "SELECT created_at, answer_json FROM messages WHERE role = 'assistant' "
         "AND answer_json IS NOT NULL ORDER BY id"
@@ -87,7 +110,7 @@ def savings_summary(store: Store) -> SavingsSummary:
         saved = record.get("savings", {})
         used = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
         base = int(baseline.get("prompt_tokens", 0)) + int(baseline.get("completion_tokens", 0))
-        summary.points.append(SavingsPoint(
+        points.append(SavingsPoint(
             at=row["created_at"],
             mode=str(record.get("mode", "raw")),
             used_tokens=used,
@@ -96,6 +119,13 @@ def savings_summary(store: Store) -> SavingsSummary:
             saved_usd=float(saved.get("cost_usd", 0.0)),
             total_s=float(record.get("timing", {}).get("total_s", 0.0)),
         ))
+    return points
+
+
+def savings_summary(store: Store) -> SavingsSummary:
+    summary = SavingsSummary()
+    logged = _points_from_answer_log(store)
+    summary.points = logged if logged is not None else _points_from_conversations(store)
     summary.sleep_tokens = int(store.scalar(
         "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_calls "
         "WHERE purpose LIKE 'digest%'"
