@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from nocturne.answer.answer_type import expected_answer, holds_expected_answer
 from nocturne.answer.text_match import IdfTable, coverage, question_similarity, stems
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_sentences
@@ -23,7 +24,8 @@ from nocturne.library.store import Store
 
 EVIDENCE_NOTE_KINDS = ("fact", "question")
 RRF_K = 60
-ANTICIPATED_BOOST = 0.5  # how much a matching anticipated question lifts its answer sentence
+ANTICIPATED_BOOST = 0.25  # how much a matching anticipated question lifts its answer sentence
+ANSWER_TYPE_BOOST = 0.15  # a sentence holding the kind of answer asked for (number, date, name)
 
 
 class Embedder(Protocol):
@@ -174,8 +176,13 @@ def gather_evidence(
                         hit.page)
         for sentence in split_sentences(hit.text):
             add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
-    scored = [replace(ev, score=ev.coverage + boosts[_normal(ev.text)])
-              for ev in candidates.values()]
+    kind = expected_answer(question)
+
+    def score(ev: Evidence) -> float:
+        typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
+        return ev.coverage + boosts[_normal(ev.text)] + typed
+
+    scored = [replace(ev, score=score(ev)) for ev in candidates.values()]
     scored.sort(key=lambda ev: -ev.score)
     return scored
 
