@@ -13,6 +13,7 @@ process) or a flag file seen by the daemon's folder watch (`questions.py`) pause
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -20,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+import psutil
 
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.policy import (
@@ -110,6 +113,7 @@ class DigestScheduler:
         self._local_questions = 0
         self._lock = threading.RLock()  # controller actions
         self._tick_lock = threading.Lock()  # one tick at a time
+        self._orphans_checked = False
         self._paused_since: datetime | None = None
         self._failed_at: datetime | None = None
         self._served: datetime | None = state.served_window_start
@@ -175,6 +179,9 @@ class DigestScheduler:
         """Measure, decide, act. Safe from any thread: ticks run one at a time (they share the
         store connection), and a question's `preempt()` only waits for the short act phase."""
         with self._tick_lock:
+            if not self._orphans_checked:
+                self._orphans_checked = True
+                self.end_orphaned_digest()
             now = self.probes.clock()
             rules = self._rules()
             self._note_window(rules, now)
@@ -258,6 +265,7 @@ class DigestScheduler:
                     return
                 self.controller = started
                 self._paused_since = None
+                self._remember_process(started)
             elif controller.is_paused:
                 log.info("resuming the digest: %s", decision.reason)
                 controller.resume()
@@ -280,11 +288,13 @@ class DigestScheduler:
             controller.stop()
             self.controller = None
             self._paused_since = None
+            self._remember_process(None)
 
     def _finish(self, controller: DigestController, conditions: Conditions) -> None:
         """The run ended by itself: done, or failed (then wait before trying again)."""
         self.controller = None
         self._paused_since = None
+        self._remember_process(None)
         if controller.is_done:
             if self.probes.work_left():
                 # Finished, yet work is still reported: a step that keeps failing. Back off
@@ -305,6 +315,45 @@ class DigestScheduler:
                 self._retry_after_failure_s / 60,
             )
             self._failed_at = conditions.now
+
+    def _remember_process(self, controller: DigestController | None) -> None:
+        """Record the digest's pid, so a scheduler killed with -9 can end it on restart."""
+        pid = getattr(controller, "pid", None) if controller is not None else None
+        started = None
+        if pid is not None:
+            with contextlib.suppress(psutil.Error):
+                started = psutil.Process(pid).create_time()
+        if pid is not None or self.state.digest_process is not None:
+            self.state.record_digest_process(pid, started)
+
+    def end_orphaned_digest(self) -> bool:
+        """End a digest process left behind by an earlier scheduler that was killed.
+
+        It would otherwise stay suspended forever, or digest while the person is present.
+        Killing it is safe: every finished step is committed, the one in progress rolls back.
+        """
+        recorded = self.state.digest_process
+        if recorded is None:
+            return False
+        pid, started = recorded
+        self.state.record_digest_process(None)
+        ours = getattr(self.controller, "pid", None)
+        if pid == ours:
+            return False
+        try:
+            process = psutil.Process(pid)
+            if started is None or abs(process.create_time() - started) > 1.0:
+                return False  # the pid now belongs to another program
+            log.warning("ending digest process %s left by an earlier run of the scheduler", pid)
+            process.resume()
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except psutil.TimeoutExpired:
+                process.kill()
+        except psutil.Error:
+            return False
+        return True
 
     def digest_state(self) -> str:
         controller = self.controller
@@ -368,4 +417,6 @@ class DigestScheduler:
             if stop_digest and self.controller is not None and self.controller.is_running:
                 log.info("stopping the digest")
                 self.controller.stop()
+            if self.controller is not None:
+                self._remember_process(None)
             self.controller = None

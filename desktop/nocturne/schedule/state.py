@@ -21,6 +21,7 @@ SERVED_WINDOW = "served_window_start"
 WATCHING_SINCE = "watching_since"
 LAST_DECISION = "last_decision"
 HEARTBEAT = "daemon_heartbeat"
+DIGEST_PROCESS = "digest_process"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,23 @@ class ScheduleState:
         try:
             data = json.loads(value)
             return {"at": datetime.fromisoformat(data["at"]), "pid": int(data["pid"])}
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    # -- the digest process of this scheduler (to end it if the scheduler was killed) ---------
+
+    def record_digest_process(self, pid: int | None, started: float | None = None) -> None:
+        value = None if pid is None else json.dumps({"pid": pid, "started": started})
+        self.put(DIGEST_PROCESS, value)
+
+    @property
+    def digest_process(self) -> tuple[int, float | None] | None:
+        value = self.get(DIGEST_PROCESS)
+        if value is None:
+            return None
+        try:
+            data = json.loads(value)
+            return int(data["pid"]), data.get("started")
         except (ValueError, KeyError, TypeError):
             return None
 

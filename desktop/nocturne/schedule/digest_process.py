@@ -1,0 +1,101 @@
+"""The real digest behind the scheduler's `DigestController`: `sleeptime.process.DigestProcess`.
+
+The adapter adds two things the scheduler needs. "Done" means the run ended because everything
+was digested (DigestProcess says done when the process has ended for any reason; an error or a
+kill is not done, and the scheduler backs off before trying again). And stopping from the
+scheduler waits for the current step to finish, up to a grace period, instead of killing it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nocturne.sleeptime.events import FINISH, STEP, DigestEvent
+from nocturne.sleeptime.process import DigestProcess
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE_S = 30.0
+"""How long a stop waits for the step in progress (the daemon's SIGTERM; systemd waits 90 s)."""
+
+
+def _log_event(event: DigestEvent) -> None:
+    if event.kind == STEP:
+        eta = f", about {event.eta_s / 60:.0f} min left" if event.eta_s else ""
+        log.debug(
+            "digest step %d/%d: %s %s%s", event.done, event.total, event.step_kind, event.label, eta
+        )
+    elif event.kind == FINISH:
+        detail = f": {event.message}" if event.message else ""
+        log.info(
+            "digest run ended (%s) after %d/%d steps, %d tokens%s",
+            event.reason,
+            event.done,
+            event.total,
+            event.tokens,
+            detail,
+        )
+
+
+class DigestProcessController:
+    def __init__(self, process: DigestProcess, stop_grace_s: float = STOP_GRACE_S) -> None:
+        self.process = process
+        self.stop_grace_s = stop_grace_s
+
+    def start(self) -> None:
+        self.process.start()
+
+    def pause(self) -> None:
+        self.process.pause()
+
+    def resume(self) -> None:
+        self.process.resume()
+
+    def stop(self) -> None:
+        self.process.stop(grace_s=self.stop_grace_s)
+
+    @property
+    def is_running(self) -> bool:
+        return self.process.is_running
+
+    @property
+    def is_paused(self) -> bool:
+        return self.process.is_paused
+
+    def _result(self) -> DigestEvent | None:
+        """The finish event; once the process has ended, wait briefly for its last events."""
+        if self.process.is_done and self.process.result is None:
+            self.process.wait(timeout=2.0)
+        return self.process.result
+
+    @property
+    def is_done(self) -> bool:
+        if not self.process.is_done:
+            return False
+        result = self._result()
+        return result is not None and result.reason == "done"
+
+    @property
+    def error(self) -> str | None:
+        """Why a run that ended was not done (for the log), or None."""
+        if not self.process.is_done or self.is_done:
+            return None
+        result = self._result()
+        if result is not None:
+            return result.message or result.reason
+        return f"the digest process exited with code {self.process.exitcode}"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    @property
+    def progress(self) -> DigestEvent | None:
+        return self.process.last_event
+
+
+def digest_process_controller(settings: Any) -> DigestProcessController:
+    return DigestProcessController(
+        DigestProcess(budget=settings.digest_budget, on_event=_log_event)
+    )
