@@ -152,12 +152,13 @@ def _should_abstain(retrieval: Retrieval) -> bool:
 
 
 def _citations(sources: list[Source], limit: int = 3) -> list[Citation]:
-    seen: set[int] = set()
+    seen: set[tuple[int, int | None]] = set()
     citations = []
     for source in sources:
-        if source.chunk_id in seen:
+        where = (source.document_id, source.page)  # one line per place a person can look up
+        if where in seen:
             continue
-        seen.add(source.chunk_id)
+        seen.add(where)
         citations.append(Citation(source.document_name, source.page, source.chunk_id,
                                   source.document_path))
     return citations[:limit]

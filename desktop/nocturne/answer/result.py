@@ -89,8 +89,10 @@ class Answer:
         if self.sleep.tokens:
             sleep = (f"; sleep-time share {self.sleep.amortized_tokens_per_question:.0f} of "
                      f"{self.sleep.tokens} digest tokens")
+        own_cost = self.savings.baseline_cost_usd - self.savings.cost_usd
         return (
             f"{self.mode}: {spent} instead of {base} "
-            f"({ratio}saved {self.savings.tokens} tokens, ${self.savings.cost_usd:.5f}), "
+            f"({ratio}saved {self.savings.tokens} tokens; ${own_cost:.5f} with the sleep-time "
+            f"share vs ${self.savings.baseline_cost_usd:.5f} raw), "
             f"first token {self.timing.first_token_s:.2f} s{sleep}"
         )
