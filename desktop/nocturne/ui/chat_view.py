@@ -63,6 +63,8 @@ class QuestionBubble(QFrame):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setAccessibleName("Question")
+        # Word-wrapped labels ask for a narrow width; short questions should stay on one line.
+        label.setMinimumWidth(min(label.fontMetrics().horizontalAdvance(text) + 4, 420))
         layout.addWidget(label)
         self.label = label
 

@@ -48,6 +48,8 @@ from nocturne.ui.style import STATE_COLOURS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
+KIND_COLOURS = {"PDF": "#e5484d", "DOCX": "#3e63dd", "DOC": "#3e63dd", "WEB": "#f76b15",
+                "MD": "#12a594", "TXT": "#8b8d98"}
 STATE_LABELS = {"queued": "Queued", "digesting": "Digesting", "ready": "Ready",
                 "stale": "Stale", "error": "Error"}
 
@@ -130,8 +132,11 @@ class DocumentDelegate(QStyledItemDelegate):
 
         colour = QColor(STATE_COLOURS.get(row.state, "#8b8d98"))
         badge = self._kind_badge(row)
+        kind_colour = QColor(KIND_COLOURS.get(badge, "#6e56cf"))
         badge_rect = QRect(card.left() + 8, card.top() + 9, 32, 32)
-        painter.setBrush(colour.lighter(170) if not selected else QColor(255, 255, 255, 60))
+        tint = QColor(kind_colour)
+        tint.setAlpha(36)
+        painter.setBrush(tint if not selected else QColor(255, 255, 255, 60))
         painter.drawRoundedRect(badge_rect, 7, 7)
         font = painter.font()
         small = painter.font()
@@ -140,7 +145,7 @@ class DocumentDelegate(QStyledItemDelegate):
         bold_small.setPointSizeF(max(7.0, font.pointSizeF() * 0.72))
         bold_small.setBold(True)
         painter.setFont(bold_small)
-        painter.setPen(colour.darker(150) if not selected else text_colour)
+        painter.setPen(kind_colour if not selected else text_colour)
         painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
 
         label = STATE_LABELS.get(row.state, row.state.title())
@@ -188,8 +193,8 @@ class DocumentDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _kind_badge(row: DocumentRow) -> str:
-        kind = (row.kind or row.name.rsplit(".", 1)[-1]).upper()
-        return {"MARKDOWN": "MD", "TEXT": "TXT", "HTML": "HTM"}.get(kind, kind[:4] or "DOC")
+        suffix = row.name.rsplit(".", 1)[-1].upper() if "." in row.name else row.kind.upper()
+        return {"MARKDOWN": "MD", "HTML": "WEB", "HTM": "WEB"}.get(suffix, suffix[:4] or "DOC")
 
 
 class WelcomePage(QWidget):

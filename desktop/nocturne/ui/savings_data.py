@@ -5,7 +5,7 @@ asked from the command line), so the panel never disagrees with the savings line
 answer; where that log is missing (an older core), the answers kept with the conversations are
 used instead. Sleep-time tokens come from the model call log. Time saved is an estimate and
 labelled as one: the baseline prompt is never run, so its duration is the baseline's tokens at
-this machine's measured raw-mode speed.
+the speed this machine's model was measured to answer at (seconds per token of answer calls).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class SavingsPoint:
 class SavingsSummary:
     points: list[SavingsPoint] = field(default_factory=list)
     sleep_tokens: int = 0
-    seconds_per_raw_token: float | None = None  # measured from raw-mode calls, if any
+    seconds_per_raw_token: float | None = None  # measured from this machine's answer calls
 
     @property
     def answers(self) -> int:
@@ -132,7 +132,7 @@ def savings_summary(store: Store) -> SavingsSummary:
     ) or 0)
     raw = store.query(
         "SELECT SUM(prompt_tokens + completion_tokens) AS tokens, SUM(seconds) AS seconds "
-        "FROM model_calls WHERE purpose = 'answer:raw'"
+        "FROM model_calls WHERE purpose LIKE 'answer%'"
     )
     if raw and raw[0]["tokens"]:
         summary.seconds_per_raw_token = float(raw[0]["seconds"]) / float(raw[0]["tokens"])

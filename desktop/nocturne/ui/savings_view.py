@@ -113,8 +113,7 @@ class SavingsChart(QWidget):
         painter.setPen(muted)
         painter.drawText(QRectF(area.left(), area.bottom() + 3, area.width(), 16),
                          Qt.AlignmentFlag.AlignLeft,
-                         f"last {len(points)} answers · bars: used vs. raw baseline · "
-                         "line: total saved")
+                         f"last {len(points)} answers: used vs. raw baseline; line: total saved")
 
 
 class Stat(QFrame):
