@@ -112,5 +112,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.qt_log_ignore(
-                "does not support propagateSizeHints", "does not support raise"))
+            item.add_marker(
+                pytest.mark.qt_log_ignore(
+                    "does not support propagateSizeHints", "does not support raise"
+                )
+            )

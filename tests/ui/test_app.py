@@ -21,10 +21,16 @@ from nocturne.ui.tray import Tray
 
 def test_smoke_test_opens_the_window_and_returns_zero(home: Path) -> None:
     """What the installer runs; in a subprocess, since it runs and quits an event loop."""
-    env = dict(os.environ, NOCTURNE_HOME=str(home), QT_QPA_PLATFORM="offscreen",
-               NOCTURNE_ENGINE="fake")
-    done = subprocess.run([sys.executable, "-m", "nocturne", "gui", "--smoke-test"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ, NOCTURNE_HOME=str(home), QT_QPA_PLATFORM="offscreen", NOCTURNE_ENGINE="fake"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "nocturne", "gui", "--smoke-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert (home / "library.sqlite3").exists()
@@ -49,8 +55,9 @@ def test_the_instance_name_depends_on_the_data_folder(monkeypatch: Any, tmp_path
     assert server_name() != a
 
 
-def test_window_geometry_is_remembered(qtbot: Any, backend: Backend, background: Any,
-                                       settings: Settings) -> None:
+def test_window_geometry_is_remembered(
+    qtbot: Any, backend: Backend, background: Any, settings: Settings
+) -> None:
     window = MainWindow(backend, background, settings, Tray())
     window.quit_hook = lambda: None
     qtbot.addWidget(window)

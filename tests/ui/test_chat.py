@@ -25,7 +25,11 @@ def ask_and_wait(window: Any, qtbot: Any, question: str, mode: str = "auto") -> 
 
 
 def test_an_answer_streams_with_citations_and_savings(
-    window: Any, qtbot: Any, backend: Backend, lease_file: Path, engine: FakeEngine,
+    window: Any,
+    qtbot: Any,
+    backend: Backend,
+    lease_file: Path,
+    engine: FakeEngine,
     monkeypatch: Any,
 ) -> None:
     backend.add([lease_file])
@@ -61,8 +65,9 @@ def test_an_error_is_shown_in_the_card(window: Any, qtbot: Any, backend: Backend
     assert not window.chat.busy
 
 
-def test_think_harder_asks_again_in_raw_mode(window: Any, qtbot: Any, backend: Backend,
-                                             lease_file: Path, monkeypatch: Any) -> None:
+def test_think_harder_asks_again_in_raw_mode(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path, monkeypatch: Any
+) -> None:
     backend.add([lease_file])
     modes: list[str] = []
     original = backend.ask
@@ -74,8 +79,10 @@ def test_think_harder_asks_again_in_raw_mode(window: Any, qtbot: Any, backend: B
     monkeypatch.setattr(backend, "ask", spy)
     card = ask_and_wait(window, qtbot, "How long does the lease run?")
     card.think_harder.emit(card.question)
-    qtbot.waitUntil(lambda: len(window.chat.cards) == 2 and window.chat.cards[1].record
-                    is not None, timeout=10000)
+    qtbot.waitUntil(
+        lambda: len(window.chat.cards) == 2 and window.chat.cards[1].record is not None,
+        timeout=10000,
+    )
     assert modes == ["auto", "raw"]
 
 
@@ -87,7 +94,11 @@ def test_citations_open_pdfs_at_their_page() -> None:
 
 
 def test_conversations_are_persisted_and_reopened(
-    window: Any, qtbot: Any, backend: Backend, lease_file: Path, settings: Settings,
+    window: Any,
+    qtbot: Any,
+    backend: Backend,
+    lease_file: Path,
+    settings: Settings,
     engine: FakeEngine,
 ) -> None:
     backend.add([lease_file])
@@ -97,8 +108,9 @@ def test_conversations_are_persisted_and_reopened(
     assert conversation is not None
     window.shutdown()
 
-    again = MainWindow(Backend(settings, engine_factory=lambda _s: engine), window.background,
-                       settings, Tray())
+    again = MainWindow(
+        Backend(settings, engine_factory=lambda _s: engine), window.background, settings, Tray()
+    )
     again.quit_hook = lambda: None
     qtbot.addWidget(again)
     listing = again.conversations.list

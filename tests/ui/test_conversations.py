@@ -22,8 +22,9 @@ def test_migration_creates_the_tables(store: Store) -> None:
     assert {"conversation_id", "role", "text", "answer_json"} <= columns
 
 
-def test_messages_round_trip_with_the_answer(store: Store, settings: Settings,
-                                             lease_file: Path) -> None:
+def test_messages_round_trip_with_the_answer(
+    store: Store, settings: Settings, lease_file: Path
+) -> None:
     engine = FakeEngine(["Twelve months."])
     list(add_paths(store, [lease_file], settings, engine))
     answer = ask(store, LoggedEngine(engine, store), "How long is the lease?", settings)
@@ -52,9 +53,13 @@ def test_long_questions_make_short_titles() -> None:
 
 def test_savings_totals_and_time_estimate() -> None:
     summary = SavingsSummary(
-        points=[SavingsPoint("t1", "learned", 100, 1000, 900, 0.002, 0.5),
-                SavingsPoint("t2", "raw", 800, 800, 0, 0.0, 4.0)],
-        sleep_tokens=5000, seconds_per_raw_token=0.005)
+        points=[
+            SavingsPoint("t1", "learned", 100, 1000, 900, 0.002, 0.5),
+            SavingsPoint("t2", "raw", 800, 800, 0, 0.0, 4.0),
+        ],
+        sleep_tokens=5000,
+        seconds_per_raw_token=0.005,
+    )
     assert summary.saved_tokens == 900
     assert summary.ratio == pytest.approx(1800 / 900)
     assert summary.cumulative_saved_tokens() == [900, 900]

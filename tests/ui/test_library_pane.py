@@ -14,8 +14,13 @@ from nocturne.ui.library_view import ROW_ROLE
 def drop(widget: Any, paths: list[Path]) -> QDropEvent:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.dropEvent(event)
     return event
 
@@ -31,13 +36,15 @@ def test_empty_library_shows_the_welcome(window: Any, qtbot: Any) -> None:
     assert window.library.welcome.samples_button.isVisible()
 
 
-def test_dropping_files_and_folders_adds_rows(window: Any, qtbot: Any, tmp_path: Path,
-                                              lease_file: Path) -> None:
+def test_dropping_files_and_folders_adds_rows(
+    window: Any, qtbot: Any, tmp_path: Path, lease_file: Path
+) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "a.md").write_text("# Garden\nTomatoes need six hours of sun.", encoding="utf-8")
-    (folder / "b.txt").write_text("The espresso machine descales every 200 shots.",
-                                  encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "The espresso machine descales every 200 shots.", encoding="utf-8"
+    )
     event = drop(window.library, [lease_file, folder])
     assert event.isAccepted()
     qtbot.waitUntil(lambda: len(rows(window)) == 3, timeout=5000)
@@ -47,14 +54,16 @@ def test_dropping_files_and_folders_adds_rows(window: Any, qtbot: Any, tmp_path:
     assert window.library.count_label.text() == "3 documents"
 
 
-def test_a_drop_on_the_window_reaches_the_library(window: Any, qtbot: Any,
-                                                  lease_file: Path) -> None:
+def test_a_drop_on_the_window_reaches_the_library(
+    window: Any, qtbot: Any, lease_file: Path
+) -> None:
     drop(window, [lease_file])
     qtbot.waitUntil(lambda: len(rows(window)) == 1, timeout=5000)
 
 
-def test_bad_files_become_error_rows_with_the_reason(window: Any, qtbot: Any,
-                                                     tmp_path: Path, lease_file: Path) -> None:
+def test_bad_files_become_error_rows_with_the_reason(
+    window: Any, qtbot: Any, tmp_path: Path, lease_file: Path
+) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"this is not a pdf at all")
     empty = tmp_path / "empty.txt"
@@ -68,7 +77,8 @@ def test_bad_files_become_error_rows_with_the_reason(window: Any, qtbot: Any,
         assert by_name[name].error
     model = window.library.model
     tip = model.index([r.name for r in rows(window)].index("empty.txt")).data(
-        Qt.ItemDataRole.ToolTipRole)
+        Qt.ItemDataRole.ToolTipRole
+    )
     assert "no text" in tip
     assert "2 with errors" in window.library.count_label.text()
 

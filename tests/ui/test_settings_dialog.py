@@ -38,9 +38,14 @@ def test_settings_and_api_key_round_trip(window: Any, qtbot: Any, memory_keyring
     with qtbot.waitSignal(dialog.applied, timeout=5000):
         dialog.save()
     saved = Settings.load()
-    assert (saved.threads, saved.night_start, saved.allow_on_battery, saved.digest_budget,
-            saved.reference_price_per_million, saved.remote_url) == \
-        (3, "23:30", True, "high", 5.0, "http://gpu-box:8080/v1")
+    assert (
+        saved.threads,
+        saved.night_start,
+        saved.allow_on_battery,
+        saved.digest_budget,
+        saved.reference_price_per_million,
+        saved.remote_url,
+    ) == (3, "23:30", True, "high", 5.0, "http://gpu-box:8080/v1")
     assert window.settings.threads == 3
     assert keychain.get_secret() == "sk-very-secret"
     assert ("nocturne", keychain.REMOTE_API_KEY) in memory_keyring.passwords

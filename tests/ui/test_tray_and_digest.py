@@ -19,8 +19,9 @@ from nocturne.ui.digest_status import describe
         ("resume_action", "resume"),
     ],
 )
-def test_tray_menu_actions_reach_the_digest(window: Any, qtbot: Any, action: str,
-                                            call: str) -> None:
+def test_tray_menu_actions_reach_the_digest(
+    window: Any, qtbot: Any, action: str, call: str
+) -> None:
     getattr(window.tray, action).trigger()
     qtbot.waitUntil(lambda: call in window.background.calls, timeout=5000)
 
@@ -36,11 +37,13 @@ def test_tray_open_and_quit(window: Any, qtbot: Any) -> None:
     assert "shutdown" in window.background.calls
 
 
-def test_tray_icon_follows_the_digest_and_notifies(window: Any, qtbot: Any,
-                                                   monkeypatch: Any) -> None:
+def test_tray_icon_follows_the_digest_and_notifies(
+    window: Any, qtbot: Any, monkeypatch: Any
+) -> None:
     notes: list[tuple[str, bool]] = []
-    monkeypatch.setattr(window.tray, "notify",
-                        lambda title, _message, error=False: notes.append((title, error)))
+    monkeypatch.setattr(
+        window.tray, "notify", lambda title, _message, error=False: notes.append((title, error))
+    )
     icons: list[str] = []
     original = window.tray.icon.setIcon
 

@@ -71,8 +71,7 @@ class Backend:
     ) -> None:
         self.settings = settings
         self.db_path = db_path
-        self.engine_factory: EngineFactory = engine_factory or (
-            lambda s: make_engine(s, "answer"))
+        self.engine_factory: EngineFactory = engine_factory or (lambda s: make_engine(s, "answer"))
         self._local = threading.local()
         self._stores: list[Store] = []
         self._lock = threading.Lock()
@@ -104,17 +103,23 @@ class Backend:
         progress = _digest_progress(store, self.settings.digest_budget)
         return [
             DocumentRow(
-                id=row["id"], name=row["name"], path=row["path"], kind=row["kind"],
-                pages=row["pages"], chunk_count=row["chunk_count"],
+                id=row["id"],
+                name=row["name"],
+                path=row["path"],
+                kind=row["kind"],
+                pages=row["pages"],
+                chunk_count=row["chunk_count"],
                 token_count=row["token_count"],
-                state=display_state(row["state"], row["learned_stale"]), error=row["error"],
+                state=display_state(row["state"], row["learned_stale"]),
+                error=row["error"],
                 progress=progress.get(row["id"]),
             )
             for row in store.documents()
         ]
 
-    def add(self, paths: Iterable[str | Path],
-            report: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    def add(
+        self, paths: Iterable[str | Path], report: Callable[[IngestResult], None] | None = None
+    ) -> list[IngestResult]:
         results = []
         counter = make_tokenizer(self.settings)
         for result in add_paths(self.store(), paths, self.settings, counter):
@@ -139,8 +144,14 @@ class Backend:
 
     def ask(self, question: str, mode: str, on_text: Callable[[str], None] | None) -> Answer:
         store = self.store()
-        return ask(store, LoggedEngine(self.engine(), store), question, self.settings, mode,
-                   on_text=on_text)
+        return ask(
+            store,
+            LoggedEngine(self.engine(), store),
+            question,
+            self.settings,
+            mode,
+            on_text=on_text,
+        )
 
     # -- conversations and savings --------------------------------------------------------
 
@@ -156,10 +167,10 @@ class Backend:
     def delete_conversation(self, conversation_id: int) -> None:
         chats.delete_conversation(self.store(), conversation_id)
 
-    def record(self, conversation_id: int, role: str, text: str,
-               answer: Answer | None = None) -> int:
+    def record(
+        self, conversation_id: int, role: str, text: str, answer: Answer | None = None
+    ) -> int:
         return chats.add_message(self.store(), conversation_id, role, text, answer)
 
     def savings(self) -> SavingsSummary:
         return savings_summary(self.store())
-

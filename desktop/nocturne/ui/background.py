@@ -86,8 +86,12 @@ class CoreBackground:
     state and writes pauses where the daemon reads them.
     """
 
-    def __init__(self, settings: Settings, store_for_thread: Callable[[], Store],
-                 start_scheduler: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store_for_thread: Callable[[], Store],
+        start_scheduler: bool = True,
+    ) -> None:
         self.settings = settings
         self._store = store_for_thread
         self.scheduler: Any = None
@@ -173,19 +177,29 @@ class CoreBackground:
             self._note_outcome(controller)
             running = controller is not None and bool(controller.is_running)
             paused = running and bool(controller.is_paused)
-            event = getattr(controller, "progress", None) or getattr(controller, "last_event",
-                                                                     None)
+            event = getattr(controller, "progress", None) or getattr(controller, "last_event", None)
             outcome = self._outcome
         paused_until = self._paused_until()
         if running and event is not None:
-            return DigestSnapshot("paused" if paused or paused_until else "digesting",
-                                  int(event.done), int(event.total), event.eta_s,
-                                  str(event.label or ""), paused_until)
+            return DigestSnapshot(
+                "paused" if paused or paused_until else "digesting",
+                int(event.done),
+                int(event.total),
+                event.eta_s,
+                str(event.label or ""),
+                paused_until,
+            )
         status = digest_status(self._store(), self.settings.digest_budget)
         done, total = int(status["steps_done"]), int(status["steps_total"])
         if running:
-            return DigestSnapshot("paused" if paused or paused_until else "digesting",
-                                  done, total, None, "", paused_until)
+            return DigestSnapshot(
+                "paused" if paused or paused_until else "digesting",
+                done,
+                total,
+                None,
+                "",
+                paused_until,
+            )
         if outcome is not None and outcome[0] == "error":
             return DigestSnapshot("error", done, total, None, outcome[1], paused_until)
         if paused_until is not None:
@@ -203,8 +217,10 @@ class CoreBackground:
     def digest_now(self) -> None:
         if self.scheduler is None and self.daemon_running():
             self.resume()
-            raise KnownError("the background service (nocturne daemon) digests this library; "
-                             "it was asked to resume and runs when the computer is idle")
+            raise KnownError(
+                "the background service (nocturne daemon) digests this library; "
+                "it was asked to resume and runs when the computer is idle"
+            )
         try:
             from nocturne.schedule.digest_process import digest_process_controller
         except ImportError as exc:
@@ -264,8 +280,7 @@ class CoreBackground:
         with self._lock:
             if self.scheduler is not None:
                 self.scheduler.question_finished()
-            if self._manual_running() and self._manual.is_paused \
-                    and self._paused_until() is None:
+            if self._manual_running() and self._manual.is_paused and self._paused_until() is None:
                 self._manual.resume()
 
     def shutdown(self) -> None:
@@ -287,6 +302,9 @@ def pause_label(until: datetime | None, now: datetime | None = None) -> str:
     if until.date() == now.date():
         return f"paused until {until:%H:%M}"
     if until.date() == (now + timedelta(days=1)).date():
-        return f"paused until tomorrow {until:%H:%M}" if until.time() != datetime.min.time() \
+        return (
+            f"paused until tomorrow {until:%H:%M}"
+            if until.time() != datetime.min.time()
             else "paused until tomorrow"
+        )
     return f"paused until {until:%a %H:%M}"

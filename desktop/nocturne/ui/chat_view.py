@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 
 from nocturne.ui.style import MODE_COLOURS
 
-MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"),
-                ("Raw", "raw"))
+MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"), ("Raw", "raw"))
 
 
 def citation_links(citations: list[dict[str, Any]]) -> str:
@@ -50,7 +49,8 @@ class ModeBadge(QLabel):
         self.setStyleSheet(
             f"QLabel {{ color: {colour.name()}; background: rgba({colour.red()},"
             f"{colour.green()},{colour.blue()},38); border-radius: 8px; padding: 1px 8px; "
-            "font-size: 8pt; font-weight: 700; letter-spacing: 1px; }")
+            "font-size: 8pt; font-weight: 700; letter-spacing: 1px; }"
+        )
 
 
 class QuestionBubble(QFrame):
@@ -122,8 +122,10 @@ class AnswerCard(QFrame):
         self.harder_button = QToolButton()
         self.harder_button.setText("Think harder")
         self.harder_button.setObjectName("linkButton")
-        self.harder_button.setToolTip("Ask again in raw mode: the model reads the documents "
-                                      "themselves (slower, uses more tokens)")
+        self.harder_button.setToolTip(
+            "Ask again in raw mode: the model reads the documents "
+            "themselves (slower, uses more tokens)"
+        )
         self.harder_button.setAccessibleName("Think harder")
         self.harder_button.clicked.connect(lambda: self.think_harder.emit(self.question))
         for button in (self.copy_button, self.harder_button):
@@ -197,8 +199,10 @@ class ChatPane(QWidget):
         self.transcript = QVBoxLayout(body)
         self.transcript.setContentsMargins(4, 4, 12, 4)
         self.transcript.setSpacing(10)
-        self.empty_hint = QLabel("Ask anything about your documents.\n"
-                                 "Answers come with their sources and what they saved.")
+        self.empty_hint = QLabel(
+            "Ask anything about your documents.\n"
+            "Answers come with their sources and what they saved."
+        )
         self.empty_hint.setObjectName("muted")
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.transcript.addStretch(1)
@@ -286,6 +290,7 @@ class ChatPane(QWidget):
         card.think_harder.connect(lambda q: self.ask_requested.emit(q, "raw"))
         self._insert(card)
         self.cards.append(card)
-        QTimer.singleShot(0, lambda: self._stick_to_bottom(0, self.scroll_area.verticalScrollBar()
-                                                           .maximum()))
+        QTimer.singleShot(
+            0, lambda: self._stick_to_bottom(0, self.scroll_area.verticalScrollBar().maximum())
+        )
         return card

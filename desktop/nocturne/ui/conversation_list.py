@@ -58,8 +58,10 @@ class ConversationList(QWidget):
                 continue
             item = QListWidgetItem(conversation.title or "New conversation")
             item.setData(ID_ROLE, conversation.id)
-            item.setToolTip(f"{conversation.message_count} messages, "
-                            f"last {conversation.updated_at[:16].replace('T', ' ')} UTC")
+            item.setToolTip(
+                f"{conversation.message_count} messages, "
+                f"last {conversation.updated_at[:16].replace('T', ' ')} UTC"
+            )
             self.list.addItem(item)
             if conversation.id == current:
                 self.list.setCurrentItem(item)

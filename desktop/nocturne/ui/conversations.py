@@ -93,8 +93,12 @@ def conversation_messages(store: Store, conversation_id: int) -> list[StoredMess
     )
     return [
         StoredMessage(
-            r["id"], r["conversation_id"], r["role"], r["text"],
-            json.loads(r["answer_json"]) if r["answer_json"] else None, r["created_at"],
+            r["id"],
+            r["conversation_id"],
+            r["role"],
+            r["text"],
+            json.loads(r["answer_json"]) if r["answer_json"] else None,
+            r["created_at"],
         )
         for r in rows
     ]
@@ -107,5 +111,6 @@ def delete_conversation(store: Store, conversation_id: int) -> None:
 
 def rename_conversation(store: Store, conversation_id: int, title: str) -> None:
     with store.transaction() as conn:
-        conn.execute("UPDATE conversations SET title = ? WHERE id = ?",
-                     (title.strip(), conversation_id))
+        conn.execute(
+            "UPDATE conversations SET title = ? WHERE id = ?", (title.strip(), conversation_id)
+        )

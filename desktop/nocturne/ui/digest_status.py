@@ -49,8 +49,9 @@ class DigestStatus(QWidget):
         self.digest_button = QToolButton()
         self.digest_button.setText("Digest now")
         self.digest_button.setAccessibleName("Digest now")
-        self.digest_button.setToolTip("Digest the library now instead of waiting for an idle "
-                                      "moment or the night")
+        self.digest_button.setToolTip(
+            "Digest the library now instead of waiting for an idle moment or the night"
+        )
         self.digest_button.clicked.connect(self.digest_now_clicked)
         self.pause_button = QToolButton()
         self.pause_button.setText("Pause")
@@ -74,8 +75,7 @@ class DigestStatus(QWidget):
     def show_snapshot(self, snapshot: DigestSnapshot) -> None:
         self.label.setText(describe(snapshot))
         fraction = snapshot.fraction
-        self.progress.setVisible(snapshot.phase in ("digesting", "paused")
-                                 and fraction is not None)
+        self.progress.setVisible(snapshot.phase in ("digesting", "paused") and fraction is not None)
         if fraction is not None:
             self.progress.setValue(int(fraction * 100))
         paused = snapshot.phase == "paused"

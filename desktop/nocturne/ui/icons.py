@@ -1,7 +1,7 @@
 """The app icon and the tray's state icons.
 
-The drawn icon files in `resources/icons/` are used when present; until then (and in any layout
-where they are missing) the same design is painted here: a crescent moon on a night-blue tile.
+The drawn icon files in `resources/icons/` are used when present; where they are missing (a
+layout without resources) a similar mark is painted here: a crescent moon on a night-blue tile.
 The tray adds a small badge for the state, so idle / digesting / paused / error read at 16 px.
 """
 
@@ -48,11 +48,25 @@ def paint_moon(painter: QPainter, size: float) -> None:
             painter.drawEllipse(QPointF(size * x, size * y), size * r, size * r)
 
 
-def _pixmap(size: int, state: str) -> QPixmap:
+def _drawn_icon() -> QIcon | None:
+    files = icon_files("nocturne")
+    if not files:
+        return None
+    icon = QIcon()
+    for path in files:
+        icon.addFile(str(path))
+    return None if icon.isNull() else icon
+
+
+def _pixmap(size: int, state: str, base: QIcon | None) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    paint_moon(painter, size)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if base is not None:
+        painter.drawPixmap(0, 0, base.pixmap(size, size))
+    else:
+        paint_moon(painter, size)
     color = BADGES.get(state)
     if color is not None:
         radius = size * 0.22
@@ -64,34 +78,30 @@ def _pixmap(size: int, state: str) -> QPixmap:
         if state == "paused":
             for dx in (-0.35, 0.35):
                 x = centre.x() + dx * radius
-                painter.drawLine(QPointF(x, centre.y() - radius * 0.45),
-                                 QPointF(x, centre.y() + radius * 0.45))
+                painter.drawLine(
+                    QPointF(x, centre.y() - radius * 0.45), QPointF(x, centre.y() + radius * 0.45)
+                )
         elif state == "error":
-            painter.drawLine(QPointF(centre.x(), centre.y() - radius * 0.5),
-                             QPointF(centre.x(), centre.y() + radius * 0.1))
+            painter.drawLine(
+                QPointF(centre.x(), centre.y() - radius * 0.5),
+                QPointF(centre.x(), centre.y() + radius * 0.1),
+            )
             painter.drawPoint(QPointF(centre.x(), centre.y() + radius * 0.45))
     painter.end()
     return pixmap
 
 
 def app_icon() -> QIcon:
-    files = icon_files("nocturne")
-    if files:
-        icon = QIcon()
-        for path in files:
-            icon.addFile(str(path))
-        if not icon.isNull():
-            return icon
-    return state_icon("idle")
+    """The drawn icon from resources/icons, else the same design painted here."""
+    return _drawn_icon() or state_icon("idle")
 
 
 def state_icon(state: str) -> QIcon:
-    """The tray icon for idle, digesting, paused or error."""
-    if state != "idle":
-        files = icon_files(f"tray-{state}") or icon_files(f"nocturne-{state}")
-        if files:
-            return QIcon(str(files[-1]))
+    """The tray icon for idle, digesting, paused or error: the app icon with a state badge."""
+    base = _drawn_icon()
+    if state == "idle" and base is not None:
+        return base
     icon = QIcon()
     for size in SIZES:
-        icon.addPixmap(_pixmap(size, state))
+        icon.addPixmap(_pixmap(size, state, base))
     return icon

@@ -48,10 +48,21 @@ from nocturne.ui.style import STATE_COLOURS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
-KIND_COLOURS = {"PDF": "#e5484d", "DOCX": "#3e63dd", "DOC": "#3e63dd", "WEB": "#f76b15",
-                "MD": "#12a594", "TXT": "#8b8d98"}
-STATE_LABELS = {"queued": "Queued", "digesting": "Digesting", "ready": "Ready",
-                "stale": "Stale", "error": "Error"}
+KIND_COLOURS = {
+    "PDF": "#e5484d",
+    "DOCX": "#3e63dd",
+    "DOC": "#3e63dd",
+    "WEB": "#f76b15",
+    "MD": "#12a594",
+    "TXT": "#8b8d98",
+}
+STATE_LABELS = {
+    "queued": "Queued",
+    "digesting": "Digesting",
+    "ready": "Ready",
+    "stale": "Stale",
+    "error": "Error",
+}
 
 
 def detail_line(row: DocumentRow) -> str:
@@ -95,8 +106,9 @@ class DocumentModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = row.path
             if row.error:
-                tip += f"\n\n{'Error' if row.state == 'error' else 'Last update failed'}: " \
-                       f"{row.error}"
+                tip += (
+                    f"\n\n{'Error' if row.state == 'error' else 'Last update failed'}: {row.error}"
+                )
             return tip
         if role == ROW_ROLE:
             return row
@@ -126,8 +138,9 @@ class DocumentDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRoundedRect(card, 8, 8)
-        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected
-                                    else QPalette.ColorRole.Text)
+        text_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
         muted = text_colour if selected else palette.color(QPalette.ColorRole.PlaceholderText)
 
         colour = QColor(STATE_COLOURS.get(row.state, "#8b8d98"))
@@ -168,16 +181,19 @@ class DocumentDelegate(QStyledItemDelegate):
         painter.setFont(name_font)
         painter.setPen(text_colour)
         name_rect = QRect(left, card.top() + 6, pill.left() - left - 6, 20)
-        name = QFontMetrics(name_font).elidedText(row.name, Qt.TextElideMode.ElideMiddle,
-                                                  name_rect.width())
+        name = QFontMetrics(name_font).elidedText(
+            row.name, Qt.TextElideMode.ElideMiddle, name_rect.width()
+        )
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter, name)
 
         painter.setFont(small)
         detail_rect = QRect(left, card.top() + 26, card.right() - left - 8, 18)
-        painter.setPen(QColor(STATE_COLOURS["error"]) if row.state == "error" and not selected
-                       else muted)
-        detail = QFontMetrics(small).elidedText(detail_line(row), Qt.TextElideMode.ElideRight,
-                                                detail_rect.width())
+        painter.setPen(
+            QColor(STATE_COLOURS["error"]) if row.state == "error" and not selected else muted
+        )
+        detail = QFontMetrics(small).elidedText(
+            detail_line(row), Qt.TextElideMode.ElideRight, detail_rect.width()
+        )
         painter.drawText(detail_rect, Qt.AlignmentFlag.AlignVCenter, detail)
 
         if row.state == "digesting" and row.progress is not None:
@@ -214,7 +230,8 @@ class WelcomePage(QWidget):
         text = QLabel(
             "Drop documents here — PDFs, Word, text, Markdown, web pages. While your computer "
             "is idle or asleep, Nocturne reads them and learns what they say, so your questions "
-            "are answered at once, with sources, for a fraction of the tokens.")
+            "are answered at once, with sources, for a fraction of the tokens."
+        )
         text.setWordWrap(True)
         text.setObjectName("muted")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -77,8 +77,14 @@ class MainWindow(QMainWindow):
     answer_finished = Signal(dict)
     snapshot_changed = Signal(object)
 
-    def __init__(self, backend: Backend, background: Background, settings: Settings,
-                 tray: Tray | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        background: Background,
+        settings: Settings,
+        tray: Tray | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.backend = backend
         self.background = background
@@ -136,7 +142,8 @@ class MainWindow(QMainWindow):
         self.library.remove_requested.connect(self.remove_document)
         self.library.open_requested.connect(lambda p: self.open_url(QUrl.fromLocalFile(p)))
         self.library.reveal_requested.connect(
-            lambda p: self.open_url(QUrl.fromLocalFile(str(Path(p).parent))))
+            lambda p: self.open_url(QUrl.fromLocalFile(str(Path(p).parent)))
+        )
         self.conversations.selected.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.new_conversation)
         self.conversations.delete_requested.connect(self.delete_conversation)
@@ -156,15 +163,15 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.add_action = self._add(file_menu, "&Add documents…", self.choose_files,
-                                    QKeySequence.StandardKey.Open)
+        self.add_action = self._add(
+            file_menu, "&Add documents…", self.choose_files, QKeySequence.StandardKey.Open
+        )
         self._add(file_menu, "Add a &folder…", self.choose_folder, "Ctrl+Shift+O")
         self._add(file_menu, "Add the &sample documents", self.add_samples)
         file_menu.addSeparator()
         self._add(file_menu, "&New chat", self.new_conversation, QKeySequence.StandardKey.New)
         file_menu.addSeparator()
-        self.settings_action = self._add(file_menu, "&Settings…", self.open_settings,
-                                         "Ctrl+,")
+        self.settings_action = self._add(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         file_menu.addSeparator()
         self.quit_action = self._add(file_menu, "&Quit", self.quit_app, "Ctrl+Q")
@@ -177,8 +184,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._add(help_menu, "&About Nocturne", self.about)
 
-    def _add(self, menu: Any, text: str, slot: Callable[[], Any],
-             shortcut: Any = None) -> QAction:
+    def _add(self, menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -239,9 +245,12 @@ class MainWindow(QMainWindow):
 
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Add documents", str(Path.home()),
+            self,
+            "Add documents",
+            str(Path.home()),
             "Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.rst *.py *.json);;"
-            "All files (*)")
+            "All files (*)",
+        )
         if files:
             self.add_paths(files)
 
@@ -276,13 +285,13 @@ class MainWindow(QMainWindow):
             self._refreshing = False
             self.refresh()
 
-        self.disk.submit(lambda report: self.backend.add(paths_to_add, report), done,
-                         self.show_error, progress)
+        self.disk.submit(
+            lambda report: self.backend.add(paths_to_add, report), done, self.show_error, progress
+        )
 
     def remove_document(self, document_id: int) -> None:
         def done(_result: Any) -> None:
-            self.statusBar().showMessage("Removed from the library (the file itself is kept)",
-                                         6000)
+            self.statusBar().showMessage("Removed from the library (the file itself is kept)", 6000)
             self._refreshing = False
             self.refresh()
 
@@ -292,9 +301,11 @@ class MainWindow(QMainWindow):
 
     def refresh_conversations(self) -> None:
         current = self.conversation_id
-        self.disk.submit(lambda _r: self.backend.conversations(),
-                         lambda rows: self.conversations.set_conversations(rows, current),
-                         self.show_error)
+        self.disk.submit(
+            lambda _r: self.backend.conversations(),
+            lambda rows: self.conversations.set_conversations(rows, current),
+            self.show_error,
+        )
 
     def new_conversation(self) -> None:
         self.conversation_id = None
@@ -317,8 +328,7 @@ class MainWindow(QMainWindow):
                 elif message.role == "error":
                     self.chat.add_answer(question).fail(message.text)
 
-        self.disk.submit(lambda _r: self.backend.messages(conversation_id), shown,
-                         self.show_error)
+        self.disk.submit(lambda _r: self.backend.messages(conversation_id), shown, self.show_error)
 
     def delete_conversation(self, conversation_id: int) -> None:
         def done(_result: Any) -> None:
@@ -328,8 +338,9 @@ class MainWindow(QMainWindow):
                 self.refresh_conversations()
             self.refresh_savings()
 
-        self.disk.submit(lambda _r: self.backend.delete_conversation(conversation_id), done,
-                         self.show_error)
+        self.disk.submit(
+            lambda _r: self.backend.delete_conversation(conversation_id), done, self.show_error
+        )
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -379,8 +390,9 @@ class MainWindow(QMainWindow):
         return card
 
     def refresh_savings(self) -> None:
-        self.disk.submit(lambda _r: self.backend.savings(), self.savings.set_summary,
-                         self.show_error)
+        self.disk.submit(
+            lambda _r: self.backend.savings(), self.savings.set_summary, self.show_error
+        )
 
     # -- digest ------------------------------------------------------------------------------
 
@@ -410,8 +422,9 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.show_snapshot(snapshot)
             if previous.phase == "digesting" and snapshot.phase in ("done", "idle"):
-                self.tray.notify("Digest finished",
-                                 "Your documents are digested: answers will be instant.")
+                self.tray.notify(
+                    "Digest finished", "Your documents are digested: answers will be instant."
+                )
             elif previous.phase != "error" and snapshot.phase == "error":
                 self.tray.notify("Digest failed", snapshot.detail, error=True)
         if previous.phase != snapshot.phase:
@@ -433,8 +446,7 @@ class MainWindow(QMainWindow):
         self._background_call(self.background.pause_for_an_hour, "Digest paused for an hour")
 
     def pause_tomorrow(self) -> None:
-        self._background_call(self.background.pause_until_tomorrow,
-                              "Digest paused until tomorrow")
+        self._background_call(self.background.pause_until_tomorrow, "Digest paused until tomorrow")
 
     def resume_digest(self) -> None:
         self._background_call(self.background.resume, "Digest resumed")
@@ -454,24 +466,28 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Nocturne", message,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Nocturne", message, QMessageBox.StandardButton.Ok, self
+        )
         box.setModal(False)
         box.show()
         self.last_error = message
 
     def about(self) -> None:
         QMessageBox.about(
-            self, "About Nocturne",
+            self,
+            "About Nocturne",
             f"<b>Nocturne {__version__}</b><p>Personal document Q&amp;A that does its thinking "
-            "while you sleep.</p><p>Library: " + str(paths.data_dir()) + "</p>")
+            "while you sleep.</p><p>Library: " + str(paths.data_dir()) + "</p>",
+        )
 
     # -- window life -------------------------------------------------------------------------
 
     def bring_to_front(self) -> None:
         self.show()
-        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized)
-                            | Qt.WindowState.WindowActive)
+        self.setWindowState(
+            (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+        )
         self.raise_()
         self.activateWindow()
 
@@ -482,8 +498,10 @@ class MainWindow(QMainWindow):
             self.hide()
             if not self._told_about_tray:
                 self._told_about_tray = True
-                self.tray.notify("Nocturne keeps running",
-                                 "It digests in the background. Quit from the tray menu.")
+                self.tray.notify(
+                    "Nocturne keeps running",
+                    "It digests in the background. Quit from the tray menu.",
+                )
             return
         event.accept()
         self.quit_app()

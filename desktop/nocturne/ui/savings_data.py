@@ -86,11 +86,14 @@ def _points_from_answer_log(store: Store) -> list[SavingsPoint] | None:
     history = answer_totals(store, history_limit=CHART_HISTORY)["history"]
     return [
         SavingsPoint(
-            at=str(item["at"]), mode=str(item["mode"]), used_tokens=int(item["tokens"] or 0),
+            at=str(item["at"]),
+            mode=str(item["mode"]),
+            used_tokens=int(item["tokens"] or 0),
             baseline_tokens=int(item["baseline_tokens"] or 0),
             saved_tokens=int(item["saved_tokens"] or 0),
-            saved_usd=max(0.0, float(item["baseline_cost_usd"] or 0.0)
-                          - float(item["cost_usd"] or 0.0)),
+            saved_usd=max(
+                0.0, float(item["baseline_cost_usd"] or 0.0) - float(item["cost_usd"] or 0.0)
+            ),
             total_s=float(item["total_s"] or 0.0),
         )
         for item in history
@@ -110,15 +113,17 @@ def _points_from_conversations(store: Store) -> list[SavingsPoint]:
         saved = record.get("savings", {})
         used = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
         base = int(baseline.get("prompt_tokens", 0)) + int(baseline.get("completion_tokens", 0))
-        points.append(SavingsPoint(
-            at=row["created_at"],
-            mode=str(record.get("mode", "raw")),
-            used_tokens=used,
-            baseline_tokens=base,
-            saved_tokens=int(saved.get("tokens", 0)),
-            saved_usd=float(saved.get("cost_usd", 0.0)),
-            total_s=float(record.get("timing", {}).get("total_s", 0.0)),
-        ))
+        points.append(
+            SavingsPoint(
+                at=row["created_at"],
+                mode=str(record.get("mode", "raw")),
+                used_tokens=used,
+                baseline_tokens=base,
+                saved_tokens=int(saved.get("tokens", 0)),
+                saved_usd=float(saved.get("cost_usd", 0.0)),
+                total_s=float(record.get("timing", {}).get("total_s", 0.0)),
+            )
+        )
     return points
 
 
@@ -126,10 +131,13 @@ def savings_summary(store: Store) -> SavingsSummary:
     summary = SavingsSummary()
     logged = _points_from_answer_log(store)
     summary.points = logged if logged is not None else _points_from_conversations(store)
-    summary.sleep_tokens = int(store.scalar(
-        "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_calls "
-        "WHERE purpose LIKE 'digest%'"
-    ) or 0)
+    summary.sleep_tokens = int(
+        store.scalar(
+            "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_calls "
+            "WHERE purpose LIKE 'digest%'"
+        )
+        or 0
+    )
     raw = store.query(
         "SELECT SUM(prompt_tokens + completion_tokens) AS tokens, SUM(seconds) AS seconds "
         "FROM model_calls WHERE purpose LIKE 'answer%'"

@@ -54,7 +54,8 @@ class SavingsChart(QWidget):
         self.summary = summary
         points = summary.points
         self.setAccessibleDescription(
-            f"{len(points)} answers; {summary.saved_tokens} tokens saved in total")
+            f"{len(points)} answers; {summary.saved_tokens} tokens saved in total"
+        )
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -70,8 +71,11 @@ class SavingsChart(QWidget):
         painter.setFont(font)
         if not points:
             painter.setPen(muted)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "Ask a question to see\nwhat each answer saves")
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                "Ask a question to see\nwhat each answer saves",
+            )
             return
         peak = max(max(p.baseline_tokens, p.used_tokens) for p in points) or 1
         painter.setPen(QPen(grid, 1))
@@ -79,9 +83,11 @@ class SavingsChart(QWidget):
             y = area.bottom() - fraction * area.height()
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             painter.setPen(muted)
-            painter.drawText(QRectF(0, y - 8, 30, 16),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             short_number(peak * fraction))
+            painter.drawText(
+                QRectF(0, y - 8, 30, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                short_number(peak * fraction),
+            )
             painter.setPen(QPen(grid, 1))
         slot = area.width() / len(points)
         bar = max(2.0, min(18.0, slot * 0.6))
@@ -97,12 +103,13 @@ class SavingsChart(QWidget):
             painter.drawRoundedRect(QRectF(x, area.bottom() - base_h, bar, base_h), 2, 2)
             painter.setBrush(colour)
             painter.drawRoundedRect(QRectF(x, area.bottom() - used_h, bar, used_h), 2, 2)
-        running = self.summary.cumulative_saved_tokens()[-len(points):]
+        running = self.summary.cumulative_saved_tokens()[-len(points) :]
         top = max(running) or 1
         path = QPainterPath()
         for i, value in enumerate(running):
-            vertex = QPointF(area.left() + slot * (i + 0.5),
-                             area.bottom() - area.height() * 0.95 * value / top)
+            vertex = QPointF(
+                area.left() + slot * (i + 0.5), area.bottom() - area.height() * 0.95 * value / top
+            )
             if i == 0:
                 path.moveTo(vertex)
             else:
@@ -111,9 +118,11 @@ class SavingsChart(QWidget):
         painter.setPen(QPen(QColor(ACCENT), 2))
         painter.drawPath(path)
         painter.setPen(muted)
-        painter.drawText(QRectF(area.left(), area.bottom() + 3, area.width(), 16),
-                         Qt.AlignmentFlag.AlignLeft,
-                         f"last {len(points)} answers: used vs. raw baseline; line: total saved")
+        painter.drawText(
+            QRectF(area.left(), area.bottom() + 3, area.width(), 16),
+            Qt.AlignmentFlag.AlignLeft,
+            f"last {len(points)} answers: used vs. raw baseline; line: total saved",
+        )
 
 
 class Stat(QFrame):
@@ -158,8 +167,9 @@ class SavingsPane(QWidget):
         self.time = Stat("time saved (estimate)")
         self.sleep = Stat("sleep-time tokens spent")
         self.answers = Stat("answers")
-        for i, stat in enumerate((self.tokens, self.ratio, self.money, self.time, self.sleep,
-                                  self.answers)):
+        for i, stat in enumerate(
+            (self.tokens, self.ratio, self.money, self.time, self.sleep, self.answers)
+        ):
             grid.addWidget(stat, i // 2, i % 2)
         layout.addLayout(grid)
         self.chart = SavingsChart()
@@ -167,19 +177,28 @@ class SavingsPane(QWidget):
         layout.addWidget(self.last)
 
     def set_summary(self, summary: SavingsSummary) -> None:
-        self.tokens.set(short_number(summary.saved_tokens),
-                        f"{summary.saved_tokens:,} tokens not sent to the model")
-        self.ratio.set(f"{summary.ratio:.1f}×" if summary.used_tokens else "—",
-                       f"{summary.used_tokens:,} used instead of {summary.baseline_tokens:,}")
+        self.tokens.set(
+            short_number(summary.saved_tokens),
+            f"{summary.saved_tokens:,} tokens not sent to the model",
+        )
+        self.ratio.set(
+            f"{summary.ratio:.1f}×" if summary.used_tokens else "—",
+            f"{summary.used_tokens:,} used instead of {summary.baseline_tokens:,}",
+        )
         self.money.set(money(summary.saved_usd))
-        self.time.set(duration(summary.seconds_saved()),
-                      "the raw baseline's tokens at this computer's measured raw-mode speed")
-        self.sleep.set(short_number(summary.sleep_tokens),
-                       "tokens the digest spent while the computer was idle")
+        self.time.set(
+            duration(summary.seconds_saved()),
+            "the raw baseline's tokens at this computer's measured raw-mode speed",
+        )
+        self.sleep.set(
+            short_number(summary.sleep_tokens),
+            "tokens the digest spent while the computer was idle",
+        )
         self.answers.set(str(summary.answers))
         self.chart.set_summary(summary)
         if summary.points:
             last = summary.points[-1]
             self.last.setText(
                 f"Last answer ({last.mode}): {last.used_tokens:,} tokens instead of "
-                f"{last.baseline_tokens:,}, saved {last.saved_tokens:,} ({money(last.saved_usd)})")
+                f"{last.baseline_tokens:,}, saved {last.saved_tokens:,} ({money(last.saved_usd)})"
+            )

@@ -51,9 +51,13 @@ class PathEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit()
         self.edit.setAccessibleName(setting.label)
-        self.edit.setPlaceholderText("default" if setting.widget == "folder"
-                                     else "the bundled model" if setting.name == "model_path"
-                                     else "none")
+        self.edit.setPlaceholderText(
+            "default"
+            if setting.widget == "folder"
+            else "the bundled model"
+            if setting.name == "model_path"
+            else "none"
+        )
         browse = QPushButton("Browse…")
         browse.setAccessibleName(f"Browse for {setting.label}")
         browse.clicked.connect(self.browse)
@@ -68,10 +72,14 @@ class PathEditor(QWidget):
         if self.setting.widget == "folder":
             chosen = QFileDialog.getExistingDirectory(self, self.setting.label, self.edit.text())
         else:
-            filters = "GGUF models (*.gguf);;All files (*)" if self.setting.name in MODEL_FILES \
+            filters = (
+                "GGUF models (*.gguf);;All files (*)"
+                if self.setting.name in MODEL_FILES
                 else "All files (*)"
-            chosen, _ = QFileDialog.getOpenFileName(self, self.setting.label, self.edit.text(),
-                                                    filters)
+            )
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, self.setting.label, self.edit.text(), filters
+            )
         if chosen:
             self.choose(chosen)
 
@@ -155,8 +163,9 @@ class SettingsDialog(QDialog):
 
     applied = Signal()
 
-    def __init__(self, settings: Settings, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Nocturne Settings")
         self.setAccessibleName("Settings")
@@ -205,9 +214,11 @@ class SettingsDialog(QDialog):
         self.error.setStyleSheet("color: #e5484d;")
         self.error.setWordWrap(True)
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         restore = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
@@ -256,8 +267,12 @@ class SettingsDialog(QDialog):
             self._show_error(exc.message)
             return
         for name, editor in self.editors.items():
-            if isinstance(editor, PathEditor) and name in MODEL_FILES and editor.value() \
-                    and not editor.choose(editor.value()):
+            if (
+                isinstance(editor, PathEditor)
+                and name in MODEL_FILES
+                and editor.value()
+                and not editor.choose(editor.value())
+            ):
                 self._show_error(f"{editor.setting.label}: {editor.error.text()}")
                 return
         key = self.api_key.text() if self.key_loaded else None

@@ -16,7 +16,10 @@ from PySide6.QtWidgets import QApplication
 ACCENT = "#5b5bd6"
 MODE_COLOURS = {"instant": "#12a594", "learned": "#8e4ec6", "raw": "#8b8d98"}
 STATE_COLOURS = {
-    "queued": "#8b8d98", "digesting": "#3e63dd", "ready": "#30a46c", "stale": "#f76b15",
+    "queued": "#8b8d98",
+    "digesting": "#3e63dd",
+    "ready": "#30a46c",
+    "stale": "#f76b15",
     "error": "#e5484d",
 }
 
@@ -56,13 +59,20 @@ def _palette(dark: bool) -> QPalette:
         window, base, alt, text = "#f4f4f6", "#ffffff", "#f7f7f9", "#1c2024"
         button, mid, midlight, muted = "#fbfbfc", "#cdced6", "#e0e1e6", "#80838d"
     roles = {
-        QPalette.ColorRole.Window: window, QPalette.ColorRole.WindowText: text,
-        QPalette.ColorRole.Base: base, QPalette.ColorRole.AlternateBase: alt,
-        QPalette.ColorRole.Text: text, QPalette.ColorRole.Button: button,
-        QPalette.ColorRole.ButtonText: text, QPalette.ColorRole.ToolTipBase: base,
-        QPalette.ColorRole.ToolTipText: text, QPalette.ColorRole.Mid: mid,
-        QPalette.ColorRole.Midlight: midlight, QPalette.ColorRole.PlaceholderText: muted,
-        QPalette.ColorRole.Highlight: ACCENT, QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: alt,
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: button,
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.ToolTipBase: base,
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.Mid: mid,
+        QPalette.ColorRole.Midlight: midlight,
+        QPalette.ColorRole.PlaceholderText: muted,
+        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
         QPalette.ColorRole.Link: "#8d8dff" if dark else "#3e42c9",
         QPalette.ColorRole.BrightText: "#ffffff",
         QPalette.ColorRole.Light: "#45474f" if dark else "#ffffff",
@@ -71,8 +81,11 @@ def _palette(dark: bool) -> QPalette:
     }
     for role, colour in roles.items():
         p.setColor(role, QColor(colour))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(muted))
     return p
 

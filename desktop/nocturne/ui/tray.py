@@ -38,8 +38,9 @@ class Tray(QObject):
         self.menu.addSeparator()
         self.digest_action = self._action("Digest now", self.digest_now_requested)
         self.pause_hour_action = self._action("Pause 1 hour", self.pause_hour_requested)
-        self.pause_tomorrow_action = self._action("Pause until tomorrow",
-                                                  self.pause_tomorrow_requested)
+        self.pause_tomorrow_action = self._action(
+            "Pause until tomorrow", self.pause_tomorrow_requested
+        )
         self.resume_action = self._action("Resume digest", self.resume_requested)
         self.resume_action.setVisible(False)
         self.menu.addSeparator()
@@ -58,8 +59,10 @@ class Tray(QObject):
         return action
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
-                      QSystemTrayIcon.ActivationReason.DoubleClick):
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
             self.open_requested.emit()
 
     def show_snapshot(self, snapshot: DigestSnapshot) -> None:
@@ -77,8 +80,11 @@ class Tray(QObject):
 
     def notify(self, title: str, message: str, error: bool = False) -> None:
         if self.available and self.icon.supportsMessages():
-            kind = (QSystemTrayIcon.MessageIcon.Warning if error
-                    else QSystemTrayIcon.MessageIcon.Information)
+            kind = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if error
+                else QSystemTrayIcon.MessageIcon.Information
+            )
             self.icon.showMessage(title, message, kind, 8000)
 
     def hide(self) -> None:

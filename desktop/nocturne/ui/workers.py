@@ -68,8 +68,11 @@ class TaskRunner(QObject):
         on_progress: Callable[[Any], None] | None = None,
     ) -> TaskSignals:
         signals = TaskSignals()  # lives in the GUI thread: its slots run there
-        for signal, slot in ((signals.done, on_done), (signals.failed, on_failed),
-                             (signals.progress, on_progress)):
+        for signal, slot in (
+            (signals.done, on_done),
+            (signals.failed, on_failed),
+            (signals.progress, on_progress),
+        ):
             if slot is not None:
                 signal.connect(self._unless_closed(slot))
         self._live.add(signals)

@@ -1,0 +1,153 @@
+"""CoreBackground: the window's adapter over the scheduler and the digest process (no Qt)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from nocturne.errors import KnownError
+from nocturne.library.store import Store
+from nocturne.schedule.state import ScheduleState
+from nocturne.settings import Settings
+from nocturne.sleeptime.events import DigestEvent
+from nocturne.ui.background import CoreBackground, pause_label
+
+
+class FakeController:
+    def __init__(self) -> None:
+        self.is_running = False
+        self.is_paused = False
+        self.is_done = False
+        self.error: str | None = None
+        self.progress: DigestEvent | None = None
+        self.calls: list[str] = []
+
+    def start(self) -> None:
+        self.calls.append("start")
+        self.is_running = True
+
+    def pause(self) -> None:
+        self.calls.append("pause")
+        self.is_paused = True
+
+    def resume(self) -> None:
+        self.calls.append("resume")
+        self.is_paused = False
+
+    def stop(self) -> None:
+        self.calls.append("stop")
+        self.is_running = False
+
+
+class FakeScheduler:
+    def __init__(self) -> None:
+        self.controller: Any = None
+        self.last_decision: Any = None
+        self.ticks = 0
+        self.calls: list[str] = []
+
+    def tick(self) -> None:
+        self.ticks += 1
+
+    def question_started(self) -> None:
+        self.calls.append("question_started")
+
+    def question_finished(self) -> None:
+        self.calls.append("question_finished")
+
+    def shutdown(self, stop_digest: bool = True) -> None:
+        self.calls.append("shutdown")
+
+
+@pytest.fixture
+def controllers(monkeypatch: pytest.MonkeyPatch) -> list[FakeController]:
+    made: list[FakeController] = []
+
+    def factory(_settings: Any) -> FakeController:
+        made.append(FakeController())
+        return made[-1]
+
+    monkeypatch.setattr("nocturne.schedule.digest_process.digest_process_controller", factory)
+    return made
+
+
+@pytest.fixture
+def background(settings: Settings, store: Store) -> CoreBackground:
+    made = CoreBackground(settings, lambda: store, start_scheduler=False)
+    made.scheduler = FakeScheduler()
+    return made
+
+
+def test_digest_now_runs_shows_progress_and_reports_the_end(
+    background: CoreBackground, controllers: list[FakeController]
+) -> None:
+    assert background.snapshot().phase == "idle"  # an empty library has nothing to digest
+    background.digest_now()
+    run = controllers[0]
+    assert run.calls == ["start"]
+    run.progress = DigestEvent("step", 3, 12, label="lease.pdf", eta_s=90.0)
+    snap = background.snapshot()
+    assert (snap.phase, snap.done_steps, snap.total_steps, snap.detail, snap.eta_s) == (
+        "digesting",
+        3,
+        12,
+        "lease.pdf",
+        90.0,
+    )
+    background.tick()
+    assert background.scheduler.ticks == 0  # the scheduler is held off during "Digest now"
+    background.digest_now()
+    assert len(controllers) == 1  # never two runs
+    run.is_running = False
+    run.error = "the model file is missing"
+    snap = background.snapshot()
+    assert snap.phase == "error" and snap.detail == "the model file is missing"
+    background.tick()
+    assert background.scheduler.ticks == 1
+
+
+def test_pause_and_resume_write_the_shared_state(
+    background: CoreBackground, controllers: list[FakeController], store: Store
+) -> None:
+    background.digest_now()
+    until = background.pause_for_an_hour()
+    assert ScheduleState(store).paused_until == until
+    assert controllers[0].is_paused
+    assert background.snapshot().phase == "paused"
+    background.question_finished()  # a question ending must not undo the person's pause
+    assert controllers[0].is_paused
+    background.resume()
+    assert ScheduleState(store).paused_until is None and not controllers[0].is_paused
+    tomorrow = background.pause_until_tomorrow()
+    assert tomorrow.date() > datetime.now().astimezone().date()
+
+
+def test_questions_pause_a_manual_run_and_tell_the_scheduler(
+    background: CoreBackground, controllers: list[FakeController]
+) -> None:
+    background.digest_now()
+    background.question_started()
+    assert controllers[0].is_paused
+    background.question_finished()
+    assert not controllers[0].is_paused
+    assert background.scheduler.calls == ["question_started", "question_finished"]
+    background.shutdown()
+    assert "stop" in controllers[0].calls and "shutdown" in background.scheduler.calls
+
+
+def test_a_live_daemon_is_left_in_charge(
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ScheduleState(store).heartbeat(datetime.now().astimezone(), pid=1)  # pid 1 is alive
+    background = CoreBackground(settings, lambda: store, start_scheduler=True)
+    assert background.scheduler is None and background.daemon_running()
+    with pytest.raises(KnownError, match="daemon"):
+        background.digest_now()
+
+
+def test_pause_labels() -> None:
+    now = datetime(2026, 5, 1, 14, 0).astimezone()
+    assert pause_label(now.replace(hour=15), now) == "paused until 15:00"
+    assert pause_label(datetime(2026, 5, 2, 0, 0).astimezone(), now) == "paused until tomorrow"

@@ -1,0 +1,64 @@
+"""README screenshots of the real window under Xvfb: the sample library digested with the bundled
+model, three questions answered, in light and dark. Slow (a real digest).
+
+The PNGs go to a temporary folder, or to `$NOCTURNE_SCREENSHOTS` when set (`make screenshots`
+sets it to docs/screenshots), so an ordinary test run never rewrites the README's images.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow, pytest.mark.integration]
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "resources" / "samples"
+
+
+@pytest.fixture
+def xvfb_display() -> Iterator[str]:
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def run(args: list[str], env: dict[str, str], timeout: float) -> None:
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_screenshots_of_a_digested_sample_library(
+    xvfb_display: str, home: Path, tmp_path: Path
+) -> None:
+    target = os.environ.get("NOCTURNE_SCREENSHOTS")
+    out = Path(target) if target else tmp_path / "screenshots"
+    env = dict(os.environ, NOCTURNE_HOME=str(home), DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    env.pop("NOCTURNE_ENGINE", None)
+    run([sys.executable, "-m", "nocturne", "add", str(SAMPLES)], env, 300)
+    run([sys.executable, "-m", "nocturne", "digest"], env, 1800)
+    out.mkdir(parents=True, exist_ok=True)
+    run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(out)], env, 900)
+    for scheme in ("light", "dark"):
+        image = QImage(str(out / f"nocturne-{scheme}.png"))
+        assert image.width() >= 1200 and image.height() >= 800
+        window = image.pixelColor(5, image.height() // 2)
+        assert (window.lightness() > 128) == (scheme == "light")
