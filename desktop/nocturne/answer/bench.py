@@ -27,7 +27,7 @@ from nocturne.answer.ask import answer_question
 from nocturne.answer.reference import SentenceIndex
 from nocturne.answer.result import Answer
 from nocturne.answer.sweeps import sweep_abstention, sweep_instant
-from nocturne.engine.base import Engine, GenerationOptions
+from nocturne.engine.base import Engine, GenerationOptions, Message
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
 from nocturne.settings import Settings
@@ -187,6 +187,7 @@ def run_bench(
         if progress is not None:
             progress(number + 1, len(questions))
     index.close()
+    kv_cache = measure_prefix_cache(store, engine)
     total_sleep, per_document = sleep_tokens(store)
     factor = settings.question_token_factor
     price = settings.reference_price_per_million
@@ -202,8 +203,38 @@ def run_bench(
         "modes": summaries,
         "instant_sweep": sweep_instant(store, questions),
         "abstention_sweep": sweep_abstention(store, questions),
+        "kv_cache": kv_cache,
         "seconds": round(time.perf_counter() - started, 1),
         "records": {mode: s.records for mode, s in stats.items()},
+    }
+
+
+def measure_prefix_cache(store: Store, engine: Engine) -> dict[str, Any] | None:
+    """What the KV prefix cache saves: evaluating the learned-mode prefix vs restoring it."""
+    import tempfile
+
+    from nocturne.answer.learned import library_brief, system_message
+    from nocturne.engine.kv_cache import prefix_cache_for
+
+    with tempfile.TemporaryDirectory() as folder:
+        cache = prefix_cache_for(engine, Path(folder))
+        if cache is None:
+            return None
+        system = system_message(library_brief(store))
+        overwrite: list[Message] = [{"role": "user", "content": "Hello"}]
+        engine.complete(overwrite, GenerationOptions(max_tokens=1), purpose="bench:kv")
+        computed = cache.prepare(system, "bench")
+        engine.complete(overwrite, GenerationOptions(max_tokens=1), purpose="bench:kv")
+        restored = cache.prepare(system, "bench")
+        memory = cache.prepare(system, "bench")
+        size = sum(p.stat().st_size for p in Path(folder).glob("*.kv"))
+    return {
+        "prefix_tokens": computed.prefix_tokens,
+        "evaluate_s": round(computed.seconds, 4),
+        "restore_from_disk_s": round(restored.seconds, 4),
+        "already_loaded_s": round(memory.seconds, 4),
+        "file_bytes": size,
+        "restored_how": restored.how,
     }
 
 

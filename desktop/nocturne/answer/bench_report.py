@@ -52,6 +52,13 @@ def format_report(report: dict[str, Any]) -> str:
         median_ms = auto["instant_median_s"] * 1000
         lines.append(f"instant answers: {auto['instant_hits']}, accuracy "
                      f"{_pct(auto['instant_accuracy'])}, median {median_ms:.1f} ms")
+    kv = report.get("kv_cache")
+    if kv:
+        lines.append(
+            f"KV prefix cache: {kv['prefix_tokens']} prefix tokens evaluated in "
+            f"{kv['evaluate_s']:.3f} s, restored from disk in {kv['restore_from_disk_s']:.3f} s "
+            f"({kv['file_bytes'] / 1e6:.1f} MB), already loaded: {kv['already_loaded_s']:.3f} s"
+        )
     lines.append("")
     lines.append("cost per question (question-time token equivalents) at N questions per document:")
     header = "".join(f"{n:>12}" for n in QUESTIONS_PER_DOCUMENT)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from nocturne.answer.answer_type import expected_answer, holds_expected_answer
 from nocturne.answer.text_match import IdfTable, coverage, question_similarity, stems
+from nocturne.errors import StoreError
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
@@ -113,7 +114,7 @@ def search_notes(
             "ORDER BY score LIMIT ?",
             (query, *kinds, limit),
         )
-    except Exception:  # a malformed MATCH expression is no reason to fail a question
+    except (sqlite3.Error, StoreError):  # a malformed MATCH is no reason to fail a question
         return []
 
 
