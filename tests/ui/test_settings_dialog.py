@@ -96,3 +96,21 @@ def test_restore_defaults(window: Any, qtbot: Any) -> None:
     dialog.restore_defaults()
     assert dialog.values()["threads"] == 0
     dialog.reject()
+
+
+def test_the_remote_connection_test_reports_a_clear_error(window: Any, qtbot: Any) -> None:
+    dialog = open_dialog(window, qtbot)
+    dialog.editors["remote_url"].setText("http://127.0.0.1:9/v1")  # the discard port: refused
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=20000)
+    assert dialog.test_result.text() not in ("", "Testing…")
+    assert "127.0.0.1" in dialog.test_result.text() or "connect" in dialog.test_result.text()
+    dialog.reject()
+
+
+def test_shortcuts(window: Any) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    assert window.add_action.shortcut() == QKeySequence("Ctrl+O")
+    assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
+    assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")

@@ -210,6 +210,8 @@ class SettingsDialog(QDialog):
                 key_column.addWidget(self.api_key)
                 key_column.addWidget(key_note)
                 form.addRow(API_KEY_LABEL, key_field)
+        if "Remote" in forms:
+            forms["Remote"].addRow("", self._connection_test_row())
         self.error = QLabel("")
         self.error.setStyleSheet("color: #e5484d;")
         self.error.setWordWrap(True)
@@ -234,6 +236,51 @@ class SettingsDialog(QDialog):
         self._original_key: str | None = None
         self.key_loaded = False
         runner.submit(lambda _report: keychain.get_secret(), self._key_loaded, self._key_failed)
+
+    def _connection_test_row(self) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setAccessibleName("Test the remote connection")
+        self.test_button.setToolTip(
+            "One short request to the server above, with the API key saved in the keyring"
+        )
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        layout.addWidget(self.test_button)
+        layout.addWidget(self.test_result, 1)
+        return row
+
+    def test_connection(self) -> None:
+        """Check the server with the URL and model typed here (in a worker: it is network)."""
+        candidate = Settings(self.settings.as_dict(), self.settings.path)
+        try:
+            for name in ("remote_url", "remote_model", "remote_timeout_s", "context_size"):
+                candidate.set(name, editor_value(self.editors[name]))
+        except KnownError as exc:
+            self.test_result.setText(exc.message)
+            return
+        self.test_button.setEnabled(False)
+        self.test_result.setText("Testing…")
+
+        def check(_report: Any) -> Any:
+            from nocturne.engine.remote_status import check_remote
+
+            return check_remote(candidate)
+
+        def shown(result: Any) -> None:
+            self.test_button.setEnabled(True)
+            colour = "#30a46c" if result.ok else "#e5484d"
+            self.test_result.setStyleSheet(f"color: {colour};")
+            self.test_result.setText(result.message)
+
+        def failed(message: str) -> None:
+            self.test_button.setEnabled(True)
+            self.test_result.setText(message)
+
+        self.runner.submit(check, shown, failed)
 
     def _key_loaded(self, key: str | None) -> None:
         self._original_key = key
