@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from nocturne.engine.base import GenerationOptions, Message
 from nocturne.engine.fake import FakeEngine
 from nocturne.library.store import Store
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
 from nocturne.sleeptime.plan import plan_digest
-from nocturne.sleeptime.runner import DigestRunner
+from nocturne.sleeptime.runner import DigestResult, DigestRunner
 from nocturne.sleeptime.support import is_supported
 
 Library = Callable[[], dict[str, int]]
 
 
-def run(store: Store, engine: FakeEngine, budget: str = "low", **kwargs: object) -> object:
-    return DigestRunner(store, engine, budget, **kwargs).run()  # type: ignore[arg-type]
+def run(store: Store, engine: FakeEngine, budget: str = "low") -> DigestResult:
+    return DigestRunner(store, engine, budget).run()
 
 
 def test_low_budget_makes_supported_facts_and_questions_with_pages(
@@ -23,7 +24,7 @@ def test_low_budget_makes_supported_facts_and_questions_with_pages(
 ) -> None:
     docs = library()
     result = run(store, digest_engine)
-    assert result.reason == "done"  # type: ignore[attr-defined]
+    assert result.reason == "done"
     rows = store.query(
         "SELECT n.*, c.page AS chunk_page, c.text AS chunk_text, c.document_id AS chunk_doc "
         "FROM notes n JOIN note_sources s ON s.note_id = n.id JOIN chunks c ON c.id = s.chunk_id"
@@ -83,7 +84,7 @@ def test_rerun_does_nothing_and_each_step_is_one_row(
     notes = store.scalar("SELECT COUNT(*) FROM notes")
     calls = len(digest_engine.calls)
     second = run(store, digest_engine, "high")
-    assert second.total == 0 and second.already_done == first.done  # type: ignore[attr-defined]
+    assert second.total == 0 and second.already_done == first.done
     assert store.scalar("SELECT COUNT(*) FROM notes") == notes
     assert len(digest_engine.calls) == calls
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE step_id IS NULL") == 0
@@ -123,7 +124,7 @@ def test_budgets_add_summaries_then_library_notes(
 def test_supported_model_summary_is_kept_and_labelled(store: Store, library: Library) -> None:
     docs = library()
 
-    def responder(messages: list, options: object) -> str:  # type: ignore[type-arg]
+    def responder(messages: list[Message], options: GenerationOptions) -> str:
         if "Summarize this text about Oil crisis" in messages[-1]["content"]:
             return "The oil embargo raised the price of oil and led to fuel economy standards."
         return "What?"
@@ -152,13 +153,13 @@ def test_stop_request_ends_after_the_current_step(
     result = runner.run()
     assert result.reason == "stopped" and result.done == 2
     assert store.scalar("SELECT COUNT(*) FROM digest_steps") == 2
-    assert [e.kind for e in events][0] == START and events[-1].kind == FINISH
+    assert events[0].kind == START and events[-1].kind == FINISH
     assert events[-1].reason == "stopped"
     step_events = [e for e in events if e.kind == STEP]
     assert step_events[-1].eta_s is not None and step_events[-1].tokens > 0
     assert {r["state"] for r in store.documents()} <= {"queued", "ready"}
     rest = run(store, digest_engine)
-    assert rest.already_done == 2 and rest.reason == "done"  # type: ignore[attr-defined]
+    assert rest.already_done == 2 and rest.reason == "done"
 
 
 def test_max_seconds_stops_before_a_step_that_would_not_fit(

@@ -21,6 +21,8 @@ processes are never left waiting on a lock held by a suspended digest.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import multiprocessing
 import queue
 import signal
@@ -111,6 +113,9 @@ class DigestProcess:
             daemon=True,
         )
         self._process.start()
+        # A suspended child would ignore the SIGTERM that multiprocessing sends at exit and hang
+        # the parent's final join; resume it first (atexit runs this before multiprocessing's).
+        atexit.register(self.resume)
         self._reader = threading.Thread(target=self._read_events, name="digest-events",
                                         daemon=True)
         self._reader.start()
@@ -125,7 +130,8 @@ class DigestProcess:
 
     def resume(self) -> None:
         if self._paused and self.is_running:
-            psutil.Process(self._process.pid).resume()
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(self._process.pid).resume()
         self._paused = False
 
     def stop(self, grace_s: float = STOP_GRACE_S) -> None:
