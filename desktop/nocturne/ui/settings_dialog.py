@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QTimeEdit,
@@ -122,6 +124,8 @@ def make_editor(setting: Setting) -> QWidget:
         editor.setRange(float(setting.minimum or 0.0), float(setting.maximum or 1e9))
     else:
         editor = QLineEdit()
+    if isinstance(editor, (QSpinBox, QDoubleSpinBox, QTimeEdit, QComboBox)):
+        editor.setMinimumWidth(140)
     editor.setAccessibleName(setting.label)
     editor.setToolTip(setting.description)
     return editor
@@ -179,16 +183,23 @@ class SettingsDialog(QDialog):
             if form is None:
                 page = QWidget()
                 form = QFormLayout(page)
-                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
                 forms[setting.group] = form
-                self.tabs.addTab(page, setting.group)
+                scroll = QScrollArea()
+                scroll.setWidgetResizable(True)
+                scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+                scroll.setWidget(page)
+                self.tabs.addTab(scroll, setting.group)
             editor = make_editor(setting)
             self.editors[setting.name] = editor
             field = QWidget()
+            field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             column = QVBoxLayout(field)
-            column.setContentsMargins(0, 0, 0, 6)
+            column.setContentsMargins(0, 0, 0, 8)
             column.setSpacing(2)
-            column.addWidget(editor)
+            wide = isinstance(editor, (PathEditor, QLineEdit))
+            column.addWidget(editor, 0, Qt.AlignmentFlag(0) if wide else Qt.AlignmentFlag.AlignLeft)
             if isinstance(editor, PathEditor):
                 column.addWidget(editor.error)
             note = QLabel(setting.description)
@@ -230,7 +241,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(640, 520)
+        self.resize(700, 600)
         for setting in SETTINGS:
             set_editor_value(self.editors[setting.name], settings.get(setting.name))
         self._original_key: str | None = None
