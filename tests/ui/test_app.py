@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from nocturne.settings import Settings
@@ -87,3 +90,40 @@ def test_resources_are_found_in_a_pyinstaller_bundle(monkeypatch: Any, tmp_path:
 def test_the_samples_are_found_in_the_checkout() -> None:
     folder = resources.samples_dir()
     assert folder is not None and any(folder.glob("*.pdf"))
+
+
+@pytest.mark.slow
+def test_a_second_nocturne_raises_the_running_one(home: Path) -> None:
+    env = dict(
+        os.environ, NOCTURNE_HOME=str(home), QT_QPA_PLATFORM="offscreen", NOCTURNE_ENGINE="fake"
+    )
+    first = subprocess.Popen(
+        [sys.executable, "-m", "nocturne", "gui"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (home / "logs" / "gui.log").exists() and time.monotonic() < deadline:
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.1)  # waiting for another process to start, not for time to pass
+        second = subprocess.run(
+            [sys.executable, "-m", "nocturne", "gui"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stdout
+        log = home / "logs" / "gui.log"
+        deadline = time.monotonic() + 10
+        while "brought to the front" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "brought to the front" in log.read_text()
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(60)
+    assert first.returncode == 0, first.stderr.read() if first.stderr else ""

@@ -8,6 +8,7 @@ a smoke test neither starts the scheduler nor takes the single-instance socket.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from typing import Any
 
@@ -50,6 +51,23 @@ def _log_to_file() -> None:
     root.setLevel(logging.INFO)
 
 
+def _quit_on_signals(window: MainWindow) -> QTimer:
+    """Ctrl-C in the terminal (`make run`) and SIGTERM quit cleanly, finishing the digest step.
+
+    Python runs signal handlers only between bytecodes, so a slow timer gives it the chance while
+    Qt's loop is waiting."""
+
+    def handle(_signum: int, _frame: Any) -> None:
+        QTimer.singleShot(0, window.quit_app)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, handle)
+    timer = QTimer()
+    timer.timeout.connect(lambda: None)
+    timer.start(300)
+    return timer
+
+
 def run_gui(args: Any) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     app = make_application()
@@ -75,6 +93,8 @@ def run_gui(args: Any) -> int:
     window.show()
     if smoke:
         QTimer.singleShot(SMOKE_TEST_MS, window.quit_app)
+    keep_alive = _quit_on_signals(window)
     code = app.exec()
+    keep_alive.stop()
     instance.close()
     return int(code)

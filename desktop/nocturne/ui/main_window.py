@@ -8,6 +8,7 @@ every couple of seconds, so documents added by the CLI or digested by the daemon
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ from nocturne.ui.savings_view import SavingsPane
 from nocturne.ui.settings_dialog import SettingsDialog
 from nocturne.ui.tray import Tray
 from nocturne.ui.workers import TaskRunner
+
+log = logging.getLogger(__name__)
 
 REFRESH_MS = 2000
 DIGEST_POLL_MS = 1000
@@ -484,6 +487,7 @@ class MainWindow(QMainWindow):
     # -- window life -------------------------------------------------------------------------
 
     def bring_to_front(self) -> None:
+        log.info("window brought to the front")
         self.show()
         self.setWindowState(
             (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
