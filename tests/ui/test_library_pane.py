@@ -100,3 +100,18 @@ def test_sample_documents_are_offered_and_added(window: Any, qtbot: Any) -> None
     qtbot.waitUntil(lambda: len(rows(window)) >= 3, timeout=10000)
     names = {r.name for r in rows(window)}
     assert "lease-agreement.pdf" in names
+
+
+def test_files_without_a_row_are_explained(
+    window: Any, qtbot: Any, tmp_path: Path, lease_file: Path
+) -> None:
+    odd = tmp_path / "photo.xyz"
+    odd.write_bytes(b"\x00\x01")
+    drop(window.library, [odd, tmp_path / "missing.txt", lease_file])
+    qtbot.waitUntil(lambda: hasattr(window, "last_problems"), timeout=5000)
+    reasons = {Path(p.path).name: p.reason for p in window.last_problems}
+    assert reasons == {
+        "photo.xyz": "unsupported file type .xyz",
+        "missing.txt": "no such file or folder",
+    }
+    qtbot.waitUntil(lambda: len(rows(window)) == 1, timeout=5000)

@@ -128,6 +128,11 @@ class Backend:
                 report(result)
         return results
 
+    def errors_without_rows(self, results: list[IngestResult]) -> list[IngestResult]:
+        """Failures the library keeps no row for (unsupported types, missing paths)."""
+        store = self.store()
+        return [r for r in results if r.failed and store.document_by_path(r.path) is None]
+
     def remove(self, document_id: int) -> None:
         self.store().remove_document(document_id)
 

@@ -361,16 +361,29 @@ class LibraryPane(QWidget):
 
     # -- drag and drop ---------------------------------------------------------------------
 
+    def set_drop_highlight(self, on: bool) -> None:
+        """A dashed outline while files are dragged over the window: they will land here."""
+        self.stack.setStyleSheet(
+            "QStackedWidget { border: 2px dashed palette(highlight); border-radius: 10px; }"
+            if on
+            else ""
+        )
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
+            self.set_drop_highlight(True)
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: Any) -> None:
         event.acceptProposedAction()
 
+    def dragLeaveEvent(self, event: Any) -> None:
+        self.set_drop_highlight(False)
+
     def dropEvent(self, event: QDropEvent) -> None:
+        self.set_drop_highlight(False)
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()

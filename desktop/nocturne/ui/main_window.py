@@ -271,26 +271,46 @@ class MainWindow(QMainWindow):
 
     def add_paths(self, paths_to_add: list[str]) -> None:
         self.statusBar().showMessage(f"Adding {len(paths_to_add)} item(s)…")
-        added: list[IngestResult] = []
 
         def progress(result: IngestResult) -> None:
-            added.append(result)
             self.statusBar().showMessage(result.line())
             self.refresh()
 
-        def done(results: list[IngestResult]) -> None:
+        def work(report: Callable[[Any], None]) -> tuple[list[IngestResult], list[IngestResult]]:
+            results = self.backend.add(paths_to_add, report)
+            return results, self.backend.errors_without_rows(results)
+
+        def done(outcome: tuple[list[IngestResult], list[IngestResult]]) -> None:
+            results, unlisted = outcome
             errors = [r for r in results if r.failed]
             ok = sum(1 for r in results if r.status in ("added", "updated"))
             text = f"Added {ok} document{'s' if ok != 1 else ''}"
             if errors:
-                text += f"; {len(errors)} could not be added (see the red rows)"
+                text += f"; {len(errors)} could not be added"
             self.statusBar().showMessage(text, 10000)
+            if unlisted:
+                self.show_problems(unlisted)
             self._refreshing = False
             self.refresh()
 
-        self.disk.submit(
-            lambda report: self.backend.add(paths_to_add, report), done, self.show_error, progress
+        self.disk.submit(work, done, self.show_error, progress)
+
+    def show_problems(self, problems: list[IngestResult]) -> None:
+        """Files that have no row to turn red (unsupported type, missing): say so in a box."""
+        self.last_problems = problems
+        lines = [f"{Path(p.path).name}: {p.reason}" for p in problems[:12]]
+        if len(problems) > 12:
+            lines.append(f"… and {len(problems) - 12} more")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Nocturne",
+            f"{len(problems)} item{'s' if len(problems) != 1 else ''} could not be added.",
+            QMessageBox.StandardButton.Ok,
+            self,
         )
+        box.setInformativeText("\n".join(lines))
+        box.setModal(False)
+        box.show()
 
     def remove_document(self, document_id: int) -> None:
         def done(_result: Any) -> None:
@@ -536,6 +556,9 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         self.library.dragEnterEvent(event)
+
+    def dragLeaveEvent(self, event: Any) -> None:
+        self.library.set_drop_highlight(False)
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.library.dropEvent(event)
