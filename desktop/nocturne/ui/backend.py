@@ -100,7 +100,9 @@ class Backend:
 
     def documents(self) -> list[DocumentRow]:
         store = self.store()
-        progress = _digest_progress(store, self.settings.digest_budget)
+        rows = store.documents()
+        digesting = any(row["state"] == "digesting" for row in rows)
+        progress = _digest_progress(store, self.settings.digest_budget) if digesting else {}
         return [
             DocumentRow(
                 id=row["id"],
@@ -114,7 +116,7 @@ class Backend:
                 error=row["error"],
                 progress=progress.get(row["id"]),
             )
-            for row in store.documents()
+            for row in rows
         ]
 
     def add(

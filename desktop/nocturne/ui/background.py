@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -75,6 +76,9 @@ def format_eta(seconds: float | None) -> str:
     return f"about {minutes // 60} h {minutes % 60:02d} min left"
 
 
+STATUS_EVERY_S = 10.0
+
+
 class CoreBackground:
     """The real thing: the scheduler of `nocturne.schedule` run by the window, and the digest.
 
@@ -101,6 +105,7 @@ class CoreBackground:
         self._watched: Any = None  # the run whose end we report
         self._outcome: tuple[str, str] | None = None  # ("done" | "error", message)
         self._lock = threading.RLock()
+        self._status_cache: tuple[bool, float, int, int] | None = None
         if start_scheduler and not self.daemon_running():
             self._start_scheduler()
 
@@ -167,6 +172,19 @@ class CoreBackground:
         if watched is self._manual:
             self._manual = None
 
+    def _steps(
+        self, digest_status: Callable[..., dict[str, Any]], running: bool
+    ) -> tuple[int, int]:
+        """Steps done and needed for the whole library; planning them costs, so at most every
+        STATUS_EVERY_S seconds unless a run just started or ended."""
+        now = time.monotonic()
+        cached = self._status_cache
+        if cached is None or cached[0] != running or now - cached[1] > STATUS_EVERY_S:
+            status = digest_status(self._store(), self.settings.digest_budget)
+            cached = (running, now, int(status["steps_done"]), int(status["steps_total"]))
+            self._status_cache = cached
+        return cached[2], cached[3]
+
     def snapshot(self) -> DigestSnapshot:
         try:
             from nocturne.sleeptime.status import digest_status
@@ -189,8 +207,7 @@ class CoreBackground:
                 str(event.label or ""),
                 paused_until,
             )
-        status = digest_status(self._store(), self.settings.digest_budget)
-        done, total = int(status["steps_done"]), int(status["steps_total"])
+        done, total = self._steps(digest_status, running)
         if running:
             return DigestSnapshot(
                 "paused" if paused or paused_until else "digesting",
