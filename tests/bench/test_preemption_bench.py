@@ -20,7 +20,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-from support import SAMPLES
 
 from nocturne.answer.ask import answer_question
 from nocturne.engine.factory import make_engine, make_tokenizer
@@ -35,6 +34,8 @@ from nocturne.schedule.questions import live_questions, question_in_flight
 from nocturne.schedule.scheduler import DigestScheduler, Probes
 from nocturne.schedule.state import ScheduleState, documents_waiting
 from nocturne.settings import Settings
+
+from support import SAMPLES
 
 ROUNDS = 3
 QUESTION = "How much is the monthly rent and when is it due?"
