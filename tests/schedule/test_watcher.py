@@ -209,3 +209,38 @@ def test_apply_change_on_a_vanished_path_removes_only_missing_files(
     results = apply_change(store, gone, Settings(), FakeEngine())
     assert results == [WatchResult(str(gone), "removed")]
     assert store.document_by_path(str(kept)) is not None
+
+
+def test_changes_made_while_nothing_watched_are_caught_up_at_start(
+    tmp_path: Path, store: Store
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    kept, edited, deleted = folder / "kept.txt", folder / "edited.txt", folder / "deleted.txt"
+    for path in (kept, edited, deleted):
+        path.write_text(f"{path.stem} was written before the watcher ran.")
+        apply_change(store, path, Settings(), FakeEngine())
+    # While the daemon was not running:
+    edited.write_text("edited while nobody watched, and longer than before")
+    deleted.unlink()
+    new = folder / "new.txt"
+    new.write_text("created while nobody watched")
+
+    results = Results()
+    db_path = Path(str(store.path))
+    watcher = FolderWatcher(
+        lambda: Store.open(db_path),
+        Settings(),
+        FakeEngine(),
+        [folder],
+        debounce_s=0.1,
+        on_result=results,
+    )
+    watcher.start()
+    try:
+        results.wait_for("updated", edited)
+        results.wait_for("removed", deleted)
+        results.wait_for("added", new)
+    finally:
+        watcher.stop()
+    assert all(r.path != str(kept) for r in results.items)

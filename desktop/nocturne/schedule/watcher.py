@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 
 from nocturne import paths
 from nocturne.library.chunking import TokenCounter
-from nocturne.library.ingest import SKIPPED_DIRECTORIES, add_file, add_paths
+from nocturne.library.ingest import SKIPPED_DIRECTORIES, add_file, add_paths, discover
 from nocturne.library.loaders import kind_of
 from nocturne.library.store import Store
 from nocturne.settings import Settings
@@ -169,6 +169,8 @@ class FolderWatcher:
     def _work(self) -> None:
         store = self._open_store()
         try:
+            for missed in changed_while_away(store, list(self._watches)):
+                self.touch(str(missed))
             while True:
                 with self._wake:
                     due, wait = self._due()
@@ -193,6 +195,35 @@ class FolderWatcher:
                 log.info("watched folder: %s", result.line())
             if self.on_result is not None:
                 self.on_result(result)
+
+
+def changed_while_away(store: Store, folders: Iterable[Path]) -> list[Path]:
+    """Files in watched folders that differ from the library (new, or another size or mtime),
+    and documents whose file is gone: what changed while nothing was watching."""
+    changed: list[Path] = []
+    seen: set[str] = set()
+    for folder in folders:
+        known = {
+            row["path"]: (row["size"], row["mtime"], row["state"])
+            for row in store.query(
+                "SELECT path, size, mtime, state FROM documents WHERE substr(path, 1, ?) = ?",
+                (len(str(folder)) + 1, str(folder) + os.sep),
+            )
+        }
+        for candidate in discover([folder]):
+            path = candidate.path
+            seen.add(str(path))
+            if candidate.problem or kind_of(path) is None:
+                continue
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            size, mtime, state = known.get(str(path), (None, None, None))
+            if state == "error" or size != stat.st_size or mtime != stat.st_mtime:
+                changed.append(path)
+        changed.extend(Path(p) for p in known if p not in seen and not Path(p).exists())
+    return changed
 
 
 def apply_change(
