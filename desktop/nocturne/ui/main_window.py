@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from nocturne import __version__, paths
-from nocturne.errors import KnownError
 from nocturne.library.ingest import IngestResult
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
 from nocturne.ui.background import Background, DigestSnapshot
-from nocturne.ui.chat_view import AnswerCard, ChatPane
+from nocturne.ui.chat_actions import ChatActions
+from nocturne.ui.chat_view import ChatPane
 from nocturne.ui.conversation_list import ConversationList
-from nocturne.ui.conversations import answer_record
+from nocturne.ui.digest_actions import DigestActions
 from nocturne.ui.digest_status import DigestStatus
 from nocturne.ui.icons import app_icon
 from nocturne.ui.library_view import LibraryPane
@@ -63,19 +63,7 @@ def citation_url(citation: dict[str, Any]) -> QUrl:
     return url
 
 
-@contextlib.contextmanager
-def question_flag() -> Iterator[None]:
-    """Tell a digest in another process (the daemon) that a question is being answered."""
-    try:
-        from nocturne.schedule.questions import question_in_flight
-    except ImportError:
-        yield
-        return
-    with question_in_flight():
-        yield
-
-
-class MainWindow(QMainWindow):
+class MainWindow(ChatActions, DigestActions, QMainWindow):
     documents_changed = Signal()
     answer_finished = Signal(dict)
     snapshot_changed = Signal(object)
@@ -319,160 +307,6 @@ class MainWindow(QMainWindow):
             self.refresh()
 
         self.disk.submit(lambda _r: self.backend.remove(document_id), done, self.show_error)
-
-    # -- conversations -----------------------------------------------------------------------
-
-    def refresh_conversations(self) -> None:
-        current = self.conversation_id
-        self.disk.submit(
-            lambda _r: self.backend.conversations(),
-            lambda rows: self.conversations.set_conversations(rows, current),
-            self.show_error,
-        )
-
-    def new_conversation(self) -> None:
-        self.conversation_id = None
-        self.chat.clear()
-        self.chat.edit.setFocus()
-        self.refresh_conversations()
-
-    def open_conversation(self, conversation_id: int) -> None:
-        def shown(messages: Any) -> None:
-            self.conversation_id = conversation_id
-            title = next((m.text for m in messages if m.role == "user"), "")
-            self.chat.clear(title[:80])
-            question = ""
-            for message in messages:
-                if message.role == "user":
-                    question = message.text
-                    self.chat.add_question(message.text)
-                elif message.role == "assistant" and message.answer is not None:
-                    self.chat.add_answer(question).finish(message.answer)
-                elif message.role == "error":
-                    self.chat.add_answer(question).fail(message.text)
-
-        self.disk.submit(lambda _r: self.backend.messages(conversation_id), shown, self.show_error)
-
-    def delete_conversation(self, conversation_id: int) -> None:
-        def done(_result: Any) -> None:
-            if conversation_id == self.conversation_id:
-                self.new_conversation()
-            else:
-                self.refresh_conversations()
-            self.refresh_savings()
-
-        self.disk.submit(
-            lambda _r: self.backend.delete_conversation(conversation_id), done, self.show_error
-        )
-
-    # -- questions ---------------------------------------------------------------------------
-
-    def ask(self, question: str, mode: str) -> AnswerCard:
-        self.chat.add_question(question)
-        card = self.chat.add_answer(question)
-        if mode == "raw":
-            card.thinking.setText("Reading the documents themselves (raw mode)…")
-        self.chat.set_busy(True)
-        conversation_id = self.conversation_id
-        if conversation_id is None:
-            self.chat.title.setText(question[:80])
-
-        def work(report: Callable[[Any], None]) -> tuple[int, dict[str, Any]]:
-            backend = self.backend
-            nonlocal conversation_id
-            if conversation_id is None:
-                conversation_id = backend.new_conversation()
-            backend.record(conversation_id, "user", question)
-            self.background.question_started()
-            try:
-                with question_flag():
-                    answer = backend.ask(question, mode, report)
-            except KnownError as exc:
-                backend.record(conversation_id, "error", exc.message)
-                raise
-            finally:
-                self.background.question_finished()
-            backend.record(conversation_id, "assistant", answer.answer, answer)
-            return conversation_id, answer_record(answer)
-
-        def done(result: tuple[int, dict[str, Any]]) -> None:
-            self.conversation_id, record = result
-            card.finish(record)
-            self.chat.set_busy(False)
-            self.refresh_conversations()
-            self.refresh_savings()
-            self.answer_finished.emit(record)
-
-        def failed(message: str) -> None:
-            card.fail(message)
-            self.chat.set_busy(False)
-            self.conversation_id = conversation_id
-            self.refresh_conversations()
-
-        self.model.submit(work, done, failed, card.append)
-        return card
-
-    def refresh_savings(self) -> None:
-        self.disk.submit(
-            lambda _r: self.backend.savings(), self.savings.set_summary, self.show_error
-        )
-
-    # -- digest ------------------------------------------------------------------------------
-
-    def poll_digest(self) -> None:
-        if self._polling:
-            return
-        self._polling = True
-
-        def done(snapshot: DigestSnapshot) -> None:
-            self._polling = False
-            self.show_snapshot(snapshot)
-
-        def failed(message: str) -> None:
-            self._polling = False
-            self.show_snapshot(DigestSnapshot("error", detail=message))
-
-        def tick_and_read(_report: Any) -> DigestSnapshot:
-            self.background.tick()
-            return self.background.snapshot()
-
-        self.disk.submit(tick_and_read, done, failed)
-
-    def show_snapshot(self, snapshot: DigestSnapshot) -> None:
-        previous = self.snapshot
-        self.snapshot = snapshot
-        self.digest_status.show_snapshot(snapshot)
-        if self.tray is not None:
-            self.tray.show_snapshot(snapshot)
-            if previous.phase == "digesting" and snapshot.phase in ("done", "idle"):
-                self.tray.notify(
-                    "Digest finished", "Your documents are digested: answers will be instant."
-                )
-            elif previous.phase != "error" and snapshot.phase == "error":
-                self.tray.notify("Digest failed", snapshot.detail, error=True)
-        if previous.phase != snapshot.phase:
-            self.snapshot_changed.emit(snapshot)
-            self.refresh_savings()
-
-    def _background_call(self, call: Callable[[], Any], message: str) -> None:
-        def done(_result: Any) -> None:
-            self.statusBar().showMessage(message, 6000)
-            self._polling = False
-            self.poll_digest()
-
-        self.disk.submit(lambda _r: call(), done, self.show_error)
-
-    def digest_now(self) -> None:
-        self._background_call(self.background.digest_now, "Digesting now")
-
-    def pause_hour(self) -> None:
-        self._background_call(self.background.pause_for_an_hour, "Digest paused for an hour")
-
-    def pause_tomorrow(self) -> None:
-        self._background_call(self.background.pause_until_tomorrow, "Digest paused until tomorrow")
-
-    def resume_digest(self) -> None:
-        self._background_call(self.background.resume, "Digest resumed")
 
     # -- settings, errors, about ----------------------------------------------------------------
 

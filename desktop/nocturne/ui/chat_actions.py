@@ -1,0 +1,145 @@
+"""The chat half of the main window: conversations, asking, and the savings panel's refresh.
+
+A mixin of `MainWindow`, kept apart so each file reads in a sitting. Questions run on the model
+pool (one at a time); the question is recorded before it is answered and the answer (or the
+error) after, so a conversation survives a crash in between. While a question is answered the
+digest is told to give up the CPU, in this process (`question_started`) and in a daemon's
+(the question flag file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from nocturne.errors import KnownError
+from nocturne.ui.backend import Backend
+from nocturne.ui.background import Background
+from nocturne.ui.chat_view import AnswerCard, ChatPane
+from nocturne.ui.conversation_list import ConversationList
+from nocturne.ui.conversations import answer_record
+from nocturne.ui.savings_view import SavingsPane
+from nocturne.ui.workers import TaskRunner
+
+
+@contextlib.contextmanager
+def question_flag() -> Iterator[None]:
+    """Tell a digest in another process (the daemon) that a question is being answered."""
+    try:
+        from nocturne.schedule.questions import question_in_flight
+    except ImportError:
+        yield
+        return
+    with question_in_flight():
+        yield
+
+
+class ChatActions:
+    backend: Backend
+    background: Background
+    chat: ChatPane
+    conversations: ConversationList
+    savings: SavingsPane
+    disk: TaskRunner
+    model: TaskRunner
+    conversation_id: int | None
+    show_error: Callable[[str], None]
+    answer_finished: Any  # the window's Signal(dict)
+
+    # -- conversations -----------------------------------------------------------------------
+
+    def refresh_conversations(self) -> None:
+        current = self.conversation_id
+        self.disk.submit(
+            lambda _r: self.backend.conversations(),
+            lambda rows: self.conversations.set_conversations(rows, current),
+            self.show_error,
+        )
+
+    def new_conversation(self) -> None:
+        self.conversation_id = None
+        self.chat.clear()
+        self.chat.edit.setFocus()
+        self.refresh_conversations()
+
+    def open_conversation(self, conversation_id: int) -> None:
+        def shown(messages: Any) -> None:
+            self.conversation_id = conversation_id
+            title = next((m.text for m in messages if m.role == "user"), "")
+            self.chat.clear(title[:80])
+            question = ""
+            for message in messages:
+                if message.role == "user":
+                    question = message.text
+                    self.chat.add_question(message.text)
+                elif message.role == "assistant" and message.answer is not None:
+                    self.chat.add_answer(question).finish(message.answer)
+                elif message.role == "error":
+                    self.chat.add_answer(question).fail(message.text)
+
+        self.disk.submit(lambda _r: self.backend.messages(conversation_id), shown, self.show_error)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        def done(_result: Any) -> None:
+            if conversation_id == self.conversation_id:
+                self.new_conversation()
+            else:
+                self.refresh_conversations()
+            self.refresh_savings()
+
+        self.disk.submit(
+            lambda _r: self.backend.delete_conversation(conversation_id), done, self.show_error
+        )
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def ask(self, question: str, mode: str) -> AnswerCard:
+        self.chat.add_question(question)
+        card = self.chat.add_answer(question)
+        if mode == "raw":
+            card.thinking.setText("Reading the documents themselves (raw mode)…")
+        self.chat.set_busy(True)
+        conversation_id = self.conversation_id
+        if conversation_id is None:
+            self.chat.title.setText(question[:80])
+
+        def work(report: Callable[[Any], None]) -> tuple[int, dict[str, Any]]:
+            backend = self.backend
+            nonlocal conversation_id
+            if conversation_id is None:
+                conversation_id = backend.new_conversation()
+            backend.record(conversation_id, "user", question)
+            self.background.question_started()
+            try:
+                with question_flag():
+                    answer = backend.ask(question, mode, report)
+            except KnownError as exc:
+                backend.record(conversation_id, "error", exc.message)
+                raise
+            finally:
+                self.background.question_finished()
+            backend.record(conversation_id, "assistant", answer.answer, answer)
+            return conversation_id, answer_record(answer)
+
+        def done(result: tuple[int, dict[str, Any]]) -> None:
+            self.conversation_id, record = result
+            card.finish(record)
+            self.chat.set_busy(False)
+            self.refresh_conversations()
+            self.refresh_savings()
+            self.answer_finished.emit(record)
+
+        def failed(message: str) -> None:
+            card.fail(message)
+            self.chat.set_busy(False)
+            self.conversation_id = conversation_id
+            self.refresh_conversations()
+
+        self.model.submit(work, done, failed, card.append)
+        return card
+
+    def refresh_savings(self) -> None:
+        self.disk.submit(
+            lambda _r: self.backend.savings(), self.savings.set_summary, self.show_error
+        )
