@@ -312,14 +312,21 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.disk, self)
-        dialog.applied.connect(self._settings_applied)
+        data_dir = self.settings.data_dir
+        dialog.applied.connect(lambda: self._settings_applied(data_dir))
         dialog.setModal(True)
         dialog.show()
         return dialog
 
-    def _settings_applied(self) -> None:
+    def _settings_applied(self, previous_data_dir: str) -> None:
+        """New model settings apply to the next question; a new data folder needs a restart."""
         self.backend.reset_engine()
-        self.statusBar().showMessage("Settings saved", 4000)
+        if self.settings.data_dir != previous_data_dir:
+            self.statusBar().showMessage(
+                "Settings saved. Restart Nocturne to use the new data folder.", 30000
+            )
+        else:
+            self.statusBar().showMessage("Settings saved", 4000)
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
