@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pdf_maker import write_pdf
 
 from nocturne.engine.local import LocalEngine
 from nocturne.library.ingest import add_paths
@@ -13,6 +12,8 @@ from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.runner import DigestRunner
 from nocturne.sleeptime.support import is_supported
+
+from pdf_maker import write_pdf
 
 pytestmark = pytest.mark.integration
 
