@@ -29,6 +29,7 @@ from nocturne.schedule.policy import Rules
 from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions, questions_dir
 from nocturne.schedule.scheduler import TICK_SECONDS, DigestController, DigestScheduler, Probes
+from nocturne.schedule.single import SchedulerLock
 from nocturne.schedule.state import ScheduleState, documents_waiting
 from nocturne.settings import Settings
 
@@ -200,6 +201,16 @@ def run_daemon(
         log.error("cannot start: %s", exc)
         remove_logging()
         return 2
+    lock = SchedulerLock()
+    if not lock.acquire():
+        log.error(
+            "another Nocturne scheduler already runs for this library (pid %s: the window or "
+            "another daemon); not starting a second one",
+            lock.owner(),
+        )
+        store.close()
+        remove_logging()
+        return 1
     if parts.idle_probe is not None:
         probe = parts.idle_probe
         idle = IdleMonitor(chooser=lambda: probe)
@@ -249,6 +260,7 @@ def run_daemon(
         housekeeping_store.close()
         store.close()
         _restore_signal_handlers(previous)
+        lock.release()
         log.info("nocturne daemon stopped")
         remove_logging()
     return 0
