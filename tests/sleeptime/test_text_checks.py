@@ -95,6 +95,8 @@ def test_deduplicator_drops_near_repeats() -> None:
         ("What is?", None),
         ("The timeout is 30 seconds.", None),
         ("What the the the the the the the?", None),
+        ('What is the meaning of "every four years" here?', None),
+        ("What does this sentence say about oil?", None),
     ],
 )
 def test_parse_question(text: str, expected: str | None) -> None:

@@ -23,6 +23,12 @@ _QUESTION = re.compile(
     r"^(?:" + "|".join(QUESTION_WORDS) + r")\b[^\n?]{3,90}\?$"
 )
 _SENTENCE = re.compile(r"^[A-Z][^\n]{10,300}[.!]$")
+# Questions about the prompt rather than the document ("What does this sentence mean?").
+_META = re.compile(
+    r"\b(this|the) (sentence|text|passage|context|question|answer|statement|phrase)\b|"
+    r"\bmeaning of\b|[\"“”]",
+    re.IGNORECASE,
+)
 
 
 def parse_question(text: str) -> str | None:
@@ -33,6 +39,8 @@ def parse_question(text: str) -> str | None:
     words = candidate.rstrip("?").split()
     if len(words) < 3 or len(set(words)) < len(words) * 0.6:
         return None  # too short, or looping ("What is the the the ...")
+    if _META.search(candidate):
+        return None
     return candidate
 
 

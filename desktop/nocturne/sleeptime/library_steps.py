@@ -105,11 +105,11 @@ def library_brief(store: Store, engine: Engine) -> StepOutput:
                 leads.append((subject_of(document["name"]), found[0], int(chunk["id"]),
                               chunk["text"]))
                 break
-    top = weighted_terms(profiles)
+    # A theme is a term among the most distinctive of at least two documents.
     spread: Counter[str] = Counter()
-    for doc_id, counts in profiles.items():
-        spread.update(w for w, n in counts.items() if n > 1 and doc_id in top)
-    themes = [w for w, n in spread.most_common(5) if n > 1] if len(documents) > 1 else []
+    for terms in weighted_terms(profiles).values():
+        spread.update(terms)
+    themes = [w for w, n in spread.most_common(5) if n > 1]
     count = len(documents)
     parts = [f"The library holds {count} document{'s' if count != 1 else ''}."]
     for subject, sentence, _, _ in leads[:BRIEF_DOCUMENTS]:
