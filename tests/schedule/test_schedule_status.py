@@ -33,7 +33,7 @@ def test_fresh_library_says_done_and_shows_the_next_window(store: Store) -> None
         "text": "idle 30 s (x11-xscreensaver)",
     }
     assert report["digest"]["state"] == "done"
-    assert report["daemon"]["running"] is False
+    assert report["scheduler"]["running"] is False
     lines = "\n".join(format_schedule_status(report))
     assert "Wed 01:00 to 06:00" in lines
     assert "on mains power (no battery)" in lines
@@ -67,7 +67,7 @@ def test_running_daemon_reports_its_decision(store: Store, tmp_path: object) -> 
     report = schedule_status(
         store, Settings(), NOW, idle=IDLE, power=PowerReading(on_ac=False, battery_percent=55)
     )
-    assert report["daemon"]["running"] is True
+    assert report["scheduler"]["running"] is True
     assert report["digest"] == {
         "state": "paused",
         "reason": "on battery; waits for mains",
@@ -84,7 +84,7 @@ def test_running_daemon_reports_its_decision(store: Store, tmp_path: object) -> 
 def test_a_silent_daemon_is_not_reported_running(store: Store) -> None:
     ScheduleState(store).heartbeat(NOW - timedelta(minutes=10), pid=os.getpid())
     assert (
-        schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)["daemon"]["running"]
+        schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)["scheduler"]["running"]
         is False
     )
 

@@ -1,9 +1,8 @@
 """The schedule's part of `nocturne status`: next window, idle source, power, what the digest does.
 
-Read from another process than the daemon: the daemon's last decision and heartbeat come from
-the database, the idle and power readings are taken here and now, and the policy is evaluated
-on them so that the answer to "would it digest now, and if not why" is always given, daemon or
-not.
+Read from another process than the scheduler (the daemon or the window): its last decision and
+heartbeat come from the database, the idle and power readings are taken here and now, and the
+policy is evaluated on them, so "would it digest now, and if not why" is answered either way.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from nocturne.schedule.state import ScheduleState, documents_waiting
 DAEMON_SILENT_AFTER = timedelta(seconds=HEARTBEAT_S * 3)
 
 
-def _daemon(state: ScheduleState, now: datetime) -> dict[str, Any]:
+def _scheduler(state: ScheduleState, now: datetime) -> dict[str, Any]:
     beat = state.last_heartbeat
     if beat is None:
         return {"running": False, "pid": None, "last_seen": None}
@@ -58,7 +57,7 @@ def schedule_status(
     waiting = documents_waiting(store)
     current = rules.window.containing(now)
     upcoming = current or rules.window.next_start(now)
-    daemon = _daemon(state, now)
+    scheduler = _scheduler(state, now)
     missed = missed_window(
         rules.window,
         now,
@@ -79,7 +78,7 @@ def schedule_status(
     )
     recorded = state.last_decision
     digest: dict[str, str | None]
-    if daemon["running"] and recorded is not None:
+    if scheduler["running"] and recorded is not None:
         digest = {"state": recorded.digest, "reason": recorded.reason, "since": recorded.at}
     elif waiting == 0:
         digest = {"state": "done", "reason": "everything is digested", "since": None}
@@ -113,7 +112,7 @@ def schedule_status(
         "missed_window": missed.label() if missed else None,
         "documents_waiting": waiting,
         "watched_folders": [str(p) for p in watched_folders(store)],
-        "daemon": daemon,
+        "scheduler": scheduler,
         "digest": digest,
         "would_run_now": {"run": would.run, "code": would.code, "reason": would.reason},
     }
@@ -143,10 +142,10 @@ def format_schedule_status(report: dict[str, Any]) -> list[str]:
         lines.append(f"Missed window:   {report['missed_window']} (caught up at next idle)")
     would = report["would_run_now"]
     lines.append(f"Would run now:   {'yes' if would['run'] else 'no'} — {would['reason']}")
-    daemon = report["daemon"]
+    scheduler = report["scheduler"]
     lines.append(
-        "Daemon:          "
-        + (f"running (pid {daemon['pid']})" if daemon["running"] else "not running")
+        "Scheduler:       "
+        + (f"running (pid {scheduler['pid']})" if scheduler["running"] else "not running")
     )
     if report["watched_folders"]:
         lines.append("Watched folders: " + ", ".join(report["watched_folders"]))
