@@ -11,7 +11,12 @@ from nocturne.sleeptime.grammars import (
     parse_question,
     parse_sentence,
 )
-from nocturne.sleeptime.key_sentences import key_sentences, salience, strip_heading
+from nocturne.sleeptime.key_sentences import (
+    key_sentences,
+    salience,
+    sentences_of,
+    strip_heading,
+)
 from nocturne.sleeptime.questions import template_question
 from nocturne.sleeptime.support import (
     best_supporting_sentence,
@@ -41,9 +46,17 @@ def test_salience_penalises_sentences_that_are_not_self_contained() -> None:
     )
 
 
-def test_heading_glued_to_a_sentence_is_removed() -> None:
-    assert strip_heading("# Amazon rainforest The Amazon is large.") == "The Amazon is large."
-    assert strip_heading("No heading here.") == "No heading here."
+def test_headings_glued_to_sentences_are_removed() -> None:
+    assert strip_heading("Amazon rainforest The Amazon is large.") == "The Amazon is large."
+    assert strip_heading("Before first use Rinse the tank.") == "Rinse the tank."
+    text = ("# Espresso Machine ## Before first use Rinse the water tank and fill it with cold "
+            "water. The water tank holds 1.8 litres of water. ## Making an espresso Use 18 grams "
+            "of finely ground coffee for a double shot.")
+    assert sentences_of(text) == [
+        "Rinse the water tank and fill it with cold water.",
+        "The water tank holds 1.8 litres of water.",
+        "Use 18 grams of finely ground coffee for a double shot.",
+    ]
 
 
 def test_support_check_keeps_what_the_source_says_and_drops_inventions() -> None:

@@ -50,33 +50,41 @@ class ScoredSentence:
 
 _SENTENCE_STARTERS = frozenset(
     "The A An In On At It Its This These Those During After Before Since From As By For "
-    "Although While When Between Many Some Most Several Each Every Today Until".split()
+    "Although While When Between Many Some Most Several Each Every Today Until If Do Use "
+    "Always Never Please".split()
 )
+_HEADING_MARK = re.compile(r"(?:^|\s)#{1,6}\s+")
+MAX_HEADING_WORDS = 12
 
 
-def strip_heading(sentence: str) -> str:
-    """Drop a markdown heading glued to the sentence after it ("# Title In 1990, ...").
+def strip_heading(segment: str) -> str:
+    """Drop the heading words at the start of `segment` ("Title In 1990, ..." -> "In 1990, ...").
 
-    Chunk text keeps a heading on the line before its paragraph, so re-splitting a chunk joins
-    them. The heading ends where a typical sentence start follows a few heading words.
+    Chunk text keeps a markdown heading on the line before its paragraph, but chunking joins
+    lines, so a heading runs into its first sentence. It ends where a typical sentence start
+    follows, or where a capitalised word follows a lower-case one ("first use Rinse the tank").
     """
-    if not _HEADING.match(sentence):
-        return sentence
-    words = _HEADING.sub("", sentence).split(" ")
-    for cut in range(1, min(9, len(words))):
-        if words[cut] in _SENTENCE_STARTERS:
+    words = segment.split(" ")
+    for cut in range(1, min(MAX_HEADING_WORDS, len(words))):
+        word, before = words[cut], words[cut - 1]
+        if word in _SENTENCE_STARTERS or (
+            word[:1].isupper() and (before[:1].islower() or before[:1].isdigit())
+        ):
             return " ".join(words[cut:])
-    return " ".join(words)
+    return segment if len(words) > MAX_HEADING_WORDS else ""
 
 
 def sentences_of(text: str) -> list[str]:
     """Sentences worth considering: no markdown headings, not fragments, not walls of text."""
+    segments = _HEADING_MARK.split(text)
     found = []
-    for sentence in split_sentences(text):
-        sentence = strip_heading(sentence)
-        words = len(sentence.split())
-        if MIN_WORDS <= words <= MAX_WORDS:
-            found.append(sentence)
+    for index, segment in enumerate(segments):
+        if index > 0 or _HEADING_MARK.match(text):
+            segment = strip_heading(segment)
+        for sentence in split_sentences(segment):
+            words = len(sentence.split())
+            if MIN_WORDS <= words <= MAX_WORDS:
+                found.append(sentence)
     return found
 
 
