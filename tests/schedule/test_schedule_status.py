@@ -37,6 +37,7 @@ def test_fresh_library_says_done_and_shows_the_next_window(store: Store) -> None
     lines = "\n".join(format_schedule_status(report))
     assert "Wed 01:00 to 06:00" in lines
     assert "on mains power (no battery)" in lines
+    assert "mains only" not in lines
 
 
 def test_work_waiting_without_a_daemon_says_so(store: Store) -> None:
@@ -78,6 +79,7 @@ def test_running_daemon_reports_its_decision(store: Store, tmp_path: object) -> 
     text = "\n".join(format_schedule_status(report))
     assert "Digest:          paused — on battery" in text
     assert "Paused until:    Tue 15:00" in text
+    assert "on battery, battery 55 % (digest on mains only)" in text
     assert "/srv/docs" in text
 
 

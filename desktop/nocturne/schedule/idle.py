@@ -370,7 +370,9 @@ def candidate_probes(
     return x11 + dbus
 
 
-def choose_idle_source(candidates: Sequence[IdleProbe] | None = None) -> IdleProbe:
+def choose_idle_source(
+    candidates: Sequence[IdleProbe] | None = None, *, quiet: bool = False
+) -> IdleProbe:
     """The first candidate that answers now; `NoIdleProbe` when none does (and say so)."""
     probes = list(candidate_probes() if candidates is None else candidates)
     for probe in probes:
@@ -378,11 +380,12 @@ def choose_idle_source(candidates: Sequence[IdleProbe] | None = None) -> IdlePro
             for other in probes:
                 if other is not probe:
                     other.close()
-            log.info("idle source: %s", probe.name)
+            log.log(logging.DEBUG if quiet else logging.INFO, "idle source: %s", probe.name)
             return probe
     for probe in probes:
         probe.close()
-    log.warning(
+    log.log(
+        logging.DEBUG if quiet else logging.WARNING,
         "no idle source answers (tried: %s); the person is treated as present and "
         "the digest will not start on idle",
         ", ".join(p.name for p in probes) or "none",

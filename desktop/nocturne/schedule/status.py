@@ -14,7 +14,7 @@ import psutil
 
 from nocturne.library.store import Store
 from nocturne.schedule.folders import watched_folders
-from nocturne.schedule.idle import IdleMonitor, IdleReading
+from nocturne.schedule.idle import IdleMonitor, IdleReading, choose_idle_source
 from nocturne.schedule.policy import Conditions, Rules, decide, missed_window
 from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions
@@ -45,7 +45,7 @@ def schedule_status(
     rules = Rules.from_settings(settings)
     state = ScheduleState(store)
     if idle is None:
-        monitor = IdleMonitor()
+        monitor = IdleMonitor(chooser=lambda: choose_idle_source(quiet=True))
         try:
             idle = monitor.read()
         finally:
@@ -104,6 +104,7 @@ def schedule_status(
         "idle": {"source": idle.source, "seconds": idle.seconds, "text": idle.describe()},
         "power": {
             "on_ac": power.on_ac,
+            "has_battery": power.has_battery,
             "battery_percent": power.battery_percent,
             "allow_on_battery": rules.allow_on_battery,
             "text": power.describe(),
@@ -133,7 +134,11 @@ def format_schedule_status(report: dict[str, Any]) -> list[str]:
         f"Nightly window:  {window_text}",
         f"Idle trigger:    after {report['idle_minutes']:.0f} min; {report['idle']['text']}",
         f"Power:           {report['power']['text']}"
-        + ("" if report["power"]["allow_on_battery"] else " (digest on mains only)"),
+        + (
+            " (digest on mains only)"
+            if report["power"]["has_battery"] and not report["power"]["allow_on_battery"]
+            else ""
+        ),
         f"Digest:          {digest['state']} — {digest['reason']}",
     ]
     if report["paused_until"]:
