@@ -54,10 +54,13 @@ def configure_logging(verbose: bool) -> Path:
         ),
         logging.StreamHandler(sys.stderr),
     ]
+    # APScheduler's own warnings (a tick that could not run) belong in the same log.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.set_name(DAEMON_HANDLER)
-        root.addHandler(handler)
+        for logger in (root, logging.getLogger("apscheduler")):
+            logger.addHandler(handler)
     return log_file
 
 
@@ -96,11 +99,11 @@ class SettingsFollower:
 
 
 def remove_logging() -> None:
-    root = logging.getLogger("nocturne")
-    for handler in list(root.handlers):
-        if handler.get_name() == DAEMON_HANDLER:
-            root.removeHandler(handler)
-            handler.close()
+    for logger in (logging.getLogger("nocturne"), logging.getLogger("apscheduler")):
+        for handler in list(logger.handlers):
+            if handler.get_name() == DAEMON_HANDLER:
+                logger.removeHandler(handler)
+                handler.close()
 
 
 def default_controller_factory(settings: Callable[[], Settings]) -> Callable[[], DigestController]:

@@ -391,7 +391,9 @@ class DigestScheduler:
         """Tick every `interval_s` in an APScheduler background thread."""
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        background = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1})
+        background = BackgroundScheduler(
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
         background.add_job(
             self._safe_tick,
             "interval",
