@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -33,11 +33,12 @@ MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned")
 
 def citation_links(citations: list[dict[str, Any]]) -> str:
     links = []
+    colour = QGuiApplication.palette().color(QPalette.ColorRole.Link).name()
     for number, citation in enumerate(citations):
         label = citation.get("document", "?")
         if citation.get("page"):
             label += f", p. {citation['page']}"
-        links.append(f'<a href="cite:{number}">{html.escape(label)}</a>')
+        links.append(f'<a href="cite:{number}" style="color: {colour};">{html.escape(label)}</a>')
     return "Sources: " + " · ".join(links) if links else ""
 
 
@@ -164,6 +165,12 @@ class AnswerCard(QFrame):
         self.body.setText(message)
         self.body.setStyleSheet("color: #e5484d;")
         self.harder_button.setEnabled(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Rich-text links take the link colour when laid out: redo them when the scheme flips."""
+        if event.type() == QEvent.Type.PaletteChange and self.record is not None:
+            self.sources.setText(citation_links(self.record.get("citations", [])))
+        super().changeEvent(event)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self._text)
