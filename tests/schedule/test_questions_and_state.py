@@ -78,3 +78,48 @@ def test_recorded_decision_and_heartbeat(store: Store) -> None:
     assert state.last_heartbeat == {"at": now, "pid": 42}
     state.clear_heartbeat()
     assert state.last_heartbeat is None
+
+
+def _idle_child() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, text=True
+    )
+
+
+def test_a_digest_whose_scheduler_lives_is_not_an_orphan(store: Store) -> None:
+    import json
+
+    import psutil
+
+    from nocturne.schedule.orphans import end_orphaned_digest
+
+    scheduler, digest = _idle_child(), _idle_child()
+    try:
+        state = ScheduleState(store)
+
+        def record(owner: subprocess.Popen[str]) -> None:
+            state.put(
+                "digest_process",
+                json.dumps(
+                    {
+                        "pid": digest.pid,
+                        "started": psutil.Process(digest.pid).create_time(),
+                        "owner": owner.pid,
+                        "owner_started": psutil.Process(owner.pid).create_time(),
+                    }
+                ),
+            )
+
+        record(scheduler)
+        assert not end_orphaned_digest(state)  # another live scheduler owns it
+        assert digest.poll() is None
+        scheduler.kill()
+        scheduler.wait()
+        assert end_orphaned_digest(state)  # its scheduler died: end it
+        assert digest.wait(10) is not None
+        assert state.digest_process is None
+    finally:
+        for child in (scheduler, digest):
+            if child.poll() is None:
+                child.kill()
+                child.wait()

@@ -13,7 +13,6 @@ process) or a flag file seen by the daemon's folder watch (`questions.py`) pause
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
@@ -22,9 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-import psutil
-
 from nocturne.schedule.idle import IdleReading
+from nocturne.schedule.orphans import end_orphaned_digest, remember_digest_process
 from nocturne.schedule.policy import (
     Conditions,
     Decision,
@@ -318,42 +316,10 @@ class DigestScheduler:
 
     def _remember_process(self, controller: DigestController | None) -> None:
         """Record the digest's pid, so a scheduler killed with -9 can end it on restart."""
-        pid = getattr(controller, "pid", None) if controller is not None else None
-        started = None
-        if pid is not None:
-            with contextlib.suppress(psutil.Error):
-                started = psutil.Process(pid).create_time()
-        if pid is not None or self.state.digest_process is not None:
-            self.state.record_digest_process(pid, started)
+        remember_digest_process(self.state, getattr(controller, "pid", None))
 
     def end_orphaned_digest(self) -> bool:
-        """End a digest process left behind by an earlier scheduler that was killed.
-
-        It would otherwise stay suspended forever, or digest while the person is present.
-        Killing it is safe: every finished step is committed, the one in progress rolls back.
-        """
-        recorded = self.state.digest_process
-        if recorded is None:
-            return False
-        pid, started = recorded
-        self.state.record_digest_process(None)
-        ours = getattr(self.controller, "pid", None)
-        if pid == ours:
-            return False
-        try:
-            process = psutil.Process(pid)
-            if started is None or abs(process.create_time() - started) > 1.0:
-                return False  # the pid now belongs to another program
-            log.warning("ending digest process %s left by an earlier run of the scheduler", pid)
-            process.resume()
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except psutil.TimeoutExpired:
-                process.kill()
-        except psutil.Error:
-            return False
-        return True
+        return end_orphaned_digest(self.state, getattr(self.controller, "pid", None))
 
     def digest_state(self) -> str:
         controller = self.controller

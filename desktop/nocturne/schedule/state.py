@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import psutil
+
 from nocturne.library.store import Store
 
 PAUSED_UNTIL = "paused_until"
@@ -145,19 +147,53 @@ class ScheduleState:
     # -- the digest process of this scheduler (to end it if the scheduler was killed) ---------
 
     def record_digest_process(self, pid: int | None, started: float | None = None) -> None:
-        value = None if pid is None else json.dumps({"pid": pid, "started": started})
+        """The digest's pid and start time, and this process (its scheduler) as the owner."""
+        value = None
+        if pid is not None:
+            value = json.dumps(
+                {
+                    "pid": pid,
+                    "started": started,
+                    "owner": os.getpid(),
+                    "owner_started": _started(os.getpid()),
+                }
+            )
         self.put(DIGEST_PROCESS, value)
 
     @property
-    def digest_process(self) -> tuple[int, float | None] | None:
+    def digest_process(self) -> DigestProcessRecord | None:
         value = self.get(DIGEST_PROCESS)
         if value is None:
             return None
         try:
             data = json.loads(value)
-            return int(data["pid"]), data.get("started")
+            return DigestProcessRecord(
+                int(data["pid"]), data.get("started"), data.get("owner"), data.get("owner_started")
+            )
         except (ValueError, KeyError, TypeError):
             return None
+
+
+@dataclass(frozen=True)
+class DigestProcessRecord:
+    pid: int
+    started: float | None
+    owner: int | None
+    owner_started: float | None
+
+
+def process_alive(pid: int | None, started: float | None) -> bool:
+    """Is `pid` still the process that started at `started` (not a reused pid)?"""
+    if pid is None or started is None:
+        return False
+    return _started(pid) is not None and abs((_started(pid) or 0.0) - started) <= 1.0
+
+
+def _started(pid: int) -> float | None:
+    try:
+        return float(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return None
 
 
 def documents_waiting(store: Store) -> int:
