@@ -36,7 +36,7 @@ def make_application() -> QApplication:
     app.setApplicationDisplayName("Nocturne")
     app.setOrganizationName("Nocturne")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("nocturne")
+    app.setDesktopFileName("io.github.nocturne.Nocturne")  # installer/*.desktop
     app.setWindowIcon(app_icon())
     apply_theme(app)
     follow_system_scheme(app)
