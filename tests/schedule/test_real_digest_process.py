@@ -143,3 +143,22 @@ def test_a_digest_left_by_a_killed_scheduler_is_ended(library: Store) -> None:
     assert not psutil.pid_exists(pid) or _status(pid) == psutil.STATUS_ZOMBIE
     assert ScheduleState(library).digest_process is None
     assert second.controller is None
+
+
+def test_stopping_a_paused_digest_does_not_resume_it_for_long(library: Store) -> None:
+    import time
+
+    events = Events()
+    controller = DigestProcessController(
+        DigestProcess(budget="high", on_event=events), stop_grace_s=30
+    )
+    controller.start()
+    events.wait_for(STEP)
+    controller.pause()
+    started = time.monotonic()
+    controller.stop()
+    assert time.monotonic() - started < 5  # not the 30 s a running step may take
+    assert not controller.is_running
+    assert not controller.is_done  # stopped, not finished
+    assert controller.error is not None
+    assert library.scalar("SELECT COUNT(*) FROM digest_steps") >= 1  # finished steps kept

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 STOP_GRACE_S = 30.0
 """How long a stop waits for the step in progress (the daemon's SIGTERM; systemd waits 90 s)."""
+PAUSED_STOP_GRACE_S = 0.5
 
 
 def _log_event(event: DigestEvent) -> None:
@@ -53,7 +54,11 @@ class DigestProcessController:
         self.process.resume()
 
     def stop(self) -> None:
-        self.process.stop(grace_s=self.stop_grace_s)
+        """A running digest finishes its step first (up to the grace period); a paused one is
+        ended at once, since resuming it would take the CPU back from the person (its step in
+        progress is redone next time)."""
+        grace = PAUSED_STOP_GRACE_S if self.process.is_paused else self.stop_grace_s
+        self.process.stop(grace_s=grace)
 
     @property
     def is_running(self) -> bool:

@@ -234,12 +234,12 @@ class DigestScheduler:
     def _act(self, decision: Decision, conditions: Conditions) -> None:
         now = conditions.now
         controller = self.controller
-        if controller is not None and not controller.is_running:
-            self._finish(controller, conditions)
-            controller = self.controller
         if decision.code == "done" and conditions.missed_window is not None:
             self.state.mark_window_served(conditions.missed_window.start)
             self._served = conditions.missed_window.start
+        if controller is not None and not controller.is_running:
+            self._finish(controller, conditions)
+            return  # decide afresh next tick: the decision may have assumed the run goes on
         if decision.run:
             if self.questions_in_flight():  # a question arrived while we were measuring
                 return
