@@ -21,14 +21,15 @@ from nocturne.ui.style import apply_theme
 from nocturne.ui.tray import Tray
 
 QUESTIONS = (
-    "How much is the monthly rent?",
+    "What is the yearly fee for a garden plot?",
     "How often should I descale the espresso machine?",
-    "Summarize the Lisbon trip notes",
+    "When does the return flight leave Lisbon?",
 )
 SIZE = (1360, 860)
 
 
 def main(out_dir: Path) -> int:
+    out_dir.mkdir(parents=True, exist_ok=True)
     app = make_application()
     settings = Settings.load()
     backend = Backend(settings)
@@ -56,11 +57,13 @@ def main(out_dir: Path) -> int:
         os.environ["NOCTURNE_COLOR_SCHEME"] = "light"
         apply_theme(app)
         app.processEvents()
-        window.grab().save(str(out_dir / "nocturne-light.png"))
+        saved = window.grab().save(str(out_dir / "nocturne-light.png"))
         os.environ["NOCTURNE_COLOR_SCHEME"] = "dark"
         apply_theme(app)
         app.processEvents()
-        window.grab().save(str(out_dir / "nocturne-dark.png"))
+        saved &= window.grab().save(str(out_dir / "nocturne-dark.png"))
+        if not saved:
+            failures.append(f"could not write the PNGs into {out_dir}")
         window.quit_app()
 
     QTimer.singleShot(1000, ask_next)
