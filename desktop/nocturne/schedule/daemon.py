@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import signal
 import sys
 import threading
@@ -148,7 +149,7 @@ class QuestionFlagWatch:
                 outer.preempt()
 
             def on_deleted(self, event: FileSystemEvent) -> None:
-                threading.Thread(target=outer._safe_tick, daemon=True).start()
+                threading.Thread(target=outer.safe_tick, daemon=True).start()
 
         self._observer: Any = Observer()
         self._observer.daemon = True
@@ -243,7 +244,7 @@ def run_daemon(
         scheduler.start(interval_s=parts.tick_seconds)
         log.info(
             "nocturne daemon running (pid %s); idle source %s; log %s",
-            _pid(),
+            os.getpid(),
             idle.source,
             log_file,
         )
@@ -253,7 +254,7 @@ def run_daemon(
             if watcher is not None:
                 watcher.set_folders(watched_folders(housekeeping_store))
     finally:
-        log.info("stopping: the digest finishes its current step first")
+        log.info("stopping: a running digest finishes its current step first")
         flags.stop()
         scheduler.shutdown(stop_digest=True)
         if watcher is not None:
@@ -267,12 +268,6 @@ def run_daemon(
         log.info("nocturne daemon stopped")
         remove_logging()
     return 0
-
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()
 
 
 def _start_watcher(settings: Settings, store: Store) -> Any:
@@ -292,11 +287,11 @@ def _start_watcher(settings: Settings, store: Store) -> Any:
 
 
 def _install_signal_handlers(stop: threading.Event) -> dict[int, Any]:
+    """SIGTERM and SIGINT set `stop`; the handler does nothing else (no logging, no locks)."""
     if threading.current_thread() is not threading.main_thread():
         return {}  # only the main thread may set handlers (tests run the daemon in a thread)
 
     def handle(signum: int, frame: FrameType | None) -> None:
-        log.info("received %s", signal.Signals(signum).name)
         stop.set()
 
     previous: dict[int, Any] = {}

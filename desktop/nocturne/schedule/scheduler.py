@@ -361,7 +361,7 @@ class DigestScheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         )
         background.add_job(
-            self._safe_tick,
+            self.safe_tick,
             "interval",
             seconds=interval_s,
             id="digest-tick",
@@ -370,7 +370,7 @@ class DigestScheduler:
         background.start()
         self._background = background
 
-    def _safe_tick(self) -> None:
+    def safe_tick(self) -> None:
         try:
             self.tick()
         except Exception:  # a failed tick must not kill the schedule; the next one retries
