@@ -6,6 +6,8 @@ minus the interval. Measured with the real window, the bundled model and a real 
 digested library. Goal (DESIGN.md): no stall above 100 ms. Prints the numbers; asserts the goal.
 
 Knobs (environment): NOCTURNE_STALL_DIGEST_S (how long to measure the digest, default 20).
+Measured here (2 cores shared with other work, offscreen): largest stall 31 ms while digesting
+(p99 7 ms), 23 ms while answering (p99 15 ms).
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ from nocturne.ui.background import CoreBackground
 from nocturne.ui.main_window import MainWindow
 from nocturne.ui.tray import Tray
 
-pytestmark = [pytest.mark.bench, pytest.mark.integration, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.bench,
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise"),
+]
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 GOAL_MS = 100.0
