@@ -31,7 +31,8 @@ from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions, questions_dir
 from nocturne.schedule.scheduler import TICK_SECONDS, DigestController, DigestScheduler, Probes
 from nocturne.schedule.single import SchedulerLock
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
+from nocturne.schedule.work import WorkLeft
 from nocturne.settings import Settings
 
 log = logging.getLogger("nocturne.daemon")
@@ -184,7 +185,7 @@ def build_scheduler(
         probes=Probes(
             idle=idle.read,
             power=power_probe,
-            work_left=lambda: documents_waiting(store) > 0,
+            work_left=WorkLeft(store, lambda: str(follower.settings.digest_budget)),
             questions=live_questions,
         ),
         controller_factory=controller_factory

@@ -1,0 +1,71 @@
+"""Is there anything for the digest to do? Asked every tick, so it must be cheap.
+
+The cheap answer is "some document is new or changed" (`learned_stale`). It misses work that is
+not tied to one document (notes across documents, the library brief, after a document was
+removed), so the exact answer, counting the budget's steps against the finished ones
+(`sleeptime.status.digest_status`), is computed too — but only when the library changed since
+it was last computed, or every `exact_every_s`. Without it the scheduler would never redo
+library-wide notes; computed every second it would plan the whole library every second.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from nocturne.library.store import Store
+from nocturne.schedule.state import documents_waiting
+
+EXACT_EVERY_S = 600.0
+
+
+def library_fingerprint(store: Store) -> tuple[Any, ...]:
+    """Changes whenever documents, notes or finished steps change (one cheap query)."""
+    row = store.query(
+        "SELECT (SELECT COUNT(*) FROM documents), (SELECT MAX(updated_at) FROM documents), "
+        "(SELECT COUNT(*) FROM digest_steps), (SELECT MAX(id) FROM digest_steps), "
+        "(SELECT COUNT(*) FROM notes WHERE stale = 1)"
+    )[0]
+    return tuple(row)
+
+
+def _steps_pending(store: Store, budget: str) -> bool:
+    from nocturne.sleeptime.status import digest_status
+
+    status = digest_status(store, budget)
+    return int(status["steps_done"]) < int(status["steps_total"])
+
+
+class WorkLeft:
+    def __init__(
+        self,
+        store: Store,
+        budget: Callable[[], str],
+        *,
+        exact_every_s: float = EXACT_EVERY_S,
+        steps_pending: Callable[[Store, str], bool] = _steps_pending,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.budget = budget
+        self.exact_every_s = exact_every_s
+        self._steps_pending = steps_pending
+        self._clock = clock
+        self._checked: tuple[tuple[Any, ...], str, float] | None = None
+        self._pending = False
+
+    def __call__(self) -> bool:
+        if documents_waiting(self.store) > 0:
+            return True
+        fingerprint, budget, now = library_fingerprint(self.store), self.budget(), self._clock()
+        checked = self._checked
+        if (
+            checked is None
+            or checked[0] != fingerprint
+            or checked[1] != budget
+            or now - checked[2] >= self.exact_every_s
+        ):
+            self._pending = self._steps_pending(self.store, budget)
+            self._checked = (fingerprint, budget, now)
+        return self._pending

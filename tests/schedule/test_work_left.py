@@ -1,0 +1,60 @@
+"""`WorkLeft`: cheap per tick, exact (the digest's own step count) when the library changed."""
+
+from __future__ import annotations
+
+from nocturne.engine.fake import FakeEngine
+from nocturne.library.ingest import add_paths
+from nocturne.library.store import Store
+from nocturne.schedule.work import WorkLeft
+from nocturne.settings import Settings
+from nocturne.sleeptime.fake_replies import adapt_fake_engine
+from nocturne.sleeptime.runner import DigestRunner
+
+from support import SAMPLES
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _library(store: Store) -> None:
+    assert all(not r.failed for r in add_paths(store, [SAMPLES], Settings(), FakeEngine()))
+
+
+def test_work_left_follows_the_real_digest(store: Store) -> None:
+    _library(store)
+    budget = ["low"]
+    work_left = WorkLeft(store, lambda: budget[0])
+    assert work_left()  # new documents: cheap path
+    DigestRunner(store, adapt_fake_engine(FakeEngine()), "low").run()
+    assert not work_left()  # everything of the low budget is done
+    budget[0] = "high"
+    assert work_left()  # library-wide steps wait, though no document is stale
+
+
+def test_exact_count_only_when_the_library_changed_or_now_and_then(store: Store) -> None:
+    _library(store)
+    store.conn.execute("UPDATE documents SET learned_stale = 0")
+    calls: list[str] = []
+
+    def pending(_: Store, budget: str) -> bool:
+        calls.append(budget)
+        return False
+
+    clock = Clock()
+    work_left = WorkLeft(
+        store, lambda: "medium", steps_pending=pending, clock=clock, exact_every_s=600
+    )
+    for _ in range(5):
+        assert not work_left()
+    assert calls == ["medium"]
+    store.remove_document(int(store.documents()[0]["id"]))
+    assert not work_left()
+    assert len(calls) == 2  # the library changed: counted again
+    clock.now = 601
+    work_left()
+    assert len(calls) == 3
