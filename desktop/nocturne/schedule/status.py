@@ -20,6 +20,7 @@ from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions
 from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
 from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.work import WorkLeft
 
 DAEMON_SILENT_AFTER = timedelta(seconds=HEARTBEAT_S * 3)
 
@@ -55,6 +56,7 @@ def schedule_status(
     if paused_until is not None and paused_until <= now:
         paused_until = None
     waiting = documents_waiting(store)
+    work_left = WorkLeft(store, lambda: str(settings.digest_budget))()
     current = rules.window.containing(now)
     upcoming = current or rules.window.next_start(now)
     scheduler = _scheduler(state, now)
@@ -70,7 +72,7 @@ def schedule_status(
             now=now,
             idle=idle,
             power=power,
-            work_left=waiting > 0,
+            work_left=work_left,
             question_in_flight=live_questions() > 0,
             paused_until=paused_until,
             missed_window=missed,
@@ -80,7 +82,7 @@ def schedule_status(
     digest: dict[str, str | None]
     if scheduler["running"] and recorded is not None:
         digest = {"state": recorded.digest, "reason": recorded.reason, "since": recorded.at}
-    elif waiting == 0:
+    elif not work_left:
         digest = {"state": "done", "reason": "everything is digested", "since": None}
     else:
         digest = {
