@@ -151,3 +151,18 @@ def test_pause_labels() -> None:
     now = datetime(2026, 5, 1, 14, 0).astimezone()
     assert pause_label(now.replace(hour=15), now) == "paused until 15:00"
     assert pause_label(datetime(2026, 5, 2, 0, 0).astimezone(), now) == "paused until tomorrow"
+
+
+def test_a_run_that_cannot_start_leaves_nothing_behind(
+    background: CoreBackground, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken(FakeController):
+        def start(self) -> None:
+            raise RuntimeError("cannot spawn")
+
+    monkeypatch.setattr(
+        "nocturne.schedule.digest_process.digest_process_controller", lambda _s: Broken()
+    )
+    with pytest.raises(RuntimeError):
+        background.digest_now()
+    assert background.snapshot().phase == "idle"

@@ -253,8 +253,9 @@ class CoreBackground:
                 if controller.is_paused:
                     controller.resume()
                 return
-            self._manual = digest_process_controller(self.settings)
-            self._manual.start()
+            run = digest_process_controller(self.settings)
+            run.start()  # raises before anything runs if the process cannot be started
+            self._manual = run
 
     def _pause_state(self) -> Any:
         from nocturne.schedule.state import ScheduleState
