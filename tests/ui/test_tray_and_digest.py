@@ -89,7 +89,10 @@ def test_close_hides_to_the_tray_only_where_one_exists(window: Any) -> None:
 
 
 def test_status_texts() -> None:
-    assert describe(DigestSnapshot("idle", 2, 10)).startswith("Digest waiting")
+    assert describe(DigestSnapshot("idle", 2, 10)).startswith("Digest waiting: an idle moment")
+    assert describe(DigestSnapshot("idle", 2, 10, detail="on battery")) == (
+        "Digest waiting: on battery · 2/10 steps"
+    )
     assert describe(DigestSnapshot("done")) == "Everything is digested"
     assert format_eta(30) == "less than a minute left"
     assert format_eta(3 * 3600 + 5 * 60) == "about 3 h 05 min left"

@@ -24,8 +24,9 @@ def describe(snapshot: DigestSnapshot) -> str:
     if snapshot.phase == "unavailable":
         return f"Digest unavailable: {snapshot.detail}"
     if total and done < total:
-        return f"Digest waiting for an idle moment or the night · {steps}"
-    return "Digest idle"
+        why = snapshot.detail or "an idle moment or the night"
+        return f"Digest waiting: {why} · {steps}"
+    return f"Digest idle: {snapshot.detail}" if snapshot.detail else "Digest idle"
 
 
 class DigestStatus(QWidget):
