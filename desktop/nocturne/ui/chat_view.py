@@ -234,6 +234,7 @@ class ChatPane(QWidget):
         for label, value in MODE_CHOICES:
             self.mode.addItem(label, value)
         self.send = QPushButton("Ask")
+        self.send.setObjectName("primary")
         self.send.setAccessibleName("Ask")
         self.send.setDefault(True)
         self.send.clicked.connect(self.submit)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from nocturne.ui.backend import DocumentRow
+from nocturne.ui.icons import app_icon
 from nocturne.ui.style import STATE_COLOURS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -224,6 +225,10 @@ class WelcomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 24, 18, 24)
         layout.addStretch(1)
+        mark = QLabel()
+        mark.setPixmap(app_icon().pixmap(72, 72))
+        mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(mark)
         title = QLabel("Welcome to Nocturne")
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -236,6 +241,7 @@ class WelcomePage(QWidget):
         text.setObjectName("muted")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.add_button = QPushButton("Add documents…")
+        self.add_button.setObjectName("primary")
         self.add_button.setDefault(True)
         self.add_button.setAccessibleName("Add documents")
         self.samples_button = QPushButton("Try the sample documents")

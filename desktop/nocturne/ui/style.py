@@ -47,6 +47,12 @@ QToolButton#linkButton:hover { text-decoration: underline; }
 QScrollArea#transcript { border: none; background: transparent; }
 QWidget#transcriptBody { background: transparent; }
 QStatusBar QLabel { padding: 0 4px; }
+QPushButton#primary {
+    background: palette(highlight); color: palette(highlighted-text); border: none;
+    border-radius: 6px; padding: 6px 14px; font-weight: 600;
+}
+QPushButton#primary:disabled { background: palette(mid); }
+QPushButton#primary:hover { background: #6e6ade; }
 """
 
 
