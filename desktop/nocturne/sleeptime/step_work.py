@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from nocturne.engine.base import Engine
+from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.sleeptime.chunk_step import ChunkInput, chunk_notes
 from nocturne.sleeptime.key_sentences import sentences_of
@@ -47,6 +48,23 @@ def _facts_of(store: Store, chunk_ids: tuple[int, ...]) -> list[SourcedSentence]
     return [SourcedSentence(r["text"], int(r["chunk_id"]), r["page"]) for r in rows]
 
 
+def _section_sentences(
+    store: Store, document_id: int, chunks: list[sqlite3.Row]
+) -> list[SourcedSentence]:
+    """The extracted sentences of a document's section summaries (the reduce input).
+
+    Only sentences found verbatim in a chunk are taken, so a model-written gist is never
+    summarised again as if it were the document's own words.
+    """
+    found: list[SourcedSentence] = []
+    for text in _notes_text(store, document_id, "section_summary"):
+        for sentence in split_sentences(text):
+            chunk = next((c for c in chunks if sentence in c["text"]), None)
+            if chunk is not None:
+                found.append(SourcedSentence(sentence, int(chunk["id"]), chunk["page"]))
+    return found
+
+
 def _chunk_rows(store: Store, chunk_ids: tuple[int, ...]) -> list[sqlite3.Row]:
     marks = ",".join("?" * len(chunk_ids))
     rows = store.query(
@@ -63,9 +81,13 @@ def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput
     chunks = _chunk_rows(store, step.chunk_ids)
     if document is None:
         raise StepSuperseded
-    sentences = _facts_of(store, step.chunk_ids)
+    sentences = []
+    if step.kind == "document_summary":
+        sentences = _section_sentences(store, step.document_id, chunks)
+    if not sentences:
+        sentences = _facts_of(store, step.chunk_ids)
     lead = sentences_of(chunks[0]["text"])[:1]
-    if lead:
+    if lead and all(s.text != lead[0] for s in sentences):
         sentences.insert(0, SourcedSentence(lead[0], int(chunks[0]["id"]), chunks[0]["page"]))
     if len(sentences) < 2:  # no facts: fall back on the chunks' own sentences
         sentences = [
