@@ -73,3 +73,25 @@ def test_sleep_tokens_come_from_the_digest_calls(store: Store) -> None:
     store.log_model_call(purpose="digest:facts", model_id="m", usage=Usage(300, 40), seconds=1)
     store.log_model_call(purpose="answer:raw", model_id="m", usage=Usage(100, 10), seconds=1)
     assert savings_summary(store).sleep_tokens == 340
+
+
+def test_prompt_speed_is_the_median_of_answer_calls(store: Store) -> None:
+    from nocturne.engine.base import Usage
+    from nocturne.ui.savings_data import prompt_seconds_per_token
+
+    assert prompt_seconds_per_token(store) is None
+    for first_token_s in (12.0, 0.5, 0.6):  # the first call also loaded the model
+        store.log_model_call(
+            purpose="answer:learned",
+            model_id="m",
+            usage=Usage(100, 5),
+            seconds=first_token_s + 0.2,
+            first_token_s=first_token_s,
+        )
+    store.log_model_call(
+        purpose="answer:learned", model_id="m", usage=Usage(10, 5), seconds=9.0, first_token_s=9.0
+    )  # too short to measure reading
+    store.log_model_call(
+        purpose="digest:facts", model_id="m", usage=Usage(100, 5), seconds=9.0, first_token_s=9.0
+    )
+    assert prompt_seconds_per_token(store) == pytest.approx(0.006)

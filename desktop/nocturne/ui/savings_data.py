@@ -5,7 +5,7 @@ asked from the command line), so the panel never disagrees with the savings line
 answer; where that log is missing (an older core), the answers kept with the conversations are
 used instead. Sleep-time tokens come from the model call log. Time saved is an estimate and
 labelled as one: the baseline prompt is never run, so its duration is the baseline's tokens at
-the speed this machine's model was measured to answer at (seconds per token of answer calls).
+the speed this machine's model was measured to read prompts at, minus the time actually taken.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from nocturne.library.store import Store
 
 CHART_HISTORY = 500
+MIN_PROMPT_TOKENS = 50  # shorter prompts say more about overhead than about reading speed
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class SavingsPoint:
 class SavingsSummary:
     points: list[SavingsPoint] = field(default_factory=list)
     sleep_tokens: int = 0
-    seconds_per_raw_token: float | None = None  # measured from this machine's answer calls
+    seconds_per_raw_token: float | None = None  # prompt reading speed measured on this machine
 
     @property
     def answers(self) -> int:
@@ -138,10 +139,20 @@ def savings_summary(store: Store) -> SavingsSummary:
         )
         or 0
     )
-    raw = store.query(
-        "SELECT SUM(prompt_tokens + completion_tokens) AS tokens, SUM(seconds) AS seconds "
-        "FROM model_calls WHERE purpose LIKE 'answer%'"
-    )
-    if raw and raw[0]["tokens"]:
-        summary.seconds_per_raw_token = float(raw[0]["seconds"]) / float(raw[0]["tokens"])
+    summary.seconds_per_raw_token = prompt_seconds_per_token(store)
     return summary
+
+
+def prompt_seconds_per_token(store: Store) -> float | None:
+    """How long this machine's model takes to read one prompt token: the median over answer
+    calls of time-to-first-token per prompt token (the median ignores the first call of a
+    session, which also loads the model)."""
+    rates = sorted(
+        float(row["first_token_s"]) / float(row["prompt_tokens"])
+        for row in store.query(
+            "SELECT first_token_s, prompt_tokens FROM model_calls WHERE purpose LIKE 'answer%' "
+            "AND first_token_s IS NOT NULL AND prompt_tokens >= ?",
+            (MIN_PROMPT_TOKENS,),
+        )
+    )
+    return rates[len(rates) // 2] if rates else None

@@ -188,7 +188,8 @@ class SavingsPane(QWidget):
         self.money.set(money(summary.saved_usd))
         self.time.set(
             duration(summary.seconds_saved()),
-            "the raw baseline's tokens at this computer's measured raw-mode speed",
+            "reading each raw baseline prompt at this computer's measured speed, "
+            "minus the time the answers took",
         )
         self.sleep.set(
             short_number(summary.sleep_tokens),
