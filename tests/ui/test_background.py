@@ -166,3 +166,25 @@ def test_a_run_that_cannot_start_leaves_nothing_behind(
     with pytest.raises(RuntimeError):
         background.digest_now()
     assert background.snapshot().phase == "idle"
+
+
+def test_added_folders_are_watched_by_the_window(
+    settings: Settings, store: Store, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nocturne.ui.backend import Backend
+
+    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Tomatoes need six hours of sun.", encoding="utf-8")
+    backend = Backend(settings)
+    background = CoreBackground(settings, backend.store, start_scheduler=False)
+    background._watcher = background._start_folder_watcher()
+    try:
+        assert background._watcher.folders == []
+        backend.add([folder])
+        background.tick()
+        assert background._watcher.folders == [folder]
+    finally:
+        background.shutdown()
+        backend.close()

@@ -55,6 +55,15 @@ def _digest_progress(store: Store, budget: str) -> dict[int, float]:
     return progress
 
 
+def remember_folders(store: Store, paths: Iterable[str | Path]) -> None:
+    """Folders that were added are watched from now on (by the window or the daemon)."""
+    try:
+        from nocturne.schedule.folders import watch_folders_among
+    except ImportError:
+        return
+    watch_folders_among(store, paths)
+
+
 def display_state(state: str, learned_stale: int) -> str:
     """What a row shows: a ready document whose text changed since its digest is stale."""
     if state == "ready" and learned_stale:
@@ -124,10 +133,12 @@ class Backend:
     ) -> list[IngestResult]:
         results = []
         counter = make_tokenizer(self.settings)
+        paths = list(paths)
         for result in add_paths(self.store(), paths, self.settings, counter):
             results.append(result)
             if report is not None:
                 report(result)
+        remember_folders(self.store(), paths)
         return results
 
     def errors_without_rows(self, results: list[IngestResult]) -> list[IngestResult]:

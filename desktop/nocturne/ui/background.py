@@ -11,6 +11,7 @@ fake with the same methods. No Qt here: every call runs in a worker thread.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -77,6 +78,8 @@ def format_eta(seconds: float | None) -> str:
 
 
 STATUS_EVERY_S = 10.0
+FOLDERS_EVERY_S = 10.0
+log = logging.getLogger(__name__)
 
 
 class CoreBackground:
@@ -106,6 +109,8 @@ class CoreBackground:
         self._outcome: tuple[str, str] | None = None  # ("done" | "error", message)
         self._lock = threading.RLock()
         self._status_cache: tuple[bool, float, int, int] | None = None
+        self._watcher: Any = None
+        self._folders_checked = 0.0
         if start_scheduler and not self.daemon_running():
             self._start_scheduler()
 
@@ -126,9 +131,41 @@ class CoreBackground:
         self.scheduler = build_scheduler(self.settings, self._scheduler_store)
         self._flags = QuestionFlagWatch(self.scheduler)
         self._flags.start()
+        self._watcher = self._start_folder_watcher()
+
+    def _start_folder_watcher(self) -> Any:
+        """Watch the library's folders, as the daemon would (new, changed, deleted files)."""
+        try:
+            from nocturne.engine.factory import make_tokenizer
+            from nocturne.schedule.folders import watched_folders
+            from nocturne.schedule.watcher import FolderWatcher
+        except ImportError:
+            return None
+        try:
+            counter = make_tokenizer(self.settings)
+        except KnownError as exc:
+            log.warning("not watching folders: %s", exc)
+            return None
+        path = self._store().path
+        watcher = FolderWatcher(
+            lambda: Store.open(path), self.settings, counter, watched_folders(self._store())
+        )
+        watcher.start()
+        return watcher
+
+    def _follow_folders(self) -> None:
+        """Pick up folders added since the last look (at most every FOLDERS_EVERY_S)."""
+        now = time.monotonic()
+        if self._watcher is None or now - self._folders_checked < FOLDERS_EVERY_S:
+            return
+        self._folders_checked = now
+        from nocturne.schedule.folders import watched_folders
+
+        self._watcher.set_folders(watched_folders(self._store()))
 
     def tick(self) -> None:
         """One scheduler step (from a worker); skipped while a "Digest now" run goes on."""
+        self._follow_folders()
         with self._lock:
             if self.scheduler is None or self._manual_running():
                 return
@@ -305,6 +342,8 @@ class CoreBackground:
         with self._lock:
             if self._flags is not None:
                 self._flags.stop()
+            if self._watcher is not None:
+                self._watcher.stop()
             if self.scheduler is not None:
                 self.scheduler.shutdown(stop_digest=True)
             if self._manual_running():
