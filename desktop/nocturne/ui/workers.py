@@ -57,6 +57,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
+        # Threads live as long as the window: each holds its own library connection.
+        self.pool.setExpiryTimeout(-1)
         self._live: set[TaskSignals] = set()
         self.closed = False
 
