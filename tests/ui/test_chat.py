@@ -124,3 +124,21 @@ def test_conversations_are_persisted_and_reopened(
     again.new_conversation()
     assert not again.chat.cards and again.conversation_id is None
     again.shutdown()
+
+
+def test_stop_ends_a_streaming_answer(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path, engine: FakeEngine
+) -> None:
+    backend.add([lease_file])
+    engine.default_reply = " ".join(["word"] * 60)
+    engine.delay_s = 0.05
+    card = window.ask("How long does the lease run?", "raw")
+    assert window.chat.send.text() == "Stop"
+    qtbot.waitUntil(lambda: card.text != "", timeout=10000)
+    window.chat.send.click()
+    qtbot.waitUntil(lambda: not window.chat.busy, timeout=10000)
+    assert card.record is None and card.thinking.text() == "Stopped"
+    assert 0 < len(card.text.split()) < 60
+    assert window.chat.send.text() == "Ask"
+    messages = backend.messages(window.conversation_id)
+    assert [m.role for m in messages] == ["user", "error"]

@@ -10,6 +10,7 @@ digest is told to give up the CPU, in this process (`question_started`) and in a
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,6 +36,13 @@ def question_flag() -> Iterator[None]:
         yield
 
 
+STOPPED = "Stopped before the answer was complete."
+
+
+class AnswerStopped(KnownError):
+    """The person pressed Stop; raised from the stream callback to end generation."""
+
+
 class ChatActions:
     backend: Backend
     background: Background
@@ -46,6 +54,7 @@ class ChatActions:
     conversation_id: int | None
     show_error: Callable[[str], None]
     answer_finished: Any  # the window's Signal(dict)
+    stop_event: threading.Event | None = None
 
     # -- conversations -----------------------------------------------------------------------
 
@@ -104,16 +113,25 @@ class ChatActions:
         if conversation_id is None:
             self.chat.title.setText(question[:80])
 
+        stop = threading.Event()
+        self.stop_event = stop
+
         def work(report: Callable[[Any], None]) -> tuple[int, dict[str, Any]]:
             backend = self.backend
             nonlocal conversation_id
             if conversation_id is None:
                 conversation_id = backend.new_conversation()
             backend.record(conversation_id, "user", question)
+
+            def stream(delta: str) -> None:
+                if stop.is_set():
+                    raise AnswerStopped(STOPPED)
+                report(delta)
+
             self.background.question_started()
             try:
                 with question_flag():
-                    answer = backend.ask(question, mode, report)
+                    answer = backend.ask(question, mode, stream)
             except KnownError as exc:
                 backend.record(conversation_id, "error", exc.message)
                 raise
@@ -131,13 +149,21 @@ class ChatActions:
             self.answer_finished.emit(record)
 
         def failed(message: str) -> None:
-            card.fail(message)
+            if stop.is_set():
+                card.stopped()
+            else:
+                card.fail(message)
             self.chat.set_busy(False)
             self.conversation_id = conversation_id
             self.refresh_conversations()
 
         self.model.submit(work, done, failed, card.append)
         return card
+
+    def stop_answer(self) -> None:
+        """Stop the answer being written (at its next token; instant answers are done already)."""
+        if self.stop_event is not None:
+            self.stop_event.set()
 
     def refresh_savings(self) -> None:
         self.disk.submit(

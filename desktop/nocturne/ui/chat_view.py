@@ -160,6 +160,13 @@ class AnswerCard(QFrame):
         self.harder_button.setEnabled(record.get("mode") != "raw")
         self.harder_button.setVisible(record.get("mode") != "raw")
 
+    def stopped(self) -> None:
+        """Stopped by the person: keep what was written so far, say it is incomplete."""
+        self.thinking.setText("Stopped")
+        self.thinking.show()
+        self.harder_button.setEnabled(True)
+        self.copy_button.setEnabled(bool(self._text))
+
     def fail(self, message: str) -> None:
         self.thinking.hide()
         self.body.setText(message)
@@ -187,6 +194,7 @@ class AnswerCard(QFrame):
 class ChatPane(QWidget):
     ask_requested = Signal(str, str)  # question, mode
     citation_clicked = Signal(dict)
+    stop_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,7 +245,7 @@ class ChatPane(QWidget):
         self.send.setObjectName("primary")
         self.send.setAccessibleName("Ask")
         self.send.setDefault(True)
-        self.send.clicked.connect(self.submit)
+        self.send.clicked.connect(self._send_clicked)
         side = QVBoxLayout()
         side.addWidget(self.mode)
         side.addWidget(self.send)
@@ -260,10 +268,22 @@ class ChatPane(QWidget):
         self.edit.clear()
         self.ask_requested.emit(question, self.mode.currentData())
 
+    def _send_clicked(self) -> None:
+        if self.busy:
+            self.stop_requested.emit()
+        else:
+            self.submit()
+
+    def _think_harder(self, question: str) -> None:
+        if not self.busy:  # one answer at a time, like the Ask button
+            self.ask_requested.emit(question, "raw")
+
     def set_busy(self, busy: bool) -> None:
+        """While an answer streams, the Ask button becomes Stop."""
         self.busy = busy
-        self.send.setEnabled(not busy)
-        self.send.setText("Answering…" if busy else "Ask")
+        self.send.setText("Stop" if busy else "Ask")
+        self.send.setAccessibleName("Stop answering" if busy else "Ask")
+        self.send.setToolTip("Stop this answer" if busy else "Ask (Ctrl+Enter)")
 
     def clear(self, title: str = "New conversation") -> None:
         while self.transcript.count() > 3:
@@ -295,7 +315,7 @@ class ChatPane(QWidget):
     def add_answer(self, question: str) -> AnswerCard:
         card = AnswerCard(question)
         card.citation_clicked.connect(self.citation_clicked)
-        card.think_harder.connect(lambda q: self.ask_requested.emit(q, "raw"))
+        card.think_harder.connect(self._think_harder)
         self._insert(card)
         self.cards.append(card)
         QTimer.singleShot(
