@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
@@ -26,7 +27,7 @@ class Harness:
         self.digests: list[FakeDigest] = []
         self.scheduler = self.make_scheduler(rules)
 
-    def make_scheduler(self, rules: Rules = RULES, **kw: float) -> DigestScheduler:
+    def make_scheduler(self, rules: Rules = RULES) -> DigestScheduler:
         return DigestScheduler(
             rules=lambda: rules,
             state=ScheduleState(self.store),
@@ -38,7 +39,6 @@ class Harness:
                 clock=self.clock,
             ),
             controller_factory=self._new_digest,
-            **kw,
         )
 
     def _new_digest(self) -> FakeDigest:
@@ -327,3 +327,20 @@ def test_a_digest_that_cannot_start_is_retried_later_not_every_tick(store: Store
     h.run(2)
     assert len(attempts) == 2
     assert h.scheduler.digest_state() == "not started"
+
+
+def test_only_one_scheduler_per_library_and_the_other_takes_over(store: Store) -> None:
+    add_documents(store, 50)
+    h = Harness(store, at(11, 2, 0))
+    h.world.last_input = at(11, 0, 0)
+    h.run(1)
+    assert h.log == ["start"]
+    window = h.make_scheduler()  # e.g. the window, while the daemon (h.scheduler) runs
+    decision = window.tick()
+    assert decision.code == "other-scheduler" and not decision.run
+    assert str(os.getpid()) in decision.reason
+    assert h.log == ["start"]  # no second digest
+    h.scheduler.shutdown()  # the daemon stops
+    assert window.tick().code == "night"
+    assert h.log == ["start", "stop", "start"]
+    window.shutdown()

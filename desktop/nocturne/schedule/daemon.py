@@ -171,8 +171,12 @@ def build_scheduler(
     idle: IdleMonitor | None = None,
     power_probe: Callable[[], PowerReading] = read_power,
     controller_factory: Callable[[], DigestController] | None = None,
+    lock: SchedulerLock | None = None,
 ) -> DigestScheduler:
     """The scheduler with the real probes and digest process; the window uses this too.
+
+    It holds the library's scheduler lock (`lock`, or its own taken on the first tick): while
+    another process schedules this library, its ticks only answer "other-scheduler".
 
     `store` must be used by the scheduler's ticks only (a SQLite connection per thread of
     writers); settings are re-read when their file changes.
@@ -190,6 +194,7 @@ def build_scheduler(
         ),
         controller_factory=controller_factory
         or default_controller_factory(lambda: follower.settings),
+        single=lock if lock is not None else True,
     )
 
 
@@ -233,6 +238,7 @@ def run_daemon(
         idle=idle,
         power_probe=parts.power_probe,
         controller_factory=parts.controller_factory,
+        lock=lock,
     )
     previous = _install_signal_handlers(parts.stop)
     flags = QuestionFlagWatch(scheduler)

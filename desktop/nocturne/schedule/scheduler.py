@@ -33,6 +33,7 @@ from nocturne.schedule.policy import (
     pause_until_tomorrow,
 )
 from nocturne.schedule.power import PowerReading
+from nocturne.schedule.single import SchedulerLock
 from nocturne.schedule.state import RecordedDecision, ScheduleState
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,10 @@ class DigestScheduler:
         stop_after_paused_s: float = STOP_AFTER_PAUSED_S,
         retry_after_failure_s: float = RETRY_AFTER_FAILURE_S,
         heartbeat_s: float | None = HEARTBEAT_S,
+        single: SchedulerLock | bool = True,
     ) -> None:
+        """`single`: hold the library's scheduler lock (True: take it on the first tick; or a
+        lock the caller already holds; False: no lock, for tests of several schedulers)."""
         self._rules = rules
         self.state = state
         self.probes = probes
@@ -120,6 +124,9 @@ class DigestScheduler:
         self._background: Any = None
         self._heartbeat_s = heartbeat_s
         self._last_heartbeat: datetime | None = None
+        self._single: SchedulerLock | None = (
+            SchedulerLock() if single is True else None if single is False else single
+        )
 
     # -- the person's buttons --------------------------------------------------------------
 
@@ -177,6 +184,14 @@ class DigestScheduler:
         """Measure, decide, act. Safe from any thread: ticks run one at a time (they share the
         store connection), and a question's `preempt()` only waits for the short act phase."""
         with self._tick_lock:
+            if not self._holds_library():
+                decision = Decision(
+                    False,
+                    "other-scheduler",
+                    f"another Nocturne scheduler (pid {self._single_owner()}) digests this library",
+                )
+                self.last_decision = decision
+                return decision
             if not self._orphans_checked:
                 self._orphans_checked = True
                 self.end_orphaned_digest()
@@ -202,6 +217,16 @@ class DigestScheduler:
             self._record(decision, now)
             self._beat(now)
             return decision
+
+    def _holds_library(self) -> bool:
+        """One scheduler per library (the daemon or a window); tried again every tick, so a
+        window takes over when the daemon stops."""
+        if self._single is None or self._single.held:
+            return True
+        return self._single.acquire()
+
+    def _single_owner(self) -> int | None:
+        return self._single.owner() if self._single is not None else None
 
     def _beat(self, now: datetime) -> None:
         if self._heartbeat_s is None:
@@ -388,3 +413,5 @@ class DigestScheduler:
             if self.controller is not None:
                 self._remember_process(None)
             self.controller = None
+        if self._single is not None:
+            self._single.release()

@@ -42,6 +42,10 @@ class SchedulerLock:
         self._handle = handle
         return True
 
+    @property
+    def held(self) -> bool:
+        return self._handle is not None
+
     def owner(self) -> int | None:
         """The pid written by the holder (may be stale if nobody holds the lock)."""
         with contextlib.suppress(OSError, ValueError):
