@@ -28,6 +28,7 @@ def _store() -> Any:
 def cmd_add(args: argparse.Namespace) -> int:
     from nocturne.engine.factory import make_tokenizer
     from nocturne.library.ingest import add_paths
+    from nocturne.schedule.folders import watch_folders_among
 
     settings = _settings()
     failed = 0
@@ -36,6 +37,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         for result in add_paths(store, args.paths, settings, counter):
             print(result.line(), flush=True)
             failed += result.failed
+        # Folders stay watched: the daemon or the window picks up later changes in them.
+        watch_folders_among(store, args.paths)
     if failed:
         print(f"nocturne: {failed} file(s) could not be added", file=sys.stderr)
     return 1 if failed else 0
@@ -73,38 +76,39 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from nocturne.status import format_status, library_status
+    from nocturne.status import format_engines, format_status, library_status
 
     settings = _settings()
     with _store() as store:
         report = library_status(store, settings)
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report, indent=2, default=str))
     else:
         print(format_status(report))
+        print("Engines:        " + "; ".join(format_engines(settings)))
     return 0
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from nocturne.sleeptime.command import run_digest_command  # type: ignore[import-not-found,unused-ignore]
+    from nocturne.sleeptime.command import run_digest_command
 
     return int(run_digest_command(args))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from nocturne.answer.bench import run_bench_command  # type: ignore[import-not-found,unused-ignore]
+    from nocturne.answer.bench import run_bench_command
 
     return int(run_bench_command(args))
 
 
 def cmd_daemon(args: argparse.Namespace) -> int:
-    from nocturne.schedule.daemon import run_daemon  # type: ignore[import-not-found,unused-ignore]
+    from nocturne.schedule.daemon import run_daemon
 
-    return int(run_daemon(verbose=args.verbose))
+    return int(run_daemon(verbose=args.verbose, assume_idle=args.assume_idle))
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from nocturne.ui.app import run_gui  # type: ignore[import-not-found,unused-ignore]
+    from nocturne.ui.app import run_gui
 
     return int(run_gui(args))
 
@@ -163,7 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=cmd_bench)
 
     daemon = sub.add_parser("daemon", help="run the scheduler without a window")
-    daemon.add_argument("--verbose", action="store_true")
+    daemon.add_argument("--verbose", action="store_true", help="log every decision to stderr")
+    daemon.add_argument(
+        "--assume-idle",
+        action="store_true",
+        help="treat the machine as idle (headless servers with no person at the keyboard)",
+    )
     daemon.set_defaults(func=cmd_daemon)
     return parser
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from nocturne import paths
+from nocturne.answer.status import answer_totals, format_answer_totals
+from nocturne.engine.remote_status import engine_choice, engine_choices
 from nocturne.library.store import Store
+from nocturne.schedule.status import format_schedule_status, schedule_status
 from nocturne.settings import Settings
+from nocturne.sleeptime.status import digest_status, format_digest_status
 
 
 def library_status(store: Store, settings: Settings) -> dict[str, Any]:
@@ -30,6 +34,10 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
     }
     return {
         "data_dir": str(paths.data_dir()),
+        "digest": digest_status(store, settings.digest_budget),
+        "answers": answer_totals(store),
+        "schedule": schedule_status(store, settings),
+        "engines": engine_choices(settings),
         "documents": documents,
         "totals": {
             "documents": len(documents),
@@ -63,4 +71,14 @@ def format_status(report: dict[str, Any]) -> str:
     if spent:
         parts = ", ".join(f"{purpose} {tokens}" for purpose, tokens in sorted(spent.items()))
         lines.append(f"Model tokens spent: {parts}")
+    lines.append("")
+    lines.append(format_digest_status(report["digest"]))
+    lines.append("")
+    lines.append(format_answer_totals(report["answers"]))
+    lines.append("")
+    lines.extend(format_schedule_status(report["schedule"]))
     return "\n".join(lines)
+
+
+def format_engines(settings: Settings) -> list[str]:
+    return [engine_choice(settings, role).line() for role in ("digest", "answer")]

@@ -31,9 +31,9 @@ def make_engine(settings: Settings, role: str = "answer") -> Engine:
         return FakeEngine()
     choice = settings.get(f"{role}_engine") if role in ("answer", "digest") else "local"
     if choice == "remote":
-        from nocturne.engine.remote import RemoteEngine  # type: ignore[import-not-found,unused-ignore]
+        from nocturne.engine.remote import RemoteEngine
 
-        return RemoteEngine.from_settings(settings)  # type: ignore[no-any-return,unused-ignore]
+        return RemoteEngine.from_settings(settings)
     from nocturne.engine.local import LocalEngine
 
     return LocalEngine(
