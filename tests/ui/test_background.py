@@ -137,14 +137,15 @@ def test_questions_pause_a_manual_run_and_tell_the_scheduler(
     assert "stop" in controllers[0].calls and "shutdown" in background.scheduler.calls
 
 
-def test_a_live_daemon_is_left_in_charge(
-    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ScheduleState(store).heartbeat(datetime.now().astimezone(), pid=1)  # pid 1 is alive
-    background = CoreBackground(settings, lambda: store, start_scheduler=True)
-    assert background.scheduler is None and background.daemon_running()
-    with pytest.raises(KnownError, match="daemon"):
+def test_digest_now_leaves_another_scheduler_in_charge(background: CoreBackground) -> None:
+    from nocturne.schedule.policy import Decision
+
+    background.scheduler.last_decision = Decision(
+        False, "other-scheduler", "another Nocturne scheduler (pid 7) digests this library"
+    )
+    with pytest.raises(KnownError, match="another Nocturne"):
         background.digest_now()
+    assert background.snapshot().detail.startswith("another Nocturne scheduler")
 
 
 def test_pause_labels() -> None:

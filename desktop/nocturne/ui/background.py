@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
-
-import psutil
 
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
@@ -78,6 +75,7 @@ def format_eta(seconds: float | None) -> str:
 
 
 STATUS_EVERY_S = 10.0
+OTHER_SCHEDULER = "other-scheduler"  # the scheduler's decision code when another one holds it
 FOLDERS_EVERY_S = 10.0
 log = logging.getLogger(__name__)
 
@@ -88,9 +86,9 @@ class CoreBackground:
     The window ticks the scheduler itself (`tick()` from a worker every second) instead of
     starting its APScheduler thread, so that "Digest now" can hold the scheduler off while a run
     the person asked for goes on even though they are at the computer (the scheduler would pause
-    it: the person is present). When a `nocturne daemon` is alive for this library, the window
-    does not schedule at all (two schedulers would start two digests): it shows the daemon's
-    state and writes pauses where the daemon reads them.
+    it: the person is present). One scheduler per library holds its lock: beside a running
+    `nocturne daemon` the window's waits (and says so), takes over when the daemon stops, and
+    writes pauses where the daemon reads them.
     """
 
     def __init__(
@@ -111,16 +109,14 @@ class CoreBackground:
         self._status_cache: tuple[bool, float, int, int] | None = None
         self._watcher: Any = None
         self._folders_checked = 0.0
-        if start_scheduler and not self.daemon_running():
+        if start_scheduler:
             self._start_scheduler()
 
-    def daemon_running(self) -> bool:
-        try:
-            from nocturne.schedule.state import ScheduleState
-        except ImportError:
-            return False
-        beat = ScheduleState(self._store()).last_heartbeat
-        return bool(beat and beat["pid"] != os.getpid() and psutil.pid_exists(beat["pid"]))
+    def another_scheduler_in_charge(self) -> bool:
+        """A `nocturne daemon` (or another window) holds this library's scheduler lock; ours
+        waits and takes over when it stops."""
+        decision = getattr(self.scheduler, "last_decision", None)
+        return decision is not None and decision.code == OTHER_SCHEDULER
 
     def _start_scheduler(self) -> None:
         try:
@@ -262,18 +258,16 @@ class CoreBackground:
             return DigestSnapshot("done", done, total)
         decision = getattr(self.scheduler, "last_decision", None)
         reason = decision.reason if decision is not None and not decision.run else ""
-        if self.scheduler is None and self.daemon_running():
-            reason = "the background service decides when"
         return DigestSnapshot("idle", done, total, None, reason)
 
     # -- the person's buttons ---------------------------------------------------------------
 
     def digest_now(self) -> None:
-        if self.scheduler is None and self.daemon_running():
+        if self.another_scheduler_in_charge():
             self.resume()
             raise KnownError(
-                "the background service (nocturne daemon) digests this library; "
-                "it was asked to resume and runs when the computer is idle"
+                "another Nocturne (the background service) digests this library and decides "
+                "when; it was asked to resume"
             )
         try:
             from nocturne.schedule.digest_process import digest_process_controller
