@@ -252,6 +252,8 @@ def run_bench_command(args: Any) -> int:
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\rbench: {done}/{total} questions", end="", file=sys.stderr, flush=True)
+        elif done % 25 == 0 or done == total:
+            print(f"bench: {done}/{total} questions", file=sys.stderr, flush=True)
 
     with Store.open() as store:
         if not store.scalar("SELECT COUNT(*) FROM chunks"):
