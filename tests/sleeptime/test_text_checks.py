@@ -15,6 +15,7 @@ from nocturne.sleeptime.key_sentences import (
     key_sentences,
     salience,
     sentences_of,
+    strip_glued_title,
     strip_heading,
 )
 from nocturne.sleeptime.questions import template_question
@@ -57,6 +58,14 @@ def test_headings_glued_to_sentences_are_removed() -> None:
         "The water tank holds 1.8 litres of water.",
         "Use 18 grams of finely ground coffee for a double shot.",
     ]
+
+
+def test_plain_headings_run_into_sentences_are_removed() -> None:
+    assert strip_glued_title("Pets and tools The garden is organic and has no pets.") == (
+        "The garden is organic and has no pets."
+    )
+    kept = "He was born in the city of The Hague in 1950 and moved."
+    assert strip_glued_title(kept) == kept
 
 
 def test_support_check_keeps_what_the_source_says_and_drops_inventions() -> None:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from nocturne.library.search import content_words
+from nocturne.library.search import STOPWORDS, content_words
 from nocturne.library.sentences import split_sentences
 
 _NUMBER = re.compile(r"\d")
@@ -74,6 +74,25 @@ def strip_heading(segment: str) -> str:
     return segment if len(words) > MAX_HEADING_WORDS else ""
 
 
+_GLUE_STARTERS = frozenset("The This These It A An".split())
+
+
+def strip_glued_title(sentence: str) -> str:
+    """Drop a heading without markup run into its sentence ("Pets and tools The garden is ...").
+
+    Loaders of HTML, PDF and plain text keep headings as short lines that chunking joins to the
+    next sentence. A sentence-starting word ("The", "This", ...) right after a content word
+    (never after "of", "in" and the like, as in "the city of The Hague") marks the seam.
+    """
+    words = sentence.split(" ")
+    for cut in range(1, min(MAX_HEADING_WORDS, len(words) - MIN_WORDS)):
+        before = words[cut - 1]
+        if (words[cut] in _GLUE_STARTERS and before[-1:].isalnum()
+                and before.lower() not in STOPWORDS):
+            return " ".join(words[cut:])
+    return sentence
+
+
 def sentences_of(text: str) -> list[str]:
     """Sentences worth considering: no markdown headings, not fragments, not walls of text."""
     segments = _HEADING_MARK.split(text)
@@ -82,6 +101,7 @@ def sentences_of(text: str) -> list[str]:
         if index > 0 or _HEADING_MARK.match(text):
             segment = strip_heading(segment)
         for sentence in split_sentences(segment):
+            sentence = strip_glued_title(sentence)
             words = len(sentence.split())
             if MIN_WORDS <= words <= MAX_WORDS:
                 found.append(sentence)
