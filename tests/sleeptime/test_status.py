@@ -6,9 +6,15 @@ from collections.abc import Callable
 
 from nocturne.engine.fake import FakeEngine
 from nocturne.library.store import Store
+from nocturne.settings import Settings
 from nocturne.sleeptime.events import STEP, DigestEvent
 from nocturne.sleeptime.runner import DigestRunner
-from nocturne.sleeptime.status import digest_status, document_progress, format_digest_status
+from nocturne.sleeptime.status import (
+    digest_status,
+    document_progress,
+    expected_model_id,
+    format_digest_status,
+)
 
 Library = Callable[[], dict[str, int]]
 
@@ -53,3 +59,14 @@ def test_status_counts_kept_dropped_and_tokens(store: Store, library: Library) -
     text = format_digest_status(report)
     assert f"{report['steps_done']}/{report['steps_total']} steps" in text
     assert f"{report['dropped']} dropped" in text
+
+
+def test_steps_of_another_model_do_not_count_as_done(
+    store: Store, library: Library, settings: Settings
+) -> None:
+    library()
+    DigestRunner(store, FakeEngine(model_id="old-model"), "low").run()
+    assert digest_status(store, "low")["steps_done"] > 0
+    assert digest_status(store, "low", "old-model")["steps_done"] > 0
+    assert digest_status(store, "low", "new-model")["steps_done"] == 0
+    assert expected_model_id(settings) == "SmolLM2-135M-Instruct.Q4_1.gguf"

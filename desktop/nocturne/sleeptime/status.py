@@ -11,21 +11,41 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from nocturne.errors import KnownError
 from nocturne.library.store import Store
+from nocturne.settings import Settings
 from nocturne.sleeptime.plan import BUDGETS, Step, all_steps, in_budget
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 
 
-def _done_keys(store: Store) -> set[str]:
-    """Steps whose row is current (prompt version) and whose notes are not stale."""
+def expected_model_id(settings: Settings) -> str | None:
+    """The model id the next digest will use, when known without loading or asking it.
+
+    A digest with another model redoes every step, so status must not call such work done. Local
+    models are named by their file; a remote model by its configured name (None when the server
+    is to be asked, in which case any model counts).
+    """
+    try:
+        if settings.digest_engine == "remote":
+            return str(settings.remote_model) or None
+        from nocturne.engine.model_file import resolve_model_path
+
+        return resolve_model_path(settings.model_path).name
+    except KnownError:
+        return None
+
+
+def _done_keys(store: Store, model_id: str | None = None) -> set[str]:
+    """Steps whose row is current (prompt version, model) and whose notes are not stale."""
     rows = store.query(
-        "SELECT s.step_key, s.kind, s.prompt_version, "
+        "SELECT s.step_key, s.kind, s.prompt_version, s.model_id, "
         "EXISTS(SELECT 1 FROM notes n WHERE n.step_id = s.id AND n.stale = 1) AS stale "
         "FROM digest_steps s"
     )
     return {
         row["step_key"] for row in rows
         if not row["stale"] and row["prompt_version"] == STEP_VERSIONS.get(row["kind"])
+        and (model_id is None or row["model_id"] == model_id)
     }
 
 
@@ -35,10 +55,15 @@ def _budget_steps(store: Store, budget: str) -> list[Step]:
     return [s for s in all_steps(store) if in_budget(s.kind, budget)]
 
 
-def document_progress(store: Store, budget: str = "medium") -> dict[int, dict[str, Any]]:
-    """Per document id: state, steps done and total for `budget`, fraction, notes kept."""
+def document_progress(
+    store: Store, budget: str = "medium", model_id: str | None = None
+) -> dict[int, dict[str, Any]]:
+    """Per document id: state, steps done and total for `budget`, fraction, notes kept.
+
+    With `model_id` (see `expected_model_id`), steps done by another model do not count.
+    """
     steps = _budget_steps(store, budget)
-    done = _done_keys(store)
+    done = _done_keys(store, model_id)
     total: Counter[int] = Counter()
     finished: Counter[int] = Counter()
     for step in steps:
@@ -66,10 +91,12 @@ def document_progress(store: Store, budget: str = "medium") -> dict[int, dict[st
     return progress
 
 
-def digest_status(store: Store, budget: str = "medium") -> dict[str, Any]:
-    """The digest part of `nocturne status --json`."""
+def digest_status(
+    store: Store, budget: str = "medium", model_id: str | None = None
+) -> dict[str, Any]:
+    """The digest part of `nocturne status --json` (`model_id` as in `document_progress`)."""
     steps = _budget_steps(store, budget)
-    done = _done_keys(store)
+    done = _done_keys(store, model_id)
     kept = {
         row["kind"]: {"kept": int(row["kept"]), "stale": int(row["stale"])}
         for row in store.query(
@@ -101,7 +128,9 @@ def digest_status(store: Store, budget: str = "medium") -> dict[str, Any]:
         "by_step_kind": by_step,
         "sleep_tokens": sum(v["tokens"] for v in by_step.values()),
         "sleep_tokens_logged": int(logged or 0),
-        "documents": {str(k): v for k, v in document_progress(store, budget).items()},
+        "documents": {
+            str(k): v for k, v in document_progress(store, budget, model_id).items()
+        },
     }
 
 
