@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint installer clean
+.PHONY: run test bench lint installer screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check desktop tests
 	$(VENV)/bin/ruff format --check desktop tests
 	$(VENV)/bin/mypy
+
+screenshots: $(STAMP)
+	NOCTURNE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/ui/test_screenshots.py -q
 
 installer: $(STAMP)
 	bash installer/build.sh
