@@ -39,4 +39,4 @@ class StepOutput:
 
 def subject_of(name: str) -> str:
     """A document's name as a subject: "Black_Death.md" -> "Black Death"."""
-    return PurePath(name).stem.replace("_", " ").strip() or name
+    return PurePath(name).stem.replace("_", " ").replace("-", " ").strip() or name
