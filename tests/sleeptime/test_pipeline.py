@@ -126,13 +126,14 @@ def test_supported_model_summary_is_kept_and_labelled(store: Store, library: Lib
 
     def responder(messages: list[Message], options: GenerationOptions) -> str:
         if "Summarize this text about Oil crisis" in messages[-1]["content"]:
-            return "The oil embargo raised the price of oil and led to fuel economy standards."
+            return ("The oil embargo ended in March 1974 and fuel economy standards were "
+                    "introduced in 1975.")
         return "What?"
 
     run(store, FakeEngine(responder=responder), "medium")
     row = store.query("SELECT * FROM notes WHERE kind = 'document_summary' AND document_id = ?",
                       (docs["oil"],))[0]
-    assert row["text"].startswith("The oil embargo raised the price of oil")
+    assert row["text"].startswith("The oil embargo ended in March 1974")
     assert row["prompt_version"] == "summary:model-v1+summary:extract-v1"
     assert row["model_id"] == "fake-model"
 

@@ -82,6 +82,19 @@ def test_numbers_must_sit_in_a_sentence_about_the_same_thing() -> None:
     assert not is_model_text_supported("ABC launched a logo campaign in 2015.", sources)
 
 
+def test_model_text_gluing_two_sources_together_is_dropped() -> None:
+    sources = [
+        "The 1973 oil crisis began in October 1973 when OPEC members proclaimed an oil embargo.",
+        "The Amazon rainforest covers most of the Amazon basin of South America.",
+    ]
+    invented = ("The 1973 oil crisis began in October 1973 when OPEC members declared an oil "
+                "embargo on the region of South America.")
+    assert is_supported(invented, sources)  # the plain check alone would let it through
+    assert not is_model_text_supported(invented, sources)
+    assert is_model_text_supported("OPEC members proclaimed an oil embargo in October 1973.",
+                                   sources)
+
+
 def test_answer_is_the_sentence_that_supports_the_question() -> None:
     sentences = [s + "." for s in PASSAGE.split(". ")]
     found = best_supporting_sentence("What is the default timeout?", sentences)

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from nocturne.library.search import STOPWORDS, content_words
 
 SUPPORT_THRESHOLD = 0.8  # share of a note's content words that must occur in its sources
+# Model-written sentences must be stricter: a tiny model glues facts of different sources
+# together with one or two words of its own ("... an oil embargo on the region of South America").
+MODEL_SUPPORT_THRESHOLD = 0.9
 MIN_CONTENT_WORDS = 2
 
 
@@ -76,7 +79,9 @@ def numbers_anchored(note: str, source_sentences: Sequence[str]) -> bool:
 
 def is_model_text_supported(note: str, source_sentences: Sequence[str]) -> bool:
     """The stricter check for model-written sentences: supported, and numbers in place."""
-    return is_supported(note, source_sentences) and numbers_anchored(note, source_sentences)
+    return is_supported(note, source_sentences, MODEL_SUPPORT_THRESHOLD) and numbers_anchored(
+        note, source_sentences
+    )
 
 
 def containment(note: str, sentence: str) -> float:
