@@ -8,7 +8,9 @@ numbers to mean anything (every mode ran, instant answers came without model tok
 
 Knobs (environment): NOCTURNE_BENCH_SETS (default "xquad-small,squad2"), NOCTURNE_BENCH_LIMIT
 (questions per set, default 120), NOCTURNE_BENCH_RAW_SAMPLE (default 30), NOCTURNE_BENCH_BUDGET
-(digest budget, default "low"), NOCTURNE_BENCH_PLOT (a folder to write the plots into).
+(digest budget, default "low"), NOCTURNE_BENCH_THREADS (llama.cpp threads, default the setting;
+1 is much faster on a machine that other processes already keep busy), NOCTURNE_BENCH_PLOT (a
+folder to write the plots and JSON reports into).
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ def test_answer_bench(name: str, home: Path, model_path: Path) -> None:
     results = list(add_paths(store, _documents_for(questions_path, docs), settings,
                              LocalTokenizer(model_path)))
     assert results and not any(r.failed for r in results)
-    engine = LocalEngine(model_path, context_size=settings.context_size,
-                         threads=settings.threads)
+    threads = int(os.environ.get("NOCTURNE_BENCH_THREADS", settings.threads))
+    engine = LocalEngine(model_path, context_size=settings.context_size, threads=threads)
     digest_started = time.perf_counter()
     digest = DigestRunner(store, engine, os.environ.get("NOCTURNE_BENCH_BUDGET", "low")).run()
     digest_s = time.perf_counter() - digest_started
