@@ -10,7 +10,7 @@ from nocturne.engine.remote_status import engine_choice, engine_choices
 from nocturne.library.store import Store
 from nocturne.schedule.status import format_schedule_status, schedule_status
 from nocturne.settings import Settings
-from nocturne.sleeptime.status import digest_status, format_digest_status
+from nocturne.sleeptime.status import digest_status, expected_model_id, format_digest_status
 
 
 def library_status(store: Store, settings: Settings) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
     }
     return {
         "data_dir": str(paths.data_dir()),
-        "digest": digest_status(store, settings.digest_budget),
+        "digest": digest_status(store, settings.digest_budget, expected_model_id(settings)),
         "answers": answer_totals(store),
         "schedule": schedule_status(store, settings),
         "engines": engine_choices(settings),

@@ -58,3 +58,15 @@ def test_exact_count_only_when_the_library_changed_or_now_and_then(store: Store)
     clock.now = 601
     work_left()
     assert len(calls) == 3
+
+
+def test_a_different_digest_model_is_work_left(store: Store) -> None:
+    _library(store)
+    engine = adapt_fake_engine(FakeEngine())
+    DigestRunner(store, engine, "low").run()
+    model = [engine.model_id]
+    work_left = WorkLeft(store, lambda: "low", model_id=lambda: model[0])
+    assert not work_left()
+    model[0] = "a-bigger-model.gguf"  # the person chose another model in settings
+    work_left = WorkLeft(store, lambda: "low", model_id=lambda: model[0])
+    assert work_left()

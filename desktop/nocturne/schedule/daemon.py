@@ -34,6 +34,7 @@ from nocturne.schedule.single import SchedulerLock
 from nocturne.schedule.state import ScheduleState
 from nocturne.schedule.work import WorkLeft
 from nocturne.settings import Settings
+from nocturne.sleeptime.status import expected_model_id
 
 log = logging.getLogger("nocturne.daemon")
 
@@ -189,7 +190,11 @@ def build_scheduler(
         probes=Probes(
             idle=idle.read,
             power=power_probe,
-            work_left=WorkLeft(store, lambda: str(follower.settings.digest_budget)),
+            work_left=WorkLeft(
+                store,
+                lambda: str(follower.settings.digest_budget),
+                model_id=lambda: expected_model_id(follower.settings),
+            ),
             questions=live_questions,
         ),
         controller_factory=controller_factory

@@ -21,6 +21,7 @@ from nocturne.schedule.questions import live_questions
 from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
 from nocturne.schedule.state import ScheduleState, documents_waiting
 from nocturne.schedule.work import WorkLeft
+from nocturne.sleeptime.status import expected_model_id
 
 DAEMON_SILENT_AFTER = timedelta(seconds=HEARTBEAT_S * 3)
 
@@ -56,7 +57,9 @@ def schedule_status(
     if paused_until is not None and paused_until <= now:
         paused_until = None
     waiting = documents_waiting(store)
-    work_left = WorkLeft(store, lambda: str(settings.digest_budget))()
+    work_left = WorkLeft(
+        store, lambda: str(settings.digest_budget), model_id=lambda: expected_model_id(settings)
+    )()
     current = rules.window.containing(now)
     upcoming = current or rules.window.next_start(now)
     scheduler = _scheduler(state, now)

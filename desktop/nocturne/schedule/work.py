@@ -30,10 +30,11 @@ def library_fingerprint(store: Store) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def _steps_pending(store: Store, budget: str) -> bool:
+def _steps_pending(store: Store, budget: str, model_id: str | None = None) -> bool:
+    """Steps of `budget` not yet done by `model_id` (None: by any model)."""
     from nocturne.sleeptime.status import digest_status
 
-    status = digest_status(store, budget)
+    status = digest_status(store, budget, model_id)
     return int(status["steps_done"]) < int(status["steps_total"])
 
 
@@ -44,13 +45,18 @@ class WorkLeft:
         budget: Callable[[], str],
         *,
         exact_every_s: float = EXACT_EVERY_S,
-        steps_pending: Callable[[Store, str], bool] = _steps_pending,
+        steps_pending: Callable[[Store, str], bool] | None = None,
+        model_id: Callable[[], str | None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`model_id` names the model the next digest will use: notes by another model are
+        work left, so changing the model in settings leads to a re-digest."""
         self.store = store
         self.budget = budget
         self.exact_every_s = exact_every_s
-        self._steps_pending = steps_pending
+        self._steps_pending = steps_pending or (
+            lambda store, budget: _steps_pending(store, budget, model_id())
+        )
         self._clock = clock
         self._checked: tuple[tuple[Any, ...], str, float] | None = None
         self._pending = False

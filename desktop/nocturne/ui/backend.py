@@ -41,14 +41,15 @@ class DocumentRow:
     progress: float | None = None  # 0..1 while digesting, when the digest reports it
 
 
-def _digest_progress(store: Store, budget: str) -> dict[int, float]:
+def _digest_progress(store: Store, settings: Settings) -> dict[int, float]:
     """Per-document fraction of the digest done, when the digest package is installed."""
     try:
-        from nocturne.sleeptime.status import document_progress
+        from nocturne.sleeptime.status import document_progress, expected_model_id
     except ImportError:
         return {}
     progress: dict[int, float] = {}
-    for document_id, value in document_progress(store, budget).items():
+    model_id = expected_model_id(settings)
+    for document_id, value in document_progress(store, settings.digest_budget, model_id).items():
         fraction = value.get("fraction") if isinstance(value, dict) else value
         if isinstance(fraction, (int, float)):
             progress[int(document_id)] = float(fraction)
@@ -111,7 +112,7 @@ class Backend:
         store = self.store()
         rows = store.documents()
         digesting = any(row["state"] == "digesting" for row in rows)
-        progress = _digest_progress(store, self.settings.digest_budget) if digesting else {}
+        progress = _digest_progress(store, self.settings) if digesting else {}
         return [
             DocumentRow(
                 id=row["id"],

@@ -213,7 +213,11 @@ class CoreBackground:
         now = time.monotonic()
         cached = self._status_cache
         if cached is None or cached[0] != running or now - cached[1] > STATUS_EVERY_S:
-            status = digest_status(self._store(), self.settings.digest_budget)
+            from nocturne.sleeptime.status import expected_model_id
+
+            status = digest_status(
+                self._store(), self.settings.digest_budget, expected_model_id(self.settings)
+            )
             cached = (running, now, int(status["steps_done"]), int(status["steps_total"]))
             self._status_cache = cached
         return cached[2], cached[3]
