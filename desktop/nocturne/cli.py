@@ -164,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--plot", metavar="FILE.png")
     bench.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    bench.add_argument(
+        "--raw-sample",
+        default=None,
+        metavar="N|all",
+        help="raw mode (about 3 s a question) runs on N evenly spaced questions (default 60)",
+    )
     bench.set_defaults(func=cmd_bench)
 
     daemon = sub.add_parser("daemon", help="run the scheduler without a window")
