@@ -55,6 +55,21 @@ def _load_llama(path: Path, **kwargs: Any) -> Any:
         ) from exc
 
 
+def _count_tokens(llama: Any, text: str) -> int:
+    """Tokens in `text`, counted without building the token list.
+
+    llama.cpp returns the negated count when the output buffer is too small; with a buffer of
+    size zero this is a pure count, which matters when a whole library is chunked.
+    """
+    if not text:
+        return 0
+    import llama_cpp
+
+    data = text.encode("utf-8")
+    counted = llama_cpp.llama_tokenize(llama._model.vocab, data, len(data), None, 0, False, False)
+    return abs(int(counted))
+
+
 class LocalTokenizer:
     """Only the vocabulary of a GGUF: counts tokens for chunking without loading weights."""
 
@@ -63,9 +78,7 @@ class LocalTokenizer:
         self._llama = _load_llama(path, vocab_only=True)
 
     def count_tokens(self, text: str) -> int:
-        if not text:
-            return 0
-        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        return _count_tokens(self._llama, text)
 
 
 class LocalEngine:
@@ -111,9 +124,7 @@ class LocalEngine:
         return self._lock
 
     def count_tokens(self, text: str) -> int:
-        if not text:
-            return 0
-        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        return _count_tokens(self._llama, text)
 
     def count_prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens the chat template turns these messages into (what a call would prefill)."""
