@@ -43,9 +43,17 @@ def chunk_notes(
     facts = Deduplicator(known_facts)
     for sentence in key_sentences(chunk.text, FACTS_PER_CHUNK):
         if is_supported(sentence, [chunk.text]) and facts.add(sentence):
-            output.notes.append(NoteDraft(
-                "fact", sentence, sources, chunk.page, chunk.document_id, EXTRACTED, FACT_EXTRACT,
-            ))
+            output.notes.append(
+                NoteDraft(
+                    "fact",
+                    sentence,
+                    sources,
+                    chunk.page,
+                    chunk.document_id,
+                    EXTRACTED,
+                    FACT_EXTRACT,
+                )
+            )
     sentences = sentences_of(chunk.text)
     questions = Deduplicator(known_questions)
     for sentence in key_sentences(chunk.text, QUESTIONS_PER_CHUNK, minimum_score=0.0):
@@ -60,8 +68,17 @@ def chunk_notes(
         if support is None or not questions.add(question):
             output.dropped += 1
             continue
-        output.notes.append(NoteDraft(
-            "question", question, sources, chunk.page, chunk.document_id, model_id, version,
-            answer=support.sentence, tokens=tokens,
-        ))
+        output.notes.append(
+            NoteDraft(
+                "question",
+                question,
+                sources,
+                chunk.page,
+                chunk.document_id,
+                model_id,
+                version,
+                answer=support.sentence,
+                tokens=tokens,
+            )
+        )
     return output

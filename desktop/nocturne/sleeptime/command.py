@@ -50,9 +50,15 @@ class ProgressBar:
         if event.kind == START:
             if not event.total:
                 return
-            self.bar = tqdm(total=event.total, unit="step", file=self.stream, dynamic_ncols=True,
-                            desc="digest", bar_format="{desc}: {percentage:3.0f}%|{bar}| "
-                            "{n_fmt}/{total_fmt} [{elapsed}{postfix}]")
+            self.bar = tqdm(
+                total=event.total,
+                unit="step",
+                file=self.stream,
+                dynamic_ncols=True,
+                desc="digest",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| "
+                "{n_fmt}/{total_fmt} [{elapsed}{postfix}]",
+            )
             self.bar.set_postfix_str(f"eta {format_seconds(event.eta_s)}")
             return
         if self.bar is None:
@@ -80,8 +86,11 @@ def install_stop_handlers(stop: Callable[[], None]) -> Callable[[], None]:
             raise KeyboardInterrupt
         asked[0] = True
         stop()
-        print("\nnocturne: stopping after the current step (Ctrl-C again to interrupt now)",
-              file=sys.stderr, flush=True)
+        print(
+            "\nnocturne: stopping after the current step (Ctrl-C again to interrupt now)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     for sig in previous:
         signal.signal(sig, handler)

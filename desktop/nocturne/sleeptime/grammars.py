@@ -19,9 +19,7 @@ QUESTION_GRAMMAR = (
 # One plain sentence of 20..240 characters ending in a full stop.
 SENTENCE_GRAMMAR = 'root ::= [A-Z] [^\\n.?!]{20,240} "."\n'
 
-_QUESTION = re.compile(
-    r"^(?:" + "|".join(QUESTION_WORDS) + r")\b[^\n?]{3,90}\?$"
-)
+_QUESTION = re.compile(r"^(?:" + "|".join(QUESTION_WORDS) + r")\b[^\n?]{3,90}\?$")
 _SENTENCE = re.compile(r"^[A-Z][^\n]{10,300}[.!]$")
 # Questions about the prompt rather than the document ("What does this sentence mean?").
 _META = re.compile(

@@ -87,8 +87,11 @@ def strip_glued_title(sentence: str) -> str:
     words = sentence.split(" ")
     for cut in range(1, min(MAX_HEADING_WORDS, len(words) - MIN_WORDS)):
         before = words[cut - 1]
-        if (words[cut] in _GLUE_STARTERS and before[-1:].isalnum()
-                and before.lower() not in STOPWORDS):
+        if (
+            words[cut] in _GLUE_STARTERS
+            and before[-1:].isalnum()
+            and before.lower() not in STOPWORDS
+        ):
             return " ".join(words[cut:])
     return sentence
 

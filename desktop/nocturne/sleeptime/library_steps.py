@@ -63,25 +63,41 @@ def cross_document_notes(
     only_b = [w for w in top[second] if w not in profiles[first]][:3]
     parts = [f"{name_a} and {name_b} both discuss {_listing(shared)}."]
     if only_a and only_b:
-        parts.append(f"They differ: {name_a} is more about {_listing(only_a)}; "
-                     f"{name_b} about {_listing(only_b)}.")
+        parts.append(
+            f"They differ: {name_a} is more about {_listing(only_a)}; "
+            f"{name_b} about {_listing(only_b)}."
+        )
     chunk_ids: list[int] = []
     version = CROSS_EXTRACT
     model_id = EXTRACTED
     if quote_a and quote_b:
         rows = [store.chunk(quote_a[1]), store.chunk(quote_b[1])]
         sources = [str(row["text"]) for row in rows if row is not None]
-        line = model_line(engine, comparison_messages(quote_a[0], quote_b[0]), sources,
-                          [quote_a[0], quote_b[0]], output, "digest:cross_document")
+        line = model_line(
+            engine,
+            comparison_messages(quote_a[0], quote_b[0]),
+            sources,
+            [quote_a[0], quote_b[0]],
+            output,
+            "digest:cross_document",
+        )
         if line:
             parts.insert(0, line)
             version, model_id = f"{SUMMARY_MODEL}+{CROSS_EXTRACT}", engine.model_id
         parts.append(f"{name_a}: {quote_a[0]} {name_b}: {quote_b[0]}")
         chunk_ids = [quote_a[1], quote_b[1]]
-    output.notes.append(NoteDraft(
-        "cross_document", " ".join(parts), tuple(chunk_ids), None, None, model_id, version,
-        tokens=output.usage.total,
-    ))
+    output.notes.append(
+        NoteDraft(
+            "cross_document",
+            " ".join(parts),
+            tuple(chunk_ids),
+            None,
+            None,
+            model_id,
+            version,
+            tokens=output.usage.total,
+        )
+    )
     return output
 
 
@@ -102,8 +118,9 @@ def library_brief(store: Store, engine: Engine) -> StepOutput:
         for chunk in chunks[:2]:
             found = sentences_of(chunk["text"])
             if found:
-                leads.append((subject_of(document["name"]), found[0], int(chunk["id"]),
-                              chunk["text"]))
+                leads.append(
+                    (subject_of(document["name"]), found[0], int(chunk["id"]), chunk["text"])
+                )
                 break
     # A theme is a term among the most distinctive of at least two documents.
     spread: Counter[str] = Counter()
@@ -120,15 +137,26 @@ def library_brief(store: Store, engine: Engine) -> StepOutput:
     shown = leads[:BRIEF_DOCUMENTS]
     if shown:
         line = model_line(
-            engine, summary_messages(" ".join(s for _, s, _, _ in shown), "the library"),
-            [text for _, _, _, text in shown], [s for _, s, _, _ in shown], output,
+            engine,
+            summary_messages(" ".join(s for _, s, _, _ in shown), "the library"),
+            [text for _, _, _, text in shown],
+            [s for _, s, _, _ in shown],
+            output,
             "digest:library_brief",
         )
         if line:
             parts.insert(1, line)
             version, model_id = f"{SUMMARY_MODEL}+{BRIEF_EXTRACT}", engine.model_id
-    output.notes.append(NoteDraft(
-        "library_brief", " ".join(parts), tuple(c for _, _, c, _ in shown), None, None,
-        model_id, version, tokens=output.usage.total,
-    ))
+    output.notes.append(
+        NoteDraft(
+            "library_brief",
+            " ".join(parts),
+            tuple(c for _, _, c, _ in shown),
+            None,
+            None,
+            model_id,
+            version,
+            tokens=output.usage.total,
+        )
+    )
     return output

@@ -74,17 +74,30 @@ def _document_steps(store: Store, document: sqlite3.Row) -> list[Step]:
     doc_id, name = int(document["id"]), str(document["name"])
     chunks = store.chunks(doc_id)
     steps = [
-        Step(f"chunk:{c['id']}", "chunk_notes", doc_id, (int(c["id"]),), label=name)
-        for c in chunks
+        Step(f"chunk:{c['id']}", "chunk_notes", doc_id, (int(c["id"]),), label=name) for c in chunks
     ]
     groups = sections(chunks)
     if len(groups) > 1:
         for group in groups:
             ids = tuple(int(c["id"]) for c in group)
-            steps.append(Step(f"section:{doc_id}:{ids[0]}-{ids[-1]}", "section_summary", doc_id,
-                              ids, label=name))
-    steps.append(Step(f"document:{doc_id}", "document_summary", doc_id,
-                      tuple(int(c["id"]) for c in chunks), label=name))
+            steps.append(
+                Step(
+                    f"section:{doc_id}:{ids[0]}-{ids[-1]}",
+                    "section_summary",
+                    doc_id,
+                    ids,
+                    label=name,
+                )
+            )
+    steps.append(
+        Step(
+            f"document:{doc_id}",
+            "document_summary",
+            doc_id,
+            tuple(int(c["id"]) for c in chunks),
+            label=name,
+        )
+    )
     return steps
 
 
@@ -102,10 +115,16 @@ def all_steps(store: Store) -> list[Step]:
     profiles = {doc_id: document_terms(store, doc_id) for doc_id in by_id}
     for first, second in related_pairs(profiles):
         a, b = by_id[first], by_id[second]
-        steps.append(Step(
-            f"cross:{first}:{_fingerprint(a)}:{second}:{_fingerprint(b)}", "cross_document",
-            None, (), (first, second), label=f"{a['name']} + {b['name']}",
-        ))
+        steps.append(
+            Step(
+                f"cross:{first}:{_fingerprint(a)}:{second}:{_fingerprint(b)}",
+                "cross_document",
+                None,
+                (),
+                (first, second),
+                label=f"{a['name']} + {b['name']}",
+            )
+        )
     if documents:
         identity = ",".join(f"{d['id']}:{d['content_hash']}" for d in documents)
         digest = hashlib.sha1(identity.encode()).hexdigest()[:16]
@@ -134,8 +153,9 @@ def plan_digest(store: Store, budget: str, model_id: str) -> Plan:
     with store.transaction() as conn:
         rows = conn.execute("SELECT id, step_key, kind, model_id, prompt_version FROM digest_steps")
         for row in rows.fetchall():
-            current = (row["model_id"] == model_id
-                       and row["prompt_version"] == STEP_VERSIONS.get(row["kind"]))
+            current = row["model_id"] == model_id and row["prompt_version"] == STEP_VERSIONS.get(
+                row["kind"]
+            )
             if row["step_key"] not in keys and row["kind"] in ("cross_document", "library_brief"):
                 conn.execute("DELETE FROM digest_steps WHERE id = ?", (row["id"],))
                 continue
@@ -152,16 +172,22 @@ def plan_digest(store: Store, budget: str, model_id: str) -> Plan:
     return Plan(budget, steps, done)
 
 
-def _settle_document_states(
-    conn: sqlite3.Connection, steps: Sequence[Step], done: set[str]
-) -> None:
-    """ready when all its steps are done, stale when it has stale notes, else queued."""
+def steps_per_document(steps: Sequence[Step], done: set[str]) -> tuple[Counter[int], Counter[int]]:
+    """Per document id: how many of `steps` it has, and how many of those are in `done`."""
     total: Counter[int] = Counter()
     finished: Counter[int] = Counter()
     for step in steps:
         if step.document_id is not None:
             total[step.document_id] += 1
             finished[step.document_id] += step.key in done
+    return total, finished
+
+
+def _settle_document_states(
+    conn: sqlite3.Connection, steps: Sequence[Step], done: set[str]
+) -> None:
+    """ready when all its steps are done, stale when it has stale notes, else queued."""
+    total, finished = steps_per_document(steps, done)
     for doc_id, count in total.items():
         if finished[doc_id] == count:
             conn.execute(

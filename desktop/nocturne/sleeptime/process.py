@@ -71,8 +71,12 @@ def _child_main(
         settings = Settings.load()
         with GuardedStore.open() as store:
             runner = DigestRunner(
-                store, make_digest_engine(settings), budget or settings.digest_budget,
-                on_event=send, should_stop=stop_flag.is_set, max_seconds=max_seconds,
+                store,
+                make_digest_engine(settings),
+                budget or settings.digest_budget,
+                on_event=send,
+                should_stop=stop_flag.is_set,
+                max_seconds=max_seconds,
             )
             runner.run()
     except KnownError as exc:
@@ -116,8 +120,7 @@ class DigestProcess:
         # A suspended child would ignore the SIGTERM that multiprocessing sends at exit and hang
         # the parent's final join; resume it first (atexit runs this before multiprocessing's).
         atexit.register(self.resume)
-        self._reader = threading.Thread(target=self._read_events, name="digest-events",
-                                        daemon=True)
+        self._reader = threading.Thread(target=self._read_events, name="digest-events", daemon=True)
         self._reader.start()
 
     def pause(self) -> None:

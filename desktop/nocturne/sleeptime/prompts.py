@@ -59,8 +59,10 @@ def summary_messages(passage: str, subject: str) -> list[Message]:
             "content": "Paris, the capital of France, has two million inhabitants and the "
             "Eiffel Tower.",
         },
-        {"role": "user", "content": f"Summarize this text about {subject} in one sentence: "
-                                    f"{passage}"},
+        {
+            "role": "user",
+            "content": f"Summarize this text about {subject} in one sentence: {passage}",
+        },
     ]
 
 

@@ -42,8 +42,14 @@ def template_question(sentence: str) -> str | None:
     if subject.split()[0].lower() in _PRONOUNS:
         return None
     verb = match.group("verb")
-    head = "Who" if subject[0].isupper() and subject.split()[0] not in ("The", "An", "A") \
-        and len(subject.split()) <= 3 and verb in ("was", "were") else "What"
+    head = (
+        "Who"
+        if subject[0].isupper()
+        and subject.split()[0] not in ("The", "An", "A")
+        and len(subject.split()) <= 3
+        and verb in ("was", "were")
+        else "What"
+    )
     if subject.split()[0] in ("The", "An", "A"):
         subject = subject[0].lower() + subject[1:]
     return f"{head} {verb} {subject}?"

@@ -67,8 +67,9 @@ class DigestRunner:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
-        self.engine: Engine = engine if isinstance(engine, LoggedEngine) else LoggedEngine(
-            engine, store)
+        self.engine: Engine = (
+            engine if isinstance(engine, LoggedEngine) else LoggedEngine(engine, store)
+        )
         self.budget = budget
         self.on_event = on_event or (lambda event: None)
         self.should_stop = should_stop or (lambda: False)
@@ -117,15 +118,41 @@ class DigestRunner:
             totals["tokens"] += output.usage.total
             totals["kept"] += len(output.notes)
             totals["dropped"] += output.dropped
-            self._emit(STEP, plan, index + 1, len(pending), eta, pending[index + 1 :], started,
-                       totals, step=step, step_tokens=output.usage.total)
+            self._emit(
+                STEP,
+                plan,
+                index + 1,
+                len(pending),
+                eta,
+                pending[index + 1 :],
+                started,
+                totals,
+                step=step,
+                step_tokens=output.usage.total,
+            )
         self._release_unfinished(remaining_by_doc)
         result = DigestResult(
-            reason, totals["done"], len(pending), len(plan.done), totals["tokens"],
-            totals["kept"], totals["dropped"], self.clock() - started, totals["superseded"],
+            reason,
+            totals["done"],
+            len(pending),
+            len(plan.done),
+            totals["tokens"],
+            totals["kept"],
+            totals["dropped"],
+            self.clock() - started,
+            totals["superseded"],
         )
-        self._emit(FINISH, plan, totals["done"] + totals["superseded"], len(pending), eta, [],
-                   started, totals, reason=reason)
+        self._emit(
+            FINISH,
+            plan,
+            totals["done"] + totals["superseded"],
+            len(pending),
+            eta,
+            [],
+            started,
+            totals,
+            reason=reason,
+        )
         return result
 
     def _out_of_time(self, started: float, expected: float | None) -> bool:
@@ -182,12 +209,20 @@ class DigestRunner:
         step_tokens: int = 0,
         reason: str = "",
     ) -> None:
-        self.on_event(DigestEvent(
-            kind=kind, done=done, total=total,
-            step_key=step.key if step else "", step_kind=step.kind if step else "",
-            label=step.label if step else "", step_tokens=step_tokens,
-            tokens=totals["tokens"], kept=totals["kept"], dropped=totals["dropped"],
-            elapsed_s=self.clock() - started,
-            eta_s=eta.remaining([s.kind for s in rest]) if kind != FINISH else 0.0,
-            reason=reason,
-        ))
+        self.on_event(
+            DigestEvent(
+                kind=kind,
+                done=done,
+                total=total,
+                step_key=step.key if step else "",
+                step_kind=step.kind if step else "",
+                label=step.label if step else "",
+                step_tokens=step_tokens,
+                tokens=totals["tokens"],
+                kept=totals["kept"],
+                dropped=totals["dropped"],
+                elapsed_s=self.clock() - started,
+                eta_s=eta.remaining([s.kind for s in rest]) if kind != FINISH else 0.0,
+                reason=reason,
+            )
+        )

@@ -8,13 +8,12 @@ digest model call (the difference is work lost to interrupted steps).
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
 from nocturne.settings import Settings
-from nocturne.sleeptime.plan import BUDGETS, Step, all_steps, in_budget
+from nocturne.sleeptime.plan import BUDGETS, Step, all_steps, in_budget, steps_per_document
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 
 
@@ -43,8 +42,10 @@ def _done_keys(store: Store, model_id: str | None = None) -> set[str]:
         "FROM digest_steps s"
     )
     return {
-        row["step_key"] for row in rows
-        if not row["stale"] and row["prompt_version"] == STEP_VERSIONS.get(row["kind"])
+        row["step_key"]
+        for row in rows
+        if not row["stale"]
+        and row["prompt_version"] == STEP_VERSIONS.get(row["kind"])
         and (model_id is None or row["model_id"] == model_id)
     }
 
@@ -64,12 +65,7 @@ def document_progress(
     """
     steps = _budget_steps(store, budget)
     done = _done_keys(store, model_id)
-    total: Counter[int] = Counter()
-    finished: Counter[int] = Counter()
-    for step in steps:
-        if step.document_id is not None:
-            total[step.document_id] += 1
-            finished[step.document_id] += step.key in done
+    total, finished = steps_per_document(steps, done)
     notes = {
         row["document_id"]: row["n"]
         for row in store.query(
@@ -105,8 +101,11 @@ def digest_status(
     }
     by_step = {
         row["kind"]: {
-            "steps": int(row["steps"]), "kept": int(row["kept"]), "dropped": int(row["dropped"]),
-            "tokens": int(row["tokens"]), "seconds": round(float(row["seconds"]), 1),
+            "steps": int(row["steps"]),
+            "kept": int(row["kept"]),
+            "dropped": int(row["dropped"]),
+            "tokens": int(row["tokens"]),
+            "seconds": round(float(row["seconds"]), 1),
         }
         for row in store.query(
             "SELECT kind, COUNT(*) AS steps, SUM(kept) AS kept, SUM(dropped) AS dropped, "
@@ -128,16 +127,15 @@ def digest_status(
         "by_step_kind": by_step,
         "sleep_tokens": sum(v["tokens"] for v in by_step.values()),
         "sleep_tokens_logged": int(logged or 0),
-        "documents": {
-            str(k): v for k, v in document_progress(store, budget, model_id).items()
-        },
+        "documents": {str(k): v for k, v in document_progress(store, budget, model_id).items()},
     }
 
 
 def format_digest_status(report: dict[str, Any]) -> str:
     """A few lines for plain `nocturne status`."""
     notes = ", ".join(
-        f"{kind} {values['kept']}" for kind, values in sorted(report["notes"].items())
+        f"{kind} {values['kept']}"
+        for kind, values in sorted(report["notes"].items())
         if values["kept"]
     )
     lines = [

@@ -67,9 +67,7 @@ def _section_sentences(
 
 def _chunk_rows(store: Store, chunk_ids: tuple[int, ...]) -> list[sqlite3.Row]:
     marks = ",".join("?" * len(chunk_ids))
-    rows = store.query(
-        f"SELECT * FROM chunks WHERE id IN ({marks}) ORDER BY ordinal", chunk_ids
-    )
+    rows = store.query(f"SELECT * FROM chunks WHERE id IN ({marks}) ORDER BY ordinal", chunk_ids)
     if len(rows) != len(chunk_ids):
         raise StepSuperseded
     return rows
@@ -92,11 +90,17 @@ def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput
     if len(sentences) < 2:  # no facts: fall back on the chunks' own sentences
         sentences = [
             SourcedSentence(text, int(c["id"]), c["page"])
-            for c in chunks for text in sentences_of(c["text"])
+            for c in chunks
+            for text in sentences_of(c["text"])
         ]
     return summarize(
-        engine, step.kind, step.document_id, subject_of(document["name"]), sentences,
-        [c["text"] for c in chunks], limit,
+        engine,
+        step.kind,
+        step.document_id,
+        subject_of(document["name"]),
+        sentences,
+        [c["text"] for c in chunks],
+        limit,
     )
 
 
@@ -126,9 +130,7 @@ def run_step(store: Store, engine: Engine, step: Step) -> StepOutput:
     return output
 
 
-def commit_step(
-    store: Store, step: Step, output: StepOutput, model_id: str, seconds: float
-) -> int:
+def commit_step(store: Store, step: Step, output: StepOutput, model_id: str, seconds: float) -> int:
     """Store the step's notes, sources and row in one transaction; returns the step id."""
     try:
         with store.transaction() as conn:
@@ -137,17 +139,35 @@ def commit_step(
                 "INSERT INTO digest_steps(step_key, kind, document_id, model_id, prompt_version, "
                 "prompt_tokens, completion_tokens, seconds, kept, dropped) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (step.key, step.kind, step.document_id, model_id, STEP_VERSIONS[step.kind],
-                 output.usage.prompt_tokens, output.usage.completion_tokens, seconds,
-                 len(output.notes), output.dropped),
+                (
+                    step.key,
+                    step.kind,
+                    step.document_id,
+                    model_id,
+                    STEP_VERSIONS[step.kind],
+                    output.usage.prompt_tokens,
+                    output.usage.completion_tokens,
+                    seconds,
+                    len(output.notes),
+                    output.dropped,
+                ),
             )
             step_id = int(cur.lastrowid or 0)
             for note in output.notes:
                 cur = conn.execute(
                     "INSERT INTO notes(step_id, kind, document_id, page, text, answer, model_id, "
                     "prompt_version, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (step_id, note.kind, note.document_id, note.page, note.text, note.answer,
-                     note.model_id, note.prompt_version, note.tokens),
+                    (
+                        step_id,
+                        note.kind,
+                        note.document_id,
+                        note.page,
+                        note.text,
+                        note.answer,
+                        note.model_id,
+                        note.prompt_version,
+                        note.tokens,
+                    ),
                 )
                 note_id = int(cur.lastrowid or 0)
                 conn.executemany(

@@ -74,14 +74,26 @@ def summarize(
     chosen_texts = central_sentences(list(unique), limit)
     chosen = [unique[text] for text in chosen_texts]
     line = model_line(
-        engine, summary_messages(" ".join(chosen_texts), subject), source_texts, chosen_texts,
-        output, f"digest:{kind}",
+        engine,
+        summary_messages(" ".join(chosen_texts), subject),
+        source_texts,
+        chosen_texts,
+        output,
+        f"digest:{kind}",
     )
     parts = ([line] if line else []) + chosen_texts
     version = f"{SUMMARY_MODEL}+{SUMMARY_EXTRACT}" if line else SUMMARY_EXTRACT
     chunk_ids = tuple(dict.fromkeys(s.chunk_id for s in chosen))
-    output.notes.append(NoteDraft(
-        kind, " ".join(parts), chunk_ids, chosen[0].page, document_id,
-        engine.model_id if line else EXTRACTED, version, tokens=output.usage.total,
-    ))
+    output.notes.append(
+        NoteDraft(
+            kind,
+            " ".join(parts),
+            chunk_ids,
+            chosen[0].page,
+            document_id,
+            engine.model_id if line else EXTRACTED,
+            version,
+            tokens=output.usage.total,
+        )
+    )
     return output

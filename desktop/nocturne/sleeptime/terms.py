@@ -39,9 +39,7 @@ def weighted_terms(profiles: Mapping[int, Counter[str]]) -> dict[int, list[str]]
     ranked: dict[int, list[str]] = {}
     for doc_id, counts in profiles.items():
         scores = {
-            word: n * math.log(1 + total / frequency[word])
-            for word, n in counts.items()
-            if n > 1
+            word: n * math.log(1 + total / frequency[word]) for word, n in counts.items() if n > 1
         }
         ranked[doc_id] = sorted(scores, key=lambda w: (-scores[w], w))[:TOP_TERMS]
     return ranked
