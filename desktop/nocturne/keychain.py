@@ -13,9 +13,17 @@ SERVICE = "nocturne"
 REMOTE_API_KEY = "remote_api_key"
 
 
+NO_KEYRING = (
+    "no system keyring is available (install and unlock GNOME Keyring, KWallet or another "
+    "Secret Service); a remote API key cannot be stored"
+)
+
+
 def get_secret(name: str = REMOTE_API_KEY) -> str | None:
     try:
         return keyring.get_password(SERVICE, name)
+    except keyring.errors.NoKeyringError as exc:
+        raise KnownError(NO_KEYRING) from exc
     except keyring.errors.KeyringError as exc:
         raise KnownError(f"the system keyring cannot be read: {exc}") from exc
 
@@ -27,5 +35,7 @@ def set_secret(value: str | None, name: str = REMOTE_API_KEY) -> None:
         else:
             with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 keyring.delete_password(SERVICE, name)
+    except keyring.errors.NoKeyringError as exc:
+        raise KnownError(NO_KEYRING) from exc
     except keyring.errors.KeyringError as exc:
         raise KnownError(f"the system keyring cannot be written: {exc}") from exc

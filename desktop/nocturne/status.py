@@ -41,7 +41,7 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
         "documents": documents,
         "totals": {
             "documents": len(documents),
-            "ready": sum(1 for d in documents if d["state"] != "error"),
+            "ready": sum(1 for d in documents if d["state"] == "ready"),
             "errors": sum(1 for d in documents if d["state"] == "error"),
             "chunks": sum(d["chunks"] for d in documents),
             "tokens": sum(d["tokens"] for d in documents),
@@ -60,7 +60,7 @@ def format_status(report: dict[str, Any]) -> str:
         pages = f"{doc['pages']} p., " if doc["pages"] else ""
         detail = f"{pages}{doc['chunks']} chunks, {doc['tokens']} tokens"
         if doc["state"] == "error":
-            detail = f"error: {doc['error']}"
+            detail = str(doc["error"])
         lines.append(f"  {doc['state']:<9} {doc['name']}  ({detail})")
     totals = report["totals"]
     lines.append(

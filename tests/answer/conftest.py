@@ -31,20 +31,36 @@ class Library:
     def add_document(self, name: str, pages: list[str]) -> int:
         drafts = [ChunkDraft(i, i + 1, text, len(text.split())) for i, text in enumerate(pages)]
         document_id = self.store.save_document(
-            path=f"/docs/{name}", name=name, kind="text", content_hash=name, size=1, mtime=0,
-            pages=len(pages), chunks=drafts,
+            path=f"/docs/{name}",
+            name=name,
+            kind="text",
+            content_hash=name,
+            size=1,
+            mtime=0,
+            pages=len(pages),
+            chunks=drafts,
         )
         self.documents[name] = document_id
         for row in self.store.chunks(document_id):
             self.chunks[f"{name}#{row['page']}"] = int(row["id"])
         return document_id
 
-    def add_note(self, kind: str, text: str, chunk_keys: list[str], answer: str | None = None,
-                 stale: int = 0, document: str | None = None) -> int:
+    def add_note(
+        self,
+        kind: str,
+        text: str,
+        chunk_keys: list[str],
+        answer: str | None = None,
+        stale: int = 0,
+        document: str | None = None,
+    ) -> int:
         first = self.store.chunk(self.chunks[chunk_keys[0]])
         assert first is not None
-        document_id = None if kind in ("library_brief", "cross_document") else (
-            self.documents[document] if document else first["document_id"])
+        document_id = (
+            None
+            if kind in ("library_brief", "cross_document")
+            else (self.documents[document] if document else first["document_id"])
+        )
         with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO notes(kind, document_id, page, text, answer, model_id, "
@@ -79,22 +95,41 @@ def library(store: Store) -> Library:
 @pytest.fixture
 def digested(library: Library) -> Library:
     """The library after a digest: anticipated questions, facts, summaries, a brief."""
-    library.add_note("question", "How many points did the Panthers defense give up?",
-                     ["Super_Bowl_50.md#1"],
-                     answer="The Panthers defense gave up just 308 points, ranking sixth in "
-                            "the league.")
-    library.add_note("question", "When was Nikola Tesla born?", ["Nikola_Tesla.md#1"],
-                     answer="Nikola Tesla was born on 10 July 1856 in Smiljan.")
-    library.add_note("fact", "Peyton Manning threw for 2,249 yards in the regular season.",
-                     ["Super_Bowl_50.md#2"])
-    library.add_note("document_summary", "Super Bowl 50 pitted the Panthers against the Broncos.",
-                     ["Super_Bowl_50.md#1", "Super_Bowl_50.md#2"])
-    library.add_note("document_summary", "Tesla was an inventor who worked for Edison.",
-                     ["Nikola_Tesla.md#1"])
-    library.add_note("cross_document", "Both documents mention famous Americans.",
-                     ["Super_Bowl_50.md#1", "Nikola_Tesla.md#1"])
-    library.add_note("library_brief", "Two documents: a football final and an inventor.",
-                     ["Super_Bowl_50.md#1", "Nikola_Tesla.md#1"])
+    library.add_note(
+        "question",
+        "How many points did the Panthers defense give up?",
+        ["Super_Bowl_50.md#1"],
+        answer="The Panthers defense gave up just 308 points, ranking sixth in the league.",
+    )
+    library.add_note(
+        "question",
+        "When was Nikola Tesla born?",
+        ["Nikola_Tesla.md#1"],
+        answer="Nikola Tesla was born on 10 July 1856 in Smiljan.",
+    )
+    library.add_note(
+        "fact",
+        "Peyton Manning threw for 2,249 yards in the regular season.",
+        ["Super_Bowl_50.md#2"],
+    )
+    library.add_note(
+        "document_summary",
+        "Super Bowl 50 pitted the Panthers against the Broncos.",
+        ["Super_Bowl_50.md#1", "Super_Bowl_50.md#2"],
+    )
+    library.add_note(
+        "document_summary", "Tesla was an inventor who worked for Edison.", ["Nikola_Tesla.md#1"]
+    )
+    library.add_note(
+        "cross_document",
+        "Both documents mention famous Americans.",
+        ["Super_Bowl_50.md#1", "Nikola_Tesla.md#1"],
+    )
+    library.add_note(
+        "library_brief",
+        "Two documents: a football final and an inventor.",
+        ["Super_Bowl_50.md#1", "Nikola_Tesla.md#1"],
+    )
     library.add_digest_step("Super_Bowl_50.md", 1000, "sb:1")
     library.add_digest_step("Nikola_Tesla.md", 400, "nt:1")
     return library

@@ -82,7 +82,8 @@ def test_the_log_matches_the_savings_lines(digested: Library, settings: Settings
     assert totals["baseline_tokens"] == sum(a.baseline.total for a in answers)
     assert totals["saved_tokens"] == sum(a.savings.tokens for a in answers)
     assert totals["baseline_cost_usd"] == pytest.approx(
-        sum(a.savings.baseline_cost_usd for a in answers))
+        sum(a.savings.baseline_cost_usd for a in answers)
+    )
     assert totals["saved_usd"] == pytest.approx(sum(a.savings.cost_usd for a in answers), abs=1e-6)
     assert totals["abstained"] == 1
     assert totals["by_mode"]["instant"]["answers"] == 1

@@ -24,15 +24,20 @@ from nocturne.settings import Settings
 from .conftest import Library
 
 QUESTIONS = [
-    {"id": "a", "question": "How many points did the Panthers defense give up?",
-     "answers": ["308"]},
-    {"id": "b", "question": "How many yards did Peyton Manning throw for?",
-     "answers": ["2,249"]},
-    {"id": "c", "question": "What is the capital of Australia?", "answers": [],
-     "unanswerable": True},
+    {
+        "id": "a",
+        "question": "How many points did the Panthers defense give up?",
+        "answers": ["308"],
+    },
+    {"id": "b", "question": "How many yards did Peyton Manning throw for?", "answers": ["2,249"]},
+    {
+        "id": "c",
+        "question": "What is the capital of Australia?",
+        "answers": [],
+        "unanswerable": True,
+    },
     {"id": "d", "question": "When was Nikola Tesla born?", "answers": ["1856"]},
-    {"id": "e", "question": "When was Peyton Manning born?", "answers": [],
-     "unanswerable": True},
+    {"id": "e", "question": "When was Peyton Manning born?", "answers": [], "unanswerable": True},
 ]
 
 
@@ -68,8 +73,9 @@ def test_raw_sample_is_evenly_spaced() -> None:
     assert evenly_spaced(10, 5) == {0, 2, 4, 6, 8}
 
 
-def test_run_bench_reports_every_mode(digested: Library, settings: Settings,
-                                      tmp_path: Path) -> None:
+def test_run_bench_reports_every_mode(
+    digested: Library, settings: Settings, tmp_path: Path
+) -> None:
     def reply(messages, options):  # type: ignore[no-untyped-def]
         text = messages[-1]["content"]
         return "2,249 yards" if "2,249" in text else "I do not know"
@@ -91,8 +97,7 @@ def test_run_bench_reports_every_mode(digested: Library, settings: Settings,
     tokens = modes["learned"]["mean_test_time_tokens"]
     assert costs["1"]["tokens"] == pytest.approx(tokens + 700 / 10, abs=0.1)
     assert costs["100"]["tokens"] == pytest.approx(tokens + 700 / 1000, abs=0.1)
-    assert modes["raw"]["cost_per_question"]["1"]["tokens"] == modes["raw"][
-        "mean_test_time_tokens"]
+    assert modes["raw"]["cost_per_question"]["1"]["tokens"] == modes["raw"]["mean_test_time_tokens"]
     assert report["instant_sweep"]["grid"][0]["hits"] >= 2
     assert report["abstention_sweep"]["grid"][0]["unanswerable_abstained"] == 0.5
     table = format_report(report)
@@ -102,9 +107,12 @@ def test_run_bench_reports_every_mode(digested: Library, settings: Settings,
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_bench_command_json(digested: Library, tmp_path: Path,
-                            monkeypatch: pytest.MonkeyPatch,
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_command_json(
+    digested: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
     path = write_questions(tmp_path / "q.jsonl", QUESTIONS)
     args = Namespace(questions=str(path), json=True, plot=None, limit=2)

@@ -23,9 +23,13 @@ def test_cosine() -> None:
 @pytest.mark.integration
 def test_embedding_model_ranks_related_text_higher(model_path: Path) -> None:
     model = EmbeddingModel.load(model_path, threads=1)
-    scores = model.similarities("football game score",
-                                ["The Broncos beat the Panthers 24 to 10.",
-                                 "Chloroplasts capture light for photosynthesis."])
+    scores = model.similarities(
+        "football game score",
+        [
+            "The Broncos beat the Panthers 24 to 10.",
+            "Chloroplasts capture light for photosynthesis.",
+        ],
+    )
     assert len(scores) == 2 and all(-1.0 <= s <= 1.0 for s in scores)
     assert model.embed("same text") is model.embed("same text")  # cached
 
@@ -35,6 +39,11 @@ def test_configured_embedding_model_is_used_for_answers(
     digested: Library, settings: Settings, model_path: Path
 ) -> None:
     settings.set("embedding_model_path", str(model_path))
-    answer = answer_question(digested.store, FakeEngine(["2,249 yards"]),
-                             "How many yards did Peyton Manning throw for?", settings, "learned")
+    answer = answer_question(
+        digested.store,
+        FakeEngine(["2,249 yards"]),
+        "How many yards did Peyton Manning throw for?",
+        settings,
+        "learned",
+    )
     assert "2,249" in answer.answer

@@ -38,8 +38,15 @@ class FakeModelState:
 
     def save_state(self) -> bytes:
         payload = bytes(t % 256 for t in self.tokens)
-        return pack_state({"input_ids": self.tokens, "n_tokens": len(self.tokens),
-                           "llama_state_size": len(payload), "seed": 0}, payload)
+        return pack_state(
+            {
+                "input_ids": self.tokens,
+                "n_tokens": len(self.tokens),
+                "llama_state_size": len(payload),
+                "seed": 0,
+            },
+            payload,
+        )
 
     def load_state(self, blob: bytes) -> None:
         header, _ = unpack_state(blob)
@@ -89,17 +96,23 @@ def test_a_damaged_state_file_is_recomputed(tmp_path: Path) -> None:
 
 def test_learned_version_changes_with_the_notes(digested: Library) -> None:
     before = learned_version(digested.store)
-    digested.add_note("fact", "Luke Kuechly led the team in tackles with 118.",
-                      ["Super_Bowl_50.md#1"])
+    digested.add_note(
+        "fact", "Luke Kuechly led the team in tackles with 118.", ["Super_Bowl_50.md#1"]
+    )
     after_new_note = learned_version(digested.store)
     digested.store.conn.execute("UPDATE notes SET stale = 1 WHERE kind = 'library_brief'")
     assert len({before, after_new_note, learned_version(digested.store)}) == 3
 
 
-def test_engines_without_llama_get_no_cache(tmp_path: Path, digested: Library,
-                                            settings: Settings) -> None:
+def test_engines_without_llama_get_no_cache(
+    tmp_path: Path, digested: Library, settings: Settings
+) -> None:
     assert prefix_cache_for(FakeEngine(), tmp_path) is None
     assert prefix_cache_for(LoggedEngine(FakeEngine(), digested.store), tmp_path) is None
-    answer = ask(digested.store, FakeEngine(["2,249 yards"]),
-                 "How many yards did Peyton Manning throw for?", settings)
+    answer = ask(
+        digested.store,
+        FakeEngine(["2,249 yards"]),
+        "How many yards did Peyton Manning throw for?",
+        settings,
+    )
     assert "kv_cache" not in answer.extra

@@ -22,8 +22,13 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 def test_learned_answer_quotes_and_cites_with_the_real_model(
     digested: Library, settings: Settings, real_engine: Any
 ) -> None:
-    answer = ask(digested.store, real_engine, "How many yards did Peyton Manning throw for?",
-                 settings, mode="learned")
+    answer = ask(
+        digested.store,
+        real_engine,
+        "How many yards did Peyton Manning throw for?",
+        settings,
+        mode="learned",
+    )
     assert answer.mode == "learned"
     assert "2,249" in answer.answer  # in the quoted evidence at least
     assert [(c.document, c.page) for c in answer.citations] == [("Super_Bowl_50.md", 2)]

@@ -27,10 +27,12 @@ def test_rare_words_weigh_more(library: Library) -> None:
 
 def test_anticipated_question_finds_an_answer_phrased_differently(digested: Library) -> None:
     """doc2query: 'surrender' is not in the text, but it meets the anticipated question."""
-    digested.add_note("question", "How many points did the Panthers surrender?",
-                      ["Super_Bowl_50.md#1"],
-                      answer="The Panthers defense gave up just 308 points, ranking sixth in "
-                             "the league.")
+    digested.add_note(
+        "question",
+        "How many points did the Panthers surrender?",
+        ["Super_Bowl_50.md#1"],
+        answer="The Panthers defense gave up just 308 points, ranking sixth in the league.",
+    )
     found = retrieve(digested.store, "Points surrendered by the Panthers?")
     assert found.best_anticipated is not None
     assert "308" in found.best_anticipated.answer
@@ -81,8 +83,10 @@ def test_dense_ranking_is_fused_with_the_lexical_one(digested: Library) -> None:
         ("What is Nikola_Tesla.md about?", Intent("summary", ("Nikola_Tesla.md",))),
         ("Give me an overview of Warsaw", Intent("summary", ("Warsaw",))),
         ("Compare Warsaw and Tesla", Intent("compare", ("Warsaw", "Tesla"))),
-        ("What is the difference between Warsaw and Paris?",
-         Intent("compare", ("Warsaw", "Paris"))),
+        (
+            "What is the difference between Warsaw and Paris?",
+            Intent("compare", ("Warsaw", "Paris")),
+        ),
         ("What is this library about?", Intent("library", ())),
         ("Summarize my documents", Intent("library", ())),
         ("How many points did the Panthers give up?", None),

@@ -25,8 +25,9 @@ def test_close_anticipated_question_is_answered_instantly(
     digested: Library, settings: Settings
 ) -> None:
     engine = FakeEngine()
-    answer = ask(digested.store, engine, "How many points did the Panthers defense give up?",
-                 settings)
+    answer = ask(
+        digested.store, engine, "How many points did the Panthers defense give up?", settings
+    )
     assert answer.mode == "instant"
     assert "308 points" in answer.answer
     assert engine.calls == []  # nothing generated
@@ -63,13 +64,20 @@ def test_an_unsupported_model_answer_is_replaced_by_the_quote(
 
 
 def test_stale_notes_are_never_served(library: Library, settings: Settings) -> None:
-    library.add_note("question", "How many points did the Panthers defense give up?",
-                     ["Super_Bowl_50.md#1"], answer="A stale answer: 999 points.", stale=1)
-    library.add_note("fact", "Luke Kuechly led the team in tackles with 118.",
-                     ["Super_Bowl_50.md#1"])
+    library.add_note(
+        "question",
+        "How many points did the Panthers defense give up?",
+        ["Super_Bowl_50.md#1"],
+        answer="A stale answer: 999 points.",
+        stale=1,
+    )
+    library.add_note(
+        "fact", "Luke Kuechly led the team in tackles with 118.", ["Super_Bowl_50.md#1"]
+    )
     engine = FakeEngine(["308"])
-    answer = ask(library.store, engine, "How many points did the Panthers defense give up?",
-                 settings)
+    answer = ask(
+        library.store, engine, "How many points did the Panthers defense give up?", settings
+    )
     assert answer.mode == "learned"
     assert "999" not in answer.answer
 
@@ -86,8 +94,13 @@ def test_a_question_the_library_cannot_answer_is_refused_plainly(
 
 
 def test_forced_instant_without_a_match_refuses(digested: Library, settings: Settings) -> None:
-    answer = ask(digested.store, FakeEngine(), "How many yards did Manning throw for?", settings,
-                 mode="instant")
+    answer = ask(
+        digested.store,
+        FakeEngine(),
+        "How many yards did Manning throw for?",
+        settings,
+        mode="instant",
+    )
     assert answer.mode == "instant"
     assert answer.abstained
 
@@ -113,8 +126,7 @@ def test_summaries_come_from_document_summaries(digested: Library, settings: Set
 def test_what_is_x_about_and_compare(digested: Library, settings: Settings) -> None:
     about = ask(digested.store, FakeEngine(), "What is Nikola Tesla about?", settings)
     assert about.answer == "Tesla was an inventor who worked for Edison."
-    compare = ask(digested.store, FakeEngine(), "Compare Super Bowl 50 and Nikola Tesla",
-                  settings)
+    compare = ask(digested.store, FakeEngine(), "Compare Super Bowl 50 and Nikola Tesla", settings)
     assert "Super_Bowl_50.md: Super Bowl 50 pitted" in compare.answer
     assert "Nikola_Tesla.md: Tesla was an inventor" in compare.answer
     assert "Both documents mention famous Americans." in compare.answer
@@ -125,8 +137,9 @@ def test_what_is_x_about_and_compare(digested: Library, settings: Settings) -> N
 def test_summary_without_summaries_is_answered_normally(
     library: Library, settings: Settings
 ) -> None:
-    library.add_note("fact", "Luke Kuechly led the team in tackles with 118.",
-                     ["Super_Bowl_50.md#1"])
+    library.add_note(
+        "fact", "Luke Kuechly led the team in tackles with 118.", ["Super_Bowl_50.md#1"]
+    )
     engine = FakeEngine(["football"])
     answer = ask(library.store, engine, "Summarize Super Bowl 50", settings)
     assert answer.extra["route"] != "summary:summary"
@@ -141,11 +154,20 @@ def test_bad_questions_and_modes_are_known_errors(digested: Library, settings: S
 
 def test_streamed_text_matches_the_answer(digested: Library, settings: Settings) -> None:
     pieces: list[str] = []
-    answer = ask(digested.store, FakeEngine(["2,249 yards"]),
-                 "How many yards did Peyton Manning throw for?", settings,
-                 on_text=pieces.append)
+    answer = ask(
+        digested.store,
+        FakeEngine(["2,249 yards"]),
+        "How many yards did Peyton Manning throw for?",
+        settings,
+        on_text=pieces.append,
+    )
     assert "".join(pieces) == answer.answer
     instant: list[str] = []
-    answer = ask(digested.store, FakeEngine(), "When was Nikola Tesla born?", settings,
-                 on_text=instant.append)
+    answer = ask(
+        digested.store,
+        FakeEngine(),
+        "When was Nikola Tesla born?",
+        settings,
+        on_text=instant.append,
+    )
     assert "".join(instant) == answer.answer

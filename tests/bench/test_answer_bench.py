@@ -40,8 +40,13 @@ SETS = {
 
 
 def _documents_for(questions_path: Path, docs: Path) -> list[Path]:
-    names = sorted({json.loads(line).get("document", "") for line in
-                    questions_path.read_text(encoding="utf-8").splitlines() if line.strip()})
+    names = sorted(
+        {
+            json.loads(line).get("document", "")
+            for line in questions_path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
+    )
     return [docs / name for name in names if name and (docs / name).exists()] or [docs]
 
 
@@ -51,8 +56,9 @@ def _evenly(items: list[Any], count: int) -> list[Any]:
     return [items[int(i * len(items) / count)] for i in range(count)]
 
 
-@pytest.mark.parametrize("name", os.environ.get("NOCTURNE_BENCH_SETS",
-                                                "xquad-small,squad2").split(","))
+@pytest.mark.parametrize(
+    "name", os.environ.get("NOCTURNE_BENCH_SETS", "xquad-small,squad2").split(",")
+)
 def test_answer_bench(name: str, home: Path, model_path: Path) -> None:
     from nocturne.sleeptime.runner import DigestRunner
 
@@ -61,33 +67,46 @@ def test_answer_bench(name: str, home: Path, model_path: Path) -> None:
         pytest.skip(f"{questions_path} is not available")
     settings = Settings.load()
     store = Store.open()
-    results = list(add_paths(store, _documents_for(questions_path, docs), settings,
-                             LocalTokenizer(model_path)))
+    results = list(
+        add_paths(store, _documents_for(questions_path, docs), settings, LocalTokenizer(model_path))
+    )
     assert results and not any(r.failed for r in results)
     threads = int(os.environ.get("NOCTURNE_BENCH_THREADS", settings.threads))
     engine = LocalEngine(model_path, context_size=settings.context_size, threads=threads)
     digest_started = time.perf_counter()
     digest = DigestRunner(store, engine, os.environ.get("NOCTURNE_BENCH_BUDGET", "low")).run()
     digest_s = time.perf_counter() - digest_started
-    questions = _evenly(load_questions(questions_path),
-                        int(os.environ.get("NOCTURNE_BENCH_LIMIT", "120")))
-    report = run_bench(store, engine, settings, questions,
-                       raw_sample=int(os.environ.get("NOCTURNE_BENCH_RAW_SAMPLE", "30")))
-    print(f"\n=== {name}: {len(questions)} questions; digest: {digest.summary_line()} "
-          f"({digest_s:.0f} s)")
+    questions = _evenly(
+        load_questions(questions_path), int(os.environ.get("NOCTURNE_BENCH_LIMIT", "120"))
+    )
+    report = run_bench(
+        store,
+        engine,
+        settings,
+        questions,
+        raw_sample=int(os.environ.get("NOCTURNE_BENCH_RAW_SAMPLE", "30")),
+    )
+    print(
+        f"\n=== {name}: {len(questions)} questions; digest: {digest.summary_line()} "
+        f"({digest_s:.0f} s)"
+    )
     print(format_report(report))
     modes = report["modes"]
     raw, learned, auto = modes["raw"], modes["learned"], modes["auto"]
     for label, s in (("learned", learned), ("auto", auto)):
         ratio = raw["mean_test_time_tokens"] / max(1.0, s["mean_test_time_tokens"])
         speedup = raw["median_first_token_s"] / max(1e-6, s["median_first_token_s"])
-        print(f"{label}: {ratio:.1f}x fewer tokens than raw; accuracy {s['accuracy']:.3f} vs "
-              f"raw {raw['accuracy']:.3f} (reference {modes['reference']['accuracy']:.3f}); "
-              f"median TTFT {s['median_first_token_s']:.3f} s vs {raw['median_first_token_s']:.3f}"
-              f" s = {speedup:.1f}x")
+        print(
+            f"{label}: {ratio:.1f}x fewer tokens than raw; accuracy {s['accuracy']:.3f} vs "
+            f"raw {raw['accuracy']:.3f} (reference {modes['reference']['accuracy']:.3f}); "
+            f"median TTFT {s['median_first_token_s']:.3f} s vs {raw['median_first_token_s']:.3f}"
+            f" s = {speedup:.1f}x"
+        )
     if auto["instant_hits"]:
-        print(f"instant: {auto['instant_hits']} hits, median {auto['instant_median_s'] * 1000:.1f}"
-              f" ms, accuracy {auto['instant_accuracy']:.3f}")
+        print(
+            f"instant: {auto['instant_hits']} hits, median {auto['instant_median_s'] * 1000:.1f}"
+            f" ms, accuracy {auto['instant_accuracy']:.3f}"
+        )
     folder = os.environ.get("NOCTURNE_BENCH_PLOT")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)

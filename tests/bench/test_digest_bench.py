@@ -61,12 +61,22 @@ class RecordingEngine:
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
-    def complete(self, messages: list[Message], options: GenerationOptions = GenerationOptions(),
-                 *, purpose: str = "") -> Completion:
+    def complete(
+        self,
+        messages: list[Message],
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        purpose: str = "",
+    ) -> Completion:
         return self.stream(messages, options, purpose=purpose).collect()
 
-    def stream(self, messages: list[Message], options: GenerationOptions = GenerationOptions(),
-               *, purpose: str = "") -> CompletionStream:
+    def stream(
+        self,
+        messages: list[Message],
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        purpose: str = "",
+    ) -> CompletionStream:
         self.calls.append({"prompt": self.inner.render(messages), **asdict(options)})
         inner = self.inner.stream(messages, options, purpose=purpose)
 
@@ -84,34 +94,55 @@ def replay(calls_file: str, model_path: str, threads: int) -> dict[str, float]:
     from llama_cpp import Llama, LlamaGrammar
 
     calls = json.loads(Path(calls_file).read_text())
-    llama = Llama(model_path=model_path, n_ctx=2048, n_threads=threads,
-                  n_threads_batch=threads, seed=0, verbose=False)
-    grammars = {g: LlamaGrammar.from_string(g, verbose=False)
-                for g in {c["grammar"] for c in calls if c["grammar"]}}
+    llama = Llama(
+        model_path=model_path,
+        n_ctx=2048,
+        n_threads=threads,
+        n_threads_batch=threads,
+        seed=0,
+        verbose=False,
+    )
+    grammars = {
+        g: LlamaGrammar.from_string(g, verbose=False)
+        for g in {c["grammar"] for c in calls if c["grammar"]}
+    }
     prompt_tokens = completion_tokens = 0
     wall, cpu = time.perf_counter(), time.process_time()
     for call in calls:
         tokens = llama.tokenize(call["prompt"].encode("utf-8"), special=True)
         prompt_tokens += len(tokens)
         stream: Any = llama.create_completion(
-            tokens, max_tokens=call["max_tokens"], temperature=call["temperature"],
-            top_p=call["top_p"], repeat_penalty=call["repeat_penalty"],
-            grammar=grammars.get(call["grammar"] or ""), seed=call["seed"],
-            stop=list(call["stop"]) or None, stream=True,
+            tokens,
+            max_tokens=call["max_tokens"],
+            temperature=call["temperature"],
+            top_p=call["top_p"],
+            repeat_penalty=call["repeat_penalty"],
+            grammar=grammars.get(call["grammar"] or ""),
+            seed=call["seed"],
+            stop=list(call["stop"]) or None,
+            stream=True,
         )
         for _ in stream:
             completion_tokens += 1  # one per streamed chunk, counted as the engine counts
-    return {"calls": len(calls), "prompt": prompt_tokens, "completion": completion_tokens,
-            "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    return {
+        "calls": len(calls),
+        "prompt": prompt_tokens,
+        "completion": completion_tokens,
+        "wall": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+    }
 
 
-def run_replay(calls: list[dict[str, Any]], model_path: Path, threads: int,
-               folder: Path) -> dict[str, float]:
+def run_replay(
+    calls: list[dict[str, Any]], model_path: Path, threads: int, folder: Path
+) -> dict[str, float]:
     calls_file = folder / "calls.json"
     calls_file.write_text(json.dumps(calls))
     done = subprocess.run(
         [sys.executable, __file__, str(calls_file), str(model_path), str(threads)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -120,11 +151,18 @@ def free_generation(model_path: Path, threads: int, tokens: int = 256) -> float:
     """Plain generation speed (completion tokens per second) for reference."""
     from llama_cpp import Llama
 
-    llama = Llama(model_path=str(model_path), n_ctx=2048, n_threads=threads,
-                  n_threads_batch=threads, seed=0, verbose=False)
+    llama = Llama(
+        model_path=str(model_path),
+        n_ctx=2048,
+        n_threads=threads,
+        n_threads_batch=threads,
+        seed=0,
+        verbose=False,
+    )
     started = time.perf_counter()
-    out: Any = llama.create_completion("Once upon a time", max_tokens=tokens, temperature=0.0,
-                                       repeat_penalty=1.15)
+    out: Any = llama.create_completion(
+        "Once upon a time", max_tokens=tokens, temperature=0.0, repeat_penalty=1.15
+    )
     return int(out["usage"]["completion_tokens"]) / (time.perf_counter() - started)
 
 
@@ -149,7 +187,10 @@ def _digest_once(store: Store, engine: RecordingEngine, budget: str) -> dict[str
         "prompt": sum(c.usage.prompt_tokens for c in engine.completions),
         "completion": sum(c.usage.completion_tokens for c in engine.completions),
         "model": sum(c.seconds for c in engine.completions),
-        "wall": wall, "cpu": cpu, "steps": result.done, "kept": result.kept,
+        "wall": wall,
+        "cpu": cpu,
+        "steps": result.done,
+        "kept": result.kept,
     }
 
 
@@ -185,19 +226,27 @@ def test_digest_throughput_against_raw_llama_cpp(
     free = free_generation(model_path, engine.threads)
 
     print()
-    print(f"Digest throughput ({engine.model_id}, {engine.threads} threads, budget {budget}, "
-          f"{len(documents)} documents, {int(digest['steps'])} steps, "
-          f"{int(digest['kept'])} notes kept)")
-    print(f"{'':<22}{'calls':>6}{'prompt':>8}{'compl.':>8}{'wall s':>8}{'tok/s':>8}"
-          f"{'cpu s':>8}{'tok/cpu-s':>10}")
+    print(
+        f"Digest throughput ({engine.model_id}, {engine.threads} threads, budget {budget}, "
+        f"{len(documents)} documents, {int(digest['steps'])} steps, "
+        f"{int(digest['kept'])} notes kept)"
+    )
+    print(
+        f"{'':<22}{'calls':>6}{'prompt':>8}{'compl.':>8}{'wall s':>8}{'tok/s':>8}"
+        f"{'cpu s':>8}{'tok/cpu-s':>10}"
+    )
     for name, run in (("nocturne digest", digest), ("raw llama-cpp-python", raw)):
-        print(f"{name:<22}{int(run['calls']):>6}{int(run['prompt']):>8}"
-              f"{int(run['completion']):>8}{run['wall']:>8.1f}{_rate(run, 'wall'):>8.1f}"
-              f"{run['cpu']:>8.1f}{_rate(run, 'cpu'):>10.1f}")
-    print(f"  runs (wall s): digest {digest_a['wall']:.1f} / {digest_b['wall']:.1f}, "
-          f"raw {raw_a['wall']:.1f} / {raw_b['wall']:.1f}; inside the digest "
-          f"{digest['model']:.1f} s in model calls, {digest['wall'] - digest['model']:.1f} s "
-          f"everything else")
+        print(
+            f"{name:<22}{int(run['calls']):>6}{int(run['prompt']):>8}"
+            f"{int(run['completion']):>8}{run['wall']:>8.1f}{_rate(run, 'wall'):>8.1f}"
+            f"{run['cpu']:>8.1f}{_rate(run, 'cpu'):>10.1f}"
+        )
+    print(
+        f"  runs (wall s): digest {digest_a['wall']:.1f} / {digest_b['wall']:.1f}, "
+        f"raw {raw_a['wall']:.1f} / {raw_b['wall']:.1f}; inside the digest "
+        f"{digest['model']:.1f} s in model calls, {digest['wall'] - digest['model']:.1f} s "
+        f"everything else"
+    )
     print(f"free generation, for reference: {free:.1f} completion tok/s")
     for clock in ("wall", "cpu"):
         ratio = _rate(digest, clock) / _rate(raw, clock)

@@ -30,14 +30,20 @@ def _corpus(folder: Path) -> list[Path]:
     """Readable PDFs: the public fixtures that open without a password, plus generated ones."""
     fixtures = SHARED / "fixtures" / "pdfs"
     chosen = []
-    for name in ("haystack/react_paper.pdf", "pypdf/GeoBase_NHNC1_Data_Model_UML_EN.pdf",
-                 "pypdf/pdflatex-outline.pdf", "pypdf/Seige_of_Vicksburg_Sample_OCR.pdf",
-                 "haystack/sample_pdf_1.pdf", "pypdf/crazyones.pdf"):
+    for name in (
+        "haystack/react_paper.pdf",
+        "pypdf/GeoBase_NHNC1_Data_Model_UML_EN.pdf",
+        "pypdf/pdflatex-outline.pdf",
+        "pypdf/Seige_of_Vicksburg_Sample_OCR.pdf",
+        "haystack/sample_pdf_1.pdf",
+        "pypdf/crazyones.pdf",
+    ):
         source = fixtures / name
         if source.exists():
             chosen.append(Path(shutil.copy(source, folder / source.name)))
-    text = " ".join(f"Clause {i} sets out the duties of the tenant and the landlord." for i in
-                    range(60))
+    text = " ".join(
+        f"Clause {i} sets out the duties of the tenant and the landlord." for i in range(60)
+    )
     chosen.append(write_pdf(folder / "generated.pdf", [text] * 40))
     return chosen
 

@@ -133,6 +133,19 @@ def test_text_that_is_not_utf8_is_decoded(store: Store, settings: Settings, fold
     assert "café" in stored and "Brücke" in stored
 
 
+def test_short_latin1_text_is_read_as_western_european(
+    store: Store, settings: Settings, folder: Path
+) -> None:
+    text = "Café crème brûlée costs 7 euros at the Café Lumière."
+    (folder / "menu.txt").write_bytes(text.encode("latin-1"))
+    assert _add(store, settings, folder)["menu.txt"].status == "added"
+    stored = store.scalar(
+        "SELECT text FROM chunks c JOIN documents d ON d.id = c.document_id "
+        "WHERE d.name = 'menu.txt'"
+    )
+    assert stored == text
+
+
 def test_file_over_the_size_limit(store: Store, folder: Path) -> None:
     settings = Settings({"max_file_mb": 1})
     big = folder / "huge.txt"

@@ -35,18 +35,23 @@ FOREST = [
 ]
 
 
-def add_document(
-    store: Store, name: str, pages: Sequence[str], *, chunk_tokens: int = 40
-) -> int:
+def add_document(store: Store, name: str, pages: Sequence[str], *, chunk_tokens: int = 40) -> int:
     """Store `pages` (1-based page numbers) as a document chunked like ingest does."""
     counter = FakeEngine()
     drafts = chunk_pages(
-        [PageText(i + 1, text) for i, text in enumerate(pages)], counter,
-        chunk_tokens=chunk_tokens, overlap_tokens=8,
+        [PageText(i + 1, text) for i, text in enumerate(pages)],
+        counter,
+        chunk_tokens=chunk_tokens,
+        overlap_tokens=8,
     )
     content = "\f".join(pages)
     return store.save_document(
-        path=f"/docs/{name}", name=name, kind="pdf",
-        content_hash=hashlib.sha256(content.encode()).hexdigest(), size=len(content), mtime=0.0,
-        pages=len(pages), chunks=drafts,
+        path=f"/docs/{name}",
+        name=name,
+        kind="pdf",
+        content_hash=hashlib.sha256(content.encode()).hexdigest(),
+        size=len(content),
+        mtime=0.0,
+        pages=len(pages),
+        chunks=drafts,
     )

@@ -61,11 +61,17 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 def assert_consistent(db: Path) -> None:
     """Each step row has exactly the notes it says it kept; no note is stored twice."""
-    mismatched = rows(db, "SELECT s.step_key FROM digest_steps s WHERE s.kept != "
-                          "(SELECT COUNT(*) FROM notes n WHERE n.step_id = s.id)")
+    mismatched = rows(
+        db,
+        "SELECT s.step_key FROM digest_steps s WHERE s.kept != "
+        "(SELECT COUNT(*) FROM notes n WHERE n.step_id = s.id)",
+    )
     assert mismatched == []
-    duplicates = rows(db, "SELECT kind, text, COUNT(*) FROM notes GROUP BY kind, text, "
-                          "document_id HAVING COUNT(*) > 1")
+    duplicates = rows(
+        db,
+        "SELECT kind, text, COUNT(*) FROM notes GROUP BY kind, text, "
+        "document_id HAVING COUNT(*) > 1",
+    )
     assert duplicates == []
     assert count(db, "SELECT COUNT(*) FROM notes WHERE step_id IS NULL") == 0
 
@@ -74,7 +80,10 @@ def digest(home: Path, *extra: str, delay: str = "0.03") -> subprocess.Popen[str
     env = cli_env(home, NOCTURNE_ENGINE="fake", NOCTURNE_FAKE_DELAY=delay)
     return subprocess.Popen(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high", *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -91,7 +100,10 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(home: Path) -> Non
 
     finished = subprocess.run(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high"],
-        env=cli_env(home, NOCTURNE_ENGINE="fake"), capture_output=True, text=True, timeout=120,
+        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert finished.returncode == 0, finished.stderr
     assert "Digest finished" in finished.stdout
@@ -102,7 +114,10 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(home: Path) -> Non
     assert_consistent(db)
     again = subprocess.run(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high"],
-        env=cli_env(home, NOCTURNE_ENGINE="fake"), capture_output=True, text=True, timeout=120,
+        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert "nothing to do" in again.stdout
 
@@ -113,7 +128,7 @@ def test_sigterm_stops_after_the_current_step(home: Path) -> None:
     wait_for(lambda: count(db, "SELECT COUNT(*) FROM digest_steps") >= 1, "a step")
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=DEADLINE_S)
-    assert process.returncode == 0, err
+    assert process.returncode == 130, err  # stopped early: finished work kept, run incomplete
     assert "Digest stopped" in out
     assert "stopping after the current step" in err
     assert_consistent(db)
@@ -125,7 +140,10 @@ def test_max_seconds_limits_the_run(home: Path) -> None:
     make_library(home)
     done = subprocess.run(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high", "--max-seconds", "0"],
-        env=cli_env(home, NOCTURNE_ENGINE="fake"), capture_output=True, text=True, timeout=120,
+        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0
     assert "stopped at the time limit: 0/" in done.stdout

@@ -40,8 +40,13 @@ def test_low_budget_makes_supported_facts_and_questions_with_pages(
     facts = [r["text"] for r in rows if r["kind"] == "fact"]
     assert any("20% of American gasoline stations" in f for f in facts)
     page_of = {r["text"]: r["page"] for r in rows if r["kind"] == "fact"}
-    assert page_of["Fuel economy standards were introduced in 1975 and cars must reach 27.5 "
-                   "miles per gallon by 1985."] == 3
+    assert (
+        page_of[
+            "Fuel economy standards were introduced in 1975 and cars must reach 27.5 "
+            "miles per gallon by 1985."
+        ]
+        == 3
+    )
     questions = [r for r in rows if r["kind"] == "question"]
     assert questions and all(q["text"].endswith("?") for q in questions)
     assert {r["document_id"] for r in rows} == set(docs.values())
@@ -59,8 +64,13 @@ def test_invented_questions_are_dropped_and_counted(store: Store, library: Libra
     library()
     engine = FakeEngine(default_reply="What is the answer to this question?")
     run(store, engine)
-    assert store.scalar("SELECT COUNT(*) FROM notes WHERE kind = 'question' "
-                        "AND prompt_version LIKE 'question:model%'") == 0
+    assert (
+        store.scalar(
+            "SELECT COUNT(*) FROM notes WHERE kind = 'question' "
+            "AND prompt_version LIKE 'question:model%'"
+        )
+        == 0
+    )
     assert store.scalar("SELECT SUM(dropped) FROM digest_steps") > 0
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE kind = 'fact'") > 0
 
@@ -105,8 +115,9 @@ def test_budgets_add_summaries_then_library_notes(
     assert "library_brief" not in kinds()
     run(store, digest_engine, "high")
     assert {"cross_document", "library_brief"} <= kinds()
-    summary = store.query("SELECT * FROM notes WHERE kind = 'document_summary' "
-                          "AND document_id = ?", (docs["oil"],))
+    summary = store.query(
+        "SELECT * FROM notes WHERE kind = 'document_summary' AND document_id = ?", (docs["oil"],)
+    )
     assert len(summary) == 1
     assert summary[0]["text"].startswith("The 1973 oil crisis began in October 1973")
     assert summary[0]["prompt_version"] == "summary:extract-v1"  # the fake only echoes
@@ -115,9 +126,14 @@ def test_budgets_add_summaries_then_library_notes(
     assert "2 documents" in brief[0]["text"]
     cross = store.query("SELECT * FROM notes WHERE kind = 'cross_document'")
     assert len(cross) == 1 and "oil" in cross[0]["text"]
-    sourced_docs = {r["document_id"] for r in store.query(
-        "SELECT c.document_id FROM note_sources s JOIN chunks c ON c.id = s.chunk_id "
-        "WHERE s.note_id = ?", (cross[0]["id"],))}
+    sourced_docs = {
+        r["document_id"]
+        for r in store.query(
+            "SELECT c.document_id FROM note_sources s JOIN chunks c ON c.id = s.chunk_id "
+            "WHERE s.note_id = ?",
+            (cross[0]["id"],),
+        )
+    }
     assert sourced_docs == set(docs.values())
 
 
@@ -126,13 +142,16 @@ def test_supported_model_summary_is_kept_and_labelled(store: Store, library: Lib
 
     def responder(messages: list[Message], options: GenerationOptions) -> str:
         if "Summarize this text about Oil crisis" in messages[-1]["content"]:
-            return ("The oil embargo ended in March 1974 and fuel economy standards were "
-                    "introduced in 1975.")
+            return (
+                "The oil embargo ended in March 1974 and fuel economy standards were "
+                "introduced in 1975."
+            )
         return "What?"
 
     run(store, FakeEngine(responder=responder), "medium")
-    row = store.query("SELECT * FROM notes WHERE kind = 'document_summary' AND document_id = ?",
-                      (docs["oil"],))[0]
+    row = store.query(
+        "SELECT * FROM notes WHERE kind = 'document_summary' AND document_id = ?", (docs["oil"],)
+    )[0]
     assert row["text"].startswith("The oil embargo ended in March 1974")
     assert row["prompt_version"] == "summary:model-v1+summary:extract-v1"
     assert row["model_id"] == "fake-model"

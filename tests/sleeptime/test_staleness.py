@@ -18,8 +18,12 @@ Library = Callable[[], dict[str, int]]
 
 
 def note_models(store: Store) -> set[str]:
-    return {r["model_id"] for r in store.query(
-        "SELECT DISTINCT s.model_id FROM notes n JOIN digest_steps s ON s.id = n.step_id")}
+    return {
+        r["model_id"]
+        for r in store.query(
+            "SELECT DISTINCT s.model_id FROM notes n JOIN digest_steps s ON s.id = n.step_id"
+        )
+    }
 
 
 def test_a_different_model_marks_notes_stale_and_redoes_them(
@@ -63,8 +67,11 @@ def test_a_changed_document_loses_its_notes_and_is_digested_again(
     docs = library()
     DigestRunner(store, digest_engine, "high").run()
     brief_before = store.scalar("SELECT text FROM notes WHERE kind = 'library_brief'")
-    changed = [*OIL[:2], "The crisis ended in 1974. A new page 3 about strategic oil reserves "
-               "says the reserve holds 700 million barrels."]
+    changed = [
+        *OIL[:2],
+        "The crisis ended in 1974. A new page 3 about strategic oil reserves "
+        "says the reserve holds 700 million barrels.",
+    ]
     assert add_document(store, "Oil_crisis.pdf", changed) == docs["oil"]
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE document_id = ?", (docs["oil"],)) == 0
     assert store.scalar("SELECT stale FROM notes WHERE kind = 'library_brief'") == 1
@@ -72,8 +79,12 @@ def test_a_changed_document_loses_its_notes_and_is_digested_again(
     pending_docs = {s.document_id for s in plan.pending}
     assert pending_docs == {docs["oil"], None}  # the oil document and the library notes
     DigestRunner(store, digest_engine, "high").run()
-    facts = [r["text"] for r in store.query(
-        "SELECT text FROM notes WHERE document_id = ? AND kind = 'fact'", (docs["oil"],))]
+    facts = [
+        r["text"]
+        for r in store.query(
+            "SELECT text FROM notes WHERE document_id = ? AND kind = 'fact'", (docs["oil"],)
+        )
+    ]
     assert any("700 million barrels" in f for f in facts)
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 1") == 0
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE kind = 'library_brief'") == 1

@@ -50,9 +50,11 @@ def test_salience_penalises_sentences_that_are_not_self_contained() -> None:
 def test_headings_glued_to_sentences_are_removed() -> None:
     assert strip_heading("Amazon rainforest The Amazon is large.") == "The Amazon is large."
     assert strip_heading("Before first use Rinse the tank.") == "Rinse the tank."
-    text = ("# Espresso Machine ## Before first use Rinse the water tank and fill it with cold "
-            "water. The water tank holds 1.8 litres of water. ## Making an espresso Use 18 grams "
-            "of finely ground coffee for a double shot.")
+    text = (
+        "# Espresso Machine ## Before first use Rinse the water tank and fill it with cold "
+        "water. The water tank holds 1.8 litres of water. ## Making an espresso Use 18 grams "
+        "of finely ground coffee for a double shot."
+    )
     assert sentences_of(text) == [
         "Rinse the water tank and fill it with cold water.",
         "The water tank holds 1.8 litres of water.",
@@ -75,8 +77,10 @@ def test_support_check_keeps_what_the_source_says_and_drops_inventions() -> None
 
 
 def test_numbers_must_sit_in_a_sentence_about_the_same_thing() -> None:
-    sources = ["ABC launched a campaign around its logo in 2000.",
-               "In 2015 the network changed its jingles."]
+    sources = [
+        "ABC launched a campaign around its logo in 2000.",
+        "In 2015 the network changed its jingles.",
+    ]
     assert numbers_anchored("ABC launched a logo campaign in 2000.", sources)
     assert not numbers_anchored("ABC launched a logo campaign in 2015.", sources)
     assert not is_model_text_supported("ABC launched a logo campaign in 2015.", sources)
@@ -87,12 +91,15 @@ def test_model_text_gluing_two_sources_together_is_dropped() -> None:
         "The 1973 oil crisis began in October 1973 when OPEC members proclaimed an oil embargo.",
         "The Amazon rainforest covers most of the Amazon basin of South America.",
     ]
-    invented = ("The 1973 oil crisis began in October 1973 when OPEC members declared an oil "
-                "embargo on the region of South America.")
+    invented = (
+        "The 1973 oil crisis began in October 1973 when OPEC members declared an oil "
+        "embargo on the region of South America."
+    )
     assert is_supported(invented, sources)  # the plain check alone would let it through
     assert not is_model_text_supported(invented, sources)
-    assert is_model_text_supported("OPEC members proclaimed an oil embargo in October 1973.",
-                                   sources)
+    assert is_model_text_supported(
+        "OPEC members proclaimed an oil embargo in October 1973.", sources
+    )
 
 
 def test_answer_is_the_sentence_that_supports_the_question() -> None:

@@ -50,6 +50,10 @@ from nocturne.library.store import Store
 from nocturne.settings import Settings
 
 MODES = ("auto", "instant", "learned", "raw")
+NO_INSTANT_MATCH = (
+    "No question anticipated during the digest matches this one closely enough for an instant "
+    "answer; ask in auto or learned mode."
+)
 
 # Chosen from the instant sweep that `nocturne bench` prints (answer/sweeps.py), run on
 # ../shared/eval after a real digest: the lowest similarity whose instant answers were at least
@@ -107,9 +111,18 @@ def answer_question(
         if whole is not None:
             text, sources = whole
             clock.emit(text)
-            return _finish(store, engine, question, settings, clock, text,
-                           "learned" if mode == "learned" else "instant", f"summary:{intent.kind}",
-                           sources, TokenCount())
+            return _finish(
+                store,
+                engine,
+                question,
+                settings,
+                clock,
+                text,
+                "learned" if mode == "learned" else "instant",
+                f"summary:{intent.kind}",
+                sources,
+                TokenCount(),
+            )
     if embedder is None:
         embedder = _configured_embedder(settings)
     retrieval = retrieve(store, question, embedder=embedder)
@@ -117,15 +130,39 @@ def answer_question(
     threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
     if mode in ("auto", "instant") and match is not None and match.similarity >= threshold:
         clock.emit(match.answer)
-        return _finish(store, engine, question, settings, clock, match.answer, "instant",
-                       "instant", list(match.sources), TokenCount(),
-                       extra={"anticipated_question": match.question,
-                              "similarity": round(match.similarity, 3)})
+        return _finish(
+            store,
+            engine,
+            question,
+            settings,
+            clock,
+            match.answer,
+            "instant",
+            "instant",
+            list(match.sources),
+            TokenCount(),
+            extra={
+                "anticipated_question": match.question,
+                "similarity": round(match.similarity, 3),
+            },
+        )
     if mode == "instant" or _should_abstain(retrieval):
-        clock.emit(NOT_FOUND)
-        return _finish(store, engine, question, settings, clock, NOT_FOUND,
-                       "instant" if mode == "instant" else "learned", "abstain", [],
-                       TokenCount(), abstained=True)
+        # In forced instant mode a miss means "nothing anticipated", not "not in the library".
+        text = NOT_FOUND if _should_abstain(retrieval) else NO_INSTANT_MATCH
+        clock.emit(text)
+        return _finish(
+            store,
+            engine,
+            question,
+            settings,
+            clock,
+            text,
+            "instant" if mode == "instant" else "learned",
+            "abstain",
+            [],
+            TokenCount(),
+            abstained=True,
+        )
     return _finish_learned(store, engine, question, settings, clock, retrieval, use_kv_cache)
 
 
@@ -159,8 +196,9 @@ def _citations(sources: list[Source], limit: int = 3) -> list[Citation]:
         if where in seen:
             continue
         seen.add(where)
-        citations.append(Citation(source.document_name, source.page, source.chunk_id,
-                                  source.document_path))
+        citations.append(
+            Citation(source.document_name, source.page, source.chunk_id, source.document_path)
+        )
     return citations[:limit]
 
 
@@ -184,6 +222,8 @@ def _finish(
     total_s = clock.elapsed()
     first = first_token_s if first_token_s is not None else (clock.first or total_s)
     baseline, _ = baseline_for(store, engine, question, settings)
+    if abstained:
+        baseline = used  # no answer was given, so nothing was saved
     document_ids = sorted({s.document_id for s in sources})
     sleep_tokens, amortized = sleep_share(store, document_ids)
     factor = settings.question_token_factor
@@ -199,8 +239,12 @@ def _finish(
         timing=Timing(round(first, 4), round(total_s, 4)),
         sleep=SleepShare(sleep_tokens, round(amortized, 2)),
         abstained=abstained,
-        extra={"route": route, "document_ids": document_ids,
-               "cost_usd": answer_cost_usd(used, amortized, factor, price), **(extra or {})},
+        extra={
+            "route": route,
+            "document_ids": document_ids,
+            "cost_usd": answer_cost_usd(used, amortized, factor, price),
+            **(extra or {}),
+        },
     )
 
 
@@ -208,15 +252,20 @@ def _finish_raw(
     store: Store, engine: Engine, question: str, settings: Settings, clock: _FirstText
 ) -> Answer:
     answer = answer_raw(store, engine, question, settings, clock.emit)
-    document_ids = sorted({
-        int(row["document_id"])
-        for c in answer.citations
-        if (row := store.chunk(c.chunk_id)) is not None
-    })
-    cost = answer_cost_usd(answer.usage, 0.0, settings.question_token_factor,
-                           settings.reference_price_per_million)
-    return replace(answer, extra={**answer.extra, "route": "raw", "document_ids": document_ids,
-                                  "cost_usd": cost})
+    document_ids = sorted(
+        {
+            int(row["document_id"])
+            for c in answer.citations
+            if (row := store.chunk(c.chunk_id)) is not None
+        }
+    )
+    cost = answer_cost_usd(
+        answer.usage, 0.0, settings.question_token_factor, settings.reference_price_per_million
+    )
+    return replace(
+        answer,
+        extra={**answer.extra, "route": "raw", "document_ids": document_ids, "cost_usd": cost},
+    )
 
 
 def _finish_learned(
@@ -236,14 +285,32 @@ def _finish_learned(
         cache = prefix_cache_for(engine, paths.cache_dir() / "kv")
         if cache is not None:
             primed = cache.prepare(system_message(brief), learned_version(store))
-            extra["kv_cache"] = {"how": primed.how, "prefix_tokens": primed.prefix_tokens,
-                                 "seconds": round(primed.seconds, 4)}
+            extra["kv_cache"] = {
+                "how": primed.how,
+                "prefix_tokens": primed.prefix_tokens,
+                "seconds": round(primed.seconds, 4),
+            }
     outcome = answer_learned(engine, retrieval, brief, settings.max_answer_tokens, clock.emit)
-    extra.update({"short_answer": outcome.short_answer, "supported": outcome.supported,
-                  "quote": quote(outcome.quote)})
-    return _finish(store, engine, question, settings, clock, outcome.text, "learned", "learned",
-                   [outcome.quote.source],
-                   TokenCount(outcome.prompt_tokens, outcome.completion_tokens), extra=extra)
+    extra.update(
+        {
+            "short_answer": outcome.short_answer,
+            "supported": outcome.supported,
+            "quote": quote(outcome.quote),
+        }
+    )
+    return _finish(
+        store,
+        engine,
+        question,
+        settings,
+        clock,
+        outcome.text,
+        "learned",
+        "learned",
+        [outcome.quote.source],
+        TokenCount(outcome.prompt_tokens, outcome.completion_tokens),
+        extra=extra,
+    )
 
 
 def _answer_whole_documents(

@@ -56,13 +56,15 @@ def load_questions(path: str | Path, limit: int | None = None) -> list[BenchQues
             continue
         try:
             item = json.loads(line)
-            questions.append(BenchQuestion(
-                id=str(item.get("id", number)),
-                question=str(item["question"]),
-                answers=tuple(str(a) for a in item.get("answers", [])),
-                unanswerable=bool(item.get("unanswerable", not item.get("answers"))),
-                document=str(item.get("document", "")),
-            ))
+            questions.append(
+                BenchQuestion(
+                    id=str(item.get("id", number)),
+                    question=str(item["question"]),
+                    answers=tuple(str(a) for a in item.get("answers", [])),
+                    unanswerable=bool(item.get("unanswerable", not item.get("answers"))),
+                    document=str(item.get("document", "")),
+                )
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise KnownError(f"{source}:{number}: not a question line ({exc})") from exc
     return questions[:limit] if limit else questions
@@ -80,17 +82,33 @@ class ModeStats:
     mode: str
     records: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, question: BenchQuestion, text: str, abstained: bool, tokens: int,
-            first_token_s: float, total_s: float, route: str) -> None:
-        self.records.append({
-            "id": question.id, "route": route, "correct": is_correct(question, text, abstained),
-            "abstained": abstained, "unanswerable": question.unanswerable, "tokens": tokens,
-            "first_token_s": round(first_token_s, 4), "total_s": round(total_s, 4),
-            "answer": text[:300],
-        })
+    def add(
+        self,
+        question: BenchQuestion,
+        text: str,
+        abstained: bool,
+        tokens: int,
+        first_token_s: float,
+        total_s: float,
+        route: str,
+    ) -> None:
+        self.records.append(
+            {
+                "id": question.id,
+                "route": route,
+                "correct": is_correct(question, text, abstained),
+                "abstained": abstained,
+                "unanswerable": question.unanswerable,
+                "tokens": tokens,
+                "first_token_s": round(first_token_s, 4),
+                "total_s": round(total_s, 4),
+                "answer": text[:300],
+            }
+        )
 
-    def summary(self, sleep_tokens_per_document: float, factor: float,
-                price: float) -> dict[str, Any]:
+    def summary(
+        self, sleep_tokens_per_document: float, factor: float, price: float
+    ) -> dict[str, Any]:
         n = len(self.records)
         if not n:
             return {"mode": self.mode, "questions": 0}
@@ -102,26 +120,32 @@ class ModeStats:
         costs = {}
         for q in QUESTIONS_PER_DOCUMENT:
             effective = tokens + (sleep_tokens_per_document / q / factor if uses_sleep else 0)
-            costs[str(q)] = {"tokens": round(effective, 1),
-                             "usd": round(effective * price / 1_000_000, 8)}
+            costs[str(q)] = {
+                "tokens": round(effective, 1),
+                "usd": round(effective * price / 1_000_000, 8),
+            }
         return {
             "mode": self.mode,
             "questions": n,
             "accuracy": round(sum(r["correct"] for r in self.records) / n, 4),
             "answerable_accuracy": _rate(sum(r["correct"] for r in answerable), len(answerable)),
             "unanswerable": len(unanswerable),
-            "correct_abstention_rate": _rate(sum(r["abstained"] for r in unanswerable),
-                                             len(unanswerable)),
-            "invention_rate": _rate(sum(not r["abstained"] for r in unanswerable),
-                                    len(unanswerable)),
+            "correct_abstention_rate": _rate(
+                sum(r["abstained"] for r in unanswerable), len(unanswerable)
+            ),
+            "invention_rate": _rate(
+                sum(not r["abstained"] for r in unanswerable), len(unanswerable)
+            ),
             "mean_test_time_tokens": round(tokens, 1),
-            "median_first_token_s": round(statistics.median(
-                r["first_token_s"] for r in self.records), 4),
+            "median_first_token_s": round(
+                statistics.median(r["first_token_s"] for r in self.records), 4
+            ),
             "total_s": round(sum(r["total_s"] for r in self.records), 2),
             "instant_hits": len(instant),
             "instant_accuracy": _rate(sum(r["correct"] for r in instant), len(instant)),
             "instant_median_s": round(statistics.median(r["total_s"] for r in instant), 4)
-            if instant else None,
+            if instant
+            else None,
             "cost_per_question": costs if self.mode != "reference" else None,
         }
 
@@ -132,11 +156,15 @@ def _rate(part: int, whole: int) -> float | None:
 
 def sleep_tokens(store: Store) -> tuple[int, float]:
     """(all sleep-time tokens, the mean per digested document)."""
-    total = int(store.scalar(
-        "SELECT SUM(prompt_tokens + completion_tokens) FROM digest_steps") or 0)
-    documents = int(store.scalar(
-        "SELECT COUNT(DISTINCT document_id) FROM digest_steps WHERE document_id IS NOT NULL")
-        or 0)
+    total = int(
+        store.scalar("SELECT SUM(prompt_tokens + completion_tokens) FROM digest_steps") or 0
+    )
+    documents = int(
+        store.scalar(
+            "SELECT COUNT(DISTINCT document_id) FROM digest_steps WHERE document_id IS NOT NULL"
+        )
+        or 0
+    )
     return total, (total / documents if documents else 0.0)
 
 
@@ -147,9 +175,15 @@ def evenly_spaced(count: int, wanted: int) -> set[int]:
 
 
 def _record(stats: ModeStats, question: BenchQuestion, answer: Answer) -> None:
-    stats.add(question, answer.answer, answer.abstained, answer.usage.total,
-              answer.timing.first_token_s, answer.timing.total_s,
-              str(answer.extra.get("route", answer.mode)))
+    stats.add(
+        question,
+        answer.answer,
+        answer.abstained,
+        answer.usage.total,
+        answer.timing.first_token_s,
+        answer.timing.total_s,
+        str(answer.extra.get("route", answer.mode)),
+    )
 
 
 def run_bench(
@@ -163,8 +197,11 @@ def run_bench(
 ) -> dict[str, Any]:
     """Answer every question in every mode; returns the report (see `format_report`)."""
     started = time.perf_counter()
-    engine.complete([{"role": "user", "content": "Hello"}], GenerationOptions(max_tokens=2),
-                    purpose="bench:warmup")  # the first decode of a process pays set-up costs
+    engine.complete(
+        [{"role": "user", "content": "Hello"}],
+        GenerationOptions(max_tokens=2),
+        purpose="bench:warmup",
+    )  # the first decode of a process pays set-up costs
     stats = {mode: ModeStats(mode) for mode in (*MODES, "reference")}
     raw_indices = evenly_spaced(len(questions), raw_sample)
     index = SentenceIndex(store)
@@ -179,11 +216,17 @@ def run_bench(
         if auto.extra.get("route") in ("learned", "abstain") and auto.mode == "learned":
             _record(stats["learned"], question, auto)  # same computation; greedy decoding
         else:
-            _record(stats["learned"], question,
-                    answer_question(store, engine, question.question, settings, "learned"))
+            _record(
+                stats["learned"],
+                question,
+                answer_question(store, engine, question.question, settings, "learned"),
+            )
         if number in raw_indices:
-            _record(stats["raw"], question,
-                    answer_question(store, engine, question.question, settings, "raw"))
+            _record(
+                stats["raw"],
+                question,
+                answer_question(store, engine, question.question, settings, "raw"),
+            )
         if progress is not None:
             progress(number + 1, len(questions))
     index.close()
@@ -259,8 +302,9 @@ def run_bench_command(args: Any) -> int:
         if not store.scalar("SELECT COUNT(*) FROM chunks"):
             raise KnownError("the library is empty; add the documents the questions are about")
         engine = make_engine(settings, "answer")
-        report = run_bench(store, engine, settings, questions, raw_sample=raw_sample,
-                           progress=progress)
+        report = run_bench(
+            store, engine, settings, questions, raw_sample=raw_sample, progress=progress
+        )
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.plot:

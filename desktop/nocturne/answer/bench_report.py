@@ -7,8 +7,12 @@ from typing import Any
 from nocturne.answer.bench import QUESTIONS_PER_DOCUMENT
 
 ORDER = ("raw", "learned", "auto", "reference")
-LABELS = {"raw": "raw (baseline)", "learned": "learned", "auto": "auto",
-          "reference": "best BM25 sentence"}
+LABELS = {
+    "raw": "raw (baseline)",
+    "learned": "learned",
+    "auto": "auto",
+    "reference": "best BM25 sentence",
+}
 
 
 def _pct(value: float | None) -> str:
@@ -43,15 +47,22 @@ def format_report(report: dict[str, Any]) -> str:
         s = modes.get(mode, {})
         if raw.get("questions") and s.get("questions") and s["mean_test_time_tokens"]:
             ratio = raw["mean_test_time_tokens"] / s["mean_test_time_tokens"]
-            speed = (raw["median_first_token_s"] / s["median_first_token_s"]
-                     if s["median_first_token_s"] else float("inf"))
-            lines.append(f"{mode}: {ratio:.1f}x fewer test-time tokens than raw, "
-                         f"first token {speed:.1f}x sooner")
+            speed = (
+                raw["median_first_token_s"] / s["median_first_token_s"]
+                if s["median_first_token_s"]
+                else float("inf")
+            )
+            lines.append(
+                f"{mode}: {ratio:.1f}x fewer test-time tokens than raw, "
+                f"first token {speed:.1f}x sooner"
+            )
     auto = modes.get("auto", {})
     if auto.get("instant_hits"):
         median_ms = auto["instant_median_s"] * 1000
-        lines.append(f"instant answers: {auto['instant_hits']}, accuracy "
-                     f"{_pct(auto['instant_accuracy'])}, median {median_ms:.1f} ms")
+        lines.append(
+            f"instant answers: {auto['instant_hits']}, accuracy "
+            f"{_pct(auto['instant_accuracy'])}, median {median_ms:.1f} ms"
+        )
     kv = report.get("kv_cache")
     if kv:
         lines.append(
@@ -72,11 +83,15 @@ def format_report(report: dict[str, Any]) -> str:
     sweep = report.get("instant_sweep", {})
     if sweep.get("grid"):
         lines.append("")
-        lines.append(f"instant threshold sweep (recommended {sweep.get('recommended')} for "
-                     f"precision >= {sweep.get('target_precision')}):")
+        lines.append(
+            f"instant threshold sweep (recommended {sweep.get('recommended')} for "
+            f"precision >= {sweep.get('target_precision')}):"
+        )
         for row in sweep["grid"]:
-            lines.append(f"  >= {row['threshold']:.2f}: {row['hits']:>4} hits, precision "
-                         f"{_pct(row['precision'])}")
+            lines.append(
+                f"  >= {row['threshold']:.2f}: {row['hits']:>4} hits, precision "
+                f"{_pct(row['precision'])}"
+            )
     abstain = report.get("abstention_sweep", {})
     if abstain.get("grid"):
         lines.append("")
@@ -106,8 +121,9 @@ def write_plot(report: dict[str, Any], path: str) -> None:
         tokens = max(1.0, s["mean_test_time_tokens"])
         left.scatter([tokens], [100 * s["accuracy"]], s=60)
         offset = {"learned": (6, -12), "auto": (6, 6)}.get(mode, (6, 4))
-        left.annotate(LABELS[mode], (tokens, 100 * s["accuracy"]), textcoords="offset points",
-                      xytext=offset)
+        left.annotate(
+            LABELS[mode], (tokens, 100 * s["accuracy"]), textcoords="offset points", xytext=offset
+        )
     left.set_xscale("log")
     left.set_xlabel("mean test-time tokens per question (log)")
     left.set_ylabel("accuracy (%)")

@@ -30,8 +30,15 @@ PASSAGE_MAX_CHARS = 700
 SHORT_ANSWER_TOKENS = 16
 BRIEF_MAX_CHARS = 320
 LEARNED_SYSTEM = "Answer the question with a few words copied from the passage."
-NO_ANSWER_MARKERS = ("not stated", "not mentioned", "does not say", "no information",
-                     "not provided", "cannot", "unknown")
+NO_ANSWER_MARKERS = (
+    "not stated",
+    "not mentioned",
+    "does not say",
+    "no information",
+    "not provided",
+    "cannot",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -50,12 +57,15 @@ class LearnedOutcome:
 def library_brief(store: Store) -> str:
     """The digest's library brief if there is a fresh one, else the documents' names."""
     brief = store.scalar(
-        "SELECT text FROM notes WHERE kind = 'library_brief' AND stale = 0 "
-        "ORDER BY id DESC LIMIT 1"
+        "SELECT text FROM notes WHERE kind = 'library_brief' AND stale = 0 ORDER BY id DESC LIMIT 1"
     )
     if not brief:
-        names = [row[0] for row in store.query(
-            "SELECT name FROM documents WHERE state != 'error' ORDER BY name LIMIT 30")]
+        names = [
+            row[0]
+            for row in store.query(
+                "SELECT name FROM documents WHERE state != 'error' ORDER BY name LIMIT 30"
+            )
+        ]
         brief = "Documents: " + ", ".join(names) if names else ""
     brief = " ".join(str(brief).split())
     return brief if len(brief) <= BRIEF_MAX_CHARS else brief[: BRIEF_MAX_CHARS - 1] + "…"
@@ -63,9 +73,9 @@ def library_brief(store: Store) -> str:
 
 def learned_version(store: Store) -> str:
     """Changes whenever the learned context does (new, removed or stale notes)."""
-    row = store.query(
-        "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(stale), 0) FROM notes"
-    )[0]
+    row = store.query("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(stale), 0) FROM notes")[
+        0
+    ]
     return hashlib.sha256(f"{PROMPT_VERSION}:{tuple(row)}".encode()).hexdigest()[:16]
 
 
@@ -97,7 +107,7 @@ def clean_short_answer(text: str) -> str:
     text = " ".join(text.split()).strip(" \"'“”")
     for prefix in ("answer:", "a:", "the answer is"):
         if text.lower().startswith(prefix):
-            text = text[len(prefix):].strip(" :")
+            text = text[len(prefix) :].strip(" :")
     return text.rstrip(" ,;:")
 
 
@@ -141,7 +151,8 @@ def answer_learned(
     passage = choose_passage(retrieval.evidence)
     messages = learned_messages(brief, passage, retrieval.question)
     options = GenerationOptions(
-        max_tokens=min(SHORT_ANSWER_TOKENS, max_answer_tokens), stop=("\n",),
+        max_tokens=min(SHORT_ANSWER_TOKENS, max_answer_tokens),
+        stop=("\n",),
         repeat_penalty=1.1,
     )
     stream = engine.stream(messages, options, purpose="answer:learned")

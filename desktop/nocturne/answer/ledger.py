@@ -39,9 +39,7 @@ def sleep_tokens_by_document(store: Store) -> dict[int, int]:
 
 def questions_asked_about(store: Store, document_id: int) -> int:
     return int(
-        store.scalar(
-            "SELECT COUNT(*) FROM answer_documents WHERE document_id = ?", (document_id,)
-        )
+        store.scalar("SELECT COUNT(*) FROM answer_documents WHERE document_id = ?", (document_id,))
         or 0
     )
 

@@ -103,9 +103,16 @@ def answer_raw(
         if on_text:
             on_text(NOT_FOUND)
         return Answer(
-            answer=NOT_FOUND, mode="raw", citations=[], usage=empty, baseline=empty,
-            baseline_method="raw-bm25", savings=savings(empty, empty, 0.0),
-            timing=Timing(elapsed, elapsed), sleep=SleepShare(0, 0.0), abstained=True,
+            answer=NOT_FOUND,
+            mode="raw",
+            citations=[],
+            usage=empty,
+            baseline=empty,
+            baseline_method="raw-bm25",
+            savings=savings(empty, empty, 0.0),
+            timing=Timing(elapsed, elapsed),
+            sleep=SleepShare(0, 0.0),
+            abstained=True,
         )
     messages = raw_messages(question, hits)
     options = GenerationOptions(max_tokens=settings.max_answer_tokens, stop=("\n\n",))

@@ -81,14 +81,18 @@ class Answer:
         used = self.usage.total
         base = self.baseline.total
         if self.mode == "raw":
-            return (f"raw mode: {used} tokens, {self.timing.total_s:.2f} s "
-                    f"(this is the baseline; digest the library to save)")
+            return (
+                f"raw mode: {used} tokens, {self.timing.total_s:.2f} s "
+                f"(this is the baseline; digest the library to save)"
+            )
         spent = f"{used} tokens" if used else "no model tokens"
         ratio = f"{self.savings.ratio:.1f}x fewer, " if used else ""
         sleep = ""
         if self.sleep.tokens:
-            sleep = (f"; sleep-time share {self.sleep.amortized_tokens_per_question:.0f} of "
-                     f"{self.sleep.tokens} digest tokens")
+            sleep = (
+                f"; sleep-time share {self.sleep.amortized_tokens_per_question:.0f} of "
+                f"{self.sleep.tokens} digest tokens"
+            )
         own_cost = self.savings.baseline_cost_usd - self.savings.cost_usd
         return (
             f"{self.mode}: {spent} instead of {base} "

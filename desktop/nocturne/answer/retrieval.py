@@ -173,8 +173,9 @@ def gather_evidence(
         if fact_sources.get(row["id"]):
             add(row["text"], fact_sources[row["id"]][0], "fact")
     for rank, hit in enumerate(search_chunks(store, question, limit=chunk_limit)):
-        source = Source(hit.chunk_id, hit.document_id, hit.document_name, hit.document_path,
-                        hit.page)
+        source = Source(
+            hit.chunk_id, hit.document_id, hit.document_name, hit.document_path, hit.page
+        )
         for sentence in split_sentences(hit.text):
             add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
     kind = expected_answer(question)

@@ -24,24 +24,35 @@ def answer_totals(store: Store, history_limit: int = 200) -> dict[str, Any]:
         "FROM answers"
     )[0]
     by_mode = {
-        r["mode"]: {"answers": r["n"], "tokens": r["tokens"],
-                    "median_first_token_s": None}
+        r["mode"]: {"answers": r["n"], "tokens": r["tokens"], "median_first_token_s": None}
         for r in store.query(
             "SELECT mode, COUNT(*) AS n, SUM(prompt_tokens + completion_tokens) AS tokens "
             "FROM answers GROUP BY mode"
         )
     }
     for mode, values in by_mode.items():
-        times = [r[0] for r in store.query(
-            "SELECT first_token_s FROM answers WHERE mode = ? ORDER BY first_token_s", (mode,))]
+        times = [
+            r[0]
+            for r in store.query(
+                "SELECT first_token_s FROM answers WHERE mode = ? ORDER BY first_token_s", (mode,)
+            )
+        ]
         values["median_first_token_s"] = round(times[len(times) // 2], 4) if times else None
     history = [
         {
-            "id": r["id"], "at": r["at"], "question": r["question"], "mode": r["mode"],
-            "route": r["route"], "tokens": r["tokens"], "baseline_tokens": r["baseline"],
-            "saved_tokens": r["saved_tokens"], "cost_usd": r["cost_usd"],
-            "baseline_cost_usd": r["baseline_cost_usd"], "first_token_s": r["first_token_s"],
-            "total_s": r["total_s"], "amortized_sleep_tokens": r["amortized_sleep_tokens"],
+            "id": r["id"],
+            "at": r["at"],
+            "question": r["question"],
+            "mode": r["mode"],
+            "route": r["route"],
+            "tokens": r["tokens"],
+            "baseline_tokens": r["baseline"],
+            "saved_tokens": r["saved_tokens"],
+            "cost_usd": r["cost_usd"],
+            "baseline_cost_usd": r["baseline_cost_usd"],
+            "first_token_s": r["first_token_s"],
+            "total_s": r["total_s"],
+            "amortized_sleep_tokens": r["amortized_sleep_tokens"],
         }
         for r in store.query(
             "SELECT id, at, question, mode, route, prompt_tokens + completion_tokens AS tokens, "

@@ -49,9 +49,14 @@ def sweep_instant(
     for threshold in INSTANT_GRID:
         hits = [right for similarity, right in observations if similarity >= threshold]
         precision = sum(hits) / len(hits) if hits else None
-        rows.append({"threshold": threshold, "hits": len(hits),
-                     "hit_rate": round(len(hits) / len(observations), 4) if observations else 0,
-                     "precision": round(precision, 4) if precision is not None else None})
+        rows.append(
+            {
+                "threshold": threshold,
+                "hits": len(hits),
+                "hit_rate": round(len(hits) / len(observations), 4) if observations else 0,
+                "precision": round(precision, 4) if precision is not None else None,
+            }
+        )
         if chosen is None and precision is not None and precision >= target_precision:
             chosen = threshold
     return {"target_precision": target_precision, "recommended": chosen, "grid": rows}
@@ -63,25 +68,33 @@ def sweep_abstention(store: Store, questions: list[Any]) -> dict[str, Any]:
     for item in questions:
         evidence = retrieve(store, item.question, idf=idf).evidence
         best = evidence[0] if evidence else None
-        observations.append((
-            best.coverage if best else -1.0,  # no evidence at all: always refused
-            item.unanswerable,
-            bool(best) and not item.unanswerable and _contains(best.text, item.answers)
-            if best else False,
-        ))
+        observations.append(
+            (
+                best.coverage if best else -1.0,  # no evidence at all: always refused
+                item.unanswerable,
+                bool(best) and not item.unanswerable and _contains(best.text, item.answers)
+                if best
+                else False,
+            )
+        )
     answerable = [o for o in observations if not o[1]]
     unanswerable = [o for o in observations if o[1]]
     rows = []
     for threshold in ABSTAIN_GRID:
         kept_right = sum(1 for c, _, right in answerable if c >= threshold and right)
         refused = sum(1 for c, _, _ in unanswerable if c < threshold)
-        rows.append({
-            "threshold": threshold,
-            "answerable_top1_accuracy": round(kept_right / len(answerable), 4)
-            if answerable else None,
-            "unanswerable_abstained": round(refused / len(unanswerable), 4)
-            if unanswerable else None,
-            "overall_accuracy": round((kept_right + refused) / len(observations), 4)
-            if observations else None,
-        })
+        rows.append(
+            {
+                "threshold": threshold,
+                "answerable_top1_accuracy": round(kept_right / len(answerable), 4)
+                if answerable
+                else None,
+                "unanswerable_abstained": round(refused / len(unanswerable), 4)
+                if unanswerable
+                else None,
+                "overall_accuracy": round((kept_right + refused) / len(observations), 4)
+                if observations
+                else None,
+            }
+        )
     return {"grid": rows}

@@ -17,8 +17,22 @@ from nocturne.library.store import Store
 
 _SUFFIXES = ("ational", "ations", "ation", "ings", "ing", "edly", "ies", "ied", "ed", "es", "s")
 _QUESTION_WORDS = frozenset(
-    ["who", "whom", "whose", "what", "which", "when", "where", "why", "how", "name", "named",
-     "kind", "type", "called"]
+    [
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "name",
+        "named",
+        "kind",
+        "type",
+        "called",
+    ]
 )
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 

@@ -35,8 +35,9 @@ class EmbeddingModel:
     def load(cls, path: str | Path, *, threads: int = 0, context_size: int = 512) -> EmbeddingModel:
         model = Path(path).expanduser()
         count = threads or physical_cores()
-        llama = _load_llama(model, embedding=True, n_ctx=context_size, n_threads=count,
-                            n_threads_batch=count)
+        llama = _load_llama(
+            model, embedding=True, n_ctx=context_size, n_threads=count, n_threads_batch=count
+        )
         return cls(llama, model.name)
 
     def embed(self, text: str) -> list[float]:

@@ -51,8 +51,9 @@ class IngestResult:
     def line(self) -> str:
         detail = ""
         if self.status in ("added", "updated"):
-            pages = f"{self.pages} pages, " if self.pages else ""
-            detail = f" ({pages}{self.chunks} chunks)"
+            pages = f"{self.pages} page{'s' if self.pages != 1 else ''}, " if self.pages else ""
+            chunks = "1 chunk" if self.chunks == 1 else f"{self.chunks} chunks"
+            detail = f" ({pages}{chunks})"
         elif self.reason:
             detail = f": {self.reason}"
         return f"{self.status:<9} {self.path}{detail}"

@@ -138,9 +138,20 @@ def decode_text(path: Path, data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise IngestError("binary data or an unknown text encoding", path=str(path))
+    # Short texts fit several single-byte code pages equally well; on a tie prefer Windows-1252,
+    # by far the most common legacy encoding of the documents people keep.
+    for match in matches:
+        if (
+            match.encoding == "cp1252"
+            and match.chaos <= best.chaos
+            and (match.coherence >= best.coherence - 0.01)
+        ):
+            best = match
+            break
     text = str(best)
     printable = sum(1 for ch in text[:20000] if ch.isprintable() or ch in "\n\r\t")
     if printable < 0.95 * min(len(text), 20000):

@@ -124,4 +124,5 @@ def run_digest_command(args: argparse.Namespace) -> int:
         engine = make_digest_engine(settings)
         result = run_digest(store, engine, budget, args.max_seconds, ProgressBar())
     print(result.summary_line(), flush=True)
-    return 0
+    # Stopped by Ctrl-C or SIGTERM: finished work is kept, but the run did not complete.
+    return 130 if result.reason == "stopped" else 0

@@ -301,8 +301,9 @@ class SettingsDialog(QDialog):
         self.key_loaded = True
 
     def _key_failed(self, message: str) -> None:
-        self.api_key.setPlaceholderText("the keyring cannot be read")
-        self._show_error(message)
+        # Only the remote engine needs a key: say it at the field, not as an error on opening.
+        self.api_key.setPlaceholderText("no system keyring available; the key cannot be stored")
+        self.api_key.setToolTip(message)
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
