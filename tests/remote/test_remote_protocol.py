@@ -349,5 +349,5 @@ def test_an_unreadable_keyring_matters_only_when_the_server_wants_a_key(
     scripted.on("POST", CHAT, Reply(body=chat_reply("no key needed")))
     assert RemoteEngine.from_settings(settings).complete(HELLO).text == "no key needed"
     scripted.on("POST", CHAT, Reply(401, {"detail": "Invalid API key"}))
-    with pytest.raises(ModelError, match=r"needs an API key .*keyring cannot be read"):
+    with pytest.raises(ModelError, match=r"needs an API key .*no system keyring is available"):
         RemoteEngine.from_settings(settings).complete(HELLO)
