@@ -167,9 +167,12 @@ def answer_learned(
     supported = is_supported(short, passage)
     evidence = supporting_sentence(short, passage) if supported else passage[0]
     if supported:
-        text = f"{short} — {quote(evidence)}"
+        # A phrase cut by the output cap ("leaves at 18" for 18:40) must look cut, not final;
+        # the quoted sentence right after it carries the whole answer.
+        cut = "…" if completion.finish_reason == "length" else ""
+        text = f"{short}{cut} — {quote(evidence)}"
         if on_text:
-            on_text(f" — {quote(evidence)}")
+            on_text(f"{cut} — {quote(evidence)}")
     else:
         text = quote(evidence)
         if on_text:
