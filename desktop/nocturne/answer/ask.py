@@ -146,9 +146,10 @@ def answer_question(
                 "similarity": round(match.similarity, 3),
             },
         )
-    if mode == "instant" or _should_abstain(retrieval):
+    absent = _should_abstain(retrieval)
+    if mode == "instant" or absent:
         # In forced instant mode a miss means "nothing anticipated", not "not in the library".
-        text = NOT_FOUND if _should_abstain(retrieval) else NO_INSTANT_MATCH
+        text = NOT_FOUND if absent else NO_INSTANT_MATCH
         clock.emit(text)
         return _finish(
             store,
