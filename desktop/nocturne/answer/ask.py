@@ -40,7 +40,6 @@ from nocturne.answer.retrieval import (
     Embedder,
     Retrieval,
     Source,
-    learned_note_count,
     note_sources,
     retrieve,
 )
@@ -94,8 +93,13 @@ def answer_question(
     *,
     embedder: Embedder | None = None,
     use_kv_cache: bool = True,
+    use_notes: bool = True,
 ) -> Answer:
-    """Everything `ask` does except logging (the benchmark answers without polluting the log)."""
+    """Everything `ask` does except logging (the benchmark answers without polluting the log).
+
+    `use_notes=False` runs the same question-time pipeline as if nothing had been digested
+    (raw sentences and the section tree only): the benchmark's measure of what the digest buys.
+    """
     question = question.strip()
     if not question:
         raise KnownError("the question is empty")
@@ -103,10 +107,10 @@ def answer_question(
         raise KnownError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     started = time.perf_counter()
     clock = _FirstText(started, on_text)
-    if mode == "raw" or (mode == "auto" and learned_note_count(store) == 0):
+    if mode == "raw":
         return _finish_raw(store, engine, question, settings, clock)
     intent = detect_intent(question)
-    if intent is not None:
+    if intent is not None and use_notes:
         whole = _answer_whole_documents(store, intent.kind, intent.targets)
         if whole is not None:
             text, sources = whole
@@ -125,7 +129,7 @@ def answer_question(
             )
     if embedder is None:
         embedder = _configured_embedder(settings)
-    retrieval = retrieve(store, question, embedder=embedder)
+    retrieval = retrieve(store, question, embedder=embedder, use_notes=use_notes)
     match = retrieval.best_anticipated
     threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
     if mode in ("auto", "instant") and match is not None and match.similarity >= threshold:

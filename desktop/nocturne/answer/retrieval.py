@@ -150,6 +150,8 @@ def gather_evidence(
     idf: IdfTable,
     anticipated: list[AnticipatedMatch],
     chunk_limit: int = 6,
+    *,
+    use_notes: bool = True,
 ) -> list[Evidence]:
     """Candidate sentences from notes and top chunks, scored, best first, without duplicates."""
     asked = stems(question)
@@ -167,7 +169,7 @@ def gather_evidence(
 
     for match in anticipated:
         add(match.answer, match.sources[0], "question", ANTICIPATED_BOOST * match.similarity)
-    fact_rows = search_notes(store, question, ("fact",), limit=12)
+    fact_rows = search_notes(store, question, ("fact",), limit=12) if use_notes else []
     fact_sources = note_sources(store, [row["id"] for row in fact_rows])
     for row in fact_rows:
         if fact_sources.get(row["id"]):
@@ -215,10 +217,11 @@ def retrieve(
     *,
     idf: IdfTable | None = None,
     embedder: Embedder | None = None,
+    use_notes: bool = True,
 ) -> Retrieval:
     idf = idf or IdfTable(store)
-    anticipated = match_anticipated(store, question, idf)
-    evidence = gather_evidence(store, question, idf, anticipated)
+    anticipated = match_anticipated(store, question, idf) if use_notes else []
+    evidence = gather_evidence(store, question, idf, anticipated, use_notes=use_notes)
     if embedder is not None:
         evidence = fuse_dense(question, evidence, embedder)
     return Retrieval(question, anticipated, evidence)
