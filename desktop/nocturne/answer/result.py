@@ -60,6 +60,7 @@ class Answer:
     sleep: SleepShare
     abstained: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    confidence: str = "medium"  # high | medium | low, from measured signals (answer/confidence)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +75,7 @@ class Answer:
             "savings": asdict(self.savings),
             "timing": asdict(self.timing),
             "sleep": asdict(self.sleep),
+            "confidence": self.confidence,
         }
 
     def savings_line(self) -> str:
