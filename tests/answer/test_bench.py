@@ -119,4 +119,4 @@ def test_bench_command_json(
     assert run_bench_command(args) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["questions"] == 2
-    assert set(report["modes"]) == {"raw", "learned", "auto", "reference"}
+    assert set(report["modes"]) == {"raw", "learned", "auto", "auto_no_digest", "reference"}

@@ -8,6 +8,18 @@ tokens converted with `question_token_factor`). Also the model-free reference �
 sentence of the library quoted as the answer — and sweeps of the instant threshold and the
 abstention threshold, which is how those constants in `ask.py` were chosen.
 
+What sleep-time compute buys: auto mode is run twice, with the digest's notes and with
+`use_notes=False` (the same question-time pipeline as if nothing had been digested, reported as
+its own mode "auto (no digest)"); the difference in accuracy is the *sleep-time gain*. That pass
+is cheap: it goes through `ReplayEngine`, which answers a prompt the other passes already sent
+from memory (decoding is greedy, so the model would say the same again); only its times are then
+not measured, and the report says how many calls were replayed.
+
+Also per mode: accuracy per question `kind`, the right-document rate of the first citation
+(question files name the expected file in `doc` or `document`: a name, a list for comparisons, or
+null), instant hit rate and precision, calibration (accuracy and share of answers per confidence
+level), answers cut mid-word (see `is_cut`) and the median short-answer length.
+
 Raw mode costs seconds per question with the bundled model, so on long question files it runs
 on an evenly spaced sample (`raw_sample`, default 60; the report says how many).
 """
@@ -16,23 +28,34 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import time
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from nocturne.answer.ask import answer_question
 from nocturne.answer.reference import SentenceIndex
 from nocturne.answer.result import Answer
 from nocturne.answer.sweeps import sweep_abstention, sweep_instant
-from nocturne.engine.base import Engine, GenerationOptions, Message
+from nocturne.engine.base import (
+    Completion,
+    CompletionStream,
+    Engine,
+    GenerationOptions,
+    Message,
+)
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
 MODES = ("raw", "learned", "auto")
+NO_DIGEST = "auto_no_digest"  # auto mode with use_notes=False: the pipeline as if undigested
+CONFIDENCE_LEVELS = ("high", "medium", "low")
+NO_KIND = "other"  # questions without a kind, in a file where some have one
 QUESTIONS_PER_DOCUMENT = (1, 10, 100)
 DEFAULT_RAW_SAMPLE = 60
 
@@ -43,7 +66,17 @@ class BenchQuestion:
     question: str
     answers: tuple[str, ...]
     unanswerable: bool
-    document: str = ""
+    document: str = ""  # the first expected document ("" when none); see `docs`
+    kind: str = ""
+    docs: tuple[str, ...] = ()  # expected file name(s): one, two for a comparison, or none
+
+
+def _expected_docs(item: dict[str, Any]) -> tuple[str, ...]:
+    value = item.get("doc", item.get("document"))
+    if value is None:
+        return ()
+    values = value if isinstance(value, list) else [value]
+    return tuple(str(v) for v in values if v is not None and str(v).strip())
 
 
 def load_questions(path: str | Path, limit: int | None = None) -> list[BenchQuestion]:
@@ -56,13 +89,16 @@ def load_questions(path: str | Path, limit: int | None = None) -> list[BenchQues
             continue
         try:
             item = json.loads(line)
+            docs = _expected_docs(item)
             questions.append(
                 BenchQuestion(
                     id=str(item.get("id", number)),
                     question=str(item["question"]),
                     answers=tuple(str(a) for a in item.get("answers", [])),
                     unanswerable=bool(item.get("unanswerable", not item.get("answers"))),
-                    document=str(item.get("document", "")),
+                    document=docs[0] if docs else "",
+                    kind=str(item.get("kind") or ""),
+                    docs=docs,
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -75,6 +111,81 @@ def is_correct(question: BenchQuestion, text: str, abstained: bool) -> bool:
         return abstained
     lowered = text.lower()
     return not abstained and any(a.lower() in lowered for a in question.answers)
+
+
+def file_key(name: str) -> str:
+    """A document's file name, compared without folders and case ("docs/A.md" ~ "a.md")."""
+    text = name.strip()
+    return PureWindowsPath(PurePosixPath(text).name).name.lower()
+
+
+_OPEN_QUOTE = "“"
+_WORD_CUT = re.compile(r"\w…")  # an ellipsis right after a letter or digit: "leaves at 18…"
+_TRAILING = " \t\"'”’“‘»"
+
+
+def short_part(text: str) -> str:
+    """What an answer says before the sentence it quotes: its first line, quote stripped.
+
+    Learned answers read `phrase — “quoted sentence”`; an answer that is only a quote has no
+    phrase of its own (""); other answers (instant, raw, summaries) are their first line.
+    """
+    lines = text.strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    if first.startswith(_OPEN_QUOTE):
+        return ""
+    if f" — {_OPEN_QUOTE}" in first:
+        first = first.split(f" — {_OPEN_QUOTE}", 1)[0]
+    return first.strip()
+
+
+def quoted_part(text: str) -> str:
+    """The sentence an answer quotes (between “ and ”), or ""."""
+    start = text.find(_OPEN_QUOTE)
+    if start < 0:
+        return ""
+    end = text.find("”", start + 1)
+    return text[start + 1 : end if end > 0 else len(text)]
+
+
+def _tokens(text: str) -> list[str]:
+    """Whitespace-separated words without surrounding punctuation ("18:40" stays whole)."""
+    words = (w.strip(".,;:!?()[]{}\"'“”‘’«»…—–-") for w in text.split())
+    return [w.lower() for w in words if w]
+
+
+def is_cut(short: str, evidence: str) -> bool:
+    """Whether an answer's own phrase was cut mid-word by an output limit.
+
+    The rule: (1) the phrase has an ellipsis directly after a letter or digit, which is how the
+    learned pipeline marks a phrase stopped by the token cap; or (2) it ends without punctuation
+    and its last word is the beginning of a word of the quoted evidence but not itself a word of
+    it ("born in Smil" against "… born in Smiljan", "leaves at 18" against "18:40").
+    """
+    phrase = short.rstrip(_TRAILING)
+    if not phrase:
+        return False
+    if _WORD_CUT.search(phrase):
+        return True
+    if not phrase[-1].isalnum():
+        return False
+    words = _tokens(phrase)
+    evidence_words = set(_tokens(evidence))
+    if not words or not evidence_words:
+        return False
+    last = words[-1]
+    return last not in evidence_words and any(
+        w.startswith(last) and w != last for w in evidence_words
+    )
+
+
+def _short_answer_chars(answer_text: str, extra: dict[str, Any]) -> int:
+    """The model's short answer if it kept one, else what the answer shows first."""
+    short = extra.get("short_answer")
+    if isinstance(short, str) and short.strip():
+        return len(short.strip())
+    lines = answer_text.strip().splitlines()
+    return len(lines[0].strip()) if lines else 0
 
 
 @dataclass
@@ -91,10 +202,23 @@ class ModeStats:
         first_token_s: float,
         total_s: float,
         route: str,
+        *,
+        first_document: str | None = None,
+        confidence: str | None = None,
+        short_chars: int | None = None,
+        cut: bool = False,
+        replayed: bool = False,
     ) -> None:
+        expected = {file_key(d) for d in question.docs}
+        right_document = (
+            None
+            if question.unanswerable or not expected
+            else first_document is not None and file_key(first_document) in expected
+        )
         self.records.append(
             {
                 "id": question.id,
+                "kind": question.kind,
                 "route": route,
                 "correct": is_correct(question, text, abstained),
                 "abstained": abstained,
@@ -103,11 +227,21 @@ class ModeStats:
                 "first_token_s": round(first_token_s, 4),
                 "total_s": round(total_s, 4),
                 "answer": text[:300],
+                "first_document": first_document,
+                "right_document": right_document,
+                "confidence": confidence,
+                "short_chars": None if abstained else short_chars,
+                "cut": cut and not abstained,
+                "replayed": replayed,
             }
         )
 
     def summary(
-        self, sleep_tokens_per_document: float, factor: float, price: float
+        self,
+        sleep_tokens_per_document: float,
+        factor: float,
+        price: float,
+        kinds: Iterable[str] = (),
     ) -> dict[str, Any]:
         n = len(self.records)
         if not n:
@@ -116,6 +250,7 @@ class ModeStats:
         answerable = [r for r in self.records if not r["unanswerable"]]
         tokens = statistics.fmean(r["tokens"] for r in self.records)
         instant = [r for r in self.records if r["route"] == "instant"]
+        timed = [r for r in self.records if not r["replayed"]]
         uses_sleep = self.mode in ("learned", "auto")
         costs = {}
         for q in QUESTIONS_PER_DOCUMENT:
@@ -124,6 +259,8 @@ class ModeStats:
                 "tokens": round(effective, 1),
                 "usd": round(effective * price / 1_000_000, 8),
             }
+        with_doc = [r for r in answerable if r["right_document"] is not None]
+        shorts = [r["short_chars"] for r in self.records if r["short_chars"] is not None]
         return {
             "mode": self.mode,
             "questions": n,
@@ -137,21 +274,102 @@ class ModeStats:
                 sum(not r["abstained"] for r in unanswerable), len(unanswerable)
             ),
             "mean_test_time_tokens": round(tokens, 1),
-            "median_first_token_s": round(
-                statistics.median(r["first_token_s"] for r in self.records), 4
-            ),
+            "median_first_token_s": round(statistics.median(r["first_token_s"] for r in timed), 4)
+            if timed
+            else None,
             "total_s": round(sum(r["total_s"] for r in self.records), 2),
+            "replayed": n - len(timed),
             "instant_hits": len(instant),
             "instant_accuracy": _rate(sum(r["correct"] for r in instant), len(instant)),
             "instant_median_s": round(statistics.median(r["total_s"] for r in instant), 4)
             if instant
             else None,
+            "instant_hit_rate": _rate(
+                sum(r["route"] == "instant" for r in answerable), len(answerable)
+            ),
+            "instant_precision": _rate(sum(r["correct"] for r in instant), len(instant)),
+            "instant_on_unanswerable": sum(r["route"] == "instant" for r in unanswerable),
+            "right_document_rate": _rate(
+                sum(bool(r["right_document"]) for r in with_doc), len(with_doc)
+            ),
+            "right_document_questions": len(with_doc),
+            "by_kind": _by_kind(self.records, kinds),
+            "calibration": _calibration(self.records),
+            "cut_answers": sum(r["cut"] for r in self.records),
+            "median_short_answer_chars": statistics.median(shorts) if shorts else None,
             "cost_per_question": costs if self.mode != "reference" else None,
         }
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+def _by_kind(records: list[dict[str, Any]], kinds: Iterable[str]) -> dict[str, Any] | None:
+    order = list(kinds)
+    if not order:
+        return None
+    result: dict[str, Any] = {}
+    for kind in order:
+        rows = [r for r in records if (r["kind"] or NO_KIND) == kind]
+        if rows:
+            result[kind] = {
+                "questions": len(rows),
+                "accuracy": _rate(sum(r["correct"] for r in rows), len(rows)),
+            }
+    return result
+
+
+def _calibration(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Per confidence level: how many answers had it, their share, and how many were right."""
+    rated = [r for r in records if r["confidence"] is not None]
+    if not rated:
+        return None
+    result: dict[str, Any] = {}
+    for level in (*CONFIDENCE_LEVELS, *sorted({r["confidence"] for r in rated})):
+        if level in result:
+            continue
+        rows = [r for r in rated if r["confidence"] == level]
+        if rows or level in CONFIDENCE_LEVELS:
+            result[level] = {
+                "answers": len(rows),
+                "share": _rate(len(rows), len(rated)),
+                "accuracy": _rate(sum(r["correct"] for r in rows), len(rows)),
+            }
+    return result
+
+
+def question_kinds(questions: list[BenchQuestion]) -> list[str]:
+    """The kinds in the order they first appear; [] when the file has none."""
+    if not any(q.kind for q in questions):
+        return []
+    return list(dict.fromkeys(q.kind or NO_KIND for q in questions))
+
+
+def _points(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round(100 * (a - b), 1)
+
+
+def sleep_time_gain(with_notes: dict[str, Any], without: dict[str, Any]) -> dict[str, Any]:
+    """Auto with the digest's notes against the same pipeline without them, in points."""
+    by_kind = {}
+    for kind, row in (with_notes.get("by_kind") or {}).items():
+        other = (without.get("by_kind") or {}).get(kind)
+        if other:
+            by_kind[kind] = _points(row["accuracy"], other["accuracy"])
+    return {
+        "answerable_points": _points(
+            with_notes.get("answerable_accuracy"), without.get("answerable_accuracy")
+        ),
+        "overall_points": _points(with_notes.get("accuracy"), without.get("accuracy")),
+        "correct_abstention_points": _points(
+            with_notes.get("correct_abstention_rate"), without.get("correct_abstention_rate")
+        ),
+        "right_document_points": _points(
+            with_notes.get("right_document_rate"), without.get("right_document_rate")
+        ),
+        "by_kind_points": by_kind or None,
+    }
 
 
 def sleep_tokens(store: Store) -> tuple[int, float]:
@@ -168,13 +386,125 @@ def sleep_tokens(store: Store) -> tuple[int, float]:
     return total, (total / documents if documents else 0.0)
 
 
+def digest_notes(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 0") or 0)
+
+
+def missing_documents(store: Store, questions: list[BenchQuestion]) -> list[str]:
+    """Documents the questions name that the library does not hold (by file name)."""
+    present = {
+        file_key(str(row[0]))
+        for row in store.query("SELECT name FROM documents WHERE state != 'error'")
+    }
+    named = dict.fromkeys(d for q in questions for d in q.docs)
+    return [d for d in named if file_key(d) not in present]
+
+
+def bench_warnings(
+    store: Store, questions: list[BenchQuestion], notes: int | None = None
+) -> list[str]:
+    warnings = []
+    missing = missing_documents(store, questions)
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        warnings.append(
+            f"{len(missing)} document(s) the questions name are not in the library: {shown}"
+        )
+    if (digest_notes(store) if notes is None else notes) == 0:
+        warnings.append(
+            "the library has no digest notes (run `nocturne digest`): the sleep-time gain is 0 "
+            "by construction"
+        )
+    return warnings
+
+
 def evenly_spaced(count: int, wanted: int) -> set[int]:
     if wanted >= count:
         return set(range(count))
     return {int(i * count / wanted) for i in range(wanted)}
 
 
-def _record(stats: ModeStats, question: BenchQuestion, answer: Answer) -> None:
+class ReplayEngine:
+    """Passes calls through and remembers each completion by its exact prompt and options.
+
+    With `replaying` on, a prompt seen before is answered from memory instead of by the model:
+    the no-digest pass often ends with the same passage in the same prompt as the auto pass, and
+    greedy decoding would give the same text and token counts again (not the same times).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.inner = engine  # `prefix_cache_for` looks through `inner` for the llama.cpp engine
+        self.replaying = False
+        self.replayed = 0
+        self._seen: dict[tuple[tuple[tuple[str, str], ...], GenerationOptions], Completion] = {}
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def context_size(self) -> int:
+        return self.inner.context_size
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def count_prompt_tokens(self, messages: list[Message]) -> int:
+        counter = getattr(self.inner, "count_prompt_tokens", None)
+        if counter is not None:
+            return int(counter(messages))
+        return sum(self.inner.count_tokens(m["content"]) for m in messages)
+
+    def complete(
+        self,
+        messages: list[Message],
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        purpose: str = "",
+    ) -> Completion:
+        return self.stream(messages, options, purpose=purpose).collect()
+
+    def stream(
+        self,
+        messages: list[Message],
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        purpose: str = "",
+    ) -> CompletionStream:
+        key = (tuple((m["role"], m["content"]) for m in messages), options)
+        known = self._seen.get(key)
+        if self.replaying and known is not None:
+            self.replayed += 1
+            return CompletionStream(_replay(known))
+        return CompletionStream(
+            self._remember(key, self.inner.stream(messages, options, purpose=purpose))
+        )
+
+    def _remember(
+        self,
+        key: tuple[tuple[tuple[str, str], ...], GenerationOptions],
+        inner: CompletionStream,
+    ) -> Generator[str, None, Completion]:
+        yield from inner
+        completion = inner.completion
+        assert completion is not None
+        self._seen[key] = completion
+        return completion
+
+
+def _replay(completion: Completion) -> Generator[str, None, Completion]:
+    if completion.text:
+        yield completion.text
+    return completion
+
+
+def _record(
+    stats: ModeStats, question: BenchQuestion, answer: Answer, replayed: bool = False
+) -> None:
+    quoted = answer.extra.get("quote")
+    evidence = quoted_part(quoted) if isinstance(quoted, str) else quoted_part(answer.answer)
     stats.add(
         question,
         answer.answer,
@@ -183,6 +513,11 @@ def _record(stats: ModeStats, question: BenchQuestion, answer: Answer) -> None:
         answer.timing.first_token_s,
         answer.timing.total_s,
         str(answer.extra.get("route", answer.mode)),
+        first_document=answer.citations[0].document if answer.citations else None,
+        confidence=getattr(answer, "confidence", None),
+        short_chars=_short_answer_chars(answer.answer, answer.extra),
+        cut=is_cut(short_part(answer.answer), evidence),
+        replayed=replayed,
     )
 
 
@@ -202,7 +537,10 @@ def run_bench(
         GenerationOptions(max_tokens=2),
         purpose="bench:warmup",
     )  # the first decode of a process pays set-up costs
-    stats = {mode: ModeStats(mode) for mode in (*MODES, "reference")}
+    notes = digest_notes(store)
+    warnings = bench_warnings(store, questions, notes)
+    replay = ReplayEngine(engine)
+    stats = {mode: ModeStats(mode) for mode in (*MODES, NO_DIGEST, "reference")}
     raw_indices = evenly_spaced(len(questions), raw_sample)
     index = SentenceIndex(store)
     for number, question in enumerate(questions):
@@ -210,8 +548,18 @@ def run_bench(
         best = index.best(question.question, 1)
         text = best[0].sentence if best else ""
         elapsed = time.perf_counter() - ref_started
-        stats["reference"].add(question, text, not best, 0, elapsed, elapsed, "reference")
-        auto = answer_question(store, engine, question.question, settings, "auto")
+        stats["reference"].add(
+            question,
+            text,
+            not best,
+            0,
+            elapsed,
+            elapsed,
+            "reference",
+            first_document=best[0].document_name if best else None,
+            short_chars=len(text) if best else None,
+        )
+        auto = answer_question(store, replay, question.question, settings, "auto")
         _record(stats["auto"], question, auto)
         if auto.extra.get("route") in ("learned", "abstain") and auto.mode == "learned":
             _record(stats["learned"], question, auto)  # same computation; greedy decoding
@@ -219,8 +567,20 @@ def run_bench(
             _record(
                 stats["learned"],
                 question,
-                answer_question(store, engine, question.question, settings, "learned"),
+                answer_question(store, replay, question.question, settings, "learned"),
             )
+        if notes == 0:
+            # Nothing digested: with or without notes is the same computation.
+            _record(stats[NO_DIGEST], question, auto)
+        else:
+            replay.replaying, before = True, replay.replayed
+            try:
+                plain = answer_question(
+                    store, replay, question.question, settings, "auto", use_notes=False
+                )
+            finally:
+                replay.replaying = False
+            _record(stats[NO_DIGEST], question, plain, replayed=replay.replayed > before)
         if number in raw_indices:
             _record(
                 stats["raw"],
@@ -234,15 +594,21 @@ def run_bench(
     total_sleep, per_document = sleep_tokens(store)
     factor = settings.question_token_factor
     price = settings.reference_price_per_million
-    summaries = {mode: s.summary(per_document, factor, price) for mode, s in stats.items()}
+    kinds = question_kinds(questions)
+    summaries = {mode: s.summary(per_document, factor, price, kinds) for mode, s in stats.items()}
+    gain = sleep_time_gain(summaries["auto"], summaries[NO_DIGEST])
     return {
         "questions": len(questions),
         "raw_sampled": len(raw_indices),
         "model": engine.model_id,
         "sleep_time_tokens": total_sleep,
         "sleep_time_tokens_per_document": round(per_document, 1),
+        "digest_notes": notes,
         "question_token_factor": factor,
         "price_per_million": price,
+        "kinds": kinds,
+        "sleep_time_gain": gain,
+        "warnings": warnings,
         "modes": summaries,
         "instant_sweep": sweep_instant(store, questions),
         "abstention_sweep": sweep_abstention(store, questions),
@@ -301,6 +667,8 @@ def run_bench_command(args: Any) -> int:
     with Store.open() as store:
         if not store.scalar("SELECT COUNT(*) FROM chunks"):
             raise KnownError("the library is empty; add the documents the questions are about")
+        for warning in bench_warnings(store, questions):
+            print(f"nocturne: warning: {warning}", file=sys.stderr)
         engine = make_engine(settings, "answer")
         report = run_bench(
             store, engine, settings, questions, raw_sample=raw_sample, progress=progress
