@@ -1,4 +1,4 @@
-"""Token-sized, overlapping chunks that keep their page.
+"""Token-sized, overlapping chunks that keep their page and section.
 
 Chunks are measured with the answering model's own tokenizer, so "240 tokens" means what the model
 will see. A chunk never spans two pages, which keeps every citation's page exact. Sentences are
@@ -16,8 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from nocturne.library.sentences import split_sentences
+from nocturne.library.blocks import HEADING, TOC, Block
+from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import ChunkDraft
+
+
+PARAGRAPH_BREAK = "\n\n"
 
 
 class TokenCounter(Protocol):
@@ -71,11 +75,13 @@ def _cut_at_words(text: str, budget_chars: int) -> list[str]:
     return parts
 
 
-def _draft(ordinal: int, page: int | None, units: list[tuple[str, int]]) -> ChunkDraft:
+def _draft(
+    ordinal: int, page: int | None, units: list[tuple[str, int]], section: int | None
+) -> ChunkDraft:
     # The sum of the sentences' counts: joining them with spaces changes a token or two at most,
     # and counting the chunk again would double the cost of ingest.
-    text = " ".join(unit[0] for unit in units)
-    return ChunkDraft(ordinal, page, text, sum(unit[1] for unit in units))
+    text = " ".join(unit[0] for unit in units).strip()
+    return ChunkDraft(ordinal, page, text, sum(unit[1] for unit in units), section)
 
 
 class _PageCalibrated:
@@ -95,24 +101,69 @@ def chunk_pages(
     chunk_tokens: int = 240,
     overlap_tokens: int = 32,
 ) -> list[ChunkDraft]:
+    """Chunks of flat page texts (no structure): each paragraph a text block."""
+    blocks = [
+        Block(paragraph, page=page.number)
+        for page in pages
+        for paragraph in split_paragraphs(page.text)
+    ]
+    return chunk_blocks(
+        blocks, [None] * len(blocks), counter, chunk_tokens=chunk_tokens,
+        overlap_tokens=overlap_tokens,
+    )
+
+
+def _runs(
+    blocks: Sequence[Block], membership: Sequence[int | None]
+) -> list[tuple[int | None, int | None, list[Block]]]:
+    """Consecutive evidence blocks that share a page and a section: (page, section, blocks)."""
+    runs: list[tuple[int | None, int | None, list[Block]]] = []
+    for block, section in zip(blocks, membership, strict=True):
+        if block.kind in (HEADING, TOC) or not block.text.strip():
+            continue
+        if runs and runs[-1][0] == block.page and runs[-1][1] == section:
+            runs[-1][2].append(block)
+        else:
+            runs.append((block.page, section, [block]))
+    return runs
+
+
+def chunk_blocks(
+    blocks: Sequence[Block],
+    membership: Sequence[int | None],
+    counter: TokenCounter,
+    *,
+    chunk_tokens: int = 240,
+    overlap_tokens: int = 32,
+) -> list[ChunkDraft]:
+    """Chunks of a document's text blocks; `membership[i]` is block i's section ordinal.
+
+    Headings and table-of-contents blocks are structure, kept in the section tree, never in a
+    chunk's text: a quote never glues a title to the sentence after it. A chunk never spans two
+    pages or two sections, so its citation and section path are exact.
+    """
     if overlap_tokens >= chunk_tokens:
         overlap_tokens = chunk_tokens // 4
     drafts: list[ChunkDraft] = []
-    for page in pages:
-        sentences = split_sentences(page.text)
+    for page, section, run in _runs(blocks, membership):
+        per_block = [split_sentences(block.text) for block in run]
+        sentences = [s for block_sentences in per_block for s in block_sentences]
         if not sentences:
             continue
         page_counter = _PageCalibrated(" ".join(sentences), counter)
         units: list[tuple[str, int]] = []
-        for sentence in sentences:
-            units.extend(_pieces(sentence, page_counter, chunk_tokens))
+        for block_sentences in per_block:
+            for sentence in block_sentences:
+                units.extend(_pieces(sentence, page_counter, chunk_tokens))
+            if block_sentences:  # a paragraph break survives in the chunk's text
+                units[-1] = (units[-1][0] + PARAGRAPH_BREAK, units[-1][1])
         current: list[tuple[str, int]] = []
         size = 0
         fresh = 0  # units in `current` that are not overlap from the previous chunk
 
         for unit in units:
             if current and size + unit[1] + 1 > chunk_tokens and fresh:
-                drafts.append(_draft(len(drafts), page.number, current))
+                drafts.append(_draft(len(drafts), page, current, section))
                 overlap: list[tuple[str, int]] = []
                 kept = 0
                 for previous in reversed(current):
@@ -125,5 +176,5 @@ def chunk_pages(
             size += unit[1] + 1
             fresh += 1
         if fresh:
-            drafts.append(_draft(len(drafts), page.number, current))
+            drafts.append(_draft(len(drafts), page, current, section))
     return drafts

@@ -16,10 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nocturne.errors import IngestError
-from nocturne.library.chunking import PageText, TokenCounter, chunk_pages
+from nocturne.library.blocks import HEADING, Block, LoadedDocument
+from nocturne.library.chunking import TokenCounter, chunk_blocks
 from nocturne.library.loaders import kind_of, load
+from nocturne.library.names import document_aliases, title_from
+from nocturne.library.sections import SectionDraft, build_sections
 from nocturne.library.store import ChunkDraft, Store
 from nocturne.settings import Settings
+
+# Bumped whenever loaders or chunking read the same bytes differently: a document read by an
+# older version is read again by the next `add` (and its digest redone), though unchanged.
+LOADER_VERSION = "blocks-1"
 
 SKIPPED_DIRECTORIES = {
     ".git",
@@ -156,7 +163,7 @@ def add_paths(
     this thread parses file N+1. On two cores that hides most of the tokenizer's cost.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chunker") as chunker:
-        pending: tuple[Prepared, Future[list[ChunkDraft]]] | None = None
+        pending: tuple[Prepared, Future[Chunked]] | None = None
         for candidate in discover(paths):
             outcome = _prepare(store, candidate, settings)
             if isinstance(outcome, IngestResult):
@@ -181,7 +188,7 @@ def add_file(store: Store, path: Path, settings: Settings, counter: TokenCounter
     outcome = _prepare(store, Candidate(path, True), settings)
     if isinstance(outcome, IngestResult):
         return outcome
-    future: Future[list[ChunkDraft]] = Future()
+    future: Future[Chunked] = Future()
     try:
         future.set_result(_chunk(outcome, settings, counter))
     except Exception as exc:  # handed to _finish, which reports or re-raises it
@@ -197,8 +204,22 @@ class Prepared:
     kind: str
     digest: str
     size: int
-    pages: list[PageText]
+    document: LoadedDocument
     existed: bool
+
+    @property
+    def page_count(self) -> int | None:
+        return self.document.pages
+
+
+@dataclass(frozen=True)
+class Chunked:
+    """A document's chunks with the section tree they point into."""
+
+    chunks: list[ChunkDraft]
+    sections: list[SectionDraft]
+    title: str
+    aliases: list[str]
 
 
 def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared | IngestResult:
@@ -219,6 +240,7 @@ def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared
             and existing["content_hash"] == digest
             and existing["state"] != "error"
             and existing["chunk_count"] > 0
+            and existing["loader_version"] == LOADER_VERSION
         ):
             if existing["error"]:
                 with store.transaction() as conn:
@@ -232,27 +254,49 @@ def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared
                 chunks=existing["chunk_count"],
                 pages=existing["pages"],
             )
-        pages = load(path, data)
+        document = _as_document(load(path, data))
     except IngestError as exc:
         store.record_error(path=path_text, name=path.name, kind=kind, error=exc.message)
         return IngestResult(path_text, "error", exc.message)
     existed = existing is not None and existing["chunk_count"] > 0
-    return Prepared(path, kind, digest, len(data), pages, existed)
+    return Prepared(path, kind, digest, len(data), document, existed)
 
 
-def _chunk(prepared: Prepared, settings: Settings, counter: TokenCounter) -> list[ChunkDraft]:
-    return chunk_pages(
-        prepared.pages,
+def _as_document(loaded: object) -> LoadedDocument:
+    if isinstance(loaded, LoadedDocument):
+        return loaded
+    # Loaders that still return page texts: one text block per paragraph.
+    from nocturne.library.sentences import split_paragraphs
+
+    pages = list(loaded)  # type: ignore[call-overload]
+    blocks = [
+        Block(paragraph, page=page.number)
+        for page in pages
+        for paragraph in split_paragraphs(page.text)
+    ]
+    paged = any(page.number is not None for page in pages)
+    return LoadedDocument(blocks, pages=len(pages) if paged else None)
+
+
+def _chunk(prepared: Prepared, settings: Settings, counter: TokenCounter) -> Chunked:
+    blocks = prepared.document.blocks
+    sections, membership = build_sections(blocks)
+    chunks = chunk_blocks(
+        blocks,
+        membership,
         counter,
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
     )
+    first_heading = next((b.text for b in blocks if b.kind == HEADING and b.level <= 1), "")
+    title = title_from(prepared.document.title, first_heading, prepared.path.name)
+    return Chunked(chunks, sections, title, document_aliases(prepared.path.name, title))
 
 
-def _finish(store: Store, prepared: Prepared, job: Future[list[ChunkDraft]]) -> IngestResult:
+def _finish(store: Store, prepared: Prepared, job: Future[Chunked]) -> IngestResult:
     path, path_text = prepared.path, str(prepared.path)
-    is_pdf = prepared.kind == "pdf"
-    drafts = job.result()
+    chunked = job.result()
+    drafts = chunked.chunks
     if not drafts:
         reason = "the file contains no text"
         store.record_error(path=path_text, name=path.name, kind=prepared.kind, error=reason)
@@ -268,13 +312,17 @@ def _finish(store: Store, prepared: Prepared, job: Future[list[ChunkDraft]]) -> 
         content_hash=prepared.digest,
         size=prepared.size,
         mtime=mtime,
-        pages=len(prepared.pages) if is_pdf else None,
+        pages=prepared.page_count,
         chunks=drafts,
+        sections=chunked.sections,
+        title=chunked.title,
+        aliases=chunked.aliases,
+        loader_version=LOADER_VERSION,
     )
     return IngestResult(
         path_text,
         "updated" if prepared.existed else "added",
         document_id=document_id,
         chunks=len(drafts),
-        pages=len(prepared.pages) if is_pdf else None,
+        pages=prepared.page_count,
     )

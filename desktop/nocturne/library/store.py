@@ -20,6 +20,7 @@ from nocturne import paths
 from nocturne.engine.base import Usage
 from nocturne.errors import StoreError
 from nocturne.library.migrations import all_migrations
+from nocturne.library.sections import SectionDraft
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -32,6 +33,7 @@ class ChunkDraft:
     page: int | None
     text: str
     token_count: int
+    section: int | None = None  # ordinal of the section (library/sections.py) it lies in
 
 
 def _map_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
@@ -180,8 +182,12 @@ class Store:
         mtime: float,
         pages: int | None,
         chunks: Sequence[ChunkDraft],
+        sections: Sequence[SectionDraft] = (),
+        title: str = "",
+        aliases: Sequence[str] = (),
+        loader_version: str = "",
     ) -> int:
-        """Insert or replace a document and all its chunks in one transaction.
+        """Insert or replace a document, its sections and chunks in one transaction.
 
         Replacing a document's chunks deletes its learned notes with them (their sources are
         gone) and marks the document stale, so the next digest redoes it.
@@ -199,20 +205,59 @@ class Store:
                 document_id = int(existing[0])
                 self._forget_learned(conn, document_id)
                 conn.execute("DELETE FROM chunks WHERE document_id = ?", (document_id,))
+                conn.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
+                conn.execute("DELETE FROM document_aliases WHERE document_id = ?", (document_id,))
                 conn.execute(
                     "UPDATE documents SET name = ?, kind = ?, content_hash = ?, size = ?, "
                     "mtime = ?, pages = ?, state = 'queued', error = NULL, learned_stale = 1, "
                     "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
                     (name, kind, content_hash, size, mtime, pages, document_id),
                 )
+            section_ids: dict[int, int] = {}
+            for section in sections:  # parents come before their children
+                cur = conn.execute(
+                    "INSERT INTO sections(document_id, ordinal, parent_id, number, title, level, "
+                    "page) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        document_id,
+                        section.ordinal,
+                        section_ids.get(section.parent) if section.parent is not None else None,
+                        section.number,
+                        section.title,
+                        section.level,
+                        section.page,
+                    ),
+                )
+                section_ids[section.ordinal] = int(cur.lastrowid or 0)
             conn.executemany(
-                "INSERT INTO chunks(document_id, ordinal, page, text, token_count) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(document_id, c.ordinal, c.page, c.text, c.token_count) for c in chunks],
+                "INSERT INTO chunks(document_id, ordinal, page, text, token_count, section_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        document_id,
+                        c.ordinal,
+                        c.page,
+                        c.text,
+                        c.token_count,
+                        section_ids.get(c.section) if c.section is not None else None,
+                    )
+                    for c in chunks
+                ],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO document_aliases(document_id, alias) VALUES (?, ?)",
+                [(document_id, alias) for alias in aliases],
             )
             conn.execute(
-                "UPDATE documents SET chunk_count = ?, token_count = ? WHERE id = ?",
-                (len(chunks), sum(c.token_count for c in chunks), document_id),
+                "UPDATE documents SET chunk_count = ?, token_count = ?, title = ?, "
+                "loader_version = ? WHERE id = ?",
+                (
+                    len(chunks),
+                    sum(c.token_count for c in chunks),
+                    title,
+                    loader_version,
+                    document_id,
+                ),
             )
         return document_id
 

@@ -1,0 +1,156 @@
+"""Document names: a title and aliases per document, and which documents a question names.
+
+A person names documents the way they think of them — "the LGPL 2.1", "LGPLv2.1", "the Camlidl
+manual", "Node's readline docs", "the Developer's Reference" — not by file name. At ingest each
+document gets its title (metadata or first heading, else the file stem) and aliases (stem and title
+normalised, version forms with and without a space or "v", acronyms of multi-word titles). At
+question time the distinctive name words a question contains pick the documents to search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from nocturne.library.search import STOPWORDS
+from nocturne.library.words import stem, words
+
+# Words that name a kind of document, not a document: they never single one out on their own.
+GENERIC_NAME_WORDS = frozenset(
+    """the a an of and for to in on my our your doc docs document documents documentation manual
+    manuals guide guides handbook reference faq faqs readme notes txt md pdf html htm epub docx
+    rst text file files page chapter section version edition user users book tutorial api
+    introduction general public license licence standard specification spec copy draft final
+    new old""".split()
+)
+_VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)$")
+_SPLIT = re.compile(r"[\s_\-–—:,;()\[\]/]+")
+MAX_NAMED = 3
+NAMED_SCORE = 0.75  # one file-name word unique to the document, or two of its title words  # a question "naming" more documents than this names none of them in particular
+
+
+def _normal(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _acronym(title: str) -> str:
+    capitals = [w for w in _SPLIT.split(title) if w and w[0].isalpha()]
+    if len(capitals) < 3:
+        return ""
+    return "".join(w[0] for w in capitals).lower()
+
+
+def document_aliases(file_name: str, title: str) -> list[str]:
+    """Normalised names a person may use for the document (the first is the file stem)."""
+    stem_text = PurePath(file_name).name
+    for _ in range(2):  # "camlidl-1.04.doc.pdf" -> "camlidl-1.04.doc" -> "camlidl-1.04"
+        candidate = PurePath(stem_text).stem
+        if candidate and not _VERSION.match(PurePath(stem_text).suffix.lstrip(".")):
+            stem_text = candidate
+    found: dict[str, None] = {}
+    for source in (stem_text, title):
+        if not source:
+            continue
+        normal = _normal(source.replace("_", " "))
+        if normal:
+            found.setdefault(normal, None)
+        parts = [p for p in _SPLIT.split(source.lower()) if p]
+        versions = [p for p in parts if _VERSION.match(p)]
+        names = [p for p in parts if not _VERSION.match(p)]
+        if names and versions:
+            name, version = " ".join(names), _VERSION.match(versions[0]).group(1)  # type: ignore[union-attr]
+            for form in (f"{name} {version}", f"{name}{version}", f"{name}v{version}", name):
+                found.setdefault(_normal(form) if " " in form else form, None)
+        acronym = _acronym(source)
+        if acronym:
+            found.setdefault(acronym, None)
+            if len(acronym) > 3:
+                found.setdefault(acronym[1:], None)  # "GNU Lesser General ..." -> "lgpl"
+    return list(found)
+
+
+@dataclass(frozen=True)
+class DocumentName:
+    document_id: int
+    name: str  # file name
+    title: str
+    aliases: tuple[str, ...]
+
+    def name_stems(self) -> dict[str, float]:
+        """Distinctive stems of the file name and aliases (weight 1) and of the title (0.5).
+
+        A title is often made of ordinary words ("More Control Flow Tools"), a file name of
+        the words a person uses for the document ("python-tutorial-controlflow").
+        """
+        found: dict[str, float] = {}
+        title_stems = {stem(w) for w in words(self.title)}
+        in_file_name = {stem(w) for w in words(_SPLIT.sub(" ", self.name.replace(".", " ")))}
+        for text in (self.title, *self.aliases):
+            for word in words(text.replace("_", " ").replace("-", " ")):
+                if (
+                    word in GENERIC_NAME_WORDS
+                    or word in STOPWORDS
+                    or _VERSION.match(word)
+                    or len(word) < 2
+                ):
+                    continue
+                key = stem(word)
+                found[key] = 1.0 if key in in_file_name or text is not self.title and (
+                    key not in title_stems
+                ) else 0.5
+        return found
+
+
+@dataclass(frozen=True)
+class NamedDocuments:
+    """The documents a question names, best first, and the question words that named them."""
+
+    document_ids: tuple[int, ...]
+    name_stems: frozenset[str]
+
+
+def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocuments:
+    """Documents whose distinctive name words the question uses, rarer names weighing more."""
+    asked = [stem(w) for w in words(question.replace("-", " "))]
+    asked_set = set(asked)
+    profiles = {doc.document_id: doc.name_stems() for doc in catalog}
+    frequency: Counter[str] = Counter(s for stems in profiles.values() for s in stems)
+    scores: dict[int, float] = {}
+    used: set[str] = set()
+    for doc_id, stems in profiles.items():
+        score = 0.0
+        for name_stem, weight in stems.items():
+            if _asks_for(name_stem, asked_set):
+                score += weight / frequency[name_stem]
+                used.add(name_stem)
+        if score >= NAMED_SCORE:
+            scores[doc_id] = score
+    if not scores:
+        return NamedDocuments((), frozenset())
+    chosen = sorted(scores, key=lambda d: -scores[d])
+    if len(chosen) > MAX_NAMED:
+        return NamedDocuments((), frozenset())
+    chosen_stems = set().union(*(profiles[d] for d in chosen))
+    words_used = {a for a in asked_set if any(_asks_for(s, {a}) for s in chosen_stems)}
+    return NamedDocuments(tuple(chosen), frozenset(words_used))
+
+
+def _asks_for(name_stem: str, asked: set[str]) -> bool:
+    """The question uses the name word, or a clear short form of it ("node" for "nodejs")."""
+    return name_stem in asked or any(
+        len(a) >= 4 and name_stem.startswith(a) and len(name_stem) - len(a) <= 3 for a in asked
+    )
+
+
+def title_from(blocks_title: str, first_heading: str, file_name: str) -> str:
+    """The loader's title, else the first heading, else the file name's stem."""
+    for candidate in (blocks_title, first_heading):
+        candidate = " ".join(candidate.split())
+        if candidate:
+            return candidate
+    return PurePath(file_name).stem.replace("_", " ")
+
+

@@ -1,0 +1,43 @@
+"""Words and stems, one way for the whole app: the index, retrieval, extraction and abstention.
+
+The FTS5 index stems with Porter; questions and sentences are stemmed with the Snowball
+project's Porter stemmer so that what a question asks for and what the index found agree
+("leases" and "lease", "houses" and "house" meet).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+from nocturne.library.search import STOPWORDS
+
+_WORD = re.compile(r"[\w][\w'.-]*[\w]|[\w]", re.UNICODE)
+_NUMBER = re.compile(r"^\d[\d,.]*$")
+_STEMMER = snowballstemmer.stemmer("porter")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words; "node's" -> "node", "v2.1" stays whole, trailing dots dropped."""
+    found = []
+    for match in _WORD.finditer(text.lower()):
+        word = match.group(0).strip("'.-")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word:
+            found.append(word)
+    return found
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    if _NUMBER.match(word) or len(word) <= 2:
+        return word
+    return str(_STEMMER.stemWord(word))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words of `text` that carry meaning (no stopwords, no single letters)."""
+    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
