@@ -500,9 +500,10 @@ def _replay(completion: Completion) -> Generator[str, None, Completion]:
     return completion
 
 
-def _record(
+def add_answer(
     stats: ModeStats, question: BenchQuestion, answer: Answer, replayed: bool = False
 ) -> None:
+    """One answer's numbers: correctness, route, first cited document, confidence, cut, length."""
     quoted = answer.extra.get("quote")
     evidence = quoted_part(quoted) if isinstance(quoted, str) else quoted_part(answer.answer)
     stats.add(
@@ -560,18 +561,18 @@ def run_bench(
             short_chars=len(text) if best else None,
         )
         auto = answer_question(store, replay, question.question, settings, "auto")
-        _record(stats["auto"], question, auto)
+        add_answer(stats["auto"], question, auto)
         if auto.extra.get("route") in ("learned", "abstain") and auto.mode == "learned":
-            _record(stats["learned"], question, auto)  # same computation; greedy decoding
+            add_answer(stats["learned"], question, auto)  # same computation; greedy decoding
         else:
-            _record(
+            add_answer(
                 stats["learned"],
                 question,
                 answer_question(store, replay, question.question, settings, "learned"),
             )
         if notes == 0:
             # Nothing digested: with or without notes is the same computation.
-            _record(stats[NO_DIGEST], question, auto)
+            add_answer(stats[NO_DIGEST], question, auto)
         else:
             replay.replaying, before = True, replay.replayed
             try:
@@ -580,9 +581,9 @@ def run_bench(
                 )
             finally:
                 replay.replaying = False
-            _record(stats[NO_DIGEST], question, plain, replayed=replay.replayed > before)
+            add_answer(stats[NO_DIGEST], question, plain, replayed=replay.replayed > before)
         if number in raw_indices:
-            _record(
+            add_answer(
                 stats["raw"],
                 question,
                 answer_question(store, engine, question.question, settings, "raw"),
