@@ -23,6 +23,7 @@ class NoteDraft:
     prompt_version: str
     answer: str | None = None
     tokens: int = 0
+    key: str = ""  # what a keyed note answers for: a term, a section number (m008)
 
 
 @dataclass

@@ -6,14 +6,13 @@ content hash), so a changed document yields new keys. A step counts as done when
 with the current model id and prompt version and none of its notes are stale; otherwise it is
 pending, and its old notes stay marked stale (never served) until the redo replaces them.
 
-Budgets: low = chunk notes; medium = + section and document summaries; high = + notes across
+Budgets: low = structure notes (outline, definitions, references) and chunk notes; medium = + section and document summaries; high = + notes across
 documents and a library brief.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
@@ -25,14 +24,14 @@ from nocturne.sleeptime.terms import document_terms, related_pairs
 
 BUDGETS = ("low", "medium", "high")
 KIND_BUDGET = {
+    "structure": "low",
     "chunk_notes": "low",
     "section_summary": "medium",
     "document_summary": "medium",
     "cross_document": "high",
     "library_brief": "high",
 }
-SECTION_CHUNKS = 4  # chunks per section summary (a heading starts a new section early)
-_HEADING = re.compile(r"^#+\s")
+SECTION_CHUNKS = 4  # chunks per section summary (a section of the document starts one early)
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,10 @@ def digestible_documents(store: Store) -> list[sqlite3.Row]:
 
 
 def sections(chunks: Sequence[sqlite3.Row]) -> list[list[sqlite3.Row]]:
-    """Runs of consecutive chunks of even size (at most SECTION_CHUNKS); a heading starts one."""
+    """Runs of consecutive chunks of even size (at most SECTION_CHUNKS); a section starts one."""
     runs: list[list[sqlite3.Row]] = []
-    for chunk in chunks:  # first split at markdown headings
-        if not runs or (_HEADING.match(chunk["text"]) and runs[-1]):
+    for chunk in chunks:  # first split where the document's own sections change
+        if not runs or (chunk["section_id"] != runs[-1][-1]["section_id"] and runs[-1]):
             runs.append([])
         runs[-1].append(chunk)
     groups: list[list[sqlite3.Row]] = []
@@ -74,6 +73,15 @@ def _document_steps(store: Store, document: sqlite3.Row) -> list[Step]:
     doc_id, name = int(document["id"]), str(document["name"])
     chunks = store.chunks(doc_id)
     steps = [
+        Step(
+            f"structure:{doc_id}:{_fingerprint(document)}",
+            "structure",
+            doc_id,
+            tuple(int(c["id"]) for c in chunks),
+            label=name,
+        )
+    ]
+    steps += [
         Step(f"chunk:{c['id']}", "chunk_notes", doc_id, (int(c["id"]),), label=name) for c in chunks
     ]
     groups = sections(chunks)

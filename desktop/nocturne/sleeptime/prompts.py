@@ -17,10 +17,15 @@ SUMMARY_EXTRACT = "summary:extract-v1"
 SUMMARY_MODEL = "summary:model-v1"
 CROSS_EXTRACT = "cross:extract-v1"
 BRIEF_EXTRACT = "brief:extract-v1"
+OUTLINE_EXTRACT = "outline:extract-v1"
+DEFINITION_EXTRACT = "definition:extract-v1"
+REFERENCE_EXTRACT = "reference:extract-v1"
+QUESTION_STRUCTURE = "question:structure-v1"
 
 # The version of each step kind: a step is redone when its version (or model) changes.
 STEP_VERSIONS = {
     "chunk_notes": f"{FACT_EXTRACT}+{QUESTION_MODEL}+{QUESTION_TEMPLATE}",
+    "structure": f"{OUTLINE_EXTRACT}+{DEFINITION_EXTRACT}+{REFERENCE_EXTRACT}+{QUESTION_STRUCTURE}",
     "section_summary": f"{SUMMARY_EXTRACT}+{SUMMARY_MODEL}",
     "document_summary": f"{SUMMARY_EXTRACT}+{SUMMARY_MODEL}",
     "cross_document": f"{CROSS_EXTRACT}+{SUMMARY_MODEL}",

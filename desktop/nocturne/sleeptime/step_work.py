@@ -18,6 +18,7 @@ from nocturne.sleeptime.library_steps import cross_document_notes, library_brief
 from nocturne.sleeptime.notes import StepOutput, subject_of
 from nocturne.sleeptime.plan import Step
 from nocturne.sleeptime.prompts import STEP_VERSIONS
+from nocturne.sleeptime.structure_step import structure_notes
 from nocturne.sleeptime.summaries import SourcedSentence, summarize
 
 SECTION_SENTENCES = 3
@@ -114,6 +115,13 @@ def run_step(store: Store, engine: Engine, step: Step) -> StepOutput:
             _notes_text(store, int(chunk["document_id"]), "fact"),
             _notes_text(store, int(chunk["document_id"]), "question"),
         )
+    if step.kind == "structure":
+        assert step.document_id is not None
+        document = store.document(step.document_id)
+        if document is None:
+            raise StepSuperseded
+        title = str(document["title"] or "") or subject_of(str(document["name"]))
+        return structure_notes(store, step.document_id, title)
     if step.kind == "section_summary":
         return _summary(store, engine, step, SECTION_SENTENCES)
     if step.kind == "document_summary":
@@ -156,7 +164,7 @@ def commit_step(store: Store, step: Step, output: StepOutput, model_id: str, sec
             for note in output.notes:
                 cur = conn.execute(
                     "INSERT INTO notes(step_id, kind, document_id, page, text, answer, model_id, "
-                    "prompt_version, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "prompt_version, tokens, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         step_id,
                         note.kind,
@@ -167,6 +175,7 @@ def commit_step(store: Store, step: Step, output: StepOutput, model_id: str, sec
                         note.model_id,
                         note.prompt_version,
                         note.tokens,
+                        note.key,
                     ),
                 )
                 note_id = int(cur.lastrowid or 0)

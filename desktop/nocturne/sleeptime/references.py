@@ -1,0 +1,73 @@
+"""Cross references resolved at sleep time: the referring sentence joined with its target.
+
+"see section 6.3", "under the terms of Sections 1 and 2", "(§11.9)", "Subsection 6a",
+"described in chapter 4" point at a section by number; "see match Statements", "(See "Test Suite
+Problems.")", "the answer to the "Is there an lsof license?" question" point at one by its title.
+Following them is the offline inference the sleep-time paper means: at question time one note
+holds both places, and a two-place question is answered from it with both cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nocturne.library.structure import Section
+
+_BY_NUMBER = re.compile(
+    r"\b(?:sub)?(?:sections?|sect\.|chapters?|clauses?|parts?|questions?|appendix|appendices)"
+    r"\s+(?P<numbers>\d+(?:\.\d+)*[a-z]?(?:\s*(?:,|and|or|&)\s*\d+(?:\.\d+)*[a-z]?)*)|"
+    r"§\s*(?P<sign>\d+(?:\.\d+)*)",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(
+    r"\b(?:see|refer|described|explained|covered|discussed|answer to|found in|details in)\b",
+    re.IGNORECASE,
+)
+MIN_TITLE_CHARS = 8
+
+
+@dataclass(frozen=True)
+class Reference:
+    sentence: str
+    target: Section
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _bare_title(section: Section) -> str:
+    title = section.title
+    if section.number and title.startswith(section.number):
+        title = title[len(section.number) :]
+    return _normal(title)
+
+
+def find_references(
+    sentence: str, sections: Sequence[Section], own: Section | None
+) -> list[Reference]:
+    """The sections of the same document that `sentence` points to (never its own section)."""
+    by_number: dict[str, Section] = {}
+    for section in sections:
+        if section.number:
+            by_number.setdefault(section.number, section)
+            if section.number.endswith(".0"):
+                by_number.setdefault(section.number[:-2], section)
+    found: dict[int, Reference] = {}
+    for match in _BY_NUMBER.finditer(sentence):
+        numbers = match.group("numbers") or match.group("sign") or ""
+        for number in re.findall(r"\d+(?:\.\d+)*[a-z]?", numbers):
+            target = by_number.get(number) or by_number.get(number.rstrip("abcdefgh"))
+            if target is not None and (own is None or target.id != own.id):
+                found.setdefault(target.id, Reference(sentence, target))
+    if _POINTER.search(sentence) or re.search(r"[\"“][^\"”]{8,}[\"”]", sentence):
+        flat = f" {_normal(sentence)} "
+        for section in sections:
+            title = _bare_title(section)
+            if len(title) < MIN_TITLE_CHARS or len(title.split()) < 2:
+                continue
+            if (own is None or section.id != own.id) and f" {title} " in flat:
+                found.setdefault(section.id, Reference(sentence, section))
+    return list(found.values())

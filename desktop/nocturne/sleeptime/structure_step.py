@@ -1,0 +1,214 @@
+"""One document's structure notes: outline, definitions, resolved references, template questions.
+
+All extractive and cheap (no model), so they come with the first, low-budget digest:
+- `outline`: the document's table of contents (key "") and one entry per section (key = its
+  number, else its title), answering "what sections does X have", "what is section N about",
+  "what heading is above clause 15";
+- `definition`: terms, options and defaults keyed by the term (`definitions`);
+- `reference`: a referring sentence joined with the section it points to (`references`);
+- `question`: anticipated questions made from the structure ("What is section 4.3 about?",
+  "Which section covers dispatch interfaces?") and definitions ("What does X mean?"), answered
+  by the document's own words, so ordinary questions get instant answers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from nocturne.library.store import Store
+from nocturne.library.structure import Section, sections_of
+from nocturne.sleeptime.definitions import find_definitions
+from nocturne.sleeptime.key_sentences import sentences_of
+from nocturne.sleeptime.notes import EXTRACTED, NoteDraft, StepOutput
+from nocturne.sleeptime.prompts import (
+    DEFINITION_EXTRACT,
+    OUTLINE_EXTRACT,
+    QUESTION_STRUCTURE,
+    REFERENCE_EXTRACT,
+)
+from nocturne.sleeptime.references import find_references
+
+OUTLINE_MAX_ENTRIES = 80
+KEY_SENTENCE_CHARS = 240
+MAX_DEFINITIONS = 200
+MAX_REFERENCES = 200
+
+
+def _trim(sentence: str, limit: int = KEY_SENTENCE_CHARS) -> str:
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _first_sentences(chunks: Sequence[sqlite3.Row]) -> dict[int, tuple[str, int, int | None]]:
+    """Per section id: its first sentence, the chunk it is in and that chunk's page."""
+    found: dict[int, tuple[str, int, int | None]] = {}
+    for chunk in chunks:
+        section_id = chunk["section_id"]
+        if section_id is None or section_id in found:
+            continue
+        sentences = sentences_of(chunk["text"])
+        if sentences:
+            found[int(section_id)] = (sentences[0], int(chunk["id"]), chunk["page"])
+    return found
+
+
+def _where(section: Section) -> str:
+    return f" (p. {section.page})" if section.page else ""
+
+
+def _entry_key(section: Section) -> str:
+    return section.number or " ".join(section.title.lower().split())
+
+
+def _section_name(section: Section) -> str:
+    """How a person refers to it: "Section 4.3" for numbered sections, else its title."""
+    return f"Section {section.number}" if section.number else section.title
+
+
+def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
+    output = StepOutput()
+    sections = sections_of(store, document_id)
+    chunks = store.chunks(document_id)
+    firsts = _first_sentences(chunks)
+    by_id = {s.id: s for s in sections}
+    # Sections without text of their own ("1.0 General Concepts") are cited by their first
+    # descendant's chunk, so every entry has a source.
+    anchor: dict[int, tuple[str, int, int | None]] = {}
+    for section in reversed(sections):
+        if section.id in firsts:
+            anchor[section.id] = firsts[section.id]
+        if section.parent_id is not None and section.id in anchor:
+            anchor[section.parent_id] = anchor[section.id]
+    outline_sources: list[int] = []
+    entries: list[str] = []
+    for section in sections:
+        if section.id not in anchor:
+            continue
+        sentence, chunk_id, page = anchor[section.id]
+        parent = by_id.get(section.parent_id) if section.parent_id is not None else None
+        under = f" (under {parent.label})" if parent is not None else ""
+        own = firsts.get(section.id)
+        gist = f": {_trim(own[0])}" if own else ""
+        output.notes.append(
+            NoteDraft(
+                "outline",
+                f"{section.label}{_where(section)}",
+                (chunk_id,),
+                page,
+                document_id,
+                EXTRACTED,
+                OUTLINE_EXTRACT,
+                answer=f"{_section_name(section)}: {section.label}{under}{gist}",
+                key=_entry_key(section),
+            )
+        )
+        if len(entries) < OUTLINE_MAX_ENTRIES:
+            entries.append("  " * (section.level - 1) + f"{section.label}{_where(section)}")
+            if chunk_id not in outline_sources:
+                outline_sources.append(chunk_id)
+        if section.number and len(section.title.split()) >= 2:
+            output.notes.append(
+                NoteDraft(
+                    "question",
+                    f"Which section covers {section.title}?",
+                    (chunk_id,),
+                    page,
+                    document_id,
+                    EXTRACTED,
+                    QUESTION_STRUCTURE,
+                    answer=f"{_section_name(section)}: {section.label}",
+                )
+            )
+    if entries:
+        output.notes.append(
+            NoteDraft(
+                "outline",
+                f"Contents of {title}: " + "; ".join(e.strip() for e in entries),
+                tuple(outline_sources[:20]),
+                None,
+                document_id,
+                EXTRACTED,
+                OUTLINE_EXTRACT,
+                answer="\n".join(entries),
+                key="",
+            )
+        )
+    _add_definitions(output, chunks, document_id)
+    _add_references(output, chunks, sections, firsts, document_id)
+    return output
+
+
+def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document_id: int) -> None:
+    seen: set[str] = set()
+    for chunk in chunks:
+        for paragraph in str(chunk["text"]).split("\n\n"):
+            for index, sentence in enumerate(sentences_of(paragraph)):
+                for found in find_definitions(sentence, block_start=index == 0):
+                    if found.key in seen or len(seen) >= MAX_DEFINITIONS:
+                        continue
+                    seen.add(found.key)
+                    source = (int(chunk["id"]),)
+                    output.notes.append(
+                        NoteDraft(
+                            "definition",
+                            _trim(found.sentence, 400),
+                            source,
+                            chunk["page"],
+                            document_id,
+                            EXTRACTED,
+                            DEFINITION_EXTRACT,
+                            answer=_trim(found.definition, 300),
+                            key=found.key,
+                        )
+                    )
+                    output.notes.append(
+                        NoteDraft(
+                            "question",
+                            f"What does {found.term} mean?"
+                            if not found.definition.startswith("default:")
+                            else f"What is the default {found.term}?",
+                            source,
+                            chunk["page"],
+                            document_id,
+                            EXTRACTED,
+                            QUESTION_STRUCTURE,
+                            answer=_trim(found.sentence, 400),
+                        )
+                    )
+
+
+def _add_references(
+    output: StepOutput,
+    chunks: Sequence[sqlite3.Row],
+    sections: Sequence[Section],
+    firsts: dict[int, tuple[str, int, int | None]],
+    document_id: int,
+) -> None:
+    by_id = {s.id: s for s in sections}
+    count = 0
+    for chunk in chunks:
+        own = by_id.get(chunk["section_id"]) if chunk["section_id"] is not None else None
+        for sentence in sentences_of(chunk["text"]):
+            for reference in find_references(sentence, sections, own):
+                if count >= MAX_REFERENCES:
+                    return
+                target = reference.target
+                first = firsts.get(target.id)
+                sources = (int(chunk["id"]),) + ((first[1],) if first else ())
+                gist = f" — {_trim(first[0])}" if first else ""
+                output.notes.append(
+                    NoteDraft(
+                        "reference",
+                        f"{_trim(sentence, 400)} → {target.label}{gist}",
+                        tuple(dict.fromkeys(sources)),
+                        chunk["page"],
+                        document_id,
+                        EXTRACTED,
+                        REFERENCE_EXTRACT,
+                        answer=target.label,
+                        key=str(target.id),
+                    )
+                )
+                count += 1
