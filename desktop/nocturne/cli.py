@@ -159,8 +159,20 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=cmd_status)
 
-    bench = sub.add_parser("bench", help="measure accuracy, tokens and speed in every mode")
-    bench.add_argument("questions", metavar="QUESTIONS.jsonl")
+    bench = sub.add_parser(
+        "bench",
+        help="measure accuracy, tokens and speed in every mode, and the sleep-time gain",
+        description="Answers every question in each mode (auto with and without the digest's "
+        "notes, learned, a sample in raw, the BM25-sentence reference) and reports accuracy "
+        "(per kind when the file has `kind`), the sleep-time gain, right-document rate, instant "
+        "hit rate and precision, calibration, cut answers, tokens, time to first token and cost.",
+    )
+    bench.add_argument(
+        "questions",
+        metavar="QUESTIONS.jsonl",
+        help='one JSON object a line: "question", "answers" (empty: unanswerable), optional '
+        '"kind" and "doc"/"document" (expected file name, a list of two, or null)',
+    )
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--plot", metavar="FILE.png")
     bench.add_argument("--limit", type=int, default=None, help="only the first N questions")

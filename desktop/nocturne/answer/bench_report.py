@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from nocturne.answer.bench import CONFIDENCE_LEVELS, NO_DIGEST, QUESTIONS_PER_DOCUMENT
 
+WIDTH = 100  # the table stays readable in a 100-column terminal
 ORDER = ("raw", "learned", "auto", NO_DIGEST, "reference")
 # The quality tables: the model-free floor first, then what the digest adds, then the rest.
 QUALITY_ORDER = ("reference", "auto", NO_DIGEST, "learned", "raw")
@@ -143,7 +145,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"({report['sleep_time_tokens_per_document']:.0f} per document)"
         + (f", {notes} digest notes" if notes is not None else ""),
     ]
-    lines.extend(f"warning: {w}" for w in report.get("warnings", []))
+    for warning in report.get("warnings", []):
+        lines.extend(textwrap.wrap(f"warning: {warning}", WIDTH, subsequent_indent="  "))
     gain = gain_lines(report)
     if gain:
         lines.append("")
@@ -170,8 +173,8 @@ def format_report(report: dict[str, Any]) -> str:
     plain = modes.get(NO_DIGEST, {})
     if plain.get("replayed"):
         lines.append(
-            f"  auto (no digest): {plain['replayed']} of {plain['questions']} answers replayed "
-            f"an identical earlier prompt; its times are of the others"
+            f"  no digest: {plain['replayed']} of {plain['questions']} answers replayed an "
+            f"identical earlier prompt; its times are of the others"
         )
     lines.extend(kind_lines(report))
     lines.extend(quality_lines(report))
