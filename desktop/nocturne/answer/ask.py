@@ -34,6 +34,7 @@ from nocturne.answer.learned import (
     system_message,
 )
 from nocturne.answer.ledger import record_answer, sleep_share
+from nocturne.answer.query import analyse
 from nocturne.answer.raw import NOT_FOUND, answer_raw, baseline_for
 from nocturne.answer.result import Answer, Citation, SleepShare, Timing, TokenCount
 from nocturne.answer.retrieval import (
@@ -43,9 +44,11 @@ from nocturne.answer.retrieval import (
     note_sources,
     retrieve,
 )
+from nocturne.answer.structure_answers import answer_from_outline
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
+from nocturne.library.structure import section_paths
 from nocturne.settings import Settings
 
 MODES = ("auto", "instant", "learned", "raw")
@@ -129,7 +132,25 @@ def answer_question(
             )
     if embedder is None:
         embedder = _configured_embedder(settings)
-    retrieval = retrieve(store, question, embedder=embedder, use_notes=use_notes)
+    query = analyse(store, question)
+    outline = answer_from_outline(store, query) if use_notes and mode != "raw" else None
+    if outline is not None and mode in ("auto", "instant"):
+        clock.emit(outline.text)
+        by_note = note_sources(store, list(outline.note_ids))
+        return _finish(
+            store,
+            engine,
+            question,
+            settings,
+            clock,
+            outline.text,
+            "instant",
+            "instant",
+            [s for note_id in outline.note_ids for s in by_note.get(note_id, ())[:1]],
+            TokenCount(),
+            extra={"outline": True},
+        )
+    retrieval = retrieve(store, question, embedder=embedder, use_notes=use_notes, query=query)
     match = retrieval.best_anticipated
     threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
     if mode in ("auto", "instant") and match is not None and match.similarity >= threshold:
@@ -168,7 +189,40 @@ def answer_question(
             TokenCount(),
             abstained=True,
         )
-    return _finish_learned(store, engine, question, settings, clock, retrieval, use_kv_cache)
+    if query.answer_type == "section":
+        located = _answer_with_section(store, retrieval)
+        if located is not None:
+            text, sources = located
+            clock.emit(text)
+            return _finish(
+                store,
+                engine,
+                question,
+                settings,
+                clock,
+                text,
+                "learned",
+                "learned",
+                sources,
+                TokenCount(),
+            )
+    return _finish_learned(
+        store, engine, question, settings, clock, retrieval, use_kv_cache, use_notes
+    )
+
+
+def _answer_with_section(store: Store, retrieval: Retrieval) -> tuple[str, list[Source]] | None:
+    """ "Which section covers X": the section holding the best evidence, named first."""
+    for evidence in retrieval.evidence[:3]:
+        path = section_paths(store, [evidence.source.chunk_id]).get(evidence.source.chunk_id)
+        if not path:
+            continue
+        numbered = [s for s in path if s.number] or list(path)
+        leaf = numbered[-1]
+        name = f"Section {leaf.number}" if leaf.number else leaf.title
+        title = f" ({leaf.title})" if leaf.number and leaf.title != leaf.number else ""
+        return f"{name}{title} — {quote(evidence)}", [evidence.source]
+    return None
 
 
 class _FirstText:
@@ -193,16 +247,25 @@ def _should_abstain(retrieval: Retrieval) -> bool:
     return not retrieval.evidence or retrieval.evidence[0].coverage < ABSTAIN_COVERAGE
 
 
-def _citations(sources: list[Source], limit: int = 3) -> list[Citation]:
-    seen: set[tuple[int, int | None]] = set()
+def _citations(store: Store, sources: list[Source], limit: int = 3) -> list[Citation]:
+    seen: set[tuple[int, int | None, int | None]] = set()
+    paths = section_paths(store, [s.chunk_id for s in sources])
     citations = []
     for source in sources:
-        where = (source.document_id, source.page)  # one line per place a person can look up
+        path = paths.get(source.chunk_id, ())
+        leaf = path[-1].id if path else None
+        where = (source.document_id, source.page, leaf)  # one line per place to look up
         if where in seen:
             continue
         seen.add(where)
         citations.append(
-            Citation(source.document_name, source.page, source.chunk_id, source.document_path)
+            Citation(
+                source.document_name,
+                source.page,
+                source.chunk_id,
+                source.document_path,
+                path[-1].label if path else "",
+            )
         )
     return citations[:limit]
 
@@ -236,7 +299,7 @@ def _finish(
     return Answer(
         answer=text,
         mode=mode,
-        citations=_citations(sources),
+        citations=_citations(store, sources),
         usage=used,
         baseline=baseline,
         baseline_method="raw-bm25-prompt-tokenized",
@@ -281,8 +344,9 @@ def _finish_learned(
     clock: _FirstText,
     retrieval: Retrieval,
     use_kv_cache: bool,
+    use_notes: bool = True,
 ) -> Answer:
-    brief = library_brief(store)
+    brief = library_brief(store, use_notes=use_notes)
     extra: dict[str, object] = {}
     if use_kv_cache:
         from nocturne.engine.kv_cache import prefix_cache_for
@@ -312,7 +376,7 @@ def _finish_learned(
         outcome.text,
         "learned",
         "learned",
-        [outcome.quote.source],
+        [outcome.quote.source, *([outcome.quote.via] if outcome.quote.via else [])],
         TokenCount(outcome.prompt_tokens, outcome.completion_tokens),
         extra=extra,
     )

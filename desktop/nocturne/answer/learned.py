@@ -54,9 +54,9 @@ class LearnedOutcome:
     supported: bool
 
 
-def library_brief(store: Store) -> str:
+def library_brief(store: Store, *, use_notes: bool = True) -> str:
     """The digest's library brief if there is a fresh one, else the documents' names."""
-    brief = store.scalar(
+    brief = use_notes and store.scalar(
         "SELECT text FROM notes WHERE kind = 'library_brief' AND stale = 0 ORDER BY id DESC LIMIT 1"
     )
     if not brief:
@@ -137,7 +137,8 @@ def supporting_sentence(short_answer: str, passage: list[Evidence]) -> Evidence:
 
 
 def quote(evidence: Evidence) -> str:
-    return f"“{evidence.text}”"
+    """The evidence as quoted; a followed reference names the section it led to first."""
+    return f"{evidence.lead}“{evidence.text}”"
 
 
 def answer_learned(

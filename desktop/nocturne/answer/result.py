@@ -12,9 +12,11 @@ class Citation:
     page: int | None
     chunk_id: int
     path: str = ""  # to open the original; not part of the JSON contract
+    section: str = ""  # the section it lies in, "4.4 Error handling"
 
     def label(self) -> str:
-        return f"{self.document}, p. {self.page}" if self.page else self.document
+        where = f"{self.document}, p. {self.page}" if self.page else self.document
+        return f"{where} › {self.section}" if self.section else where
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,12 @@ class Answer:
             "answer": self.answer,
             "mode": self.mode,
             "citations": [
-                {"document": c.document, "page": c.page, "chunk_id": c.chunk_id}
+                {
+                    "document": c.document,
+                    "page": c.page,
+                    "chunk_id": c.chunk_id,
+                    **({"section": c.section} if c.section else {}),
+                }
                 for c in self.citations
             ],
             "usage": asdict(self.usage),

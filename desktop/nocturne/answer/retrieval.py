@@ -13,17 +13,22 @@ given, its ranking of the same sentences is fused with the lexical one by recipr
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from nocturne.answer.answer_type import expected_answer, holds_expected_answer
+from nocturne.answer.query import Query, analyse
 from nocturne.answer.text_match import IdfTable, coverage, question_similarity, stems
 from nocturne.errors import StoreError
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
+from nocturne.library.structure import section_chunk_ids
 
-EVIDENCE_NOTE_KINDS = ("fact", "question")
+EVIDENCE_NOTE_KINDS = ("fact", "definition", "reference")
+NAMED_ELSEWHERE_PENALTY = 0.3  # evidence from documents other than the one the question names
+FOLLOWED_BOOST = 0.1  # a sentence of a section that a matching cross reference points to
 RRF_K = 60
 ANTICIPATED_BOOST = 0.25  # how much a matching anticipated question lifts its answer sentence
 ANSWER_TYPE_BOOST = 0.15  # a sentence holding the kind of answer asked for (number, date, name)
@@ -63,7 +68,9 @@ class Evidence:
     source: Source
     coverage: float  # idf-weighted share of the question's words found in the sentence
     score: float
-    origin: str  # "question", "fact" or "chunk"
+    origin: str  # "question", "fact", "definition", "reference", "followed" or "chunk"
+    lead: str = ""  # where a followed reference led ("6.3 Dispatch interfaces: "), quoted first
+    via: Source | None = None  # the referring sentence's source, cited too
 
 
 @dataclass
@@ -71,6 +78,7 @@ class Retrieval:
     question: str
     anticipated: list[AnticipatedMatch] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    query: Query | None = None
 
     @property
     def best_anticipated(self) -> AnticipatedMatch | None:
@@ -108,7 +116,8 @@ def search_notes(
     marks = ",".join("?" * len(kinds))
     try:
         return store.query(
-            "SELECT n.id, n.kind, n.text, n.answer, n.document_id, bm25(notes_fts) AS score "
+            "SELECT n.id, n.kind, n.text, n.answer, n.document_id, n.key, "
+            "bm25(notes_fts) AS score "
             "FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid "
             f"WHERE notes_fts MATCH ? AND n.stale = 0 AND n.kind IN ({marks}) "
             "ORDER BY score LIMIT ?",
@@ -152,43 +161,93 @@ def gather_evidence(
     chunk_limit: int = 6,
     *,
     use_notes: bool = True,
+    query: Query | None = None,
 ) -> list[Evidence]:
     """Candidate sentences from notes and top chunks, scored, best first, without duplicates."""
-    asked = stems(question)
+    asked = set(query.stems) if query is not None else stems(question)
+    named = query.document_ids if query is not None else ()
     boosts: dict[str, float] = {}
     candidates: dict[str, Evidence] = {}
 
-    def add(text: str, source: Source, origin: str, bonus: float = 0.0) -> None:
+    def add(
+        text: str,
+        source: Source,
+        origin: str,
+        bonus: float = 0.0,
+        lead: str = "",
+        via: Source | None = None,
+    ) -> None:
         key = _normal(text)
         if not key:
             return
-        cover = coverage(asked, stems(text), idf)
+        cover = coverage(asked, stems(f"{lead} {text}"), idf)
         boosts[key] = max(boosts.get(key, 0.0), bonus)
-        if key not in candidates:
-            candidates[key] = Evidence(text.strip(), source, cover, cover, origin)
+        if key not in candidates or (lead and not candidates[key].lead):
+            candidates[key] = Evidence(text.strip(), source, cover, cover, origin, lead, via)
 
     for match in anticipated:
         add(match.answer, match.sources[0], "question", ANTICIPATED_BOOST * match.similarity)
-    fact_rows = search_notes(store, question, ("fact",), limit=12) if use_notes else []
-    fact_sources = note_sources(store, [row["id"] for row in fact_rows])
-    for row in fact_rows:
-        if fact_sources.get(row["id"]):
-            add(row["text"], fact_sources[row["id"]][0], "fact")
-    for rank, hit in enumerate(search_chunks(store, question, limit=chunk_limit)):
+    if use_notes:
+        _add_note_evidence(store, question, named, add)
+    hits = search_chunks(store, question, limit=chunk_limit)
+    if named:
+        hits = search_chunks(store, question, limit=chunk_limit, document_ids=named) + hits
+    for rank, hit in enumerate(hits):
         source = Source(
             hit.chunk_id, hit.document_id, hit.document_name, hit.document_path, hit.page
         )
         for sentence in split_sentences(hit.text):
             add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
-    kind = expected_answer(question)
+    kind = expected_answer(query.asked if query is not None else question)
 
     def score(ev: Evidence) -> float:
         typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
-        return ev.coverage + boosts[_normal(ev.text)] + typed
+        elsewhere = NAMED_ELSEWHERE_PENALTY if named and ev.source.document_id not in named else 0
+        return ev.coverage + boosts[_normal(ev.text)] + typed - elsewhere
 
     scored = [replace(ev, score=score(ev)) for ev in candidates.values()]
     scored.sort(key=lambda ev: -ev.score)
     return scored
+
+
+def _add_note_evidence(
+    store: Store, question: str, named: tuple[int, ...], add: Callable[..., None]
+) -> None:
+    """Facts, definitions and resolved references; a reference also brings its target's text."""
+    rows = search_notes(store, question, EVIDENCE_NOTE_KINDS, limit=16)
+    if named:
+        rows = [r for r in rows if r["document_id"] in named] + [
+            r for r in rows if r["document_id"] not in named
+        ]
+    sources = note_sources(store, [row["id"] for row in rows])
+    followed = 0
+    for row in rows:
+        found = sources.get(row["id"])
+        if not found:
+            continue
+        if row["kind"] != "reference":
+            add(row["text"], found[0], str(row["kind"]))
+            continue
+        referring = str(row["text"]).split(" → ", 1)[0]
+        add(referring, found[0], "reference")
+        if followed >= 3 or not str(row["key"]).isdigit():
+            continue
+        followed += 1
+        target_label = str(row["answer"] or "")
+        chunk_ids = section_chunk_ids(store, [int(row["key"])]).get(int(row["key"]), [])
+        for chunk_id in chunk_ids[:3]:
+            chunk = store.chunk(chunk_id)
+            if chunk is None:
+                continue
+            source = Source(
+                chunk_id,
+                int(chunk["document_id"]),
+                str(chunk["document_name"]),
+                str(chunk["document_path"]),
+                chunk["page"],
+            )
+            for sentence in split_sentences(str(chunk["text"])):
+                add(sentence, source, "followed", FOLLOWED_BOOST, f"{target_label}: ", found[0])
 
 
 def fuse_rankings(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -218,10 +277,16 @@ def retrieve(
     idf: IdfTable | None = None,
     embedder: Embedder | None = None,
     use_notes: bool = True,
+    query: Query | None = None,
 ) -> Retrieval:
     idf = idf or IdfTable(store)
+    query = query or analyse(store, question)
     anticipated = match_anticipated(store, question, idf) if use_notes else []
-    evidence = gather_evidence(store, question, idf, anticipated, use_notes=use_notes)
+    if query.document_ids:  # an anticipated question about another document is no match
+        anticipated = [
+            m for m in anticipated if m.sources and m.sources[0].document_id in query.document_ids
+        ]
+    evidence = gather_evidence(store, question, idf, anticipated, use_notes=use_notes, query=query)
     if embedder is not None:
         evidence = fuse_dense(question, evidence, embedder)
-    return Retrieval(question, anticipated, evidence)
+    return Retrieval(question, anticipated, evidence, query)

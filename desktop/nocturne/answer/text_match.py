@@ -1,55 +1,29 @@
 """How closely a question matches a sentence or an anticipated question, without a model.
 
-Words are compared by a light stem (so "tackles" meets "tackle") and weighted by how rare they are
-in the library (inverse document frequency over chunks, counted by FTS5 with the same porter
-tokenizer the index uses), so "Kuechly" matters more than "team".
+Words are compared by their Snowball stem (so "tackles" meets "tackle", "leases" "lease") and
+weighted by how rare they are in the library (inverse document frequency over chunks, counted
+by FTS5 with the same porter tokenizer the index uses), so "Kuechly" matters more than "team".
 """
 
 from __future__ import annotations
 
 import math
-import re
 import sqlite3
 from collections.abc import Iterable
 
-from nocturne.library.search import content_words
 from nocturne.library.store import Store
-
-_SUFFIXES = ("ational", "ations", "ation", "ings", "ing", "edly", "ies", "ied", "ed", "es", "s")
-_QUESTION_WORDS = frozenset(
-    [
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "which",
-        "when",
-        "where",
-        "why",
-        "how",
-        "name",
-        "named",
-        "kind",
-        "type",
-        "called",
-    ]
-)
-_NUMBER = re.compile(r"^\d[\d,.]*$")
+from nocturne.library.words import QUESTION_STEMS, content_stems
+from nocturne.library.words import stem as library_stem
 
 
 def stem(word: str) -> str:
-    """A crude suffix stripper: enough to match plural and tense variants of content words."""
-    if _NUMBER.match(word) or len(word) <= 4:
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    """The Snowball (Porter) stem, as the index and the question analysis use it."""
+    return library_stem(word)
 
 
 def stems(text: str) -> set[str]:
     """Stemmed content words of `text`, without the words that only make it a question."""
-    return {stem(w) for w in content_words(text) if w not in _QUESTION_WORDS}
+    return {s for s in content_stems(text) if s not in QUESTION_STEMS}
 
 
 class IdfTable:

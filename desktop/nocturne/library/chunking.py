@@ -20,7 +20,6 @@ from nocturne.library.blocks import HEADING, TOC, Block
 from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import ChunkDraft
 
-
 PARAGRAPH_BREAK = "\n\n"
 
 
@@ -108,7 +107,10 @@ def chunk_pages(
         for paragraph in split_paragraphs(page.text)
     ]
     return chunk_blocks(
-        blocks, [None] * len(blocks), counter, chunk_tokens=chunk_tokens,
+        blocks,
+        [None] * len(blocks),
+        counter,
+        chunk_tokens=chunk_tokens,
         overlap_tokens=overlap_tokens,
     )
 

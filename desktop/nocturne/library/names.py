@@ -29,7 +29,8 @@ GENERIC_NAME_WORDS = frozenset(
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)$")
 _SPLIT = re.compile(r"[\s_\-–—:,;()\[\]/]+")
 MAX_NAMED = 3
-NAMED_SCORE = 0.75  # one file-name word unique to the document, or two of its title words  # a question "naming" more documents than this names none of them in particular
+# A question "naming" more documents than MAX_NAMED names none of them in particular.
+NAMED_SCORE = 0.75  # one file-name word unique to the document, or two of its title words
 
 
 def _normal(text: str) -> str:
@@ -98,9 +99,11 @@ class DocumentName:
                 ):
                     continue
                 key = stem(word)
-                found[key] = 1.0 if key in in_file_name or text is not self.title and (
-                    key not in title_stems
-                ) else 0.5
+                found[key] = (
+                    1.0
+                    if key in in_file_name or (text is not self.title and key not in title_stems)
+                    else 0.5
+                )
         return found
 
 
@@ -152,5 +155,3 @@ def title_from(blocks_title: str, first_heading: str, file_name: str) -> str:
         if candidate:
             return candidate
     return PurePath(file_name).stem.replace("_", " ")
-
-

@@ -55,17 +55,23 @@ class ChunkHit:
     score: float  # BM25 as SQLite reports it: lower is better
 
 
-def search_chunks(store: Store, question: str, limit: int = 20) -> list[ChunkHit]:
+def search_chunks(
+    store: Store, question: str, limit: int = 20, document_ids: tuple[int, ...] = ()
+) -> list[ChunkHit]:
+    """The best chunks for `question`, optionally only within some documents."""
     query = fts_query(question)
     if not query:
         return []
+    within = ""
+    if document_ids:
+        within = f" AND c.document_id IN ({','.join('?' * len(document_ids))})"
     try:
         rows = store.query(
             "SELECT c.id, c.document_id, d.name, d.path, c.page, c.text, c.token_count, "
             "bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-            "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ? "
+            f"JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ?{within} "
             "ORDER BY score LIMIT ?",
-            (query, limit),
+            (query, *document_ids, limit),
         )
     except sqlite3.OperationalError:
         return []

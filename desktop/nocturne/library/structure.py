@@ -133,3 +133,35 @@ def document_catalog(store: Store) -> list[DocumentName]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class KeyedNote:
+    """A fresh note looked up by its key (an outline entry, a definition, a reference)."""
+
+    id: int
+    document_id: int | None
+    text: str
+    answer: str
+    key: str
+
+
+def keyed_notes(
+    store: Store, kind: str, key: str, document_ids: Sequence[int] = (), limit: int = 5
+) -> list[KeyedNote]:
+    """Fresh notes of `kind` with exactly this key, optionally within some documents."""
+    where = ""
+    params: list[object] = [kind, key]
+    if document_ids:
+        where = f" AND document_id IN ({','.join('?' * len(document_ids))})"
+        params.extend(document_ids)
+    params.append(limit)
+    rows = store.query(
+        "SELECT id, document_id, text, answer, key FROM notes "
+        f"WHERE kind = ? AND key = ? AND stale = 0{where} ORDER BY id DESC LIMIT ?",
+        params,
+    )
+    return [
+        KeyedNote(int(r["id"]), r["document_id"], str(r["text"]), str(r["answer"] or ""), r["key"])
+        for r in rows
+    ]

@@ -41,3 +41,11 @@ def stem(word: str) -> str:
 def content_stems(text: str) -> list[str]:
     """Stems of the words of `text` that carry meaning (no stopwords, no single letters)."""
     return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+# Words that only make a sentence a question; they say nothing about the answer.
+QUESTION_STEMS = frozenset(
+    content_stems(
+        "who whom whose what which when where why how name named kind type called tell according"
+    )
+)

@@ -27,7 +27,9 @@ _OPTION = re.compile(
     r"^(?P<term>--?[A-Za-z][\w-]*(?:(?:, | \| |=| )(?:--?[A-Za-z][\w-]*|[A-Z_<>\[\]]{2,}))*)"
     r"\s+(?P<definition>[A-Za-z(].{2,})"
 )
-_API_OPTION = re.compile(r"^`?(?P<term>[A-Za-z_$][\w.$]*)`?\s+\{[\w|<>\[\]. ]+\}\s*(?P<definition>.*)")
+_API_OPTION = re.compile(
+    r"^`?(?P<term>[A-Za-z_$][\w.$]*)`?\s+\{[\w|<>\[\]. ]+\}\s*(?P<definition>.*)"
+)
 _DEFAULT_VALUE = re.compile(
     r"\bDefault(?:s)?:\s*(?P<value>`[^`]+`|[^\s.,;]+(?: [^\s.,;]+){0,3})", re.IGNORECASE
 )
@@ -72,8 +74,12 @@ def find_definitions(sentence: str, block_start: bool = True) -> list[Definition
         option = _OPTION.match(text)
         if option:
             found.append(
-                Definition(option.group("term"), term_key(option.group("term")), text,
-                           option.group("definition"))
+                Definition(
+                    option.group("term"),
+                    term_key(option.group("term")),
+                    text,
+                    option.group("definition"),
+                )
             )
         api = _API_OPTION.match(text)
         if api:

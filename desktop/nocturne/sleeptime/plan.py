@@ -6,8 +6,8 @@ content hash), so a changed document yields new keys. A step counts as done when
 with the current model id and prompt version and none of its notes are stale; otherwise it is
 pending, and its old notes stay marked stale (never served) until the redo replaces them.
 
-Budgets: low = structure notes (outline, definitions, references) and chunk notes; medium = + section and document summaries; high = + notes across
-documents and a library brief.
+Budgets: low = structure notes (outline, definitions, references) and chunk notes; medium = +
+section and document summaries; high = + notes across documents and a library brief.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
     for section in sections:
         if section.id not in anchor:
             continue
-        sentence, chunk_id, page = anchor[section.id]
+        _, chunk_id, page = anchor[section.id]
         parent = by_id.get(section.parent_id) if section.parent_id is not None else None
         under = f" (under {parent.label})" if parent is not None else ""
         own = firsts.get(section.id)

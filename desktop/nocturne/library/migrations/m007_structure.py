@@ -50,7 +50,8 @@ def migrate(conn: sqlite3.Connection) -> None:
             INSERT INTO sections_fts(rowid, title) VALUES (new.id, new.title);
         END;
         CREATE TRIGGER sections_ad AFTER DELETE ON sections BEGIN
-            INSERT INTO sections_fts(sections_fts, rowid, title) VALUES ('delete', old.id, old.title);
+            INSERT INTO sections_fts(sections_fts, rowid, title)
+                VALUES ('delete', old.id, old.title);
         END;
         """,
     )

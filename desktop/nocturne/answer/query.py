@@ -1,0 +1,64 @@
+"""The question, analysed once: its words and stems, the documents it names, what it asks for.
+
+Retrieval, extraction, abstention and confidence all read this one `Query`, so they agree on
+what the question's words are (Snowball stems, like the index) and which of them only name a
+document ("the LGPL 2.1", "the Camlidl manual") and so say nothing about the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nocturne.answer.answer_type import expected_answer
+from nocturne.library.names import NamedDocuments, named_documents
+from nocturne.library.sentences import split_sentences
+from nocturne.library.store import Store
+from nocturne.library.structure import document_catalog
+from nocturne.library.words import QUESTION_STEMS, content_stems
+
+_SECTION_WORDS = frozenset(
+    content_stems("section sections chapter chapters part parts clause clauses subsection")
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    asked: str  # the sentence that asks (the last question of a multi-sentence prompt)
+    stems: frozenset[str]  # what the answer must be about: no question or document-name words
+    named: NamedDocuments
+    answer_type: str | None
+
+    @property
+    def document_ids(self) -> tuple[int, ...]:
+        return self.named.document_ids
+
+
+def asking_sentence(question: str) -> str:
+    sentences = split_sentences(question)
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return (asking or sentences or [question])[-1]
+
+
+def analyse(store: Store, question: str) -> Query:
+    named = named_documents(question, document_catalog(store))
+    stems = {
+        s for s in content_stems(question) if s not in QUESTION_STEMS and s not in named.name_stems
+    }
+    if not stems:  # "What is the LGPL?" is about the document itself
+        stems = set(content_stems(question)) - QUESTION_STEMS
+    asked = asking_sentence(question)
+    answer_type = expected_answer(asked)
+    if answer_type is None and re.search(
+        r"\b(?:which|what)\s+(?:numbered\s+)?(?:section|chapter|part|clause|question number|"
+        r"subsection|appendix)\b",
+        asked,
+        re.IGNORECASE,
+    ):
+        answer_type = "section"
+    return Query(question, asked, frozenset(stems), named, answer_type)
+
+
+def without_section_words(stems: frozenset[str]) -> frozenset[str]:
+    return frozenset(s for s in stems if s not in _SECTION_WORDS) or stems
