@@ -15,7 +15,16 @@ from nocturne.library.blocks import HEADING, TEXT, Block
 
 _SPACE = re.compile(r"\s+")
 # Characters that carry no words and only confuse search: soft hyphen, zero-width marks, NUL.
-_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00")
+_INVISIBLE = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00")),
+        # Typographic ligatures (pdfTeX's "ﬁ"): search and the reader want the letters.
+        **{
+            ord(lig): letters
+            for lig, letters in zip("ﬀﬁﬂﬃﬄﬅﬆ", ["ff", "fi", "fl", "ffi", "ffl", "st", "st"])
+        },
+    }
+)
 
 # "4.8.6. Title", "1.0\tTitle", "A.2 Title", "12) Title" is not accepted (that is a list item).
 NUMBERED = re.compile(

@@ -248,7 +248,7 @@ def _clause_numbers(groups: list[list[str]]) -> dict[int, str]:
 
 
 def _clause_title(text: str) -> str:
-    """"6. As an exception to the Sections above, you may ..." -> "6. As an exception to ..."."""
+    """ "6. As an exception to the Sections above, you may ..." -> "6. As an exception to ..."."""
     number, rest = text.split(".", 1)
     sentence = re.split(r"(?<=[.;:!?])\s", rest.strip(), maxsplit=1)[0]
     first = re.split(r"[,;:(]", sentence, maxsplit=1)[0].split()
@@ -274,9 +274,9 @@ def _centred(line: str, width: int, body_indent: int) -> bool:
     """Centred: pushed in well past the body's indent, and its middle near the page middle."""
     indent = _indent(line)
     middle = indent + len(line.strip()) / 2
-    return indent >= body_indent + 3 + (5 if body_indent else 0) and abs(
-        middle - width / 2
-    ) <= max(6, width / 8)
+    return indent >= body_indent + 3 + (5 if body_indent else 0) and abs(middle - width / 2) <= max(
+        6, width / 8
+    )
 
 
 def _standalone(line: str, width: int, body_indent: int) -> bool:
@@ -314,7 +314,12 @@ def _is_caps(line: str) -> bool:
 def _centred_line(lines: list[str], width: int, body_indent: int) -> bool:
     """The document's first paragraph as one centred short line: its title, in a text file."""
     text = lines[0].strip()
-    return len(lines) == 1 and _centred(lines[0], width, body_indent) and len(text) <= 80 and text[-1] != "."
+    return (
+        len(lines) == 1
+        and _centred(lines[0], width, body_indent)
+        and len(text) <= 80
+        and text[-1] != "."
+    )
 
 
 def _title_line(lines: list[str], width: int, body_indent: int) -> bool:
