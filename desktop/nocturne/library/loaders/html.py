@@ -18,13 +18,18 @@ from nocturne.library.blocks import CODE, HEADING, TEXT, TOC, Block, LoadedDocum
 from nocturne.library.loaders.common import heading, is_slug, pick_title, squash
 from nocturne.library.loaders.text import decode_text
 
-DROPPED = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "math"}
+# Never shown. `head` itself is not dropped: lxml moves stray body tags into it.
+DROPPED = {
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "math",
+    "title", "meta", "link", "base",
+}  # fmt: skip
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
     "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
     "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu",
     "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
     "thead", "tr", "ul", "legend", "br", "listing", "xmp", "plaintext", "option", "noframes",
+    "head",
 }  # fmt: skip
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Sphinx, MkDocs, Javadoc and DocBook navigation: page chrome, not the document's own text.
@@ -49,15 +54,15 @@ def parse(markup: str | bytes) -> Any:
 
 def load_html(path: Path, data: bytes) -> LoadedDocument:
     soup = parse(decode_text(path, data))
-    blocks = soup_blocks(soup)
-    return LoadedDocument(blocks, title=html_title(soup, blocks, path))
-
-
-def html_title(soup: Any, blocks: list[Block], path: Path) -> str:
-    """`<title>`, shortened to the page's first h1 when it starts with it ("4. More Control
-    Flow Tools — Python 3.11 documentation" -> "4. More Control Flow Tools")."""
     tag = soup.find("title")
     meta = squash(tag.get_text(" ")) if tag is not None else ""
+    blocks = soup_blocks(soup)
+    return LoadedDocument(blocks, title=html_title(meta, blocks, path))
+
+
+def html_title(meta: str, blocks: list[Block], path: Path) -> str:
+    """`<title>`, shortened to the page's first h1 when it starts with it ("4. More Control
+    Flow Tools — Python 3.11 documentation" -> "4. More Control Flow Tools")."""
     first = next((b.text for b in blocks if b.kind == HEADING and b.level == 1), "")
     if meta and first and meta != first and meta.startswith(first):
         if re.match(r"^\s*[-—–|·:»]", meta[len(first) :]):
@@ -70,7 +75,7 @@ def html_title(soup: Any, blocks: list[Block], path: Path) -> str:
 def soup_blocks(soup: Any) -> list[Block]:
     """The blocks of a parsed page (or of an EPUB item)."""
     _drop_invisible(soup)
-    root = soup.find("body") or soup
+    root = soup.find("html") or soup
     walker = _Walker()
     walker.walk(root)
     return walker.blocks

@@ -219,6 +219,11 @@ def _fold(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text.lower()).strip()
 
 
+def _unnumbered(text: str) -> str:
+    number, _ = split_number(text)
+    return text[len(number) :].lstrip(". ") if number and text.startswith(number) else text
+
+
 def _outline_match(line: str, pending: list[tuple[str, int]]) -> int | None:
     """The level of the bookmark this line is the title of (and forget that bookmark)."""
     if not pending or len(line) > 200:
@@ -226,10 +231,11 @@ def _outline_match(line: str, pending: list[tuple[str, int]]) -> int | None:
     folded = _fold(line)
     if not folded:
         return None
+    line_bare = _fold(_unnumbered(line))
     for position, (title, level) in enumerate(pending):
         wanted = _fold(title)
-        bare = _fold(re.sub(r"^[\dA-Z.]+\s+", "", title))
-        if folded in (wanted, bare) or (len(wanted) > 8 and folded.endswith(bare)):
+        bare = _fold(_unnumbered(title))
+        if folded == wanted or (bare and line_bare == bare):
             del pending[position]
             return level
     return None

@@ -86,20 +86,21 @@ def is_toc_page(lines: list[str]) -> bool:
     return leaders >= 3 and share >= 0.5 or share >= 0.7 or (heading and share >= 0.4)
 
 
-def vocabulary(pages: list[list[str]]) -> set[str]:
+def vocabulary(pages: list[list[str]]) -> Counter[str]:
     """Lower-case words of the document, to tell "recog-nised" from "well-known"."""
-    words: set[str] = set()
+    words: Counter[str] = Counter()
     for lines in pages:
         for line in lines:
             words.update(word.lower() for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", line))
     return words
 
 
-def join_hyphen(left: str, right: str, words: set[str]) -> str | None:
+def join_hyphen(left: str, right: str, words: Counter[str]) -> str | None:
     """The two lines joined across an end-of-line hyphen, or None to keep them apart.
 
-    Joined when the next line starts lower case, except when the document itself spells the
-    compound with a hyphen and never without ("well-known" stays "well-known").
+    Joined when the next line starts lower case, except when the document spells the compound
+    with a hyphen and never without, or uses both halves as words elsewhere but never the joined
+    word ("well-known" stays "well-known"; "recog-nised" becomes "recognised").
     """
     if not left.endswith("-") or left.endswith("--") or not right[:1].islower():
         return None
@@ -109,7 +110,8 @@ def join_hyphen(left: str, right: str, words: set[str]) -> str | None:
         return None
     joined = (head.group(1) + tail.group(1)).lower()
     hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
-    if hyphenated in words and joined not in words:
+    halves = words[head.group(1).lower()] >= 2 and words[tail.group(1).lower()] >= 2
+    if joined not in words and (hyphenated in words or halves):
         return left + right
     return left[:-1] + right
 

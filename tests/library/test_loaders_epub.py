@@ -1,0 +1,96 @@
+"""EPUB: spine order through the HTML walker, nav not read twice, damage reported clearly."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from nocturne.errors import IngestError
+from nocturne.library.blocks import HEADING, TOC
+from nocturne.library.loaders import load
+
+from support import SHARED
+
+CONTAINER = (
+    '<?xml version="1.0"?><container version="1.0" '
+    'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+    '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+    "</rootfiles></container>"
+)
+
+
+def _opf(title: str, spine: list[str]) -> str:
+    refs = "".join(f'<itemref idref="{idref}"/>' for idref in spine)
+    return (
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+        f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
+        "</metadata><manifest>"
+        '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+        '<item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/>'
+        '<item id="c2" href="text/two.xhtml#part" media-type="application/xhtml+xml"/>'
+        '<item id="gone" href="text/missing.xhtml" media-type="application/xhtml+xml"/>'
+        '<item id="css" href="style.css" media-type="text/css"/>'
+        f"</manifest><spine>{refs}</spine></package>"
+    )
+
+
+def _chapter(heading: str, body: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+        f"<head><title>x</title></head><body><h1>{heading}</h1><p>{body}</p></body></html>"
+    )
+
+
+def _epub(path: Path, title: str, spine: list[str], *, opf: bool = True) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+        archive.writestr("META-INF/container.xml", CONTAINER)
+        if opf:
+            archive.writestr("OEBPS/content.opf", _opf(title, spine))
+        archive.writestr("OEBPS/nav.xhtml", _chapter("Contents", "Chapter one, Chapter two"))
+        archive.writestr("OEBPS/text/one.xhtml", _chapter("1. Chapter one", "First words."))
+        archive.writestr("OEBPS/text/two.xhtml", _chapter("2. Chapter two", "Second words."))
+    return path
+
+
+def test_spine_order_duplicates_nav_and_missing_items(tmp_path: Path) -> None:
+    path = _epub(tmp_path / "a.epub", "my-book", ["nav", "c2", "c1", "c2", "gone", "css", "nope"])
+    doc = load(path, path.read_bytes())
+    assert [b.text for b in doc.blocks] == [
+        "2. Chapter two",
+        "Second words.",
+        "1. Chapter one",
+        "First words.",
+    ]
+    assert [b.number for b in doc.blocks if b.kind == HEADING] == ["2", "1"]
+    assert doc.title == "2. Chapter two"  # "my-book" is a slug
+    assert any("missing" in remark for remark in doc.remarks)
+    assert any("nope" in remark for remark in doc.remarks)
+
+
+def test_a_real_title_is_kept(tmp_path: Path) -> None:
+    path = _epub(tmp_path / "b.epub", "The Garden Book", ["c1"])
+    assert load(path, path.read_bytes()).title == "The Garden Book"
+
+
+def test_damaged_epubs(tmp_path: Path) -> None:
+    (tmp_path / "cut.epub").write_bytes(_epub(tmp_path / "x.epub", "t", ["c1"]).read_bytes()[:60])
+    _epub(tmp_path / "noopf.epub", "t", ["c1"], opf=False)
+    for name, reason in (("cut.epub", "not a valid EPUB"), ("noopf.epub", "no package document")):
+        path = tmp_path / name
+        with pytest.raises(IngestError, match=reason):
+            load(path, path.read_bytes())
+
+
+def test_real_developers_reference() -> None:
+    path = SHARED / "eval" / "structured" / "docs" / "developers-reference.epub"
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    doc = load(path, path.read_bytes())
+    headings = {b.number: b for b in doc.blocks if b.kind == HEADING}
+    assert headings["5.12"].text == "5.12. Package Salvaging" and headings["5.12"].level == 2
+    assert headings["5"].level == 1
+    assert doc.title == "Debian Developer's Reference"
+    assert sum(b.kind == TOC for b in doc.blocks) > 100  # the book's contents, not headings

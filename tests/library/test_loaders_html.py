@@ -1,0 +1,94 @@
+"""HTML: every visible word, headings with numbers, chrome kept as contents, nothing hidden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nocturne.errors import IngestError
+from nocturne.library.blocks import CODE, HEADING, TEXT, TOC
+from nocturne.library.loaders import load
+
+from support import SHARED
+
+DOCBOOK = """<!DOCTYPE html><html><head><title>lease-manual</title>
+<style>p { color: red }</style><script>var secret = "never shown";</script></head>
+<body><div class="navheader"><a href="prev.html">Prev</a></div>
+<div class="chapter"><div class="titlepage"><h2 class="title">4.8.6. Lambda Expressions
+<a class="headerlink" href="#x">¶</a></h2></div>
+<div class="para">Small anonymous functions can be created with the <code>lambda</code> keyword.</div>
+<div class="para">They are <em>syntactically</em> restricted to a single expression.</div>
+<!-- a comment nobody sees -->
+<div hidden>hidden words</div><span aria-hidden="true">icon words</span>
+<dl><dt>term</dt><dd>its definition</dd></dl>
+<ul><li>first <b>item</b></li><li>second item<ul><li>nested</li></ul></li></ul>
+<table><tr><th>Key</th><th>Action</th></tr><tr><td>Ctrl+C</td><td>stop</td></tr></table>
+<pre>for x in y:
+    print(x)</pre>
+<template><p>template words</p></template><noscript>enable js</noscript>
+</div><footer>Copyright 2026</footer></body></html>"""
+
+
+def _load(tmp_path: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text)
+    return load(path, path.read_bytes())
+
+
+def test_docbook_div_paragraphs_and_chrome(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "page.html", DOCBOOK)
+    pairs = [(b.kind, b.text) for b in doc.blocks]
+    assert pairs[0] == (TOC, "Prev")
+    head = next(b for b in doc.blocks if b.kind == HEADING)
+    assert (head.text, head.number, head.level) == ("4.8.6. Lambda Expressions", "4.8.6", 2)
+    assert (TEXT, "Small anonymous functions can be created with the lambda keyword.") in pairs
+    assert (TEXT, "They are syntactically restricted to a single expression.") in pairs
+    assert (TEXT, "term") in pairs and (TEXT, "its definition") in pairs
+    assert (TEXT, "first item") in pairs and (TEXT, "nested") in pairs
+    assert (TEXT, "Key | Action") in pairs and (TEXT, "Ctrl+C | stop") in pairs
+    assert (CODE, "for x in y: print(x)") in pairs
+    assert (TEXT, "Copyright 2026") in pairs
+    text = " ".join(b.text for b in doc.blocks)
+    for gone in ("secret", "hidden words", "icon words", "comment", "template", "enable js", "¶"):
+        assert gone not in text
+    assert doc.title == "4.8.6. Lambda Expressions"  # the <title> is a slug
+
+
+def test_html_without_headings(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "plain.html", "<html><body><p>One.</p><p>Two.</p></body></html>")
+    assert [b.text for b in doc.blocks] == ["One.", "Two."] and doc.title == ""
+
+
+def test_headings_of_one_level_and_chrome_headings(tmp_path: Path) -> None:
+    page = (
+        "<title>Notes about the garden</title><nav><h3>Menu</h3><a>Home</a></nav>"
+        "<h2>A</h2><p>x</p><h2>B</h2><p>y</p>"
+    )
+    doc = _load(tmp_path, "same.html", page)
+    assert [(b.kind, b.level, b.text) for b in doc.blocks if b.kind == HEADING] == [
+        (HEADING, 2, "A"),
+        (HEADING, 2, "B"),
+    ]
+    assert (TOC, "Menu") in [(b.kind, b.text) for b in doc.blocks]
+    assert doc.title == "Notes about the garden"
+
+
+def test_html_with_no_text(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><body><script>x()</script></body></html>")
+    with pytest.raises(IngestError, match="contains no text"):
+        load(path, path.read_bytes())
+
+
+def test_real_python_tutorial() -> None:
+    path = SHARED / "eval" / "structured" / "docs" / "python-tutorial-controlflow.html"
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    doc = load(path, path.read_bytes())
+    headings = {b.number: b for b in doc.blocks if b.kind == HEADING}
+    assert doc.title == "4. More Control Flow Tools"
+    assert headings["4.8.6"].text == "4.8.6. Lambda Expressions" and headings["4.8.6"].level == 3
+    assert headings["4"].level == 1 and len(headings) == 23
+    assert "¶" not in doc.text
+    assert any("Last updated on" in b.text for b in doc.blocks)

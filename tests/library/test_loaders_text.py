@@ -1,0 +1,128 @@
+"""Plain text and code: paragraphs, inferred headings, licence clauses and contents lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nocturne.errors import IngestError
+from nocturne.library.blocks import CODE, HEADING, TEXT, TOC
+from nocturne.library.loaders import SUPPORTED_SUFFIXES, decode_text, kind_of, load
+
+from support import SHARED
+
+DOCS = SHARED / "eval" / "structured" / "docs"
+
+
+def _load(tmp_path: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text)
+    return load(path, path.read_bytes())
+
+
+def test_public_names_are_kept() -> None:
+    assert ".epub" in SUPPORTED_SUFFIXES and kind_of(Path("a.epub")) == "epub"
+    assert kind_of(Path("a.PDF")) == "pdf" and kind_of(Path("a.zip")) is None
+    text = "Le café de la gare ouvre à sept heures, et les élèves déjeunent à midi."
+    assert decode_text(Path("a.txt"), text.encode("cp1252")) == text
+
+
+def test_wrapped_lines_are_joined_and_paragraphs_split(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "a.txt", "The garden opens\nat seven.\n\nWatering is allowed\nbefore ten.\n")
+    assert [b.text for b in doc.blocks] == [
+        "The garden opens at seven.",
+        "Watering is allowed before ten.",
+    ]
+    assert all(b.kind == TEXT and b.page is None for b in doc.blocks)
+
+
+def test_numbered_headings_levels_and_a_contents_list(tmp_path: Path) -> None:
+    text = (
+        "Contents:\n\n1.0\tGeneral\n1.1\tWhat is it?\n1.2\tWhere is it?\n1.2.1\tMirrors\n\n"
+        "1.0\tGeneral\n\n1.1\tWhat is it?\n\n\tIt is a tool.\n\n1.2\tWhere is it?\n\n"
+        "\tOn a server.\n\n1.2.1\tMirrors\n\n\tThere are two.\n\n"
+        "\t1.  Follow the steps in\n\t    the file.\n"
+    )
+    doc = _load(tmp_path, "faq.txt", text)
+    headings = [(b.number, b.level, b.text) for b in doc.blocks if b.kind == HEADING]
+    assert headings == [
+        ("1.0", 1, "1.0 General"),
+        ("1.1", 2, "1.1 What is it?"),
+        ("1.2", 2, "1.2 Where is it?"),
+        ("1.2.1", 3, "1.2.1 Mirrors"),
+    ]
+    assert [b.text for b in doc.blocks if b.kind == TOC][1:] == [
+        "1.0 General",
+        "1.1 What is it?",
+        "1.2 Where is it?",
+        "1.2.1 Mirrors",
+    ]
+    assert doc.blocks[-1].text == "1. Follow the steps in the file."
+    assert doc.blocks[-1].kind == TEXT
+
+
+def test_licence_clauses_and_capital_headings(tmp_path: Path) -> None:
+    body = " ".join(["word"] * 12)
+    text = (
+        "                                   TERMS AND CONDITIONS\n\n"
+        f"  0. This License applies to any library, {body}.\n\n"
+        f"  1. You may copy and distribute verbatim copies, {body}.\n\n"
+        f"  2. You may modify your copy, {body}.\n\n"
+        "                                        NO WARRANTY\n\n"
+        f"  3. BECAUSE THE LIBRARY IS FREE, {body}.\n"
+    )
+    doc = _load(tmp_path, "licence.txt", text)
+    headings = [(b.number, b.level, b.text) for b in doc.blocks if b.kind == HEADING]
+    assert headings[0] == ("", 1, "TERMS AND CONDITIONS")
+    assert headings[1] == ("0", 2, "0. This License applies to any library")
+    assert ("", 1, "NO WARRANTY") in headings and headings[-1][0] == "3"
+    # Each clause keeps all its words in a text block after its heading.
+    assert f"0. This License applies to any library, {body}." in [b.text for b in doc.blocks]
+    assert doc.title == "TERMS AND CONDITIONS"
+
+
+def test_same_level_headings_and_no_headings(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "flat.txt", "Just one line of prose here, nothing more.\n")
+    assert [b.kind for b in doc.blocks] == [TEXT] and doc.title == ""
+
+
+def test_code_is_one_stream_without_headings(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "a.py", "# 1.2 Title\nimport os\n\n\ndef f():\n    return 1\n")
+    assert {b.kind for b in doc.blocks} == {CODE}
+    assert "import os" in doc.blocks[0].text
+
+
+@pytest.mark.parametrize("data,reason", [(b"", "the file is empty"), (b"\x00\x01" * 50, "binary")])
+def test_bad_text_input(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    with pytest.raises(IngestError, match=reason):
+        load(path, data)
+
+
+def _real(name: str) -> Path:
+    path = DOCS / name
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    return path
+
+
+def test_real_lsof_faq() -> None:
+    path = _real("lsof-FAQ.txt")
+    doc = load(path, path.read_bytes())
+    headings = {b.number: b for b in doc.blocks if b.kind == HEADING}
+    assert doc.title == "Frequently Asked Questions about lsof"
+    assert headings["1.0"].level == 1 and headings["3.2"].level == 2
+    assert headings["13.3"].text == "13.3 <sys/pipe.h> problems"
+    toc = [b for b in doc.blocks if b.kind == TOC]
+    assert len(toc) > 300 and len(headings) > 300
+    assert not any(b.kind == HEADING for b in doc.blocks[1 : len(toc) // 2])
+
+
+def test_real_lgpl() -> None:
+    path = _real("LGPL-2.1.txt")
+    doc = load(path, path.read_bytes())
+    clauses = [b for b in doc.blocks if b.kind == HEADING and b.number]
+    assert [b.number for b in clauses] == [str(n) for n in range(17)]
+    assert clauses[6].text == "6. As an exception to the Sections above"
+    assert any(b.text == "Preamble" for b in doc.blocks if b.kind == HEADING)
