@@ -45,9 +45,7 @@ def epub_reference(data: bytes) -> str:
         opf_name = next(e for e in container.iter() if e.tag.endswith("rootfile")).get("full-path")
         opf = ElementTree.fromstring(archive.read(opf_name))
         base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
-        items = {
-            e.get("id"): e for e in opf.iter() if e.tag.endswith("}item") and e.get("id")
-        }
+        items = {e.get("id"): e for e in opf.iter() if e.tag.endswith("}item") and e.get("id")}
         seen = set()
         for ref in (e for e in opf.iter() if e.tag.endswith("itemref")):
             item = items[ref.get("idref")]

@@ -17,7 +17,8 @@ DOCBOOK = """<!DOCTYPE html><html><head><title>lease-manual</title>
 <body><div class="navheader"><a href="prev.html">Prev</a></div>
 <div class="chapter"><div class="titlepage"><h2 class="title">4.8.6. Lambda Expressions
 <a class="headerlink" href="#x">¶</a></h2></div>
-<div class="para">Small anonymous functions can be created with the <code>lambda</code> keyword.</div>
+<div class="para">Small anonymous functions can be created with the <code>lambda</code>
+keyword.</div>
 <div class="para">They are <em>syntactically</em> restricted to a single expression.</div>
 <!-- a comment nobody sees -->
 <div hidden>hidden words</div><span aria-hidden="true">icon words</span>

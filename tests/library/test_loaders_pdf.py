@@ -21,7 +21,10 @@ BODY = "The tenant pays the rent on the third day of each month by bank transfer
 
 
 def _pages() -> list[str]:
-    toc = "Contents\n1 Rent ........ 2\n1.1 Late payment ........ 2\n2 Pets ........ 3\n3 End ........ 3"
+    toc = (
+        "Contents\n1 Rent ........ 2\n1.1 Late payment ........ 2\n"
+        "2 Pets ........ 3\n3 End ........ 3"
+    )
     return [
         "Lease Handbook\n" + toc + "\n1",
         f"Lease Handbook\n1 Rent\n{BODY}\nThis rule is recog-\nnised by all and well-\n"

@@ -29,7 +29,9 @@ def test_public_names_are_kept() -> None:
 
 
 def test_wrapped_lines_are_joined_and_paragraphs_split(tmp_path: Path) -> None:
-    doc = _load(tmp_path, "a.txt", "The garden opens\nat seven.\n\nWatering is allowed\nbefore ten.\n")
+    doc = _load(
+        tmp_path, "a.txt", "The garden opens\nat seven.\n\nWatering is allowed\nbefore ten.\n"
+    )
     assert [b.text for b in doc.blocks] == [
         "The garden opens at seven.",
         "Watering is allowed before ten.",

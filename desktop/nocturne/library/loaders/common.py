@@ -21,7 +21,9 @@ _INVISIBLE = str.maketrans(
         # Typographic ligatures (pdfTeX's "ﬁ"): search and the reader want the letters.
         **{
             ord(lig): letters
-            for lig, letters in zip("ﬀﬁﬂﬃﬄﬅﬆ", ["ff", "fi", "fl", "ffi", "ffl", "st", "st"])
+            for lig, letters in zip(
+                "ﬀﬁﬂﬃﬄﬅﬆ", ["ff", "fi", "fl", "ffi", "ffl", "st", "st"], strict=True
+            )
         },
     }
 )

@@ -64,9 +64,9 @@ def html_title(meta: str, blocks: list[Block], path: Path) -> str:
     """`<title>`, shortened to the page's first h1 when it starts with it ("4. More Control
     Flow Tools — Python 3.11 documentation" -> "4. More Control Flow Tools")."""
     first = next((b.text for b in blocks if b.kind == HEADING and b.level == 1), "")
-    if meta and first and meta != first and meta.startswith(first):
-        if re.match(r"^\s*[-—–|·:»]", meta[len(first) :]):
-            return first
+    shortened = meta and first and meta != first and meta.startswith(first)
+    if shortened and re.match(r"^\s*[-—–|·:»]", meta[len(first) :]):
+        return first
     if meta and not is_slug(meta, path):
         return meta
     return pick_title(None, blocks, path)

@@ -84,9 +84,8 @@ def _inline(children: list[Any]) -> str:
             parts.append(" ")
         elif child.type == "image":
             parts.append(_inline(child.children or []) or child.content)
-        elif child.type == "html_inline":
-            if re.match(r"<br\b", child.content, re.IGNORECASE):
-                parts.append(" ")
+        elif child.type == "html_inline" and re.match(r"<br\b", child.content, re.I):
+            parts.append(" ")
     return "".join(parts)
 
 
@@ -101,7 +100,9 @@ _GRID_RULE = re.compile(r"^\s*[+|]?([-=+]+[+|])+\s*$|^\s*(=+\s+)+=+\s*$|^\s*(-+\
 _ROLE = re.compile(r":[\w:+.-]+:`([^`]*)`")
 _EXPLICIT = re.compile(r"^(.*?)\s*<[^<>]+>$", re.DOTALL)
 _SKIP_DIRECTIVES = {"image", "figure", "toctree", "include", "raw", "meta", "contents", "index"}
-_CODE_DIRECTIVES = {"code", "code-block", "sourcecode", "literalinclude", "highlight", "parsed-literal"}  # fmt: skip
+_CODE_DIRECTIVES = {
+    "code", "code-block", "sourcecode", "literalinclude", "highlight", "parsed-literal",
+}  # fmt: skip
 
 
 def load_rst(path: Path, data: bytes) -> LoadedDocument:

@@ -171,23 +171,17 @@ def page_blocks(pages: list[list[str]], outline: list[tuple[str, int, int]]) -> 
         paragraph: list[str] = []
         width = _width(lines)
 
-        def flush(page: int = number) -> None:
-            text = squash(" ".join(paragraph))
-            paragraph.clear()
-            if text:
-                blocks.append(Block(text, TEXT, page=page))
-
         for line in lines:
             line = line.strip()
             found = _outline_match(line, pending) if outline else None
             if found is not None:
-                flush()
+                _flush(paragraph, blocks, number)
                 blocks.append(heading(line, found, page=number))
                 continue
             if not outline:
                 numbered = _numbered_line(line, previous)
                 if numbered is not None:
-                    flush()
+                    _flush(paragraph, blocks, number)
                     blocks.append(heading(line, numbered[1], page=number, number=numbered[0]))
                     previous = number_key(numbered[0]) or previous
                     continue
@@ -201,13 +195,21 @@ def page_blocks(pages: list[list[str]], outline: list[tuple[str, int, int]]) -> 
                 paragraph.append(line)
             short = len(line) < 0.6 * width and not line.endswith(("-", ","))
             if short or (_SENTENCE_END.search(line) and len(line) < 0.85 * width):
-                flush()
-        flush()
+                _flush(paragraph, blocks, number)
+        _flush(paragraph, blocks, number)
         # Bookmarks whose title was not found on the page open it.
         for title, level in reversed(pending):
             first = next((i for i, b in enumerate(blocks) if b.page == number), len(blocks))
             blocks.insert(first, heading(title, level, page=number))
     return blocks
+
+
+def _flush(paragraph: list[str], blocks: list[Block], page: int) -> None:
+    """The lines gathered so far become one text block."""
+    text = squash(" ".join(paragraph))
+    paragraph.clear()
+    if text:
+        blocks.append(Block(text, TEXT, page=page))
 
 
 def _width(lines: list[str]) -> int:

@@ -37,9 +37,9 @@ def _running(shape: str, running: set[str]) -> bool:
     from difflib import SequenceMatcher
 
     for known in running:
-        if abs(len(known) - len(shape)) <= 3 and len(shape) >= 8:
-            if SequenceMatcher(None, known, shape).ratio() >= 0.85:
-                return True
+        close = abs(len(known) - len(shape)) <= 3 and len(shape) >= 8
+        if close and SequenceMatcher(None, known, shape).ratio() >= 0.85:
+            return True
     return False
 
 
@@ -83,7 +83,7 @@ def is_toc_page(lines: list[str]) -> bool:
         re.match(r"^(table of )?contents$|^index$", line, re.IGNORECASE) for line in body[:3]
     )
     share = numbered / len(body)
-    return leaders >= 3 and share >= 0.5 or share >= 0.7 or (heading and share >= 0.4)
+    return (leaders >= 3 and share >= 0.5) or share >= 0.7 or (heading and share >= 0.4)
 
 
 def vocabulary(pages: list[list[str]]) -> Counter[str]:

@@ -238,10 +238,7 @@ def _clause_numbers(groups: list[list[str]]) -> dict[int, str]:
         if not match or len(" ".join(lines).split()) < 8:
             continue
         number = int(match.group("number"))
-        if expected is None and number in (0, 1):
-            found[index] = str(number)
-            expected = number + 1
-        elif expected is not None and number == expected:
+        if (expected is None and number in (0, 1)) or (expected is not None and number == expected):
             found[index] = str(number)
             expected = number + 1
     return found if len(found) >= 3 else {}
