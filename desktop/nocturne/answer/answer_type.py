@@ -23,20 +23,24 @@ _DATE = re.compile(
 _NAME = re.compile(r"\b[A-Z][a-z]+")
 _WORD = re.compile(r"\w+")
 _NUMBER_QUESTION = re.compile(
-    r"^(?:how (?:many|much|long|old|far|large|big|tall)|what (?:percentage|percent|number|amount))"
+    r"(?:^|[,;:]\s*|\b(?:by default|according to [^,]+),?\s*)"
+    r"(?:how (?:many|much|long|old|far|large|big|tall|often)|what (?:percentage|percent|number|"
+    r"amount|size|value|port|version))\b"
 )
-_DATE_QUESTION = re.compile(r"^(?:when|what year|in what year|what date|which year|during what)")
-_NAME_QUESTION = re.compile(r"^(?:who|whom|whose)\b")
+_DATE_QUESTION = re.compile(
+    r"(?:^|[,;:]\s*)(?:when|what year|in what year|what date|which year|during what)\b"
+)
+_NAME_QUESTION = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|whose)\b")
 
 
 def expected_answer(question: str) -> str | None:
     """'number', 'date', 'name' or None when the question does not say."""
     lowered = question.strip().lower()
-    if _NUMBER_QUESTION.match(lowered):
+    if _NUMBER_QUESTION.search(lowered):
         return "number"
-    if _DATE_QUESTION.match(lowered) or " what year" in lowered:
+    if _DATE_QUESTION.search(lowered) or " what year" in lowered:
         return "date"
-    if _NAME_QUESTION.match(lowered):
+    if _NAME_QUESTION.search(lowered):
         return "name"
     return None
 

@@ -43,12 +43,14 @@ from nocturne.answer.retrieval import (
     Source,
     note_sources,
     retrieve,
+    source_of_chunk,
 )
-from nocturne.answer.structure_answers import answer_from_outline
+from nocturne.answer.structure_answers import answer_from_outline, which_section
+from nocturne.answer.text_match import IdfTable
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
-from nocturne.library.structure import section_paths
+from nocturne.library.structure import section_chunk_ids, section_paths
 from nocturne.settings import Settings
 
 MODES = ("auto", "instant", "learned", "raw")
@@ -70,6 +72,9 @@ INSTANT_FLOOR = 0.5
 # refuses 4 % of squad2's adversarial unanswerable questions; 0.3 would refuse 13 % but cost 9.5
 # points. Lexical coverage cannot tell those apart; unrelated questions (coverage ~0) it can.
 ABSTAIN_COVERAGE = 0.2
+# At or above this idf-weighted share of the question's words that occur nowhere in the library,
+# abstain: the question is about something the documents never mention.
+ABSTAIN_ABSENT_SHARE = 0.3
 
 
 def ask(
@@ -212,17 +217,20 @@ def answer_question(
 
 
 def _answer_with_section(store: Store, retrieval: Retrieval) -> tuple[str, list[Source]] | None:
-    """ "Which section covers X": the section holding the best evidence, named first."""
-    for evidence in retrieval.evidence[:3]:
-        path = section_paths(store, [evidence.source.chunk_id]).get(evidence.source.chunk_id)
-        if not path:
-            continue
-        numbered = [s for s in path if s.number] or list(path)
-        leaf = numbered[-1]
-        name = f"Section {leaf.number}" if leaf.number else leaf.title
-        title = f" ({leaf.title})" if leaf.number and leaf.title != leaf.number else ""
+    """ "Which section covers X": the section whose title and text say X best, named first."""
+    if retrieval.query is None:
+        return None
+    found = which_section(store, retrieval.query, retrieval.evidence, IdfTable(store))
+    if found is None:
+        return None
+    section, evidence = found
+    name = f"Section {section.number}" if section.number else section.title
+    title = f" ({section.title})" if section.number and section.title != section.number else ""
+    if evidence is not None:
         return f"{name}{title} — {quote(evidence)}", [evidence.source]
-    return None
+    chunk_ids = section_chunk_ids(store, [section.id]).get(section.id, [])
+    sources = [s for s in (source_of_chunk(store, c) for c in chunk_ids[:1]) if s is not None]
+    return f"{name}{title}", sources
 
 
 class _FirstText:
@@ -244,7 +252,11 @@ class _FirstText:
 
 
 def _should_abstain(retrieval: Retrieval) -> bool:
-    return not retrieval.evidence or retrieval.evidence[0].coverage < ABSTAIN_COVERAGE
+    """No evidence, too little of the question in the best of it, or the question turns on
+    words the library never uses ("Kubernetes", "insurance")."""
+    if not retrieval.evidence or retrieval.evidence[0].coverage < ABSTAIN_COVERAGE:
+        return True
+    return retrieval.absent_share >= ABSTAIN_ABSENT_SHARE
 
 
 def _citations(store: Store, sources: list[Source], limit: int = 3) -> list[Citation]:
@@ -376,7 +388,11 @@ def _finish_learned(
         outcome.text,
         "learned",
         "learned",
-        [outcome.quote.source, *([outcome.quote.via] if outcome.quote.via else [])],
+        [
+            outcome.quote.source,
+            *([outcome.quote.via] if outcome.quote.via else []),
+            *([outcome.second.source] if outcome.second else []),
+        ],
         TokenCount(outcome.prompt_tokens, outcome.completion_tokens),
         extra=extra,
     )

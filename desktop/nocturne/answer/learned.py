@@ -46,6 +46,7 @@ class LearnedOutcome:
     text: str  # the full answer shown: short phrase (if supported) and the quoted sentence
     short_answer: str  # the model's phrase, "" when it was not supported by the passage
     quote: Evidence
+    second: Evidence | None
     messages: list[Message]
     prompt_tokens: int
     completion_tokens: int
@@ -167,15 +168,17 @@ def answer_learned(
     short = clean_short_answer("".join(pieces))
     supported = is_supported(short, passage)
     evidence = supporting_sentence(short, passage) if supported else passage[0]
+    second = retrieval.second
+    quoted = quote(evidence) + (f" … {quote(second)}" if second is not None else "")
     if supported:
         # A phrase cut by the output cap ("leaves at 18" for 18:40) must look cut, not final;
         # the quoted sentence right after it carries the whole answer.
         cut = "…" if completion.finish_reason == "length" else ""
-        text = f"{short}{cut} — {quote(evidence)}"
+        text = f"{short}{cut} — {quoted}"
         if on_text:
-            on_text(f"{cut} — {quote(evidence)}")
+            on_text(f"{cut} — {quoted}")
     else:
-        text = quote(evidence)
+        text = quoted
         if on_text:
             on_text(f"\n(not supported by the sources; the best passage says:) {text}")
         short = ""
@@ -183,6 +186,7 @@ def answer_learned(
         text=text,
         short_answer=short,
         quote=evidence,
+        second=second,
         messages=messages,
         prompt_tokens=completion.usage.prompt_tokens,
         completion_tokens=completion.usage.completion_tokens,

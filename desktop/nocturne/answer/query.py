@@ -17,8 +17,18 @@ from nocturne.library.store import Store
 from nocturne.library.structure import document_catalog
 from nocturne.library.words import QUESTION_STEMS, content_stems
 
+# Words that say a question is about structure ("which section number deals with X"), not X.
 _SECTION_WORDS = frozenset(
-    content_stems("section sections chapter chapters part parts clause clauses subsection")
+    content_stems(
+        "section sections chapter chapters part parts clause clauses subsection question number "
+        "numbered heading title titled cover covers covered deal deals describe describes discuss "
+        "discusses explain explains hold holds documentation"
+    )
+)
+_TWO_PARTS = re.compile(
+    r",? and (?:how|what|which|when|where|who|why|is|are|does|do)\b|\bwhat does each\b|"
+    r"\band (?:then|also)\b",
+    re.IGNORECASE,
 )
 
 
@@ -29,6 +39,7 @@ class Query:
     stems: frozenset[str]  # what the answer must be about: no question or document-name words
     named: NamedDocuments
     answer_type: str | None
+    two_part: bool = False  # "which urgency …, and how long …": two pieces of evidence
 
     @property
     def document_ids(self) -> tuple[int, ...]:
@@ -57,7 +68,8 @@ def analyse(store: Store, question: str) -> Query:
         re.IGNORECASE,
     ):
         answer_type = "section"
-    return Query(question, asked, frozenset(stems), named, answer_type)
+    two_part = bool(_TWO_PARTS.search(asked))
+    return Query(question, asked, frozenset(stems), named, answer_type, two_part)
 
 
 def without_section_words(stems: frozenset[str]) -> frozenset[str]:

@@ -12,6 +12,7 @@ given, its ranking of the same sentences is fused with the lexical one by recipr
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,9 +23,9 @@ from nocturne.answer.query import Query, analyse
 from nocturne.answer.text_match import IdfTable, coverage, question_similarity, stems
 from nocturne.errors import StoreError
 from nocturne.library.search import fts_query, search_chunks
-from nocturne.library.sentences import split_sentences
+from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
-from nocturne.library.structure import section_chunk_ids
+from nocturne.library.structure import section_chunk_ids, sections_numbered
 
 EVIDENCE_NOTE_KINDS = ("fact", "definition", "reference")
 NAMED_ELSEWHERE_PENALTY = 0.3  # evidence from documents other than the one the question names
@@ -71,6 +72,12 @@ class Evidence:
     origin: str  # "question", "fact", "definition", "reference", "followed" or "chunk"
     lead: str = ""  # where a followed reference led ("6.3 Dispatch interfaces: "), quoted first
     via: Source | None = None  # the referring sentence's source, cited too
+    key: str = ""  # the sentence as first found, before a following sentence completed it
+    points_to: int | None = None  # for a referring sentence: the section id it points to
+
+    @property
+    def original(self) -> str:
+        return self.key or self.text
 
 
 @dataclass
@@ -79,6 +86,8 @@ class Retrieval:
     anticipated: list[AnticipatedMatch] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     query: Query | None = None
+    absent_share: float = 0.0  # idf-weighted share of the question's words the library lacks
+    second: Evidence | None = None  # a second piece for two-part questions, quoted too
 
     @property
     def best_anticipated(self) -> AnticipatedMatch | None:
@@ -104,6 +113,19 @@ def note_sources(store: Store, note_ids: list[int]) -> dict[int, tuple[Source, .
     for row in rows:
         found.setdefault(row[0], []).append(Source(row[1], row[2], row[3], row[4], row[5]))
     return {note_id: tuple(sources) for note_id, sources in found.items()}
+
+
+def source_of_chunk(store: Store, chunk_id: int) -> Source | None:
+    chunk = store.chunk(chunk_id)
+    if chunk is None:
+        return None
+    return Source(
+        chunk_id,
+        int(chunk["document_id"]),
+        str(chunk["document_name"]),
+        str(chunk["document_path"]),
+        chunk["page"],
+    )
 
 
 def search_notes(
@@ -176,6 +198,7 @@ def gather_evidence(
         bonus: float = 0.0,
         lead: str = "",
         via: Source | None = None,
+        points_to: int | None = None,
     ) -> None:
         key = _normal(text)
         if not key:
@@ -183,7 +206,11 @@ def gather_evidence(
         cover = coverage(asked, stems(f"{lead} {text}"), idf)
         boosts[key] = max(boosts.get(key, 0.0), bonus)
         if key not in candidates or (lead and not candidates[key].lead):
-            candidates[key] = Evidence(text.strip(), source, cover, cover, origin, lead, via)
+            candidates[key] = Evidence(
+                text.strip(), source, cover, cover, origin, lead, via, points_to=points_to
+            )
+        elif points_to and not candidates[key].points_to:
+            candidates[key] = replace(candidates[key], points_to=points_to)
 
     for match in anticipated:
         add(match.answer, match.sources[0], "question", ANTICIPATED_BOOST * match.similarity)
@@ -192,22 +219,59 @@ def gather_evidence(
     hits = search_chunks(store, question, limit=chunk_limit)
     if named:
         hits = search_chunks(store, question, limit=chunk_limit, document_ids=named) + hits
+    if query is not None and named:
+        _add_named_sections(store, query, add)
+    following: dict[str, str] = {}  # a sentence -> the next one of its paragraph
     for rank, hit in enumerate(hits):
         source = Source(
             hit.chunk_id, hit.document_id, hit.document_name, hit.document_path, hit.page
         )
-        for sentence in split_sentences(hit.text):
-            add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
+        for paragraph in split_paragraphs(hit.text):
+            sentences = split_sentences(paragraph)
+            for index, sentence in enumerate(sentences):
+                add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
+                if index + 1 < len(sentences):
+                    following.setdefault(_normal(sentence), sentences[index + 1])
     kind = expected_answer(query.asked if query is not None else question)
+
+    def extended(ev: Evidence) -> Evidence:
+        """A sentence without the kind of answer asked for, completed by the next one that has
+        it ("Maximum number of history lines retained." + "Default: 30.")."""
+        if kind is None or holds_expected_answer(kind, ev.text, question):
+            return ev
+        nxt = following.get(_normal(ev.text))
+        if nxt and holds_expected_answer(kind, nxt, question) and len(ev.text) + len(nxt) < 420:
+            return replace(ev, text=f"{ev.text} {nxt}", key=ev.text)
+        return ev
 
     def score(ev: Evidence) -> float:
         typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
         elsewhere = NAMED_ELSEWHERE_PENALTY if named and ev.source.document_id not in named else 0
-        return ev.coverage + boosts[_normal(ev.text)] + typed - elsewhere
+        return ev.coverage + boosts[_normal(ev.original)] + typed - elsewhere
 
-    scored = [replace(ev, score=score(ev)) for ev in candidates.values()]
+    scored = [replace(e, score=score(e)) for e in (extended(ev) for ev in candidates.values())]
     scored.sort(key=lambda ev: -ev.score)
     return scored
+
+
+_NAMED_SECTION = re.compile(
+    r"\b(?:section|chapter|clause|part|question|subsection)\s+(?P<number>\d+(?:\.\d+)*)\b",
+    re.IGNORECASE,
+)
+NAMED_SECTION_BOOST = 0.15
+
+
+def _add_named_sections(store: Store, query: Query, add: Callable[..., None]) -> None:
+    """ "What does Section 1 say …": the sentences of the section the question names."""
+    for match in list(_NAMED_SECTION.finditer(query.asked))[:2]:
+        for section in sections_numbered(store, query.document_ids, match.group("number"))[:1]:
+            for chunk_id in section_chunk_ids(store, [section.id]).get(section.id, [])[:3]:
+                chunk = store.chunk(chunk_id)
+                source = source_of_chunk(store, chunk_id)
+                if chunk is None or source is None:
+                    continue
+                for sentence in split_sentences(str(chunk["text"])):
+                    add(sentence, source, "chunk", NAMED_SECTION_BOOST)
 
 
 def _add_note_evidence(
@@ -229,7 +293,8 @@ def _add_note_evidence(
             add(row["text"], found[0], str(row["kind"]))
             continue
         referring = str(row["text"]).split(" → ", 1)[0]
-        add(referring, found[0], "reference")
+        target = int(row["key"]) if str(row["key"]).isdigit() else None
+        add(referring, found[0], "reference", points_to=target)
         if followed >= 3 or not str(row["key"]).isdigit():
             continue
         followed += 1
@@ -237,15 +302,9 @@ def _add_note_evidence(
         chunk_ids = section_chunk_ids(store, [int(row["key"])]).get(int(row["key"]), [])
         for chunk_id in chunk_ids[:3]:
             chunk = store.chunk(chunk_id)
-            if chunk is None:
+            source = source_of_chunk(store, chunk_id)
+            if chunk is None or source is None:
                 continue
-            source = Source(
-                chunk_id,
-                int(chunk["document_id"]),
-                str(chunk["document_name"]),
-                str(chunk["document_path"]),
-                chunk["page"],
-            )
             for sentence in split_sentences(str(chunk["text"])):
                 add(sentence, source, "followed", FOLLOWED_BOOST, f"{target_label}: ", found[0])
 
@@ -289,4 +348,42 @@ def retrieve(
     evidence = gather_evidence(store, question, idf, anticipated, use_notes=use_notes, query=query)
     if embedder is not None:
         evidence = fuse_dense(question, evidence, embedder)
-    return Retrieval(question, anticipated, evidence, query)
+    total = idf.weight(query.stems)
+    absent = idf.weight(s for s in query.stems if idf.absent(s))
+    return Retrieval(
+        question,
+        anticipated,
+        evidence,
+        query,
+        absent / total if total else 0.0,
+        complementary(query, evidence, idf),
+    )
+
+
+SECOND_MIN_GAIN = 0.15
+
+
+def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evidence | None:
+    """For a two-part question, or when the best sentence lacks the kind of answer asked for:
+    the sentence that best covers what the first leaves out (or holds the missing answer)."""
+    if not evidence:
+        return None
+    first = evidence[0]
+    missing_type = query.answer_type in ("number", "date", "name") and not holds_expected_answer(
+        query.answer_type, first.text, query.asked
+    )
+    if not (query.two_part or missing_type):
+        return None
+    covered = stems(f"{first.lead} {first.text}") & set(query.stems)
+    rest = set(query.stems) - covered
+    best: tuple[float, Evidence] | None = None
+    for ev in evidence[1:12]:
+        if ev.source.chunk_id == first.source.chunk_id and ev.text in first.text:
+            continue
+        gain = coverage(rest, stems(ev.text), idf) if rest else 0.0
+        if missing_type and holds_expected_answer(query.answer_type, ev.text, query.asked):
+            gain += ANSWER_TYPE_BOOST
+        value = gain + 0.3 * ev.score
+        if gain >= SECOND_MIN_GAIN and (best is None or value > best[0]):
+            best = (value, ev)
+    return best[1] if best else None

@@ -33,11 +33,17 @@ class IdfTable:
         self.store = store
         self.total = int(store.scalar("SELECT COUNT(*) FROM chunks") or 0)
         self._cache: dict[str, float] = {}
+        self._found: dict[str, int] = {}
 
     def idf(self, word: str) -> float:
         if word not in self._cache:
             self._cache[word] = self._lookup(word)
         return self._cache[word]
+
+    def absent(self, word: str) -> bool:
+        """The word occurs in no chunk of the library."""
+        self.idf(word)
+        return self.total > 0 and self._found.get(word, 0) == 0
 
     def _lookup(self, word: str) -> float:
         if self.total == 0:
@@ -52,6 +58,7 @@ class IdfTable:
             )
         except sqlite3.OperationalError:
             found = 0
+        self._found[word] = found
         # BM25-style idf, floored so that a word in every chunk still counts a little.
         return max(0.1, math.log(1 + (self.total - found + 0.5) / (found + 0.5)))
 

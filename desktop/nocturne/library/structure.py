@@ -53,6 +53,27 @@ def sections_of(store: Store, document_id: int) -> list[Section]:
     return [_section(row) for row in rows]
 
 
+def sections_by_id(store: Store, section_ids: Iterable[int | None]) -> list[Section]:
+    ids = sorted({i for i in section_ids if i is not None})
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [_section(r) for r in store.query(f"SELECT * FROM sections WHERE id IN ({marks})", ids)]
+
+
+def sections_numbered(store: Store, document_ids: Sequence[int], number: str) -> list[Section]:
+    """Sections of these documents with this number ("14" also finds "14.0")."""
+    if not document_ids:
+        return []
+    marks = ",".join("?" * len(document_ids))
+    rows = store.query(
+        f"SELECT * FROM sections WHERE document_id IN ({marks}) AND number IN (?, ?) "
+        "ORDER BY document_id, ordinal",
+        (*document_ids, number, f"{number}.0"),
+    )
+    return [_section(r) for r in rows]
+
+
 def section_paths(store: Store, chunk_ids: Iterable[int]) -> dict[int, tuple[Section, ...]]:
     """For each chunk that lies in a section, the path from the top section down to it."""
     ids = sorted(set(chunk_ids))

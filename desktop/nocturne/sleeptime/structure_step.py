@@ -6,9 +6,8 @@ All extractive and cheap (no model), so they come with the first, low-budget dig
   "what heading is above clause 15";
 - `definition`: terms, options and defaults keyed by the term (`definitions`);
 - `reference`: a referring sentence joined with the section it points to (`references`);
-- `question`: anticipated questions made from the structure ("What is section 4.3 about?",
-  "Which section covers dispatch interfaces?") and definitions ("What does X mean?"), answered
-  by the document's own words, so ordinary questions get instant answers.
+- `question`: anticipated questions made from definitions ("What does X mean?", "What is the
+  default X?"), answered by the document's own words, so ordinary questions get instant answers.
 """
 
 from __future__ import annotations
@@ -108,19 +107,6 @@ def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
             entries.append("  " * (section.level - 1) + f"{section.label}{_where(section)}")
             if chunk_id not in outline_sources:
                 outline_sources.append(chunk_id)
-        if section.number and len(section.title.split()) >= 2:
-            output.notes.append(
-                NoteDraft(
-                    "question",
-                    f"Which section covers {section.title}?",
-                    (chunk_id,),
-                    page,
-                    document_id,
-                    EXTRACTED,
-                    QUESTION_STRUCTURE,
-                    answer=f"{_section_name(section)}: {section.label}",
-                )
-            )
     if entries:
         output.notes.append(
             NoteDraft(
@@ -144,8 +130,14 @@ def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document
     seen: set[str] = set()
     for chunk in chunks:
         for paragraph in str(chunk["text"]).split("\n\n"):
-            for index, sentence in enumerate(sentences_of(paragraph)):
-                for found in find_definitions(sentence, block_start=index == 0):
+            sentences = sentences_of(paragraph)
+            if not sentences:
+                continue
+            # A list entry ("historySize {number} … Default: 30.") is read whole, its other
+            # sentences for what they define themselves.
+            candidates = [(" ".join(paragraph.split()), True), *((s, False) for s in sentences)]
+            for sentence, block_start in candidates:
+                for found in find_definitions(sentence, block_start=block_start):
                     if found.key in seen or len(seen) >= MAX_DEFINITIONS:
                         continue
                     seen.add(found.key)
