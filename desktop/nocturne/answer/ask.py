@@ -75,6 +75,8 @@ ABSTAIN_COVERAGE = 0.2
 # At or above this idf-weighted share of the question's words that occur nowhere in the library,
 # abstain: the question is about something the documents never mention.
 ABSTAIN_ABSENT_SHARE = 0.3
+# ... unless the best evidence still holds most of the question ("threw" for "throw").
+ABSTAIN_ABSENT_COVERAGE = 0.6
 
 
 def ask(
@@ -256,7 +258,10 @@ def _should_abstain(retrieval: Retrieval) -> bool:
     words the library never uses ("Kubernetes", "insurance")."""
     if not retrieval.evidence or retrieval.evidence[0].coverage < ABSTAIN_COVERAGE:
         return True
-    return retrieval.absent_share >= ABSTAIN_ABSENT_SHARE
+    return (
+        retrieval.absent_share >= ABSTAIN_ABSENT_SHARE
+        and retrieval.evidence[0].coverage < ABSTAIN_ABSENT_COVERAGE
+    )
 
 
 def _citations(store: Store, sources: list[Source], limit: int = 3) -> list[Citation]:

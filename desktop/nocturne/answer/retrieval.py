@@ -25,11 +25,13 @@ from nocturne.errors import StoreError
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
-from nocturne.library.structure import section_chunk_ids, sections_numbered
+from nocturne.library.structure import section_chunk_ids, section_paths, sections_numbered
 
 EVIDENCE_NOTE_KINDS = ("fact", "definition", "reference")
 NAMED_ELSEWHERE_PENALTY = 0.3  # evidence from documents other than the one the question names
-FOLLOWED_BOOST = 0.1  # a sentence of a section that a matching cross reference points to
+FOLLOWED_BOOST = 0.1
+SECTION_TITLE_WEIGHT = 0.5  # question words found in the sentence's section titles count half
+DENSITY_WEIGHT = 0.1  # a sentence of a section that a matching cross reference points to
 RRF_K = 60
 ANTICIPATED_BOOST = 0.25  # how much a matching anticipated question lifts its answer sentence
 ANSWER_TYPE_BOOST = 0.15  # a sentence holding the kind of answer asked for (number, date, name)
@@ -244,10 +246,23 @@ def gather_evidence(
             return replace(ev, text=f"{ev.text} {nxt}", key=ev.text)
         return ev
 
+    paths = section_paths(store, {ev.source.chunk_id for ev in candidates.values()})
+    titles = {
+        chunk_id: set().union(*(stems(s.title) for s in path)) for chunk_id, path in paths.items()
+    }
+
     def score(ev: Evidence) -> float:
         typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
         elsewhere = NAMED_ELSEWHERE_PENALTY if named and ev.source.document_id not in named else 0
-        return ev.coverage + boosts[_normal(ev.original)] + typed - elsewhere
+        own = stems(ev.text)
+        # The section a sentence stands in says what it is about ("Coding Style" for "Wrap
+        # lines so that they don't exceed 79 characters"): its title words count half.
+        left = asked - own
+        titled = SECTION_TITLE_WEIGHT * coverage(left, titles.get(ev.source.chunk_id, set()), idf)
+        titled *= idf.weight(left) / idf.weight(asked) if asked and idf.weight(asked) else 0.0
+        # Of two sentences that hold the same words, the shorter says it more directly.
+        density = DENSITY_WEIGHT * ev.coverage / (1.0 + len(own) / 12)
+        return ev.coverage + titled + density + boosts[_normal(ev.original)] + typed - elsewhere
 
     scored = [replace(e, score=score(e)) for e in (extended(ev) for ev in candidates.values())]
     scored.sort(key=lambda ev: -ev.score)

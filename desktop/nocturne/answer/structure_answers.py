@@ -88,7 +88,7 @@ EVIDENCE_WEIGHT = 0.5
 def which_section(
     store: Store, query: Query, evidence: list[Evidence], idf: IdfTable
 ) -> tuple[Section, Evidence | None] | None:
-    """"Which section covers X": sections ranked by how well their title says X, plus how well
+    """ "Which section covers X": sections ranked by how well their title says X, plus how well
     the best evidence inside them does; a shallower section wins a tie ("3.4 Why is lsof so
     slow?" over "3.21.5 Why are the +D and +d options so slow?")."""
     wanted = set(without_section_words(query.stems))

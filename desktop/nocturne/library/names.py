@@ -26,6 +26,12 @@ GENERIC_NAME_WORDS = frozenset(
     introduction general public license licence standard specification spec copy draft final
     new old""".split()
 )
+# Words for the kind of document ("the Camlidl manual", "the lsof FAQ"): once a question names
+# a document, these say which one, not what is asked.
+DOCUMENT_KIND_WORDS = frozenset(
+    """doc docs document documents documentation manual manuals guide guides handbook reference
+    faq faqs readme tutorial book""".split()
+)
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)$")
 _SPLIT = re.compile(r"[\s_\-–—:,;()\[\]/]+")
 MAX_NAMED = 3

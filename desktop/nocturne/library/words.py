@@ -14,7 +14,8 @@ import snowballstemmer
 
 from nocturne.library.search import STOPWORDS
 
-_WORD = re.compile(r"[\w][\w'.-]*[\w]|[\w]", re.UNICODE)
+# Hyphens split words, as in the FTS index ("coding-style" -> "coding", "style").
+_WORD = re.compile(r"[\w][\w'.]*[\w]|[\w]", re.UNICODE)
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 _STEMMER = snowballstemmer.stemmer("porter")
 
@@ -46,6 +47,7 @@ def content_stems(text: str) -> list[str]:
 # Words that only make a sentence a question; they say nothing about the answer.
 QUESTION_STEMS = frozenset(
     content_stems(
-        "who whom whose what which when where why how name named kind type called tell according"
+        "who whom whose what which when where why how name named kind type called tell according "
+        "say says said mention mentions thing"
     )
 )

@@ -2,7 +2,8 @@
 
 Markup is syntax, not words: `#`, `**`, backticks and `[text](url)` go, their text stays.
 HTML inside Markdown goes through the HTML walker, so an embedded `<table>` keeps its cells row
-by row and a `<!-- YAML added: v1 -->` comment, invisible when rendered, is dropped. reST is
+by row. A comment is dropped unless it holds metadata lines (`<!-- YAML added: v1 -->` keeps
+"added: v1", the version history of an API reference). reST is
 parsed by its layout rules (underlined titles, directives, literal blocks) rather than by
 docutils, which would need the document's own Sphinx extensions to read it without errors.
 """
@@ -64,6 +65,9 @@ def markdown_blocks(text: str) -> list[Block]:
             if code:
                 blocks.append(Block(code, CODE))
         elif kind == "html_block":
+            metadata = _comment_metadata(token.content)
+            if metadata:
+                blocks.append(Block(metadata, TEXT))
             blocks.extend(Block(piece, TEXT) for piece in text_of(token.content))
         elif kind == "tr_open":
             row = []
@@ -72,6 +76,25 @@ def markdown_blocks(text: str) -> list[Block]:
                 blocks.append(Block(" | ".join(row), TEXT))
             row = None
     return blocks
+
+
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_METADATA_LINE = re.compile(r"^\s*-?\s*[A-Za-z][\w -]{0,30}:\s*\S")
+
+
+def _comment_metadata(html: str) -> str:
+    """The text of a comment that holds metadata ("<!-- YAML added: v17.0.0 -->"): key-value
+    lines are facts a reader looks up (when an API was added), not hidden remarks."""
+    found = []
+    for comment in _COMMENT.findall(html):
+        lines = [line.strip() for line in comment.strip().splitlines() if line.strip()]
+        if lines and lines[0].upper() in ("YAML", "METADATA", "META"):
+            lines = lines[1:]
+        elif lines and lines[0].upper().startswith("YAML "):
+            lines[0] = lines[0][5:]
+        if lines and all(_METADATA_LINE.match(line) or line.startswith("-") for line in lines):
+            found.append(squash(" ".join(lines)))
+    return " ".join(found)
 
 
 def _inline(children: list[Any]) -> str:
