@@ -54,6 +54,35 @@ def test_ask_with_an_empty_library_says_so(home: Path) -> None:
     assert answer["citations"] == [] and "do not say" in answer["answer"]
 
 
+GUIDE = """# Widget guide
+
+## 1 Introduction
+
+The widget is a small tool for sorting bolts.
+
+## 2 Setup
+
+Install the widget by running the setup script. The setup script needs about 40 megabytes of disk
+space.
+"""
+
+
+def test_ask_shows_the_section_of_each_source(home: Path, tmp_path: Path) -> None:
+    guide = tmp_path / "guide.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE="fake").returncode == 0
+    question = "How much disk space does the setup script need?"
+    plain = nocturne(home, "ask", question, NOCTURNE_ENGINE="fake")
+    assert plain.returncode == 0, plain.stderr
+    assert "40 megabytes" in plain.stdout
+    assert "Sources:\n  - guide.md › 2 Setup\n" in plain.stdout
+    run = nocturne(home, "ask", question, "--json", NOCTURNE_ENGINE="fake")
+    answer = json.loads(run.stdout)
+    assert answer["citations"][0]["document"] == "guide.md"
+    assert answer["citations"][0]["section"] == "2 Setup"
+    assert answer["confidence"] in ("high", "medium", "low")
+
+
 def test_unknown_setting_values_are_reported(home: Path) -> None:
     config = home / "config"
     config.mkdir(parents=True)

@@ -42,7 +42,8 @@ def test_an_answer_streams_with_citations_and_savings(
         original(self, delta)
 
     monkeypatch.setattr(AnswerCard, "append", spy)
-    card = ask_and_wait(window, qtbot, "How long does the lease run?")
+    # Raw mode: the fake model writes (and streams) the answer; auto would answer extractively.
+    card = ask_and_wait(window, qtbot, "How long does the lease run?", "raw")
     assert card.record is not None, card.body.text()
     assert len(deltas) > 3 and "".join(deltas) == ANSWER  # streamed word by word
     assert card.body.text() == ANSWER
@@ -102,8 +103,8 @@ def test_conversations_are_persisted_and_reopened(
     engine: FakeEngine,
 ) -> None:
     backend.add([lease_file])
-    ask_and_wait(window, qtbot, "How long does the lease run?")
-    ask_and_wait(window, qtbot, "What is the rent?")
+    ask_and_wait(window, qtbot, "How long does the lease run?", "raw")
+    ask_and_wait(window, qtbot, "What is the rent?", "raw")
     conversation = window.conversation_id
     assert conversation is not None
     window.shutdown()
@@ -142,3 +143,73 @@ def test_stop_ends_a_streaming_answer(
     assert window.chat.send.text() == "Ask"
     messages = backend.messages(window.conversation_id)
     assert [m.role for m in messages] == ["user", "error"]
+
+
+GUIDE = """# Widget guide
+
+## 1 Introduction
+
+The widget is a small tool for sorting bolts.
+
+## 2 Setup
+
+Install the widget by running the setup script. The setup script needs about 40 megabytes of disk
+space.
+"""
+
+
+def test_the_answer_card_shows_the_section_of_each_source(
+    window: Any, qtbot: Any, backend: Backend, tmp_path: Path
+) -> None:
+    guide = tmp_path / "guide.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    backend.add([guide])
+    card = ask_and_wait(window, qtbot, "How much disk space does the setup script need?")
+    assert card.record is not None, card.body.text()
+    assert card.record["citations"][0]["section"] == "2 Setup"
+    assert "guide.md › 2 Setup" in card.sources.text()
+    assert "guide.md › 2 Setup" in card.sources.toolTip()
+    assert not card.confidence.isVisible()  # "medium": no warning
+
+
+def record_with(citations: list[dict[str, Any]], confidence: str) -> dict[str, Any]:
+    return {
+        "answer": "About 40 megabytes.",
+        "mode": "learned",
+        "citations": citations,
+        "savings_line": "learned: 55 tokens instead of 148",
+        "confidence": confidence,
+    }
+
+
+def test_a_low_confidence_answer_says_it_is_a_best_guess(qtbot: Any) -> None:
+    card = AnswerCard("How much disk space?")
+    qtbot.addWidget(card)
+    card.resize(500, 200)
+    card.show()
+    citation = {"document": "guide.md", "page": None, "chunk_id": 1, "section": "2 Setup"}
+    card.finish(record_with([citation], "low"))
+    assert card.confidence.isVisible()
+    assert card.confidence.text() == "best guess — check the source"
+    card.finish(record_with([citation], "high"))
+    assert not card.confidence.isVisible()
+
+
+def test_long_source_labels_are_elided_with_the_full_label_in_the_tooltip(qtbot: Any) -> None:
+    section = "4.4 Error handling when the remote server refuses the connection " * 3
+    citation = {"document": "manual.pdf", "page": 22, "chunk_id": 7, "section": section.strip()}
+    card = AnswerCard("What happens on errors?")
+    qtbot.addWidget(card)
+    card.resize(420, 200)
+    card.show()
+    card.finish(record_with([citation, {"document": "notes.txt", "page": None}], "medium"))
+    qtbot.waitUntil(lambda: card.sources.width() < 420)
+    shown = card.sources.text()
+    assert "manual.pdf, p. 22 › 4.4 Error handling" in shown and "…" in shown
+    assert card.sources.sizeHint().width() <= card.width()  # the card is not widened
+    assert card.sources.toolTip().splitlines() == [
+        f"manual.pdf, p. 22 › {section.strip()}",
+        "notes.txt",
+    ]
+    card.resize(4000, 200)
+    qtbot.waitUntil(lambda: "…" not in card.sources.text())

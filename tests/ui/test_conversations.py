@@ -27,7 +27,7 @@ def test_messages_round_trip_with_the_answer(
 ) -> None:
     engine = FakeEngine(["Twelve months."])
     list(add_paths(store, [lease_file], settings, engine))
-    answer = ask(store, LoggedEngine(engine, store), "How long is the lease?", settings)
+    answer = ask(store, LoggedEngine(engine, store), "How long is the lease?", settings, "raw")
     conversation = chats.create_conversation(store)
     chats.add_message(store, conversation, "user", "How long is the lease?")
     chats.add_message(store, conversation, "assistant", answer.answer, answer)

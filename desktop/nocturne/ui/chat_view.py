@@ -1,8 +1,9 @@
 """The chat pane: a transcript of questions and answer cards, and the question box.
 
-An answer card shows the streamed text, a badge for its mode (instant / learned / raw), its
-sources as links (the main window opens them at the page), the savings line, and two actions:
-copy, and "Think harder", which asks the same question again in raw mode.
+An answer card shows the streamed text, a badge for its mode (instant / learned / raw), a "best
+guess" badge when the answer's confidence is low, its sources as links with their section ("a.pdf,
+p. 2 › 4.4 Error handling"; the main window opens them at the page), the savings line, and two
+actions: copy, and "Think harder", which asks the same question again in raw mode.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -22,6 +32,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -31,15 +42,52 @@ from nocturne.ui.style import MODE_COLOURS
 MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"), ("Raw", "raw"))
 
 
-def citation_links(citations: list[dict[str, Any]]) -> str:
-    links = []
+def citation_label(citation: dict[str, Any]) -> str:
+    """`Citation.label()` for a stored record: "manual.pdf, p. 22 › 4.4 Error handling"."""
+    where = str(citation.get("document") or "?")
+    if citation.get("page"):
+        where += f", p. {citation['page']}"
+    section = str(citation.get("section") or "")
+    return f"{where} › {section}" if section else where
+
+
+def elided_label(citation: dict[str, Any], metrics: QFontMetrics, width: int) -> str:
+    """The label within `width` pixels: the section is shortened first, the file name last."""
+    full = citation_label(citation)
+    if width <= 0 or metrics.horizontalAdvance(full) <= width:
+        return full
+    section = str(citation.get("section") or "")
+    if section:
+        where = full[: len(full) - len(section)]  # "manual.pdf, p. 22 › "
+        room = width - metrics.horizontalAdvance(where)
+        if room >= metrics.horizontalAdvance("Wide section…"):
+            return where + metrics.elidedText(section, Qt.TextElideMode.ElideRight, room)
+    return metrics.elidedText(full, Qt.TextElideMode.ElideMiddle, width)
+
+
+SOURCES_PREFIX = "Sources: "
+
+
+def citation_links(
+    citations: list[dict[str, Any]], metrics: QFontMetrics | None = None, width: int = 0
+) -> str:
+    """One link a line after "Sources:", each elided to `width` pixels when metrics are given."""
     colour = QGuiApplication.palette().color(QPalette.ColorRole.Link).name()
+    room = width - metrics.horizontalAdvance(SOURCES_PREFIX) - 4 if metrics and width else 0
+    links = []
     for number, citation in enumerate(citations):
-        label = citation.get("document", "?")
-        if citation.get("page"):
-            label += f", p. {citation['page']}"
+        label = elided_label(citation, metrics, room) if metrics else citation_label(citation)
         links.append(f'<a href="cite:{number}" style="color: {colour};">{html.escape(label)}</a>')
-    return "Sources: " + " · ".join(links) if links else ""
+    if not links:
+        return ""
+    return (
+        '<table cellspacing="0" cellpadding="0"><tr>'
+        f"<td>{html.escape(SOURCES_PREFIX).replace(' ', '&nbsp;')}</td>"
+        f"<td>{'<br>'.join(links)}</td></tr></table>"
+    )
+
+
+LOW_CONFIDENCE = "best guess — check the source"
 
 
 class ModeBadge(QLabel):
@@ -52,6 +100,70 @@ class ModeBadge(QLabel):
             f"{colour.green()},{colour.blue()},38); border-radius: 8px; padding: 1px 8px; "
             "font-size: 8pt; font-weight: 700; letter-spacing: 1px; }"
         )
+
+
+class ConfidenceBadge(QLabel):
+    """Shown only on low-confidence answers: a plain warning to check the cited source."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(LOW_CONFIDENCE, parent)
+        self.setObjectName("confidenceBadge")
+        self.setAccessibleName("Low confidence: best guess, check the source")
+        self.setToolTip(
+            "The evidence for this answer is weak. Open the source below to check it, "
+            "or use Think harder."
+        )
+        self.setStyleSheet(
+            "QLabel { color: #d97706; background: rgba(245,158,11,40); border-radius: 8px; "
+            "padding: 1px 8px; font-size: 8pt; font-weight: 600; }"
+        )
+
+
+class SourcesLabel(QLabel):
+    """The sources of an answer, one link a line, each elided to the card's width.
+
+    Its width comes from the card (horizontal policy Ignored), so a long section title never
+    widens the transcript; the full labels are in the tooltip.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Sources")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.citations: list[dict[str, Any]] = []
+        self._rendered_width = -1
+        self.linkHovered.connect(self._hovered)
+
+    def full_labels(self) -> list[str]:
+        return [citation_label(c) for c in self.citations]
+
+    def set_citations(self, citations: list[dict[str, Any]]) -> None:
+        self.citations = list(citations)
+        self.setToolTip("\n".join(self.full_labels()))
+        self.relayout_links()
+
+    def relayout_links(self) -> None:
+        width = self.contentsRect().width()
+        self._rendered_width = width
+        self.setText(citation_links(self.citations, self.fontMetrics(), width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.citations and self.contentsRect().width() != self._rendered_width:
+            self.relayout_links()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Rich-text links take the link colour when laid out: redo them when the scheme flips."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and self.citations:
+            self.relayout_links()
+
+    def _hovered(self, link: str) -> None:
+        if link.startswith("cite:"):
+            number = int(link.split(":", 1)[1])
+            if 0 <= number < len(self.citations):
+                QToolTip.showText(QCursor.pos(), citation_label(self.citations[number]), self)
 
 
 class QuestionBubble(QFrame):
@@ -90,7 +202,10 @@ class AnswerCard(QFrame):
         self.badge.hide()
         self.thinking = QLabel("Thinking…")
         self.thinking.setObjectName("muted")
+        self.confidence = ConfidenceBadge()
+        self.confidence.hide()
         top.addWidget(self.badge)
+        top.addWidget(self.confidence)
         top.addWidget(self.thinking)
         top.addStretch(1)
         layout.addLayout(top)
@@ -100,10 +215,7 @@ class AnswerCard(QFrame):
         self.body.setAccessibleName("Answer")
         self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.body)
-        self.sources = QLabel("")
-        self.sources.setWordWrap(True)
-        self.sources.setAccessibleName("Sources")
-        self.sources.setTextFormat(Qt.TextFormat.RichText)
+        self.sources = SourcesLabel()
         self.sources.linkActivated.connect(self._open_citation)
         self.sources.hide()
         layout.addWidget(self.sources)
@@ -151,9 +263,12 @@ class AnswerCard(QFrame):
         self.thinking.hide()
         self.badge.set_mode(record.get("mode", "raw"))
         self.badge.show()
-        links = citation_links(record.get("citations", []))
-        self.sources.setText(links)
-        self.sources.setVisible(bool(links))
+        self.confidence.setVisible(
+            record.get("confidence") == "low" and not record.get("abstained", False)
+        )
+        citations = record.get("citations", [])
+        self.sources.set_citations(citations)
+        self.sources.setVisible(bool(citations))
         self.savings.setText(record.get("savings_line", ""))
         self.savings.setVisible(bool(record.get("savings_line")))
         self.copy_button.setEnabled(True)
@@ -172,12 +287,6 @@ class AnswerCard(QFrame):
         self.body.setText(message)
         self.body.setStyleSheet("color: #e5484d;")
         self.harder_button.setEnabled(True)
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Rich-text links take the link colour when laid out: redo them when the scheme flips."""
-        if event.type() == QEvent.Type.PaletteChange and self.record is not None:
-            self.sources.setText(citation_links(self.record.get("citations", [])))
-        super().changeEvent(event)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self._text)

@@ -233,9 +233,9 @@ class WelcomePage(QWidget):
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text = QLabel(
-            "Drop documents here — PDFs, Word, text, Markdown, web pages. While your computer "
-            "is idle or asleep, Nocturne reads them and learns what they say, so your questions "
-            "are answered at once, with sources, for a fraction of the tokens."
+            "Drop documents here — PDFs, Word, EPUB books, text, Markdown, web pages. While "
+            "your computer is idle or asleep, Nocturne reads them and learns what they say, so "
+            "your questions are answered at once, with sources, for a fraction of the tokens."
         )
         text.setWordWrap(True)
         text.setObjectName("muted")

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from nocturne import __version__, paths
 from nocturne.library.ingest import IngestResult
+from nocturne.library.loaders import SUPPORTED_SUFFIXES
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
 from nocturne.ui.background import Background, DigestSnapshot
@@ -53,6 +54,12 @@ log = logging.getLogger(__name__)
 
 REFRESH_MS = 2000
 DIGEST_POLL_MS = 1000
+
+
+def documents_filter() -> str:
+    """The file dialog's filter: every suffix the loaders read (PDF, Word, EPUB, text, code…)."""
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
+    return f"Documents ({patterns});;All files (*)"
 
 
 def citation_url(citation: dict[str, Any]) -> QUrl:
@@ -240,8 +247,7 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
             self,
             "Add documents",
             str(Path.home()),
-            "Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.rst *.py *.json);;"
-            "All files (*)",
+            documents_filter(),
         )
         if files:
             self.add_paths(files)
