@@ -34,7 +34,7 @@ from nocturne.answer.learned import (
     system_message,
 )
 from nocturne.answer.ledger import record_answer, sleep_share
-from nocturne.answer.query import analyse
+from nocturne.answer.query import Query, analyse
 from nocturne.answer.raw import NOT_FOUND, answer_raw, baseline_for
 from nocturne.answer.result import Answer, Citation, SleepShare, Timing, TokenCount
 from nocturne.answer.retrieval import (
@@ -46,6 +46,12 @@ from nocturne.answer.retrieval import (
     source_of_chunk,
 )
 from nocturne.answer.structure_answers import answer_from_outline, which_section
+from nocturne.answer.summaries import (
+    WholeAnswer,
+    answer_comparison,
+    answer_summary,
+    is_summary,
+)
 from nocturne.answer.text_match import IdfTable
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
@@ -119,8 +125,24 @@ def answer_question(
     clock = _FirstText(started, on_text)
     if mode == "raw":
         return _finish_raw(store, engine, question, settings, clock)
+    query = analyse(store, question)
+    whole_answer = _answer_comparison(store, query, mode, use_notes)
+    if whole_answer is not None:
+        clock.emit(whole_answer.text)
+        return _finish(
+            store,
+            engine,
+            question,
+            settings,
+            clock,
+            whole_answer.text,
+            "learned",
+            whole_answer.route,
+            whole_answer.sources,
+            TokenCount(),
+        )
     intent = detect_intent(question)
-    if intent is not None and use_notes:
+    if intent is not None and use_notes and not query.document_ids:
         whole = _answer_whole_documents(store, intent.kind, intent.targets)
         if whole is not None:
             text, sources = whole
@@ -139,7 +161,6 @@ def answer_question(
             )
     if embedder is None:
         embedder = _configured_embedder(settings)
-    query = analyse(store, question)
     outline = answer_from_outline(store, query) if use_notes and mode != "raw" else None
     if outline is not None and mode in ("auto", "instant"):
         clock.emit(outline.text)
@@ -158,6 +179,25 @@ def answer_question(
             extra={"outline": True},
         )
     retrieval = retrieve(store, question, embedder=embedder, use_notes=use_notes, query=query)
+    summary = (
+        answer_summary(store, query, retrieval, use_notes)
+        if mode in ("auto", "learned") and is_summary(query)
+        else None
+    )
+    if summary is not None:
+        clock.emit(summary.text)
+        return _finish(
+            store,
+            engine,
+            question,
+            settings,
+            clock,
+            summary.text,
+            "learned",
+            summary.route,
+            summary.sources,
+            TokenCount(),
+        )
     match = retrieval.best_anticipated
     threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
     if mode in ("auto", "instant") and match is not None and match.similarity >= threshold:
@@ -216,6 +256,15 @@ def answer_question(
     return _finish_learned(
         store, engine, question, settings, clock, retrieval, use_kv_cache, use_notes
     )
+
+
+def _answer_comparison(
+    store: Store, query: Query, mode: str, use_notes: bool
+) -> WholeAnswer | None:
+    if mode not in ("auto", "learned"):
+        return None
+    compared = answer_comparison(store, query, use_notes, IdfTable(store))
+    return compared[0] if compared is not None else None
 
 
 def _answer_with_section(store: Store, retrieval: Retrieval) -> tuple[str, list[Source]] | None:

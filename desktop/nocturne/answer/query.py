@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 
 from nocturne.answer.answer_type import expected_answer
-from nocturne.library.names import NamedDocuments, named_documents
+from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments, named_documents
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import document_catalog
 from nocturne.library.words import QUESTION_STEMS, content_stems
 
+DOCUMENT_KIND_STEMS = frozenset(content_stems(" ".join(DOCUMENT_KIND_WORDS)))
 # Words that say a question is about structure ("which section number deals with X"), not X.
 _SECTION_WORDS = frozenset(
     content_stems(
@@ -52,11 +53,28 @@ def asking_sentence(question: str) -> str:
     return (asking or sentences or [question])[-1]
 
 
+# Phrases that say how to answer, not what about ("In a sentence or two, why …").
+_ANSWER_FORM = re.compile(
+    r"\b(?:in (?:short|brief|a nutshell|a word|one sentence|a sentence or two|a few sentences|"
+    r"a few words|plain (?:english|words))|briefly|roughly|exactly)\b,?",
+    re.IGNORECASE,
+)
+
+
 def analyse(store: Store, question: str) -> Query:
-    named = named_documents(question, document_catalog(store))
-    stems = {
-        s for s in content_stems(question) if s not in QUESTION_STEMS and s not in named.name_stems
-    }
+    catalog = document_catalog(store)
+    named = named_documents(question, catalog)
+    # Once a document is named, the words that name it ("LGPL", "2.1", "tutorial", "manual")
+    # say which document, not what is asked.
+    naming: set[str] = set(named.name_stems)
+    if named.document_ids:
+        naming |= DOCUMENT_KIND_STEMS
+        for doc in catalog:
+            if doc.document_id in named.document_ids:
+                for text in (doc.title, *doc.aliases):
+                    naming |= set(content_stems(text))
+    topic = _ANSWER_FORM.sub(" ", question)
+    stems = {s for s in content_stems(topic) if s not in QUESTION_STEMS and s not in naming}
     if not stems:  # "What is the LGPL?" is about the document itself
         stems = set(content_stems(question)) - QUESTION_STEMS
     asked = asking_sentence(question)

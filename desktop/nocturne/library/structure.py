@@ -186,3 +186,16 @@ def keyed_notes(
         KeyedNote(int(r["id"]), r["document_id"], str(r["text"]), str(r["answer"] or ""), r["key"])
         for r in rows
     ]
+
+
+def notes_from_chunks(store: Store, kind: str, chunk_ids: Sequence[int]) -> list[str]:
+    """Texts of fresh notes of `kind` written from any of these chunks."""
+    if not chunk_ids:
+        return []
+    marks = ",".join("?" * len(chunk_ids))
+    rows = store.query(
+        "SELECT DISTINCT n.id, n.text FROM notes n JOIN note_sources s ON s.note_id = n.id "
+        f"WHERE n.kind = ? AND n.stale = 0 AND s.chunk_id IN ({marks}) ORDER BY n.id",
+        (kind, *chunk_ids),
+    )
+    return [str(row["text"]) for row in rows]

@@ -32,10 +32,38 @@ def words(text: str) -> list[str]:
     return found
 
 
+# British spellings a question may use for an American text, or the other way round; both
+# sides of every comparison go through `stem`, so mapping one way is enough.
+_SPELLINGS = {
+    "licence": "license",
+    "licences": "licenses",
+    "licenced": "licensed",
+    "behaviour": "behavior",
+    "colour": "color",
+    "favour": "favor",
+    "centre": "center",
+    "catalogue": "catalog",
+    "programme": "program",
+    "analyse": "analyze",
+    "summarise": "summarize",
+    "summarised": "summarized",
+    "organisation": "organization",
+    "initialise": "initialize",
+    "internationalisation": "internationalization",
+    "serialise": "serialize",
+    "optimise": "optimize",
+    "recognise": "recognize",
+    "customise": "customize",
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     if _NUMBER.match(word) or len(word) <= 2:
         return word
+    word = _SPELLINGS.get(word, word)
+    if word.endswith("isation"):
+        word = word[: -len("isation")] + "ization"
     return str(_STEMMER.stemWord(word))
 
 
