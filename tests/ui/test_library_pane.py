@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from nocturne.library.loaders import SUPPORTED_SUFFIXES
 from nocturne.ui.library_view import ROW_ROLE
+from nocturne.ui.main_window import documents_filter
 
 
 def drop(widget: Any, paths: list[Path]) -> QDropEvent:
@@ -115,3 +118,41 @@ def test_files_without_a_row_are_explained(
         "missing.txt": "no such file or folder",
     }
     qtbot.waitUntil(lambda: len(rows(window)) == 1, timeout=5000)
+
+
+def small_epub(path: Path) -> Path:
+    chapter = (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+        "<head><title>x</title></head><body><h1>1. Sowing</h1>"
+        "<p>Sow beans two centimetres deep in April.</p></body></html>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+        archive.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0"?><container version="1.0" '
+            'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="content.opf" media-type="application/oebps-package+xml"/>'
+            "</rootfiles></container>",
+        )
+        archive.writestr(
+            "content.opf",
+            '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+            '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Beans</dc:title>'
+            '</metadata><manifest><item id="c1" href="one.xhtml" '
+            'media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c1"/>'
+            "</spine></package>",
+        )
+        archive.writestr("one.xhtml", chapter)
+    return path
+
+
+def test_epub_books_are_accepted_by_drop_and_the_file_dialog(
+    window: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    assert "*.epub" in documents_filter().split(";;")[0]
+    assert all(f"*{suffix}" in documents_filter() for suffix in SUPPORTED_SUFFIXES)
+    drop(window.library, [small_epub(tmp_path / "beans.epub")])
+    qtbot.waitUntil(lambda: len(rows(window)) == 1, timeout=5000)
+    (row,) = rows(window)
+    assert row.name == "beans.epub" and row.error is None and row.chunk_count > 0
