@@ -20,7 +20,7 @@ from nocturne.library.blocks import HEADING, Block
 
 _NUMBER = re.compile(
     r"^\s*(?:(?:chapter|section|part|appendix|clause|article)\s+)?"
-    r"(?P<number>(?:\d+|[A-Z])(?:\.\d+)*)(?:[.):]|\s)\s*",
+    r"(?P<number>(?:\d{1,3}|[A-Z])(?:\.\d+)*)(?:[.):]|\s|$)\s*",
     re.IGNORECASE,
 )
 TITLE_MAX_CHARS = 160
@@ -71,25 +71,30 @@ def _clean_title(text: str) -> str:
     return title
 
 
+def _extends(number: str, above: str) -> bool:
+    """ "4.8.1" extends "4.8" (and "4.8"): a subsection number under its parent's."""
+    return bool(number and above and number.startswith(above + "."))
+
+
 def build_sections(blocks: Sequence[Block]) -> tuple[list[SectionDraft], list[int | None]]:
     """The sections of `blocks` and, per block, the ordinal of the section it belongs to."""
     sections: list[SectionDraft] = []
     membership: list[int | None] = []
-    stack: list[tuple[float, int]] = []  # (loader level, ordinal) of the open sections
+    stack: list[tuple[int, int]] = []  # (loader level, ordinal) of the open sections
     for block in blocks:
         if block.kind != HEADING or not block.text.strip():
             membership.append(stack[-1][1] if stack else None)
             continue
         number = block.number or heading_number(block.text)
-        level: float = max(1, block.level or 1)
-        while stack and stack[-1][0] > level:
+        level = max(1, block.level or 1)
+        while stack:
+            above_level, above_ordinal = stack[-1]
+            above = sections[above_ordinal].number
+            if _extends(number, above) or above_level < level:
+                break  # "4.8.1" under "4.8", or a deeper heading under a shallower one
+            if above_level == level and number and not above:
+                break  # numbered items under an unnumbered heading of the same level
             stack.pop()
-        if stack and stack[-1][0] == level:
-            above = sections[stack[-1][1]].number
-            if number and (not above or number.startswith(above + ".")):
-                level += 0.5  # numbered items under an unnumbered (or parent-numbered) heading
-            else:
-                stack.pop()
         ordinal = len(sections)
         sections.append(
             SectionDraft(

@@ -17,7 +17,9 @@ from nocturne.library.structure import Section
 
 _BY_NUMBER = re.compile(
     r"\b(?:sub)?(?:sections?|sect\.|chapters?|clauses?|parts?|questions?|appendix|appendices)"
-    r"\s+(?P<numbers>\d+(?:\.\d+)*[a-z]?(?:\s*(?:,|and|or|&)\s*\d+(?:\.\d+)*[a-z]?)*)|"
+    r"\s+(?P<numbers>\d+(?:\.\d+)*[a-z]?"
+    r"(?:\s*(?:,|and|or|&|through|to|-|–)\s*\d+(?:\.\d+)*[a-z]?)*)|"
+    r"\bappendix\s+(?P<letter>[A-Z])\b|"
     r"§\s*(?P<sign>\d+(?:\.\d+)*)",
     re.IGNORECASE,
 )
@@ -25,7 +27,10 @@ _POINTER = re.compile(
     r"\b(?:see|refer|described|explained|covered|discussed|answer to|found in|details in)\b",
     re.IGNORECASE,
 )
+_RANGE = re.compile(r"(?P<first>\d+)\s*(?:-|–|through|to)\s*(?P<last>\d+)\b")
+_ADDRESS = re.compile(r"\S+://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MIN_TITLE_CHARS = 8
+MAX_RANGE = 10  # "Sections 1-4" names four sections; "sections 1-900" is no reference
 
 
 @dataclass(frozen=True)
@@ -57,13 +62,13 @@ def find_references(
                 by_number.setdefault(section.number[:-2], section)
     found: dict[int, Reference] = {}
     for match in _BY_NUMBER.finditer(sentence):
-        numbers = match.group("numbers") or match.group("sign") or ""
-        for number in re.findall(r"\d+(?:\.\d+)*[a-z]?", numbers):
+        for number in _numbers(match):
             target = by_number.get(number) or by_number.get(number.rstrip("abcdefgh"))
             if target is not None and (own is None or target.id != own.id):
                 found.setdefault(target.id, Reference(sentence, target))
     if _POINTER.search(sentence) or re.search(r"[\"“][^\"”]{8,}[\"”]", sentence):
-        flat = f" {_normal(sentence)} "
+        # A web or mail address is no title: ".../debian-policy/..." does not name "debian-policy".
+        flat = f" {_normal(_ADDRESS.sub(' ', sentence))} "
         for section in sections:
             title = _bare_title(section)
             if len(title) < MIN_TITLE_CHARS or len(title.split()) < 2:
@@ -71,3 +76,17 @@ def find_references(
             if (own is None or section.id != own.id) and f" {title} " in flat:
                 found.setdefault(section.id, Reference(sentence, section))
     return list(found.values())
+
+
+def _numbers(match: re.Match[str]) -> list[str]:
+    """The section numbers one match names: "1 and 2", "1-3" (each of 1, 2, 3), "6a", "A"."""
+    if match.group("letter"):
+        return [match.group("letter")]
+    text = match.group("numbers") or match.group("sign") or ""
+    numbers: list[str] = []
+    for span in _RANGE.finditer(text):
+        first, last = int(span.group("first")), int(span.group("last"))
+        if first < last <= first + MAX_RANGE:
+            numbers.extend(str(n) for n in range(first, last + 1))
+    numbers.extend(re.findall(r"\d+(?:\.\d+)*[a-z]?", text))
+    return list(dict.fromkeys(numbers))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from nocturne.library.store import Store
 from nocturne.library.structure import Section, sections_of
-from nocturne.sleeptime.definitions import find_definitions
+from nocturne.sleeptime.definitions import Definition, find_definitions
 from nocturne.sleeptime.key_sentences import sentences_of
 from nocturne.sleeptime.notes import EXTRACTED, NoteDraft, StepOutput
 from nocturne.sleeptime.prompts import (
@@ -151,24 +151,41 @@ def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document
                             document_id,
                             EXTRACTED,
                             DEFINITION_EXTRACT,
-                            answer=_trim(found.definition, 300),
+                            answer=_meaning(found),
                             key=found.key,
                         )
                     )
-                    output.notes.append(
-                        NoteDraft(
-                            "question",
-                            f"What does {found.term} mean?"
-                            if not found.definition.startswith("default:")
-                            else f"What is the default {found.term}?",
-                            source,
-                            chunk["page"],
-                            document_id,
-                            EXTRACTED,
-                            QUESTION_STRUCTURE,
-                            answer=_trim(found.sentence, 400),
+                    for question in _questions(found):
+                        output.notes.append(
+                            NoteDraft(
+                                "question",
+                                question,
+                                source,
+                                chunk["page"],
+                                document_id,
+                                EXTRACTED,
+                                QUESTION_STRUCTURE,
+                                answer=_trim(found.sentence, 400),
+                            )
                         )
-                    )
+
+
+def _meaning(found: Definition, limit: int = 300) -> str:
+    """The definition, trimmed; a stated default survives the trim ("… (default: 30)")."""
+    suffix = f" (default: {found.default})"
+    if found.default and found.definition.endswith(suffix) and len(found.definition) > limit:
+        return _trim(found.definition[: -len(suffix)], limit - len(suffix)) + suffix
+    return _trim(found.definition, limit)
+
+
+def _questions(found: Definition) -> list[str]:
+    """ "What does X mean?" for a definition, "What is the default X?" for a stated default."""
+    if found.definition.startswith("default:"):
+        return [f"What is the default {found.term}?"]
+    questions = [f"What does {found.term} mean?"]
+    if found.default:
+        questions.append(f"What is the default {found.term}?")
+    return questions
 
 
 def _add_references(
