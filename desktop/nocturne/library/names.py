@@ -43,8 +43,18 @@ def _normal(text: str) -> str:
     return " ".join(words(text))
 
 
+# Words a version number follows ("version 2.1"): not part of the name, nor of its acronym.
+_VERSION_WORDS = frozenset("version ver release rel revision rev edition v".split())
+# Small words an acronym skips: "Guide to the Galaxy" -> "gg" (too short), "GNU C Library" -> "gcl".
+_ACRONYM_SKIPS = frozenset("the a an of and for to in on".split())
+
+
 def _acronym(title: str) -> str:
-    capitals = [w for w in _SPLIT.split(title) if w and w[0].isalpha()]
+    capitals = [
+        w
+        for w in _SPLIT.split(title)
+        if w and w[0].isalpha() and w.lower() not in _VERSION_WORDS | _ACRONYM_SKIPS
+    ]
     if len(capitals) < 3:
         return ""
     return "".join(w[0] for w in capitals).lower()
@@ -66,7 +76,7 @@ def document_aliases(file_name: str, title: str) -> list[str]:
             found.setdefault(normal, None)
         parts = [p for p in _SPLIT.split(source.lower()) if p]
         versions = [p for p in parts if _VERSION.match(p)]
-        names = [p for p in parts if not _VERSION.match(p)]
+        names = [p for p in parts if not _VERSION.match(p) and p not in _VERSION_WORDS]
         if names and versions:
             name, version = " ".join(names), _VERSION.match(versions[0]).group(1)  # type: ignore[union-attr]
             for form in (f"{name} {version}", f"{name}{version}", f"{name}v{version}", name):
@@ -148,9 +158,13 @@ def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocu
 
 
 def _asks_for(name_stem: str, asked: set[str]) -> bool:
-    """The question uses the name word, or a clear short form of it ("node" for "nodejs")."""
+    """The question uses the name word, a clear short form of it ("node" for "nodejs"), or a
+    word made from it ("camlidldll" for "camlidl"). A word the name merely starts with is not
+    enough: "read" does not name "readline", nor "caml" "camlidl"."""
     return name_stem in asked or any(
-        len(a) >= 4 and name_stem.startswith(a) and len(name_stem) - len(a) <= 3 for a in asked
+        (len(a) >= 4 and name_stem.startswith(a) and len(name_stem) - len(a) <= 2)
+        or (len(name_stem) >= 5 and a.startswith(name_stem) and len(a) - len(name_stem) <= 3)
+        for a in asked
     )
 
 
