@@ -321,8 +321,8 @@ def test_bench_with_kinds_and_documents(
     )
     assert modes["reference"]["calibration"] is None  # the reference has no confidence
     assert auto["cut_answers"] == 0 and auto["median_short_answer_chars"] > 0
-    # The no-digest pass sent b's learned prompt again: replayed, not run.
-    assert plain["replayed"] >= 1
+    # Without the digest the prompt's library line is the documents' names, not the brief, so
+    # the no-digest pass runs prompts of its own; none of them ran twice.
     learned_calls = [c for c in engine.calls if c.purpose == "answer:learned"]
     prompts = {tuple((m["role"], m["content"]) for m in c.messages) for c in learned_calls}
     assert len(prompts) == len(learned_calls)  # no prompt ran twice

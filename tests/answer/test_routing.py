@@ -13,12 +13,16 @@ from nocturne.settings import Settings
 from .conftest import Library
 
 
-def test_auto_before_any_digest_falls_back_to_raw(library: Library, settings: Settings) -> None:
-    engine = FakeEngine(["308 points."])
+def test_auto_before_any_digest_answers_from_raw_sentences(
+    library: Library, settings: Settings
+) -> None:
+    # Never the slow raw read unless asked: the learned pipeline runs over raw sentences.
+    engine = FakeEngine(["308 points"])
     answer = ask(library.store, engine, "How many points did the Panthers give up?", settings)
-    assert answer.mode == "raw"
-    assert [c.purpose for c in engine.calls] == ["answer:raw"]
+    assert answer.mode == "learned", answer
+    assert [c.purpose for c in engine.calls] == ["answer:learned"], answer.extra
     assert answer.citations[0].document == "Super_Bowl_50.md"
+    assert "308 points" in answer.answer
 
 
 def test_close_anticipated_question_is_answered_instantly(
@@ -43,7 +47,7 @@ def test_other_questions_go_to_learned_with_a_short_passage_and_a_quote(
     engine = FakeEngine(["2,249 yards"])
     answer = ask(digested.store, engine, "How many yards did Peyton Manning throw for?", settings)
     assert answer.mode == "learned"
-    assert [c.purpose for c in engine.calls] == ["answer:learned"]
+    assert [c.purpose for c in engine.calls] == ["answer:learned"], answer.extra
     prompt = engine.calls[0].messages[-1]["content"]
     assert "Peyton Manning threw for 2,249 yards" in prompt
     assert "Nikola Tesla" not in prompt  # only the best sentences, not raw pages

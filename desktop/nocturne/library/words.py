@@ -57,9 +57,74 @@ _SPELLINGS = {
 }
 
 
+# Irregular verb forms a stemmer cannot join to their base ("gave up" for "give up", "threw" for
+# "throw"): questions are asked in the present, documents often tell in the past.
+_IRREGULAR = {
+    past: base
+    for base, forms in {
+        "give": "gave given",
+        "throw": "threw thrown",
+        "go": "went gone",
+        "take": "took taken",
+        "make": "made",
+        "write": "wrote written",
+        "begin": "began begun",
+        "run": "ran",
+        "come": "came",
+        "see": "saw seen",
+        "get": "got gotten",
+        "find": "found",
+        "hold": "held",
+        "build": "built",
+        "send": "sent",
+        "spend": "spent",
+        "win": "won",
+        "lose": "lost",
+        "fall": "fell fallen",
+        "buy": "bought",
+        "bring": "brought",
+        "think": "thought",
+        "teach": "taught",
+        "tell": "told",
+        "sell": "sold",
+        "pay": "paid",
+        "keep": "kept",
+        "meet": "met",
+        "become": "became",
+        "choose": "chose chosen",
+        "drive": "drove driven",
+        "fly": "flew flown",
+        "grow": "grew grown",
+        "know": "knew known",
+        "show": "shown",
+        "stand": "stood",
+        "understand": "understood",
+        "break": "broke broken",
+        "speak": "spoke spoken",
+        "wear": "wore worn",
+        "rise": "rose risen",
+        "draw": "drew drawn",
+        "eat": "ate eaten",
+        "forget": "forgot forgotten",
+        "hide": "hid hidden",
+        "ride": "rode ridden",
+        "sing": "sang sung",
+        "swim": "swam swum",
+        "bind": "bound",
+        "feel": "felt",
+        "lead": "led",
+        "sleep": "slept",
+    }.items()
+    for past in forms.split()
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    if _NUMBER.match(word) or len(word) <= 2:
+    if _NUMBER.match(word) or len(word) <= 1:
+        return word
+    word = _IRREGULAR.get(word, word)
+    if len(word) <= 2:
         return word
     word = _SPELLINGS.get(word, word)
     if word.endswith("isation"):
