@@ -51,7 +51,10 @@ _NOT_A_TERM_START = frozenset(
 )
 _DEMONSTRATIVES = frozenset("this that these those".split())
 # A clause, not a term: "The following is by no means ...", "Caml assumes that ...".
-_NOT_IN_TERM = frozenset("is are was were be been being no not that which who this it".split())
+_NOT_IN_TERM = frozenset(
+    """is are was were be been being no not that which who this it usually often always never
+    also generally sometimes typically normally simply really just only still actually""".split()
+)
 # A default stated as a possibility or a purpose is not a value: "is likely to vary", "is to".
 _NOT_A_VALUE_START = frozenset(
     "likely unlikely usually often probably possibly not also still being to".split()

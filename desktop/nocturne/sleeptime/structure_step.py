@@ -15,10 +15,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import Section, sections_of
 from nocturne.sleeptime.definitions import Definition, find_definitions
-from nocturne.sleeptime.key_sentences import sentences_of
+from nocturne.sleeptime.key_sentences import MIN_WORDS, sentences_of
 from nocturne.sleeptime.notes import EXTRACTED, NoteDraft, StepOutput
 from nocturne.sleeptime.prompts import (
     DEFINITION_EXTRACT,
@@ -41,16 +42,60 @@ def _trim(sentence: str, limit: int = KEY_SENTENCE_CHARS) -> str:
 
 
 def _first_sentences(chunks: Sequence[sqlite3.Row]) -> dict[int, tuple[str, int, int | None]]:
-    """Per section id: its first sentence, the chunk it is in and that chunk's page."""
+    """Per section id: its first sentence, the chunk it is in and that chunk's page.
+
+    A section whose text holds no whole sentence ("Version 2.1, February 1999") still has its
+    first chunk, with "" for the sentence.
+    """
     found: dict[int, tuple[str, int, int | None]] = {}
     for chunk in chunks:
         section_id = chunk["section_id"]
-        if section_id is None or section_id in found:
+        if section_id is None or found.get(int(section_id), ("",))[0]:
             continue
         sentences = sentences_of(chunk["text"])
         if sentences:
             found[int(section_id)] = (sentences[0], int(chunk["id"]), chunk["page"])
+        else:
+            found.setdefault(int(section_id), ("", int(chunk["id"]), chunk["page"]))
     return found
+
+
+def _own_or_descendant(
+    sections: Sequence[Section], firsts: dict[int, tuple[str, int, int | None]]
+) -> dict[int, tuple[str, int, int | None]]:
+    """Each section's own first chunk, else its first descendant's."""
+    anchor: dict[int, tuple[str, int, int | None]] = {}
+    for section in reversed(sections):
+        if section.id in firsts:
+            anchor[section.id] = firsts[section.id]
+        if section.parent_id is not None and section.id in anchor:
+            anchor[section.parent_id] = anchor[section.id]
+    return anchor
+
+
+def _anchors(
+    sections: Sequence[Section], firsts: dict[int, tuple[str, int, int | None]]
+) -> dict[int, tuple[str, int, int | None]]:
+    """The chunk that stands for each section in its outline entry.
+
+    A section's own first chunk; else (a heading with only subsections, "1.0 General
+    Concepts") its first descendant's; else (a heading with no text at all, "END OF TERMS AND
+    CONDITIONS") the chunk nearest before it, or after it when none comes before.
+    """
+    anchor = _own_or_descendant(sections, firsts)
+    previous: tuple[str, int, int | None] | None = None
+    orphans: list[int] = []
+    for section in sections:
+        if section.id in anchor:
+            previous = anchor[section.id]
+            for orphan in orphans:
+                anchor[orphan] = ("", previous[1], previous[2])
+            orphans = []
+        elif previous is not None:
+            anchor[section.id] = ("", previous[1], previous[2])
+        else:
+            orphans.append(section.id)
+    return anchor
 
 
 def _where(section: Section) -> str:
@@ -72,14 +117,7 @@ def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
     chunks = store.chunks(document_id)
     firsts = _first_sentences(chunks)
     by_id = {s.id: s for s in sections}
-    # Sections without text of their own ("1.0 General Concepts") are cited by their first
-    # descendant's chunk, so every entry has a source.
-    anchor: dict[int, tuple[str, int, int | None]] = {}
-    for section in reversed(sections):
-        if section.id in firsts:
-            anchor[section.id] = firsts[section.id]
-        if section.parent_id is not None and section.id in anchor:
-            anchor[section.parent_id] = anchor[section.id]
+    anchor = _anchors(sections, firsts)
     outline_sources: list[int] = []
     entries: list[str] = []
     for section in sections:
@@ -89,7 +127,8 @@ def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
         parent = by_id.get(section.parent_id) if section.parent_id is not None else None
         under = f" (under {parent.label})" if parent is not None else ""
         own = firsts.get(section.id)
-        gist = f": {_trim(own[0])}" if own else ""
+        gist = f": {_trim(own[0])}" if own and own[0] else ""
+        name = f"{_section_name(section)}: " if section.number else ""
         output.notes.append(
             NoteDraft(
                 "outline",
@@ -99,7 +138,7 @@ def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
                 document_id,
                 EXTRACTED,
                 OUTLINE_EXTRACT,
-                answer=f"{_section_name(section)}: {section.label}{under}{gist}",
+                answer=f"{name}{section.label}{under}{gist}",
                 key=_entry_key(section),
             )
         )
@@ -196,21 +235,25 @@ def _add_references(
     document_id: int,
 ) -> None:
     by_id = {s.id: s for s in sections}
-    count = 0
+    targets = _own_or_descendant(sections, firsts)
+    seen: set[tuple[str, int]] = set()
     for chunk in chunks:
         own = by_id.get(chunk["section_id"]) if chunk["section_id"] is not None else None
-        for sentence in sentences_of(chunk["text"]):
+        for sentence, context in _referring_candidates(str(chunk["text"])):
             for reference in find_references(sentence, sections, own):
-                if count >= MAX_REFERENCES:
+                if len(seen) >= MAX_REFERENCES:
                     return
                 target = reference.target
-                first = firsts.get(target.id)
+                if (sentence, target.id) in seen:  # chunks overlap: a sentence comes twice
+                    continue
+                seen.add((sentence, target.id))
+                first = targets.get(target.id)
                 sources = (int(chunk["id"]),) + ((first[1],) if first else ())
-                gist = f" — {_trim(first[0])}" if first else ""
+                gist = f" — {_trim(first[0])}" if first and first[0] else ""
                 output.notes.append(
                     NoteDraft(
                         "reference",
-                        f"{_trim(sentence, 400)} → {target.label}{gist}",
+                        f"{_trim(context, 400)} → {target.label}{gist}",
                         tuple(dict.fromkeys(sources)),
                         chunk["page"],
                         document_id,
@@ -220,4 +263,18 @@ def _add_references(
                         key=str(target.id),
                     )
                 )
-                count += 1
+
+
+def _referring_candidates(text: str) -> list[tuple[str, str]]:
+    """Every sentence of a chunk with the text its note quotes: the sentence itself, or for a
+    short one ("See section 4.4.", "(See "Test Suite Problems.")") the sentence before it too,
+    which says what is to be found there."""
+    found: list[tuple[str, str]] = []
+    for paragraph in text.split("\n\n"):
+        sentences = split_sentences(" ".join(paragraph.split()))
+        for index, sentence in enumerate(sentences):
+            context = sentence
+            if len(sentence.split()) < MIN_WORDS and index > 0:
+                context = f"{sentences[index - 1]} {sentence}"
+            found.append((sentence, context))
+    return found
