@@ -1,7 +1,9 @@
-"""Run the real window on the library in NOCTURNE_HOME, ask questions, save light and dark PNGs.
+"""Run the real window on the library in NOCTURNE_HOME, ask questions, save PNGs of it.
 
 Used by test_screenshots.py in a subprocess under Xvfb: `python screenshot_app.py OUT_DIR`.
 The library must already be added and digested; the answers come from the configured engine.
+Writes nocturne-light.png and nocturne-dark.png at 1400×900 (the README's) and
+nocturne-light-1000x700.png, the smallest size the layout is meant for.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from nocturne.ui.tray import Tray
 
 QUESTIONS = (
     "What is the yearly fee for a garden plot?",
-    "How often should I descale the espresso machine?",
+    "How long does the descaling program take?",
     "When does the return flight leave Lisbon?",
 )
-SIZE = (1360, 860)
+SIZE = (1400, 900)
+SMALL = (1000, 700)
+SHOTS = (("light", SIZE, "nocturne-light.png"), ("dark", SIZE, "nocturne-dark.png"))
+SMALL_SHOT = ("light", SMALL, "nocturne-light-1000x700.png")
 
 
 def main(out_dir: Path) -> int:
@@ -53,18 +58,27 @@ def main(out_dir: Path) -> int:
         else:
             QTimer.singleShot(2500, shoot)  # let the library and savings refresh
 
+    shots = [*SHOTS, SMALL_SHOT]
+
     def shoot() -> None:
-        os.environ["NOCTURNE_COLOR_SCHEME"] = "light"
+        """One PNG per call: set scheme and size, let the layout settle, grab, then the next."""
+        if not shots:
+            window.quit_app()
+            return
+        scheme, size, _name = shots[0]
+        os.environ["NOCTURNE_COLOR_SCHEME"] = scheme
         apply_theme(app)
+        window.resize(*size)
+        QTimer.singleShot(700, grab)
+
+    def grab() -> None:
+        _scheme, size, name = shots.pop(0)
         app.processEvents()
-        saved = window.grab().save(str(out_dir / "nocturne-light.png"))
-        os.environ["NOCTURNE_COLOR_SCHEME"] = "dark"
-        apply_theme(app)
-        app.processEvents()
-        saved &= window.grab().save(str(out_dir / "nocturne-dark.png"))
-        if not saved:
-            failures.append(f"could not write the PNGs into {out_dir}")
-        window.quit_app()
+        if (window.width(), window.height()) != size:
+            failures.append(f"{name}: the window is {window.width()}×{window.height()}, not {size}")
+        if not window.grab().save(str(out_dir / name)):
+            failures.append(f"could not write {name} into {out_dir}")
+        shoot()
 
     QTimer.singleShot(1000, ask_next)
     app.exec()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
-from nocturne.ui.chat_view import AnswerCard
+from nocturne.ui.chat_view import AnswerCard, elided_label
 from nocturne.ui.main_window import MainWindow, citation_url
 from nocturne.ui.tray import Tray
 
@@ -213,3 +213,25 @@ def test_long_source_labels_are_elided_with_the_full_label_in_the_tooltip(qtbot:
     ]
     card.resize(4000, 200)
     qtbot.waitUntil(lambda: "…" not in card.sources.text())
+
+
+def test_a_long_file_name_and_its_section_share_a_narrow_line(qtbot: Any) -> None:
+    card = AnswerCard("q")
+    qtbot.addWidget(card)
+    metrics = card.sources.fontMetrics()
+    citation = {
+        "document": "espresso-machine-manual.md",
+        "page": 4,
+        "section": "Cleaning and descaling",
+    }
+    width = metrics.horizontalAdvance("espresso-machine-manual.md, p. 4 › Cleaning") - 20
+    shown = elided_label(citation, metrics, width)
+    assert metrics.horizontalAdvance(shown) <= width
+    document, section = shown.split(" › ")
+    assert document.startswith("espres") and document.endswith(".md, p. 4")
+    assert "…" in document and section.startswith("Clean")
+    assert elided_label(citation, metrics, 10_000) == (
+        "espresso-machine-manual.md, p. 4 › Cleaning and descaling"
+    )
+    no_section = {"document": "espresso-machine-manual.md", "page": 4}
+    assert elided_label(no_section, metrics, width // 2).endswith(".md, p. 4")

@@ -1,5 +1,6 @@
 """README screenshots of the real window under Xvfb: the sample library digested with the bundled
-model, three questions answered, in light and dark. Slow (a real digest).
+model, three questions answered, in light and dark at 1400×900 and in light at 1000×700. Slow (a
+real digest).
 
 The PNGs go to a temporary folder, or to `$NOCTURNE_SCREENSHOTS` when set (`make screenshots`
 sets it to docs/screenshots), so an ordinary test run never rewrites the README's images.
@@ -57,8 +58,12 @@ def test_screenshots_of_a_digested_sample_library(
     run([sys.executable, "-m", "nocturne", "digest"], env, 1800)
     out.mkdir(parents=True, exist_ok=True)
     run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(out)], env, 900)
-    for scheme in ("light", "dark"):
-        image = QImage(str(out / f"nocturne-{scheme}.png"))
-        assert image.width() >= 1200 and image.height() >= 800
+    for name, scheme, size in (
+        ("nocturne-light.png", "light", (1400, 900)),
+        ("nocturne-dark.png", "dark", (1400, 900)),
+        ("nocturne-light-1000x700.png", "light", (1000, 700)),
+    ):
+        image = QImage(str(out / name))
+        assert (image.width(), image.height()) == size, name
         window = image.pixelColor(5, image.height() // 2)
         assert (window.lightness() > 128) == (scheme == "light")

@@ -42,27 +42,43 @@ from nocturne.ui.style import MODE_COLOURS
 MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"), ("Raw", "raw"))
 
 
+def _where(citation: dict[str, Any]) -> tuple[str, str]:
+    """The document's name and the page suffix (", p. 22" or "")."""
+    page = f", p. {citation['page']}" if citation.get("page") else ""
+    return str(citation.get("document") or "?"), page
+
+
+SECTION_MARK = " › "
+
+
 def citation_label(citation: dict[str, Any]) -> str:
     """`Citation.label()` for a stored record: "manual.pdf, p. 22 › 4.4 Error handling"."""
-    where = str(citation.get("document") or "?")
-    if citation.get("page"):
-        where += f", p. {citation['page']}"
+    document, page = _where(citation)
     section = str(citation.get("section") or "")
-    return f"{where} › {section}" if section else where
+    return f"{document}{page}{SECTION_MARK}{section}" if section else document + page
 
 
 def elided_label(citation: dict[str, Any], metrics: QFontMetrics, width: int) -> str:
-    """The label within `width` pixels: the section is shortened first, the file name last."""
+    """The label within `width` pixels. The page is never cut; the file name is shortened in
+    the middle (its start and extension stay) to at most half the width when the section needs
+    the room, and the section at its end."""
     full = citation_label(citation)
     if width <= 0 or metrics.horizontalAdvance(full) <= width:
         return full
+    document, page = _where(citation)
     section = str(citation.get("section") or "")
-    if section:
-        where = full[: len(full) - len(section)]  # "manual.pdf, p. 22 › "
-        room = width - metrics.horizontalAdvance(where)
-        if room >= metrics.horizontalAdvance("Wide section…"):
-            return where + metrics.elidedText(section, Qt.TextElideMode.ElideRight, room)
-    return metrics.elidedText(full, Qt.TextElideMode.ElideMiddle, width)
+    middle = Qt.TextElideMode.ElideMiddle
+    if not section:
+        room = width - metrics.horizontalAdvance(page)
+        return metrics.elidedText(document, middle, max(room, 0)) + page
+    mark = metrics.horizontalAdvance(SECTION_MARK)
+    where_room = max(width // 2, width - mark - metrics.horizontalAdvance(section))
+    document_room = where_room - metrics.horizontalAdvance(page)
+    if metrics.horizontalAdvance(document) > document_room:
+        document = metrics.elidedText(document, middle, max(document_room, 0))
+    section_room = width - mark - metrics.horizontalAdvance(document + page)
+    section = metrics.elidedText(section, Qt.TextElideMode.ElideRight, max(section_room, 0))
+    return f"{document}{page}{SECTION_MARK}{section}"
 
 
 SOURCES_PREFIX = "Sources: "

@@ -125,7 +125,9 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.chat)
         self.splitter.addWidget(self.savings)
-        self.splitter.setStretchFactor(1, 1)
+        # All three panes share a resize in proportion, so a narrow window keeps the chat readable.
+        for pane in range(3):
+            self.splitter.setStretchFactor(pane, 1)
         self.splitter.setSizes([330, 640, 310])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)

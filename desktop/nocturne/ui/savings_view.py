@@ -118,10 +118,14 @@ class SavingsChart(QWidget):
         painter.setPen(QPen(QColor(ACCENT), 2))
         painter.drawPath(path)
         painter.setPen(muted)
+        caption = f"last {len(points)} answers: used vs. raw baseline; line: total saved"
+        metrics = painter.fontMetrics()
+        if metrics.horizontalAdvance(caption) > area.width():  # a narrow window
+            caption = "used vs. raw; line: total saved"
         painter.drawText(
             QRectF(area.left(), area.bottom() + 3, area.width(), 16),
             Qt.AlignmentFlag.AlignLeft,
-            f"last {len(points)} answers: used vs. raw baseline; line: total saved",
+            metrics.elidedText(caption, Qt.TextElideMode.ElideRight, int(area.width())),
         )
 
 
