@@ -159,7 +159,7 @@ def test_ingest_stores_sections_chunk_sections_title_and_aliases(
     chunks = store.chunks(int(document["id"]))
     # Every chunk knows its section, and no heading is glued into a chunk's text.
     assert all(c["section_id"] is not None for c in chunks)
-    texts = {by_title_id: [] for by_title_id in (s.id for s in sections)}
+    texts: dict[int, list[str]] = {s.id: [] for s in sections}
     for chunk in chunks:
         texts[chunk["section_id"]].append(chunk["text"])
     assert any(
