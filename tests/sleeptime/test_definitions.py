@@ -70,6 +70,7 @@ def test_means_patterns(sentence: str, key: str, definition: str) -> None:
         "The rent is due on the first of the month.",
         "",
         "Which refers to the previous chapter.",
+        "Its name stands for LiSt Open Files, and it does just that.",
     ],
 )
 def test_pronouns_clauses_and_plain_sentences_define_nothing(sentence: str) -> None:
@@ -165,6 +166,9 @@ def test_default_statements(sentence: str, key: str, value: str) -> None:
         "The default operation is to search only within the libs sections.",
         "By default, Caml assumes that result or out C arrays are statically allocated.",
         "It defaults to 30.",
+        "The value can be omitted, as in -D symbol, and defaults to 1.",
+        "It will become the default choice when their language is used.",
+        "Important warning: The default value is evaluated only once.",
         "The default is 30.",
     ],
 )

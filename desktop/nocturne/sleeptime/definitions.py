@@ -47,18 +47,22 @@ MAX_TERM_WORDS = 5
 # Words that cannot begin a term: "It means ...", "He stands for ...", "What this means is ...".
 # A demonstrative followed by a noun is a term ("This License refers to ..."), alone it is not.
 _NOT_A_TERM_START = frozenset(
-    "it he she they we you i there what which who whom whose how why where when".split()
+    """it its he his she her they their we our you your i my there what which who whom whose how
+    why where when and or but so then also if""".split()
 )
 _DEMONSTRATIVES = frozenset("this that these those".split())
 # A clause, not a term: "The following is by no means ...", "Caml assumes that ...".
 _NOT_IN_TERM = frozenset(
     """is are was were be been being no not that which who this it usually often always never
-    also generally sometimes typically normally simply really just only still actually""".split()
+    also generally sometimes typically normally simply really just only still actually when if
+    while because their its""".split()
 )
 # A default stated as a possibility or a purpose is not a value: "is likely to vary", "is to".
 _NOT_A_VALUE_START = frozenset(
     "likely unlikely usually often probably possibly not also still being to".split()
 )
+# Nouns that only say "the default": "The default value is evaluated only once" names no term.
+_NOT_A_DEFAULT_TERM = frozenset("value values setting settings one option options".split())
 _DEFAULT_OF = re.compile(r"^(?:value|setting) (?:of|for) (?:the |a |an )?", re.IGNORECASE)
 
 
@@ -135,7 +139,11 @@ def find_definitions(sentence: str, block_start: bool = True) -> list[Definition
             continue
         term = _default_term(match.group("term"))
         value = _plain(match.group("value"))
-        if not _is_term(term) or value.split()[0].lower() in _NOT_A_VALUE_START:
+        if (
+            not _is_term(term)
+            or term.lower() in _NOT_A_DEFAULT_TERM
+            or value.split()[0].lower() in _NOT_A_VALUE_START
+        ):
             continue
         found.append(Definition(term, term_key(term), text, f"default: {value}", default=value))
     unique: dict[str, Definition] = {}
