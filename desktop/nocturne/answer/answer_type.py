@@ -24,8 +24,11 @@ _NAME = re.compile(r"\b[A-Z][a-z]+")
 _WORD = re.compile(r"\w+")
 _NUMBER_QUESTION = re.compile(
     r"(?:^|[,;:]\s*|\b(?:by default|according to [^,]+),?\s*)"
-    r"(?:how (?:many|much|long|old|far|large|big|tall|often)|what (?:percentage|percent|number|"
-    r"amount|size|value|port|version))\b"
+    r"(?:how (?:many|much|long|old|far|large|big|tall|often)|"
+    r"(?:what|which)(?:'s| is| are| was)?(?: the)? (?:percentage|percent|number|"
+    r"amount|size|value|port|version|(?:maximum|minimum|smallest|largest|longest|shortest|"
+    r"default|highest|lowest)\b[\w\s-]{0,30}?(?:length|value|size|number|count|limit|delay|"
+    r"timeout|width|depth)))\b"
 )
 _DATE_QUESTION = re.compile(
     r"(?:^|[,;:]\s*)(?:when|what year|in what year|what date|which year|during what)\b"

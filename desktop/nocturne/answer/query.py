@@ -15,7 +15,7 @@ from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments, named_do
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import document_catalog
-from nocturne.library.words import QUESTION_STEMS, content_stems
+from nocturne.library.words import QUESTION_STEMS, content_stems, stem, words
 
 DOCUMENT_KIND_STEMS = frozenset(content_stems(" ".join(DOCUMENT_KIND_WORDS)))
 # Words that say a question is about structure ("which section number deals with X"), not X.
@@ -41,6 +41,12 @@ class Query:
     named: NamedDocuments
     answer_type: str | None
     two_part: bool = False  # "which urgency …, and how long …": two pieces of evidence
+    topic_words: tuple[str, ...] = ()  # the question's own words behind `stems`, for search
+
+    @property
+    def topic(self) -> str:
+        """What to search for inside the named documents: the question minus its naming."""
+        return " ".join(self.topic_words) or self.text
 
     @property
     def document_ids(self) -> tuple[int, ...]:
@@ -87,7 +93,8 @@ def analyse(store: Store, question: str) -> Query:
     ):
         answer_type = "section"
     two_part = bool(_TWO_PARTS.search(asked))
-    return Query(question, asked, frozenset(stems), named, answer_type, two_part)
+    topic_words = tuple(dict.fromkeys(w for w in words(topic) if stem(w) in stems))
+    return Query(question, asked, frozenset(stems), named, answer_type, two_part, topic_words)
 
 
 def without_section_words(stems: frozenset[str]) -> frozenset[str]:

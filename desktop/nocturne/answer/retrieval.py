@@ -220,7 +220,8 @@ def gather_evidence(
         _add_note_evidence(store, question, named, add)
     hits = search_chunks(store, question, limit=chunk_limit)
     if named:
-        hits = search_chunks(store, question, limit=chunk_limit, document_ids=named) + hits
+        topic = query.topic if query is not None else question
+        hits = search_chunks(store, topic, limit=2 * chunk_limit, document_ids=named) + hits
     if query is not None and named:
         _add_named_sections(store, query, add)
     following: dict[str, str] = {}  # a sentence -> the next one of its paragraph

@@ -20,6 +20,7 @@ from nocturne.library.structure import (
     Section,
     keyed_notes,
     search_sections,
+    section_chunk_ids,
     section_paths,
     sections_by_id,
 )
@@ -81,16 +82,42 @@ def answer_from_outline(store: Store, query: Query) -> OutlineAnswer | None:
     return None
 
 
+DEBUG = False
 TITLE_WEIGHT = 1.0
+DERIVED_TITLE_WEIGHT = 0.3  # a "title" that is only the first words of a clause
+PRECISION_WEIGHT = 0.5
 EVIDENCE_WEIGHT = 0.5
+EVIDENCE_CAP = 0.1  # with a title that says it all, evidence only breaks ties
+CONTENT_EVIDENCE_CAP = 0.9
+TITLE_DECIDES = 1.2  # a title score (coverage + precision) that says it all
+POINTING_WEIGHT = 1.5  # "see Test Suite Problems": the section pointed to, not the pointer
+
+
+def is_derived_title(store: Store, section: Section) -> bool:
+    """Plain-text clauses ("6. As an exception to the Sections above") have no title of their
+    own: the loader used the clause's first words, which say little about what it covers."""
+    chunk_ids = section_chunk_ids(store, [section.id]).get(section.id, [])
+    if not chunk_ids:
+        return False
+    chunk = store.chunk(chunk_ids[0])
+    if chunk is None:
+        return False
+    title = section.title
+    if section.number and title.startswith(section.number):
+        title = title[len(section.number) :]
+    head = " ".join(title.strip(" .):").rstrip("…").split())
+    text = " ".join(str(chunk["text"]).split())
+    if section.number and text.startswith(section.number):
+        text = text[len(section.number) :].lstrip(" .):")
+    return bool(head) and text.startswith(head)
 
 
 def which_section(
     store: Store, query: Query, evidence: list[Evidence], idf: IdfTable
 ) -> tuple[Section, Evidence | None] | None:
-    """ "Which section covers X": sections ranked by how well their title says X, plus how well
-    the best evidence inside them does; a shallower section wins a tie ("3.4 Why is lsof so
-    slow?" over "3.21.5 Why are the +D and +d options so slow?")."""
+    """ "Which section covers X": sections ranked by how well their title says X (all of it,
+    and nothing else: "3.4 Why is lsof so slow?" over "3.21.5 Why are the +D and +d options so
+    slow?"), plus how well the evidence inside them does; a shallower section wins a tie."""
     wanted = set(without_section_words(query.stems))
     if not wanted:
         return None
@@ -101,13 +128,21 @@ def which_section(
     ):
         sections[section.id] = section
         title = stems(section.title) - query.named.name_stems
+        title.discard(section.number)
         precision = len(title & wanted) / len(title) if title else 0.0
-        scores[section.id] = TITLE_WEIGHT * coverage(wanted, title, idf) + 0.3 * precision
+        weight = DERIVED_TITLE_WEIGHT if is_derived_title(store, section) else TITLE_WEIGHT
+        scores[section.id] = weight * (coverage(wanted, title, idf) + PRECISION_WEIGHT * precision)
+    # When some title says nearly all the question asks, titles decide and evidence only breaks
+    # ties; otherwise the question describes content, and where the evidence stands decides.
+    title_decides = max(scores.values(), default=0.0) >= TITLE_DECIDES
+    cap = EVIDENCE_CAP if title_decides else CONTENT_EVIDENCE_CAP
     best_evidence: dict[int, Evidence] = {}
-    top = evidence[:5]
+    from_evidence: dict[int, float] = {}
+    named = query.document_ids
+    top = [ev for ev in evidence if not named or ev.source.document_id in named][:6]
     paths = section_paths(store, [ev.source.chunk_id for ev in top])
     targets = {s.id: s for s in sections_by_id(store, [e.points_to for e in top if e.points_to])}
-    for ev in top:
+    for rank, ev in enumerate(top):
         path = paths.get(ev.source.chunk_id, ())
         numbered = [s for s in path if s.number] or list(path)
         if ev.points_to in targets:  # a sentence that says where the answer is: go there
@@ -116,12 +151,19 @@ def which_section(
             continue
         leaf = numbered[-1]
         sections.setdefault(leaf.id, leaf)
-        if leaf.id not in best_evidence:
-            best_evidence[leaf.id] = ev
-            scores[leaf.id] = scores.get(leaf.id, 0.0) + EVIDENCE_WEIGHT * ev.coverage
+        best_evidence.setdefault(leaf.id, ev)
+        pointing = POINTING_WEIGHT if ev.points_to in targets else 1.0
+        from_evidence[leaf.id] = from_evidence.get(leaf.id, 0.0) + pointing * EVIDENCE_WEIGHT * (
+            ev.coverage / (1 + 0.5 * rank)
+        )
+    for section_id, value in from_evidence.items():
+        scores[section_id] = scores.get(section_id, 0.0) + min(cap, value)
     if not scores:
         return None
     ranked = sorted(scores, key=lambda i: (-(scores[i] - 0.02 * sections[i].level), i))
+    if DEBUG:
+        for i in ranked[:6]:
+            print(f"   {scores[i]:.2f} {sections[i].label[:60]}")
     chosen = sections[ranked[0]]
     if scores[ranked[0]] <= 0:
         return None

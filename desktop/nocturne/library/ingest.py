@@ -78,7 +78,7 @@ class Candidate:
 def discover(paths: Iterable[str | Path]) -> Iterator[Candidate]:
     """Files under `paths`, recursively, following symlinks but never around a loop."""
     for raw in paths:
-        path = Path(raw).expanduser().absolute()
+        path = Path(os.path.abspath(Path(raw).expanduser()))  # "docs/../x.pdf" -> "x.pdf"
         if path.is_symlink() and not path.exists():
             yield Candidate(path, True, _broken_link_reason(path))
         elif path.is_dir():

@@ -9,6 +9,7 @@ question time the distinctive name words a question contains pick the documents 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -133,8 +134,12 @@ class NamedDocuments:
 
 def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocuments:
     """Documents whose distinctive name words the question uses, rarer names weighing more."""
-    asked = [stem(w) for w in words(question.replace("-", " "))]
+    tokens = words(question.replace("-", " "))
+    asked = [stem(w) for w in tokens]
     asked_set = set(asked)
+    # "Node.js" is read as "node" + "js"; the document is "nodejs": adjacent words joined.
+    joined = {stem(a + b): (stem(a), stem(b)) for a, b in itertools.pairwise(tokens)}
+    asked_set |= set(joined)
     profiles = {doc.document_id: doc.name_stems() for doc in catalog}
     frequency: Counter[str] = Counter(s for stems in profiles.values() for s in stems)
     scores: dict[int, float] = {}
@@ -154,6 +159,8 @@ def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocu
         return NamedDocuments((), frozenset())
     chosen_stems = set().union(*(profiles[d] for d in chosen))
     words_used = {a for a in asked_set if any(_asks_for(s, {a}) for s in chosen_stems)}
+    for form in list(words_used):
+        words_used.update(joined.get(form, ()))
     return NamedDocuments(tuple(chosen), frozenset(words_used))
 
 

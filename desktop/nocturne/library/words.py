@@ -15,7 +15,8 @@ import snowballstemmer
 from nocturne.library.search import STOPWORDS
 
 # Hyphens split words, as in the FTS index ("coding-style" -> "coding", "style").
-_WORD = re.compile(r"[\w][\w'.]*[\w]|[\w]", re.UNICODE)
+# Dots split words too ("node.js" -> "node", "js"), except inside numbers ("2.1", "1.5-2.1").
+_WORD = re.compile(r"[\w](?:[\w']|(?<=\d)\.(?=\d))*[\w]|[\w]", re.UNICODE)
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 _STEMMER = snowballstemmer.stemmer("porter")
 

@@ -17,9 +17,9 @@ SUMMARY_EXTRACT = "summary:extract-v1"
 SUMMARY_MODEL = "summary:model-v1"
 CROSS_EXTRACT = "cross:extract-v1"
 BRIEF_EXTRACT = "brief:extract-v1"
-OUTLINE_EXTRACT = "outline:extract-v1"
-DEFINITION_EXTRACT = "definition:extract-v1"
-REFERENCE_EXTRACT = "reference:extract-v1"
+OUTLINE_EXTRACT = "outline:extract-v2"
+DEFINITION_EXTRACT = "definition:extract-v2"
+REFERENCE_EXTRACT = "reference:extract-v2"
 QUESTION_STRUCTURE = "question:structure-v1"
 
 # The version of each step kind: a step is redone when its version (or model) changes.
