@@ -17,7 +17,9 @@ _NUMBER = re.compile(
 )
 _DATE = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b|\bcentur",
+    r"September|October|November|December)\b|\bcentur|"
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow)\b|"
+    r"\b[0-2]?\d:[0-5]\d\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+")

@@ -59,10 +59,11 @@ def asking_sentence(question: str) -> str:
     return (asking or sentences or [question])[-1]
 
 
-# Phrases that say how to answer, not what about ("In a sentence or two, why …").
+# Phrases that say how to answer, not what about ("In a sentence or two, why …", "how long").
 _ANSWER_FORM = re.compile(
     r"\b(?:in (?:short|brief|a nutshell|a word|one sentence|a sentence or two|a few sentences|"
-    r"a few words|plain (?:english|words))|briefly|roughly|exactly)\b,?",
+    r"a few words|plain (?:english|words))|briefly|roughly|exactly|"
+    r"how (?:long|often|much|many|far|old|big|large|tall|soon|frequently|quickly))\b,?",
     re.IGNORECASE,
 )
 

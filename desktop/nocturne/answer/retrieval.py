@@ -230,7 +230,7 @@ def gather_evidence(
             hit.chunk_id, hit.document_id, hit.document_name, hit.document_path, hit.page
         )
         for paragraph in split_paragraphs(hit.text):
-            sentences = split_sentences(paragraph)
+            sentences = _labels_joined(split_sentences(paragraph))
             for index, sentence in enumerate(sentences):
                 add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
                 if index + 1 < len(sentences):
@@ -288,6 +288,20 @@ def _add_named_sections(store: Store, query: Query, add: Callable[..., None]) ->
                     continue
                 for sentence in split_sentences(str(chunk["text"])):
                     add(sentence, source, "chunk", NAMED_SECTION_BOOST)
+
+
+LABEL_WORDS = 3
+
+
+def _labels_joined(sentences: list[str]) -> list[str]:
+    """A label ("Security deposit.") says nothing alone: it is read with the sentence after it."""
+    joined: list[str] = []
+    for index, sentence in enumerate(sentences):
+        if joined and len(joined[-1].split()) <= LABEL_WORDS and index > 0:
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def _add_note_evidence(
@@ -393,7 +407,11 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
     covered = stems(f"{first.lead} {first.text}") & set(query.stems)
     rest = set(query.stems) - covered
     best: tuple[float, Evidence] | None = None
-    for ev in evidence[1:12]:
+    # The best few, and the first one's neighbours: a term's start date sits beside its end.
+    nearby = [ev for ev in evidence[12:] if ev.source.chunk_id == first.source.chunk_id]
+    for ev in [*evidence[1:12], *nearby]:
+        if ev.source.document_id != first.source.document_id:
+            continue  # a second piece from another document answers another question
         if ev.source.chunk_id == first.source.chunk_id and ev.text in first.text:
             continue
         gain = coverage(rest, stems(ev.text), idf) if rest else 0.0

@@ -8,9 +8,10 @@ by FTS5 with the same porter tokenizer the index uses), so "Kuechly" matters mor
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Iterable
 
+from nocturne.errors import StoreError
+from nocturne.library.search import term_counts
 from nocturne.library.store import Store
 from nocturne.library.words import QUESTION_STEMS, content_stems
 from nocturne.library.words import stem as library_stem
@@ -49,16 +50,11 @@ class IdfTable:
         if self.total == 0:
             return 1.0
         try:
-            found = int(
-                self.store.scalar(
-                    "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                    (f'"{word.replace(chr(34), "")}"*',),
-                )
-                or 0
-            )
-        except sqlite3.OperationalError:
-            found = 0
-        self._found[word] = found
+            found, in_titles = term_counts(self.store, word)
+        except StoreError:
+            found, in_titles = 0, 0
+        # A word only a heading uses ("Preamble") is not absent from the library.
+        self._found[word] = found + in_titles
         # BM25-style idf, floored so that a word in every chunk still counts a little.
         return max(0.1, math.log(1 + (self.total - found + 0.5) / (found + 0.5)))
 

@@ -76,3 +76,17 @@ def search_chunks(
     except sqlite3.OperationalError:
         return []
     return [ChunkHit(*row) for row in rows]
+
+
+def term_counts(store: Store, term: str) -> tuple[int, int]:
+    """How many chunks, and how many section titles, contain a word starting with `term`."""
+    match = f'"{term.replace(chr(34), "")}"*'
+    counts = []
+    for table in ("chunks_fts", "sections_fts"):
+        try:
+            counts.append(
+                int(store.scalar(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", (match,)))
+            )
+        except sqlite3.Error:
+            counts.append(0)
+    return counts[0], counts[1]
