@@ -42,6 +42,7 @@ class Query:
     answer_type: str | None
     two_part: bool = False  # "which urgency …, and how long …": two pieces of evidence
     topic_words: tuple[str, ...] = ()  # the question's own words behind `stems`, for search
+    context: frozenset[str] = frozenset()  # stems only the premise sentences use
 
     @property
     def topic(self) -> str:
@@ -95,7 +96,13 @@ def analyse(store: Store, question: str) -> Query:
         answer_type = "section"
     two_part = bool(_TWO_PARTS.search(asked))
     topic_words = tuple(dict.fromkeys(w for w in words(topic) if stem(w) in stems))
-    return Query(question, asked, frozenset(stems), named, answer_type, two_part, topic_words)
+    in_asking = set(content_stems(_ANSWER_FORM.sub(" ", asked)))
+    context = (
+        frozenset(s for s in stems if s not in in_asking) if asked != question else frozenset()
+    )
+    return Query(
+        question, asked, frozenset(stems), named, answer_type, two_part, topic_words, context
+    )
 
 
 def without_section_words(stems: frozenset[str]) -> frozenset[str]:

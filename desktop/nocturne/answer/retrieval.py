@@ -20,7 +20,13 @@ from typing import Protocol
 
 from nocturne.answer.answer_type import expected_answer, holds_expected_answer
 from nocturne.answer.query import Query, analyse
-from nocturne.answer.text_match import IdfTable, coverage, question_similarity, stems
+from nocturne.answer.text_match import (
+    IdfTable,
+    coverage,
+    question_similarity,
+    stems,
+    weighted_coverage,
+)
 from nocturne.errors import StoreError
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_paragraphs, split_sentences
@@ -189,6 +195,7 @@ def gather_evidence(
 ) -> list[Evidence]:
     """Candidate sentences from notes and top chunks, scored, best first, without duplicates."""
     asked = set(query.stems) if query is not None else stems(question)
+    context = query.context if query is not None else frozenset()
     named = query.document_ids if query is not None else ()
     boosts: dict[str, float] = {}
     candidates: dict[str, Evidence] = {}
@@ -205,7 +212,7 @@ def gather_evidence(
         key = _normal(text)
         if not key:
             return
-        cover = coverage(asked, stems(f"{lead} {text}"), idf)
+        cover = weighted_coverage(asked, stems(f"{lead} {text}"), idf, context)
         boosts[key] = max(boosts.get(key, 0.0), bonus)
         if key not in candidates or (lead and not candidates[key].lead):
             candidates[key] = Evidence(
@@ -414,8 +421,11 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
             continue  # a second piece from another document answers another question
         if ev.source.chunk_id == first.source.chunk_id and ev.text in first.text:
             continue
+        holds = holds_expected_answer(query.answer_type, ev.text, query.asked)
+        if missing_type and not holds:
+            continue  # the first lacks the kind of answer asked for: the second must hold it
         gain = coverage(rest, stems(ev.text), idf) if rest else 0.0
-        if missing_type and holds_expected_answer(query.answer_type, ev.text, query.asked):
+        if missing_type:
             gain += ANSWER_TYPE_BOOST
         value = gain + 0.3 * ev.score
         if gain >= SECOND_MIN_GAIN and (best is None or value > best[0]):

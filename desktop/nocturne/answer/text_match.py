@@ -70,6 +70,25 @@ def coverage(question: set[str], sentence: set[str], idf: IdfTable) -> float:
     return idf.weight(question & sentence) / total
 
 
+def weighted_coverage(
+    question: set[str], sentence: set[str], idf: IdfTable, context: frozenset[str] = frozenset()
+) -> float:
+    """Like `coverage`, with the words in `context` (the premise of a multi-sentence question,
+    "My upload has large changes. Which urgency …?") counting half: the asking sentence says
+    what the answer is about, the premise only where to look."""
+    if not context:
+        return coverage(question, sentence, idf)
+
+    def weight(words: set[str]) -> float:
+        return sum(idf.idf(w) * (CONTEXT_WEIGHT if w in context else 1.0) for w in words)
+
+    total = weight(question)
+    return weight(question & sentence) / total if total > 0 else 0.0
+
+
+CONTEXT_WEIGHT = 0.5
+
+
 def question_similarity(question: set[str], anticipated: set[str], idf: IdfTable) -> float:
     """Dice similarity of two questions' idf-weighted stems, 0..1 (1 = same content words)."""
     total = idf.weight(question) + idf.weight(anticipated)
