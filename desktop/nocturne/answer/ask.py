@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from nocturne import paths
 from nocturne.answer.accounting import answer_cost_usd, savings
+from nocturne.answer.confidence import HIGH, LOW, MEDIUM, evidence_confidence
 from nocturne.answer.intent import (
     cross_document_notes,
     detect_intent,
@@ -45,7 +46,13 @@ from nocturne.answer.retrieval import (
     retrieve,
     source_of_chunk,
 )
-from nocturne.answer.structure_answers import answer_from_outline, which_section
+from nocturne.answer.structure_answers import (
+    answer_from_definitions,
+    answer_from_outline,
+    outline_key,
+    title_says_it,
+    which_section,
+)
 from nocturne.answer.summaries import (
     WholeAnswer,
     answer_comparison,
@@ -56,7 +63,7 @@ from nocturne.answer.text_match import IdfTable
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
-from nocturne.library.structure import section_chunk_ids, section_paths
+from nocturne.library.structure import keyed_notes, section_chunk_ids, section_paths
 from nocturne.settings import Settings
 
 MODES = ("auto", "instant", "learned", "raw")
@@ -73,6 +80,7 @@ INSTANT_THRESHOLD = 0.85
 # Forced instant mode still refuses matches weaker than this: a stored answer to another question
 # is worse than saying that nothing matches.
 INSTANT_FLOOR = 0.5
+HIGH_SIMILARITY = 0.95  # an anticipated question this close is the same question
 # Below this idf-weighted share of the question's words in the best sentence, abstain. From the
 # abstention sweep: 0.2 costs answerable top-1 0.0 points on xquad-small and 1.7 on squad2 and
 # refuses 4 % of squad2's adversarial unanswerable questions; 0.3 would refuse 13 % but cost 9.5
@@ -161,7 +169,11 @@ def answer_question(
             )
     if embedder is None:
         embedder = _configured_embedder(settings)
-    outline = answer_from_outline(store, query) if use_notes and mode != "raw" else None
+    outline = (
+        answer_from_outline(store, query) or answer_from_definitions(store, query)
+        if use_notes and mode != "raw"
+        else None
+    )
     if outline is not None and mode in ("auto", "instant"):
         clock.emit(outline.text)
         by_note = note_sources(store, list(outline.note_ids))
@@ -177,6 +189,7 @@ def answer_question(
             [s for note_id in outline.note_ids for s in by_note.get(note_id, ())[:1]],
             TokenCount(),
             extra={"outline": True},
+            confidence=HIGH,
         )
     retrieval = retrieve(store, question, embedder=embedder, use_notes=use_notes, query=query)
     summary = (
@@ -197,6 +210,7 @@ def answer_question(
             summary.route,
             summary.sources,
             TokenCount(),
+            confidence=LOW if summary.route == "summary:pending" else MEDIUM,
         )
     match = retrieval.best_anticipated
     threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
@@ -217,6 +231,7 @@ def answer_question(
                 "anticipated_question": match.question,
                 "similarity": round(match.similarity, 3),
             },
+            confidence=HIGH if match.similarity >= HIGH_SIMILARITY else MEDIUM,
         )
     absent = _should_abstain(retrieval)
     if mode == "instant" or absent:
@@ -237,21 +252,22 @@ def answer_question(
             abstained=True,
         )
     if query.answer_type == "section":
-        located = _answer_with_section(store, retrieval)
+        located = _answer_with_section(store, retrieval, use_notes)
         if located is not None:
-            text, sources = located
-            clock.emit(text)
+            clock.emit(located.text)
             return _finish(
                 store,
                 engine,
                 question,
                 settings,
                 clock,
-                text,
-                "learned",
-                "learned",
-                sources,
+                located.text,
+                "instant" if located.from_outline else "learned",
+                "instant" if located.from_outline else "learned",
+                located.sources,
                 TokenCount(),
+                extra={"outline": located.from_outline},
+                confidence="high" if located.title_decided else "medium",
             )
     return _finish_learned(
         store, engine, question, settings, clock, retrieval, use_kv_cache, use_notes
@@ -267,21 +283,41 @@ def _answer_comparison(
     return compared[0] if compared is not None else None
 
 
-def _answer_with_section(store: Store, retrieval: Retrieval) -> tuple[str, list[Source]] | None:
+@dataclass(frozen=True)
+class _Located:
+    text: str
+    sources: list[Source]
+    from_outline: bool  # the digest's outline entry for the section: an instant answer
+    title_decided: bool
+
+
+def _answer_with_section(store: Store, retrieval: Retrieval, use_notes: bool) -> _Located | None:
     """ "Which section covers X": the section whose title and text say X best, named first."""
-    if retrieval.query is None:
+    query = retrieval.query
+    if query is None:
         return None
-    found = which_section(store, retrieval.query, retrieval.evidence, IdfTable(store))
+    found = which_section(store, query, retrieval.evidence, IdfTable(store))
     if found is None:
         return None
     section, evidence = found
     name = f"Section {section.number}" if section.number else section.title
     title = f" ({section.title})" if section.number and section.title != section.number else ""
+    entries = (
+        keyed_notes(store, "outline", outline_key(section), [section.document_id], limit=1)
+        if use_notes
+        else []
+    )
+    decided = evidence is None or title_says_it(query, section, IdfTable(store))
     if evidence is not None:
-        return f"{name}{title} — {quote(evidence)}", [evidence.source]
-    chunk_ids = section_chunk_ids(store, [section.id]).get(section.id, [])
-    sources = [s for s in (source_of_chunk(store, c) for c in chunk_ids[:1]) if s is not None]
-    return f"{name}{title}", sources
+        return _Located(
+            f"{name}{title} — {quote(evidence)}", [evidence.source], bool(entries), decided
+        )
+    if entries:
+        sources = list(note_sources(store, [entries[0].id]).get(entries[0].id, ()))[:1]
+    else:
+        chunk_ids = section_chunk_ids(store, [section.id]).get(section.id, [])
+        sources = [s for s in (source_of_chunk(store, c) for c in chunk_ids[:1]) if s]
+    return _Located(f"{name}{title}", sources, bool(entries), decided)
 
 
 class _FirstText:
@@ -351,6 +387,7 @@ def _finish(
     abstained: bool = False,
     first_token_s: float | None = None,
     extra: dict[str, object] | None = None,
+    confidence: str = MEDIUM,
 ) -> Answer:
     """Timing stops here; the baseline and the sleep-time share are accounting, not answering."""
     total_s = clock.elapsed()
@@ -373,6 +410,7 @@ def _finish(
         timing=Timing(round(first, 4), round(total_s, 4)),
         sleep=SleepShare(sleep_tokens, round(amortized, 2)),
         abstained=abstained,
+        confidence=confidence,
         extra={
             "route": route,
             "document_ids": document_ids,
@@ -449,6 +487,7 @@ def _finish_learned(
         ],
         TokenCount(outcome.prompt_tokens, outcome.completion_tokens),
         extra=extra,
+        confidence=evidence_confidence(retrieval, outcome.quote, outcome.supported),
     )
 
 

@@ -93,6 +93,18 @@ TITLE_DECIDES = 1.2  # a title score (coverage + precision) that says it all
 POINTING_WEIGHT = 1.5  # "see Test Suite Problems": the section pointed to, not the pointer
 
 
+def outline_key(section: Section) -> str:
+    """The key the digest's outline entry for `section` has (sleeptime/structure_step.py)."""
+    return section.number or " ".join(section.title.lower().split())
+
+
+def title_says_it(query: Query, section: Section, idf: IdfTable) -> bool:
+    """The section's title holds nearly all the question asks about."""
+    wanted = set(without_section_words(query.stems))
+    title = stems(section.title) - query.named.name_stems
+    return bool(wanted) and coverage(wanted, title, idf) >= 0.9
+
+
 def is_derived_title(store: Store, section: Section) -> bool:
     """Plain-text clauses ("6. As an exception to the Sections above") have no title of their
     own: the loader used the clause's first words, which say little about what it covers."""
@@ -168,3 +180,19 @@ def which_section(
     if scores[ranked[0]] <= 0:
         return None
     return chosen, best_evidence.get(chosen.id)
+
+
+# An identifier a person can only mean literally: camelCase, snake_case, a command-line option.
+_IDENTIFIER = re.compile(r"(?<![\w-])(?:[a-z]+[A-Z]\w*|[A-Za-z]+_\w+|--?[a-z][\w-]*)\b")
+
+
+def answer_from_definitions(store: Store, query: Query) -> OutlineAnswer | None:
+    """A question about an option or setting by its exact name ("the crlfDelay option") is
+    answered by the digest's definition of it."""
+    if not query.document_ids:
+        return None
+    for match in _IDENTIFIER.finditer(query.asked):
+        term = match.group(0)
+        for note in keyed_notes(store, "definition", term.lower(), query.document_ids, limit=1):
+            return OutlineAnswer(f"{term}: “{note.text}”", (note.id,))
+    return None
