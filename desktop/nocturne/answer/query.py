@@ -12,11 +12,16 @@ from dataclasses import dataclass
 
 from nocturne.answer.answer_type import expected_answer
 from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments, named_documents
+from nocturne.library.search import term_share
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import document_catalog
 from nocturne.library.words import QUESTION_STEMS, content_stems, stem, words
 
+# A naming word in this share of the named document's chunks or more is everywhere in it, and
+# one in this share or less is the name, not the text; in between it still locates.
+NAMING_SHARE = 0.3
+RARE_NAME_SHARE = 0.03
 DOCUMENT_KIND_STEMS = frozenset(content_stems(" ".join(DOCUMENT_KIND_WORDS)))
 # Words that say a question is about structure ("which section number deals with X"), not X.
 _SECTION_WORDS = frozenset(
@@ -73,14 +78,20 @@ def analyse(store: Store, question: str) -> Query:
     catalog = document_catalog(store)
     named = named_documents(question, catalog)
     # Once a document is named, the words that name it ("LGPL", "2.1", "tutorial", "manual")
-    # say which document, not what is asked.
-    naming: set[str] = set(named.name_stems)
+    # say which document, not what is asked — unless the document itself uses them only here
+    # and there, where they still say where to look ("Normandy" in an article on the Normans).
+    candidates: set[str] = set(named.name_stems)
+    naming: set[str] = set()
     if named.document_ids:
         naming |= DOCUMENT_KIND_STEMS
         for doc in catalog:
             if doc.document_id in named.document_ids:
                 for text in (doc.title, *doc.aliases):
-                    naming |= set(content_stems(text))
+                    candidates |= set(content_stems(text))
+        for word in candidates:
+            share = term_share(store, word, named.document_ids)
+            if share >= NAMING_SHARE or share <= RARE_NAME_SHARE:
+                naming.add(word)
     topic = _ANSWER_FORM.sub(" ", question)
     stems = {s for s in content_stems(topic) if s not in QUESTION_STEMS and s not in naming}
     if not stems:  # "What is the LGPL?" is about the document itself

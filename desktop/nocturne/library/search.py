@@ -90,3 +90,27 @@ def term_counts(store: Store, term: str) -> tuple[int, int]:
         except sqlite3.Error:
             counts.append(0)
     return counts[0], counts[1]
+
+
+def term_share(store: Store, term: str, document_ids: tuple[int, ...]) -> float:
+    """The share of these documents' chunks that contain a word starting with `term`."""
+    if not document_ids:
+        return 0.0
+    marks = ",".join("?" * len(document_ids))
+    match = f'"{term.replace(chr(34), "")}"*'
+    try:
+        found = int(
+            store.scalar(
+                "SELECT COUNT(*) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+                f"WHERE chunks_fts MATCH ? AND c.document_id IN ({marks})",
+                (match, *document_ids),
+            )
+        )
+        total = int(
+            store.scalar(
+                f"SELECT COUNT(*) FROM chunks WHERE document_id IN ({marks})", document_ids
+            )
+        )
+    except sqlite3.Error:
+        return 0.0
+    return found / total if total else 0.0
