@@ -90,8 +90,8 @@ ABSTAIN_COVERAGE = 0.2
 # abstain: the question is about something the documents never mention.
 ABSTAIN_ABSENT_SHARE = 0.3
 # ... unless the best evidence still holds a fair part of the question. Measured with quoted
-# answers (dev/sweep in the README): on eval/structured 0.4 abstains correctly on 62.5 % of the
-# unanswerable questions at no loss on the answerable ones; on the SQuAD 2.0 subset, whose
+# answers and a sweep of both thresholds: on eval/structured 0.4 abstains correctly on 62.5 % of
+# the unanswerable questions at no loss on the answerable ones; on the SQuAD 2.0 subset, whose
 # questions paraphrase a two-article library, it costs 8.5 points of answerable accuracy for
 # 13.5 more points of correct abstention (0.5: 11.6 for 18; 0.3: 2.4 for 3.6).
 ABSTAIN_ABSENT_COVERAGE = 0.4
