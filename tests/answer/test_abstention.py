@@ -1,0 +1,99 @@
+"""Abstaining plainly when the library does not say, answering when it does in other word forms,
+and keeping to the document a question names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nocturne.answer.query import analyse
+from nocturne.answer.raw import NOT_FOUND
+from nocturne.answer.retrieval import retrieve
+from nocturne.library.store import Store
+from nocturne.settings import Settings
+
+from .test_structure_answers import ask, digest, ingest
+
+
+@pytest.fixture(params=["raw sentences", "digested"])
+def docs(
+    request: pytest.FixtureRequest, store: Store, settings: Settings, tmp_path: Path
+) -> dict[str, int]:
+    found = ingest(store, settings, tmp_path / "docs")
+    if request.param == "digested":
+        digest(store)
+    return found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the Wi-Fi password for my home router?",
+        "Who directed Casablanca?",
+        "What is the capital of Australia?",
+    ],
+)
+def test_off_topic_questions_abstain(
+    store: Store, settings: Settings, docs: dict[str, int], question: str
+) -> None:
+    answer = ask(store, settings, question)
+    assert answer.abstained, answer.answer
+    assert answer.answer == NOT_FOUND
+    assert answer.extra["route"] == "abstain"
+    assert answer.citations == []
+    assert answer.savings.tokens == 0  # no answer, nothing saved
+
+
+def test_a_past_tense_in_the_text_still_answers(
+    store: Store, settings: Settings, docs: dict[str, int]
+) -> None:
+    answer = ask(store, settings, "What did the authors give away at a conference?")
+    assert not answer.abstained, answer.extra
+    assert "The authors gave the first copy away at a conference in 2015." in answer.answer
+    assert [c.document for c in answer.citations][:1] == ["frobtool-manual.md"]
+
+
+def test_a_participle_in_the_question_meets_the_past_in_the_text(
+    store: Store, settings: Settings, docs: dict[str, int]
+) -> None:
+    answer = ask(store, settings, "What have the Frobtool authors given away?")
+    assert not answer.abstained, answer.extra
+    assert "gave the first copy away" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("document", "expected", "other"),
+    [
+        ("the Frobtool manual", "mailing list", "issue tracker"),
+        ("the Gizmo FAQ", "issue tracker", "mailing list"),
+    ],
+)
+def test_the_named_document_gives_the_evidence(
+    store: Store,
+    settings: Settings,
+    docs: dict[str, int],
+    document: str,
+    expected: str,
+    other: str,
+) -> None:
+    # "Bugs are reported on the project's mailing list." / "... issue tracker.": the same words
+    # but for the last two, in two documents.
+    question = f"Where are bugs reported, according to {document}?"
+    query = analyse(store, question)
+    [named] = query.document_ids
+    best = retrieve(store, question, query=query).evidence[0]
+    assert best.source.document_id == named and expected in best.text, best
+    answer = ask(store, settings, question)
+    assert expected in answer.answer and other not in answer.answer, answer.answer
+    assert {c.document for c in answer.citations} == {
+        next(name for name, i in docs.items() if i == named)
+    }
+
+
+def test_without_a_name_either_document_may_answer_but_one_is_quoted(
+    store: Store, settings: Settings, docs: dict[str, int]
+) -> None:
+    answer = ask(store, settings, "Where are bugs reported?")
+    assert not answer.abstained
+    assert ("mailing list" in answer.answer) != ("issue tracker" in answer.answer), answer.answer
