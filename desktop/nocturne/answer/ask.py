@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from nocturne import paths
 from nocturne.answer.accounting import answer_cost_usd, savings
@@ -44,14 +44,11 @@ from nocturne.answer.retrieval import (
     Source,
     note_sources,
     retrieve,
-    source_of_chunk,
 )
 from nocturne.answer.structure_answers import (
     answer_from_definitions,
     answer_from_outline,
-    outline_key,
-    title_says_it,
-    which_section,
+    answer_which_section,
 )
 from nocturne.answer.summaries import (
     WholeAnswer,
@@ -63,7 +60,7 @@ from nocturne.answer.text_match import IdfTable
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
-from nocturne.library.structure import keyed_notes, section_chunk_ids, section_paths
+from nocturne.library.structure import section_paths
 from nocturne.settings import Settings
 
 MODES = ("auto", "instant", "learned", "raw")
@@ -256,7 +253,7 @@ def answer_question(
             abstained=True,
         )
     if query.answer_type == "section":
-        located = _answer_with_section(store, retrieval, use_notes)
+        located = answer_which_section(store, retrieval, use_notes)
         if located is not None:
             clock.emit(located.text)
             return _finish(
@@ -285,43 +282,6 @@ def _answer_comparison(
         return None
     compared = answer_comparison(store, query, use_notes, IdfTable(store))
     return compared[0] if compared is not None else None
-
-
-@dataclass(frozen=True)
-class _Located:
-    text: str
-    sources: list[Source]
-    from_outline: bool  # the digest's outline entry for the section: an instant answer
-    title_decided: bool
-
-
-def _answer_with_section(store: Store, retrieval: Retrieval, use_notes: bool) -> _Located | None:
-    """ "Which section covers X": the section whose title and text say X best, named first."""
-    query = retrieval.query
-    if query is None:
-        return None
-    found = which_section(store, query, retrieval.evidence, IdfTable(store))
-    if found is None:
-        return None
-    section, evidence = found
-    name = f"Section {section.number}" if section.number else section.title
-    title = f" ({section.title})" if section.number and section.title != section.number else ""
-    entries = (
-        keyed_notes(store, "outline", outline_key(section), [section.document_id], limit=1)
-        if use_notes
-        else []
-    )
-    decided = evidence is None or title_says_it(query, section, IdfTable(store))
-    if evidence is not None:
-        return _Located(
-            f"{name}{title} — {quote(evidence)}", [evidence.source], bool(entries), decided
-        )
-    if entries:
-        sources = list(note_sources(store, [entries[0].id]).get(entries[0].id, ()))[:1]
-    else:
-        chunk_ids = section_chunk_ids(store, [section.id]).get(section.id, [])
-        sources = [s for s in (source_of_chunk(store, c) for c in chunk_ids[:1]) if s]
-    return _Located(f"{name}{title}", sources, bool(entries), decided)
 
 
 class _FirstText:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nocturne.answer.learned import quote
 from nocturne.answer.query import Query, without_section_words
-from nocturne.answer.retrieval import Evidence
+from nocturne.answer.retrieval import Evidence, Retrieval, Source, note_sources, source_of_chunk
 from nocturne.answer.text_match import IdfTable, coverage, stems
 from nocturne.library.search import fts_query
 from nocturne.library.store import Store
@@ -196,3 +197,42 @@ def answer_from_definitions(store: Store, query: Query) -> OutlineAnswer | None:
         for note in keyed_notes(store, "definition", term.lower(), query.document_ids, limit=1):
             return OutlineAnswer(f"{term}: “{note.text}”", (note.id,))
     return None
+
+
+@dataclass(frozen=True)
+class LocatedSection:
+    text: str
+    sources: list[Source]
+    from_outline: bool  # the digest's outline entry for the section: an instant answer
+    title_decided: bool
+
+
+def answer_which_section(
+    store: Store, retrieval: Retrieval, use_notes: bool
+) -> LocatedSection | None:
+    """ "Which section covers X": the section whose title and text say X best, named first."""
+    query = retrieval.query
+    if query is None:
+        return None
+    found = which_section(store, query, retrieval.evidence, IdfTable(store))
+    if found is None:
+        return None
+    section, evidence = found
+    name = f"Section {section.number}" if section.number else section.title
+    title = f" ({section.title})" if section.number and section.title != section.number else ""
+    entries = (
+        keyed_notes(store, "outline", outline_key(section), [section.document_id], limit=1)
+        if use_notes
+        else []
+    )
+    decided = evidence is None or title_says_it(query, section, IdfTable(store))
+    if evidence is not None:
+        return LocatedSection(
+            f"{name}{title} — {quote(evidence)}", [evidence.source], bool(entries), decided
+        )
+    if entries:
+        sources = list(note_sources(store, [entries[0].id]).get(entries[0].id, ()))[:1]
+    else:
+        chunk_ids = section_chunk_ids(store, [section.id]).get(section.id, [])
+        sources = [s for s in (source_of_chunk(store, c) for c in chunk_ids[:1]) if s]
+    return LocatedSection(f"{name}{title}", sources, bool(entries), decided)
