@@ -149,12 +149,6 @@ def test_confidence_through_answer_question(
     assert answer.to_json()["confidence"] == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="answer_type._NUMBER knows one…twelve, hundred… but not 'thirty' (nor twenty, forty, "
-    "…): 'kept for thirty days' holds no number, so confidence is low and complementary() "
-    "appends an unrelated sentence holding '2015'",
-)
 def test_a_number_in_words_is_a_number(
     store: Store, settings: Settings, docs: dict[str, int]
 ) -> None:

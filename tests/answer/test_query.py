@@ -93,11 +93,6 @@ def test_answer_types(store: Store, docs: dict[str, int], question: str, expecte
     assert analyse(store, question).answer_type == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="answer_type._DATE_QUESTION knows 'what date' but not \"what's the date\" / "
-    "'what is the date': expected_answer returns None",
-)
 @pytest.mark.parametrize(
     "question",
     ["What's the date on the Widget licence?", "What is the date of the Widget licence?"],

@@ -302,12 +302,6 @@ def test_which_section_ranks_the_section_whose_title_says_it(
 # Real bugs: each keeps the expectation and fails until the code is fixed.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="structure_answers.is_derived_title: a Markdown heading '4.3 The frobnicate script' "
-    "counts as a clause's first words because the section text starts 'The frobnicate script "
-    "rewrites…'; its title weight drops to 0.3 and '4 Scripts' wins",
-)
 def test_a_real_heading_repeated_by_its_first_sentence_is_not_a_derived_title(
     store: Store, settings: Settings, digested: dict[str, int]
 ) -> None:
@@ -320,11 +314,6 @@ def test_a_real_heading_repeated_by_its_first_sentence_is_not_a_derived_title(
     assert not is_derived_title(store, script)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ask._should_abstain: absent_share counts section words ('covers') of a which-section "
-    "question, so a library that never says 'covers' abstains on 'Which section … covers X?'",
-)
 def test_which_section_does_not_need_the_library_to_say_covers(
     store: Store, settings: Settings, tmp_path: Path
 ) -> None:
@@ -337,12 +326,6 @@ def test_which_section_does_not_need_the_library_to_say_covers(
     assert answer.answer.startswith("Section 4.3")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="structure_answers.which_section: the referring sentence 'Its output is described in "
-    "section 6.3.' matches only on the section word 'describe' yet, with POINTING_WEIGHT, sends "
-    "the answer to 6.3; the quote and citation stay in 4.3",
-)
 def test_a_pointer_matching_only_a_section_word_does_not_redirect(
     store: Store, settings: Settings, digested: dict[str, int]
 ) -> None:

@@ -68,12 +68,6 @@ def test_a_document_summary_before_a_medium_digest_says_it_is_pending(
 FOR_QUESTION = "What is the Gizmo FAQ for, in a sentence or two?"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a document whose first heading is its title: analyse() falls back to the name stems "
-    "when every stem names the document, so summaries._target_section matches the title "
-    "section ('Gizmo FAQ') and answers summary:section before and after the medium digest",
-)
 def test_what_a_titled_document_is_for_uses_the_document_summary(
     store: Store, settings: Settings, docs: dict[str, int]
 ) -> None:
@@ -87,12 +81,6 @@ def test_what_a_titled_document_is_for_uses_the_document_summary(
     assert answer.answer.startswith("Summary of Gizmo FAQ: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'notes' is a generic name word but not in names.DOCUMENT_KIND_WORDS, so it stays a "
-    "topic stem, the summary route gives up (a topic without a section) and the absent word "
-    "makes the answer abstain",
-)
 def test_what_notes_are_for(store: Store, settings: Settings, docs: dict[str, int]) -> None:
     answer = ask(store, settings, "What are the boiler notes for, in a sentence or two?")
     assert answer.extra["route"] == "summary:pending", answer.answer  # actual: abstain

@@ -12,7 +12,8 @@ import re
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"hundred|thousand|million|billion)\b",
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|dozen|hundred|thousand|million|billion)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -33,7 +34,8 @@ _NUMBER_QUESTION = re.compile(
     r"timeout|width|depth)))\b"
 )
 _DATE_QUESTION = re.compile(
-    r"(?:^|[,;:]\s*)(?:when|what year|in what year|what date|which year|during what)\b"
+    r"(?:^|[,;:]\s*)(?:when|what year|in what year|what date|which year|during what|"
+    r"what(?:'s| is| was) the date)\b"
 )
 _NAME_QUESTION = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|whose)\b")
 

@@ -100,6 +100,7 @@ def analyse(store: Store, question: str) -> Query:
     answer_type = expected_answer(asked)
     if answer_type is None and re.search(
         r"\b(?:which|what)\s+(?:numbered\s+)?(?:section|chapter|part|clause|question number|"
+        r"question|entry|heading|"
         r"subsection|appendix)\b",
         asked,
         re.IGNORECASE,

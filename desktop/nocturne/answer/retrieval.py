@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from nocturne.answer.answer_type import expected_answer, holds_expected_answer
-from nocturne.answer.query import Query, analyse
+from nocturne.answer.query import Query, analyse, without_section_words
 from nocturne.answer.text_match import (
     IdfTable,
     coverage,
@@ -385,8 +385,10 @@ def retrieve(
     evidence = gather_evidence(store, question, idf, anticipated, use_notes=use_notes, query=query)
     if embedder is not None:
         evidence = fuse_dense(question, evidence, embedder)
-    total = idf.weight(query.stems)
-    absent = idf.weight(s for s in query.stems if idf.absent(s))
+    # "Which section covers X": "covers" is the form of the question, not a word to look for.
+    topic = without_section_words(query.stems) if query.answer_type == "section" else query.stems
+    total = idf.weight(topic)
+    absent = idf.weight(s for s in topic if idf.absent(s))
     return Retrieval(
         question,
         anticipated,

@@ -120,8 +120,11 @@ def is_derived_title(store: Store, section: Section) -> bool:
         title = title[len(section.number) :]
     head = " ".join(title.strip(" .):").rstrip("…").split())
     text = " ".join(str(chunk["text"]).split())
-    if section.number and text.startswith(section.number):
-        text = text[len(section.number) :].lstrip(" .):")
+    # A clause repeats its number and first words; a real heading's text does not repeat the
+    # number ("4.3 The frobnicate script" followed by "The frobnicate script rewrites …").
+    if not section.number or not text.startswith(section.number):
+        return False
+    text = text[len(section.number) :].lstrip(" .):")
     return bool(head) and text.startswith(head)
 
 
@@ -156,6 +159,9 @@ def which_section(
     paths = section_paths(store, [ev.source.chunk_id for ev in top])
     targets = {s.id: s for s in sections_by_id(store, [e.points_to for e in top if e.points_to])}
     for rank, ev in enumerate(top):
+        # How well the sentence says X itself, not how many structure words it shares with the
+        # question ("… is described in section 6.3" for "which section describes X").
+        said = coverage(wanted, stems(f"{ev.lead} {ev.text}"), idf)
         path = paths.get(ev.source.chunk_id, ())
         numbered = [s for s in path if s.number] or list(path)
         if ev.points_to in targets:  # a sentence that says where the answer is: go there
@@ -167,7 +173,7 @@ def which_section(
         best_evidence.setdefault(leaf.id, ev)
         pointing = POINTING_WEIGHT if ev.points_to in targets else 1.0
         from_evidence[leaf.id] = from_evidence.get(leaf.id, 0.0) + pointing * EVIDENCE_WEIGHT * (
-            ev.coverage / (1 + 0.5 * rank)
+            said / (1 + 0.5 * rank)
         )
     for section_id, value in from_evidence.items():
         scores[section_id] = scores.get(section_id, 0.0) + min(cap, value)

@@ -83,7 +83,8 @@ def is_summary(query: Query) -> bool:
 
 
 def _topic(query: Query) -> set[str]:
-    return set(without_section_words(query.stems)) - _SUMMARY_WORDS
+    """What the summary is to be about, beyond the document itself."""
+    return set(without_section_words(query.stems)) - _SUMMARY_WORDS - query.named.name_stems
 
 
 def _target_section(

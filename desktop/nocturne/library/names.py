@@ -31,7 +31,7 @@ GENERIC_NAME_WORDS = frozenset(
 # a document, these say which one, not what is asked.
 DOCUMENT_KIND_WORDS = frozenset(
     """doc docs document documents documentation manual manuals guide guides handbook reference
-    faq faqs readme tutorial book""".split()
+    faq faqs readme tutorial book notes note handbook""".split()
 )
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)$")
 _SPLIT = re.compile(r"[\s_\-–—:,;()\[\]/]+")
