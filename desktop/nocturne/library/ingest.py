@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nocturne.errors import IngestError
-from nocturne.library.blocks import HEADING, Block, LoadedDocument
+from nocturne.library.blocks import HEADING, LoadedDocument
 from nocturne.library.chunking import TokenCounter, chunk_blocks
 from nocturne.library.loaders import kind_of, load
 from nocturne.library.names import document_aliases, title_from
@@ -254,28 +254,12 @@ def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared
                 chunks=existing["chunk_count"],
                 pages=existing["pages"],
             )
-        document = _as_document(load(path, data))
+        document = load(path, data)
     except IngestError as exc:
         store.record_error(path=path_text, name=path.name, kind=kind, error=exc.message)
         return IngestResult(path_text, "error", exc.message)
     existed = existing is not None and existing["chunk_count"] > 0
     return Prepared(path, kind, digest, len(data), document, existed)
-
-
-def _as_document(loaded: object) -> LoadedDocument:
-    if isinstance(loaded, LoadedDocument):
-        return loaded
-    # Loaders that still return page texts: one text block per paragraph.
-    from nocturne.library.sentences import split_paragraphs
-
-    pages = list(loaded)  # type: ignore[call-overload]
-    blocks = [
-        Block(paragraph, page=page.number)
-        for page in pages
-        for paragraph in split_paragraphs(page.text)
-    ]
-    paged = any(page.number is not None for page in pages)
-    return LoadedDocument(blocks, pages=len(pages) if paged else None)
 
 
 def _chunk(prepared: Prepared, settings: Settings, counter: TokenCounter) -> Chunked:
