@@ -18,6 +18,15 @@ from nocturne.library.store import Store
 from nocturne.library.structure import document_catalog
 from nocturne.library.words import QUESTION_STEMS, content_stems, stem, words
 
+# Verbs that say little on their own ("start", "use"); a library that never uses them is no
+# sign that it does not answer, and a question left with only them is about its names.
+LIGHT_VERB_STEMS = frozenset(
+    content_stems(
+        "start starts begin begins end ends finish happen happens take takes make makes use uses "
+        "need needs get gets go goes come comes work works mean means do does have has put set "
+        "give gives keep keeps let run runs occur occurs"
+    )
+)
 # A naming word in this share of the named document's chunks or more is everywhere in it, and
 # one in this share or less is the name, not the text; in between it still locates.
 NAMING_SHARE = 0.3
@@ -94,6 +103,10 @@ def analyse(store: Store, question: str) -> Query:
                 naming.add(word)
     topic = _ANSWER_FORM.sub(" ", question)
     stems = {s for s in content_stems(topic) if s not in QUESTION_STEMS and s not in naming}
+    if not stems - LIGHT_VERB_STEMS:
+        # "When does the Lisbon trip start?": once the name is gone nothing but a light verb is
+        # left, so the name is what the answer is about after all.
+        stems |= {s for s in content_stems(topic) if s in naming and s not in DOCUMENT_KIND_STEMS}
     if not stems:  # "What is the LGPL?" is about the document itself
         stems = set(content_stems(question)) - QUESTION_STEMS
     asked = asking_sentence(question)

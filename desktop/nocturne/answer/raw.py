@@ -53,7 +53,10 @@ def passage_header(number: int, hit: ChunkHit) -> str:
 
 
 def raw_messages(question: str, hits: list[ChunkHit]) -> list[Message]:
-    passages = "\n\n".join(f"{passage_header(i, h)}\n{h.text}" for i, h in enumerate(hits, 1))
+    # A chunk keeps its paragraph breaks; in the prompt they would read as passage breaks.
+    passages = "\n\n".join(
+        f"{passage_header(i, h)}\n{' '.join(h.text.split())}" for i, h in enumerate(hits, 1)
+    )
     return [
         {"role": "system", "content": RAW_SYSTEM},
         {"role": "user", "content": f"Passages:\n{passages}\n\nQuestion: {question}"},

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from nocturne.answer.answer_type import expected_answer, holds_expected_answer
-from nocturne.answer.query import Query, analyse, without_section_words
+from nocturne.answer.query import LIGHT_VERB_STEMS, Query, analyse, without_section_words
 from nocturne.answer.text_match import (
     IdfTable,
     coverage,
@@ -388,7 +388,7 @@ def retrieve(
     # "Which section covers X": "covers" is the form of the question, not a word to look for.
     topic = without_section_words(query.stems) if query.answer_type == "section" else query.stems
     total = idf.weight(topic)
-    absent = idf.weight(s for s in topic if idf.absent(s))
+    absent = idf.weight(s for s in topic if idf.absent(s) and s not in LIGHT_VERB_STEMS)
     return Retrieval(
         question,
         anticipated,
