@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from nocturne import paths
 from nocturne.answer.accounting import answer_cost_usd, savings
@@ -134,39 +135,45 @@ def answer_question(
     clock = _FirstText(started, on_text)
     if mode == "raw":
         return _finish_raw(store, engine, question, settings, clock)
-    query = analyse(store, question)
-    whole_answer = _answer_comparison(store, query, mode, use_notes)
-    if whole_answer is not None:
-        clock.emit(whole_answer.text)
+
+    def without_model(
+        text: str, shown_mode: str, route: str, sources: list[Source], **more: Any
+    ) -> Answer:
+        """An answer no model wrote (a lookup, a quote, a summary, an abstention)."""
+        clock.emit(text)
         return _finish(
             store,
             engine,
             question,
             settings,
             clock,
+            text,
+            shown_mode,
+            route,
+            sources,
+            TokenCount(),
+            **more,
+        )
+
+    query = analyse(store, question)
+    whole_answer = _answer_comparison(store, query, mode, use_notes)
+    if whole_answer is not None:
+        return without_model(
             whole_answer.text,
             "learned",
             whole_answer.route,
             whole_answer.sources,
-            TokenCount(),
         )
     intent = detect_intent(question)
     if intent is not None and use_notes and not query.document_ids:
         whole = _answer_whole_documents(store, intent.kind, intent.targets)
         if whole is not None:
             text, sources = whole
-            clock.emit(text)
-            return _finish(
-                store,
-                engine,
-                question,
-                settings,
-                clock,
+            return without_model(
                 text,
                 "learned" if mode == "learned" else "instant",
                 f"summary:{intent.kind}",
                 sources,
-                TokenCount(),
             )
     if embedder is None:
         embedder = _configured_embedder(settings)
@@ -199,35 +206,21 @@ def answer_question(
         else None
     )
     if summary is not None:
-        clock.emit(summary.text)
-        return _finish(
-            store,
-            engine,
-            question,
-            settings,
-            clock,
+        return without_model(
             summary.text,
             "learned",
             summary.route,
             summary.sources,
-            TokenCount(),
             confidence=LOW if summary.route == "summary:pending" else MEDIUM,
         )
     match = retrieval.best_anticipated
     threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
     if mode in ("auto", "instant") and match is not None and match.similarity >= threshold:
-        clock.emit(match.answer)
-        return _finish(
-            store,
-            engine,
-            question,
-            settings,
-            clock,
+        return without_model(
             match.answer,
             "instant",
             "instant",
             list(match.sources),
-            TokenCount(),
             extra={
                 "anticipated_question": match.question,
                 "similarity": round(match.similarity, 3),
@@ -238,35 +231,21 @@ def answer_question(
     if mode == "instant" or absent:
         # In forced instant mode a miss means "nothing anticipated", not "not in the library".
         text = NOT_FOUND if absent else NO_INSTANT_MATCH
-        clock.emit(text)
-        return _finish(
-            store,
-            engine,
-            question,
-            settings,
-            clock,
+        return without_model(
             text,
             "instant" if mode == "instant" else "learned",
             "abstain",
             [],
-            TokenCount(),
             abstained=True,
         )
     if query.answer_type == "section":
         located = answer_which_section(store, retrieval, use_notes)
         if located is not None:
-            clock.emit(located.text)
-            return _finish(
-                store,
-                engine,
-                question,
-                settings,
-                clock,
+            return without_model(
                 located.text,
                 "instant" if located.from_outline else "learned",
                 "instant" if located.from_outline else "learned",
                 located.sources,
-                TokenCount(),
                 extra={"outline": located.from_outline},
                 confidence="high" if located.title_decided else "medium",
             )
