@@ -38,10 +38,27 @@ _DATE_QUESTION = re.compile(
     r"what(?:'s| is| was) the date)\b"
 )
 _NAME_QUESTION = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|whose)\b")
+# "What command registers it", "which header file", "where do I send a bug report": the answer
+# is a literal a person types or copies — a command, file, option, path, address.
+_CODE_QUESTION = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:command|commands|program|script|header|file name|"
+    r"filename|option|flag|switch|function|variable|environment variable|package|tool|address|"
+    r"e-?mail|url|path|directory|folder|key combination|keybinding)\b|"
+    r"\bwhere\b.{0,40}?\b(?:send|mail|e-?mail|report)\b",
+)
+_CODE = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|(?<![\w/])/[\w.-]+/[\w./-]*|"
+    r"\b[\w-]+\.(?:h|c|py|js|sh|txt|conf|cfg|ini|json|xml|dll|exe|so|md|html?|tlb|idl)\b|"
+    r"(?<![\w-])--?[a-z][\w-]*|\b[a-z]+\d+[a-z\d]*\b|\b\w+_\w+\b|"
+    r"\b(?:Ctrl|Alt|Shift|Meta|Cmd)[+-]\w+|`[^`]+`"
+)
+
+
+_LIST_MARKER = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)](?=\s|$)")
 
 
 def expected_answer(question: str) -> str | None:
-    """'number', 'date', 'name' or None when the question does not say."""
+    """'number', 'date', 'name', 'code' or None when the question does not say."""
     lowered = question.strip().lower()
     if _NUMBER_QUESTION.search(lowered):
         return "number"
@@ -49,6 +66,8 @@ def expected_answer(question: str) -> str | None:
         return "date"
     if _NAME_QUESTION.search(lowered):
         return "name"
+    if _CODE_QUESTION.search(lowered):
+        return "code"
     return None
 
 
@@ -56,7 +75,11 @@ def holds_expected_answer(kind: str | None, sentence: str, question: str) -> boo
     """Whether `sentence` contains a number/date/name that the question itself does not."""
     if kind is None:
         return False
-    pattern = {"number": _NUMBER, "date": _DATE, "name": _NAME}[kind]
+    pattern = {"number": _NUMBER, "date": _DATE, "name": _NAME, "code": _CODE}.get(kind)
+    if pattern is None:
+        return False
     asked = {w.lower() for w in _WORD.findall(question)}
     text = sentence[1:] if kind == "name" else sentence  # a capital that starts the sentence
+    if kind == "number":  # list markers ("… the following: 1.", "2) Then") are not numbers
+        text = _LIST_MARKER.sub(" ", text)
     return any(m.group(0).lower() not in asked for m in pattern.finditer(text))

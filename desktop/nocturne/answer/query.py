@@ -89,7 +89,7 @@ def analyse(store: Store, question: str) -> Query:
     # Once a document is named, the words that name it ("LGPL", "2.1", "tutorial", "manual")
     # say which document, not what is asked — unless the document itself uses them only here
     # and there, where they still say where to look ("Normandy" in an article on the Normans).
-    candidates: set[str] = set(named.name_stems)
+    candidates: set[str] = set()
     naming: set[str] = set()
     if named.document_ids:
         naming |= DOCUMENT_KIND_STEMS
@@ -97,7 +97,11 @@ def analyse(store: Store, question: str) -> Query:
             if doc.document_id in named.document_ids:
                 for text in (doc.title, *doc.aliases):
                     candidates |= set(content_stems(text))
-        for word in candidates:
+        # A name written apart ("Node.js" for "nodejs") goes; the other naming words are judged
+        # by how the document uses them ("lsof" everywhere goes, "harbour" here and there stays).
+        naming |= named.split_stems
+        candidates |= named.name_stems - named.split_stems
+        for word in candidates - naming:
             share = term_share(store, word, named.document_ids)
             if share >= NAMING_SHARE or share <= RARE_NAME_SHARE:
                 naming.add(word)

@@ -130,6 +130,8 @@ class NamedDocuments:
 
     document_ids: tuple[int, ...]
     name_stems: frozenset[str]
+    # Of those, the pieces of a name written apart ("node", "js" for "nodejs"): never a topic.
+    split_stems: frozenset[str] = frozenset()
 
 
 def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocuments:
@@ -159,9 +161,11 @@ def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocu
         return NamedDocuments((), frozenset())
     chosen_stems = set().union(*(profiles[d] for d in chosen))
     words_used = {a for a in asked_set if any(_asks_for(s, {a}) for s in chosen_stems)}
+    pieces: set[str] = set()
     for form in list(words_used):
-        words_used.update(joined.get(form, ()))
-    return NamedDocuments(tuple(chosen), frozenset(words_used))
+        pieces.update(joined.get(form, ()))
+    words_used |= pieces
+    return NamedDocuments(tuple(chosen), frozenset(words_used), frozenset(pieces))
 
 
 def _asks_for(name_stem: str, asked: set[str]) -> bool:
