@@ -20,6 +20,7 @@ from nocturne.library.store import Store
 from nocturne.library.structure import (
     Section,
     keyed_notes,
+    references_from,
     search_sections,
     section_chunk_ids,
     section_paths,
@@ -106,6 +107,28 @@ def title_says_it(query: Query, section: Section, idf: IdfTable) -> bool:
     return bool(wanted) and coverage(wanted, title, idf) >= 0.9
 
 
+_ELSEWHERE = re.compile(
+    r"\b(?:elsewhere|another (?:section|part|question|answer|place|chapter)|a separate|"
+    r"refers? (?:you |me )?to|points? (?:you |me )?to|cross[- ]referenced?)\b",
+    re.IGNORECASE,
+)
+
+
+def _pointed_to(store: Store, section: Section, wanted: set[str], idf: IdfTable) -> Section | None:
+    """The section a reference written in `section` points to, the most relevant first."""
+    best: tuple[float, int] | None = None
+    for note in references_from(store, section.id):
+        if not str(note.key).isdigit():
+            continue
+        value = coverage(wanted, stems(note.text), idf)
+        if best is None or value > best[0]:
+            best = (value, int(note.key))
+    if best is None:
+        return None
+    found = sections_by_id(store, [best[1]])
+    return found[0] if found else None
+
+
 def is_derived_title(store: Store, section: Section) -> bool:
     """Plain-text clauses ("6. As an exception to the Sections above") have no title of their
     own: the loader used the clause's first words, which say little about what it covers."""
@@ -180,6 +203,12 @@ def which_section(
     if not scores:
         return None
     ranked = sorted(scores, key=lambda i: (-(scores[i] - 0.02 * sections[i].level), i))
+    if ranked and _ELSEWHERE.search(query.text):
+        # "… are answered elsewhere. Which section holds them?": the place the best section
+        # points to, when it points to one.
+        pointed = _pointed_to(store, sections[ranked[0]], wanted, idf)
+        if pointed is not None:
+            return pointed, None
     if DEBUG:
         for i in ranked[:6]:
             print(f"   {scores[i]:.2f} {sections[i].label[:60]}")

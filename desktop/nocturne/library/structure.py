@@ -199,3 +199,17 @@ def notes_from_chunks(store: Store, kind: str, chunk_ids: Sequence[int]) -> list
         (kind, *chunk_ids),
     )
     return [str(row["text"]) for row in rows]
+
+
+def references_from(store: Store, section_id: int) -> list[KeyedNote]:
+    """Fresh reference notes written from a section's own chunks (key: the target section id)."""
+    rows = store.query(
+        "SELECT DISTINCT n.id, n.document_id, n.text, n.answer, n.key FROM notes n "
+        "JOIN note_sources s ON s.note_id = n.id JOIN chunks c ON c.id = s.chunk_id "
+        "WHERE n.kind = 'reference' AND n.stale = 0 AND c.section_id = ? ORDER BY n.id",
+        (section_id,),
+    )
+    return [
+        KeyedNote(int(r["id"]), r["document_id"], str(r["text"]), str(r["answer"] or ""), r["key"])
+        for r in rows
+    ]
