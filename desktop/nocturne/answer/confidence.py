@@ -29,7 +29,7 @@ def evidence_confidence(retrieval: Retrieval, chosen: Evidence, supported_phrase
     query = retrieval.query
     kind = query.answer_type if query is not None else None
     asked = query.asked if query is not None else retrieval.question
-    typed = kind in ("number", "date", "name")
+    typed = kind in ("number", "date", "name", "code")
     holds = holds_expected_answer(kind, chosen.text, asked) if typed else True
     if chosen.coverage < LOW_COVERAGE or not holds:
         return LOW
