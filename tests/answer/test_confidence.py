@@ -46,15 +46,16 @@ CLEAR = evidence("The widget turns the crank.", 0.9, 1.0)
 @pytest.mark.parametrize(
     ("chosen", "others", "kwargs", "expected"),
     [
-        # Nearly all of the question, clear of the next sentence, no kind of answer asked for.
-        (CLEAR, [evidence("Other.", 0.4, 0.5)], {}, HIGH),
-        (CLEAR, [], {}, HIGH),  # nothing else in the running
+        # Nearly all of the question, clear of the next sentence: still medium, for lexical
+        # signals alone were right 22 times in 94 on SQuAD 2.0 (confidence.py).
+        (CLEAR, [evidence("Other.", 0.4, 0.5)], {}, MEDIUM),
+        (CLEAR, [], {}, MEDIUM),  # nothing else in the running
         # Too close to the next best: medium.
         (CLEAR, [evidence("Other.", 0.8, 0.95)], {}, MEDIUM),
         # Holds only part of the question.
         (evidence("The widget turns.", 0.6, 1.0), [], {}, MEDIUM),
         (evidence("The widget.", 0.3, 1.0), [], {}, LOW),
-        # A number asked for: high only when the model's phrase is supported...
+        # A number asked for and held, the model's phrase supported: medium...
         (
             evidence("The widget turns 30 times.", 0.9, 1.0),
             [],
@@ -63,7 +64,7 @@ CLEAR = evidence("The widget turns the crank.", 0.9, 1.0)
                 "answer_type": "number",
                 "supported": True,
             },
-            HIGH,
+            MEDIUM,
         ),
         (
             evidence("The widget turns 30 times.", 0.9, 1.0),
@@ -93,7 +94,7 @@ CLEAR = evidence("The widget turns the crank.", 0.9, 1.0)
             evidence("The widget was built on 4 May 1999.", 1.0, 1.0),
             [],
             {"asked": "When was the widget built?", "answer_type": "date", "supported": True},
-            HIGH,
+            MEDIUM,
         ),
     ],
 )
@@ -105,7 +106,12 @@ def test_evidence_confidence(
 
 def test_without_a_query_the_retrieval_question_is_read() -> None:
     retrieval = Retrieval("What does the widget do?", evidence=[CLEAR])
-    assert evidence_confidence(retrieval, CLEAR, False) == HIGH
+    assert evidence_confidence(retrieval, CLEAR, False) == MEDIUM
+    weak = evidence("The widget.", 0.3, 1.0)
+    assert (
+        evidence_confidence(Retrieval("What does the widget do?", evidence=[weak]), weak, False)
+        == LOW
+    )
 
 
 @pytest.fixture
@@ -120,7 +126,7 @@ def docs(store: Store, settings: Settings, tmp_path: Path) -> dict[str, int]:
     [
         ("What is section 4.3 of the Frobtool manual about?", HIGH, "instant"),
         ("What does the retryDelay option of the Fetcher API do?", HIGH, "instant"),
-        ("What did the authors give away at a conference?", HIGH, "learned"),
+        ("What did the authors give away at a conference?", MEDIUM, "learned"),
         # A date asked for, the fake model's phrase unsupported: at most medium.
         ("When was Gizmo first released?", MEDIUM, "learned"),
         ("Summarise the frobnicate script in the Frobtool manual.", MEDIUM, "summary:section"),
