@@ -31,7 +31,13 @@ _NUMBERED = re.compile(
     r"\b(?:section|chapter|part|clause|question|appendix|article)\s+(?P<number>\d+(?:\.\d+)*)\b",
     re.IGNORECASE,
 )
-_ABOUT = re.compile(r"\b(?:about|titled|title|called|named|cover|covers|heading|deal)\b", re.I)
+# "About", "titled" anywhere; "say" only when nothing more specific follows ("what does
+# section 2 say?", not "what does section 1 say you must distribute?").
+_ABOUT = re.compile(
+    r"\b(?:about|titled|title|called|named|cover|covers|heading|deal)\b|"
+    r"\b(?:say|says|state|states|contain|contains)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _PARENT = re.compile(
     r"\bheading\b.*\b(?:above|over|contains?|before|introduces?|precedes?)\b|"
     r"\b(?:under|beneath) (?:which|what) heading\b",

@@ -52,7 +52,8 @@ def _first_sentences(chunks: Sequence[sqlite3.Row]) -> dict[int, tuple[str, int,
         section_id = chunk["section_id"]
         if section_id is None or found.get(int(section_id), ("",))[0]:
             continue
-        sentences = sentences_of(chunk["text"])
+        # A short section's only sentence ("Run make twice.") is still what it says.
+        sentences = sentences_of(chunk["text"]) or split_sentences(str(chunk["text"]))[:1]
         if sentences:
             found[int(section_id)] = (sentences[0], int(chunk["id"]), chunk["page"])
         else:
