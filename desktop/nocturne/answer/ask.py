@@ -183,19 +183,12 @@ def answer_question(
         else None
     )
     if outline is not None and mode in ("auto", "instant"):
-        clock.emit(outline.text)
         by_note = note_sources(store, list(outline.note_ids))
-        return _finish(
-            store,
-            engine,
-            question,
-            settings,
-            clock,
+        return without_model(
             outline.text,
             "instant",
             "instant",
             [s for note_id in outline.note_ids for s in by_note.get(note_id, ())[:1]],
-            TokenCount(),
             extra={"outline": True},
             confidence=HIGH,
         )
