@@ -6,8 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from nocturne.answer import plain
+from nocturne.answer.result import Answer, Savings, SleepShare, Timing, TokenCount
 
 from support import SAMPLES, cli_env
 
@@ -81,6 +85,132 @@ def test_ask_shows_the_section_of_each_source(home: Path, tmp_path: Path) -> Non
     assert answer["citations"][0]["document"] == "guide.md"
     assert answer["citations"][0]["section"] == "2 Setup"
     assert answer["confidence"] in ("high", "medium", "low")
+
+
+LEASE = (
+    "Residential lease agreement. The lease runs for twelve months from 1 March 2025. "
+    "The deposit is two months of rent and is returned within 30 days after the lease ends."
+)
+
+
+def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_path: Path) -> None:
+    lease = tmp_path / "lease.txt"
+    lease.write_text(LEASE, encoding="utf-8")
+    assert nocturne(home, "add", str(lease), NOCTURNE_ENGINE="fake").returncode == 0
+    answered = nocturne(home, "ask", "How much is the deposit?", NOCTURNE_ENGINE="fake")
+    assert answered.returncode == 0, answered.stderr
+    lines = answered.stdout.splitlines()
+    confidence = json.loads(
+        nocturne(home, "ask", "How much is the deposit?", "--json", NOCTURNE_ENGINE="fake").stdout
+    )["confidence"]
+    kind = "best guess — check the source" if confidence == "low" else f"{confidence} confidence"
+    assert f"learned · {kind}" in lines
+    savings = lines[-1]
+    assert " tokens instead of " in savings and "fewer" in savings and "$" in savings
+    for jargon in ("sleep-time share", "baseline", "digest tokens", "$0.00000"):
+        assert jargon not in answered.stdout
+
+    absent = nocturne(home, "ask", "What is the Wi-Fi password?", NOCTURNE_ENGINE="fake")
+    assert absent.returncode == 0, absent.stderr
+    assert absent.stdout.splitlines()[-2:] == [
+        "not in your documents",
+        "No answer, so nothing saved.",
+    ]
+    assert "instead of 0" not in absent.stdout and "$0.0" not in absent.stdout
+
+    pending = nocturne(home, "ask", "Summarize the lease", NOCTURNE_ENGINE="fake")
+    assert pending.returncode == 0, pending.stderr
+    assert "no summary yet" in pending.stdout.splitlines()
+    assert pending.stdout.splitlines()[-1].startswith("Summaries are written by the digest: run")
+    assert "`nocturne digest`" in pending.stdout
+
+
+def fake_answer(text: str, **changes: Any) -> Answer:
+    fields: dict[str, Any] = {
+        "answer": text,
+        "mode": "learned",
+        "citations": [],
+        "usage": TokenCount(50, 10),
+        "baseline": TokenCount(1100, 31),
+        "baseline_method": "raw-bm25-prompt-tokenized",
+        "savings": Savings(1071, 18.85, 0.00096, 0.00113),
+        "timing": Timing(0.14, 0.5),
+        "sleep": SleepShare(1551, 155.1),
+        "extra": {"route": "learned"},
+        "confidence": "medium",
+    }
+    return Answer(**(fields | changes))
+
+
+def test_savings_lines_are_plain_words_with_their_numbers() -> None:
+    learned = plain.savings_line(fake_answer("x"))
+    assert learned == (
+        "Answered by the model from a short passage: 60 tokens instead of 1,131 (19× fewer)"
+        " · $0.00017 instead of $0.0011 · first words after 0.14 s."
+        " Includes its part of the digest: 155 of the 1,551 tokens spent learning these documents."
+    )
+    instant = plain.savings_line(
+        fake_answer("x", mode="instant", usage=TokenCount(), extra={"route": "instant"})
+    )
+    assert instant.startswith(
+        "Instant answer from what Nocturne learned while digesting: no model needed instead of"
+        " reading 1,131 tokens"
+    )
+    none = fake_answer(
+        "The documents do not say.",
+        usage=TokenCount(),
+        baseline=TokenCount(),
+        savings=Savings(0, 0.0, 0.0, 0.0),
+        sleep=SleepShare(0, 0.0),
+        abstained=True,
+        extra={"route": "abstain"},
+    )
+    assert plain.savings_line(none) == "No answer, so nothing saved."
+    assert plain.plain_output(none) == ["not in your documents", "No answer, so nothing saved."]
+    raw = plain.savings_line(fake_answer("x", mode="raw", usage=TokenCount(1100, 31)))
+    assert (
+        raw
+        == "Read the documents themselves: 1,131 tokens in 0.50 s (the full cost; nothing saved)."
+    )
+    low = plain.plain_output(fake_answer("x", confidence="low"))
+    assert low[0] == "learned · best guess — check the source"
+
+
+def test_a_streamed_phrase_the_answer_dropped_is_erased_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a terminal the answer streams; what streamed and then changed is erased, so only the
+    final answer stays, and the core's "(not supported …)" note is never printed."""
+    import contextlib
+
+    import nocturne.answer.ask
+    import nocturne.engine.factory
+    import nocturne.engine.logged
+    from nocturne import cli
+
+    final = "“The water tank holds 1.8 litres.”"
+
+    def ask(*_args: Any, on_text: Any = None, **_kw: Any) -> Answer:
+        for delta in (
+            "The tank holds",
+            " 2 litres",
+            "\n(not supported by the sources; the best passage says:) " + final,
+        ):
+            on_text(delta)
+        return fake_answer(final)
+
+    monkeypatch.setattr(nocturne.answer.ask, "ask", ask)
+    monkeypatch.setattr(nocturne.engine.factory, "make_engine", lambda *_a: None)
+    monkeypatch.setattr(nocturne.engine.logged, "LoggedEngine", lambda *_a: None)
+    monkeypatch.setattr(cli, "_store", lambda: contextlib.nullcontext(None))
+    monkeypatch.setattr(cli, "_settings", lambda: None)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert cli.main(["ask", "How much does the water tank hold?"]) == 0
+    out = capsys.readouterr().out
+    assert "not supported" not in out
+    streamed, rest = out.split("\x1b[J", 1)
+    assert streamed.startswith("The tank holds 2 litres") and streamed.endswith("\r")
+    assert rest.startswith(final + "\n")
 
 
 def test_unknown_setting_values_are_reported(home: Path) -> None:

@@ -46,16 +46,24 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from nocturne.answer.ask import ask
+    from nocturne.answer.plain import plain_output, streamed_display
     from nocturne.engine.factory import make_engine
     from nocturne.engine.logged import LoggedEngine
 
     settings = _settings()
+    streamed: list[str] = []
+    shown = ""
     with _store() as store:
         engine = LoggedEngine(make_engine(settings, "answer"), store)
         streaming = not args.json and sys.stdout.isatty()
 
         def show(delta: str) -> None:
-            print(delta, end="", flush=True)
+            nonlocal shown
+            streamed.append(delta)
+            now = streamed_display("".join(streamed))
+            if now.startswith(shown):
+                print(now[len(shown) :], end="", flush=True)
+                shown = now
 
         answer = ask(
             store, engine, args.question, settings, args.mode, on_text=show if streaming else None
@@ -63,16 +71,32 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), indent=2))
         return 0
-    if streaming:
+    if streaming and shown.strip() == answer.answer.strip():
         print()
     else:
+        if streaming and shown:
+            # What streamed is not the final answer (a phrase the answer dropped): erase it,
+            # so only the final answer stays on the screen.
+            sys.stdout.write(_erase(shown))
         print(answer.answer)
     if answer.citations:
         print("\nSources:")
         for citation in answer.citations:
             print(f"  - {citation.label()}")
-    print(f"\n{answer.savings_line()}")
+    print()
+    for line in plain_output(answer):
+        print(line)
     return 0
+
+
+def _erase(shown: str) -> str:
+    """Terminal codes that move back to where `shown` began and clear from there on."""
+    import shutil
+
+    columns = max(shutil.get_terminal_size().columns, 1)
+    rows = sum(max(1, -(-len(line) // columns)) for line in shown.split("\n"))
+    up = f"\x1b[{rows - 1}A" if rows > 1 else ""
+    return f"\r{up}\x1b[J"
 
 
 def cmd_status(args: argparse.Namespace) -> int:

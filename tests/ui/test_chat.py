@@ -49,7 +49,7 @@ def test_an_answer_streams_with_citations_and_savings(
     assert card.body.text() == ANSWER
     assert card.badge.text() == "RAW"
     assert "lease.txt" in card.sources.text()
-    assert card.savings.text().startswith("raw mode:")
+    assert card.savings.text().startswith("Read the documents themselves:")
     assert card.record["savings_line"] == card.savings.text()
     assert window.background.calls[:2] == ["question_started", "question_finished"]
     card.copy()
@@ -169,7 +169,7 @@ def test_the_answer_card_shows_the_section_of_each_source(
     assert card.record["citations"][0]["section"] == "2 Setup"
     assert "guide.md › 2 Setup" in card.sources.text()
     assert "guide.md › 2 Setup" in card.sources.toolTip()
-    assert not card.confidence.isVisible()  # "medium": no warning
+    assert card.confidence.text() == f"{card.record['confidence']} confidence"
 
 
 def record_with(citations: list[dict[str, Any]], confidence: str) -> dict[str, Any]:
@@ -192,7 +192,7 @@ def test_a_low_confidence_answer_says_it_is_a_best_guess(qtbot: Any) -> None:
     assert card.confidence.isVisible()
     assert card.confidence.text() == "best guess — check the source"
     card.finish(record_with([citation], "high"))
-    assert not card.confidence.isVisible()
+    assert card.confidence.text() == "high confidence"
 
 
 def test_long_source_labels_are_elided_with_the_full_label_in_the_tooltip(qtbot: Any) -> None:
@@ -235,3 +235,114 @@ def test_a_long_file_name_and_its_section_share_a_narrow_line(qtbot: Any) -> Non
     )
     no_section = {"document": "espresso-machine-manual.md", "page": 4}
     assert elided_label(no_section, metrics, width // 2).endswith(".md, p. 4")
+
+
+def test_the_final_answer_replaces_what_streamed_without_its_notes(qtbot: Any) -> None:
+    """A phrase the final answer drops, and the core's note about it, never outlive the stream."""
+    card = AnswerCard("How much does the water tank hold?")
+    qtbot.addWidget(card)
+    card.resize(500, 200)
+    card.show()
+    assert card.thinking.text() == "Thinking…"
+    assert not card.copy_button.isVisible() and not card.harder_button.isVisible()
+    shown: list[str] = []
+    for delta in ("The tank", " holds 2 litres", "\n(not supported by the sources; the best "):
+        card.append(delta)
+        shown.append(card.body.text())
+    card.append("passage says:) “The water tank holds 1.8 litres.”")
+    shown.append(card.body.text())
+    assert shown[:2] == ["The tank", "The tank holds 2 litres"]
+    assert all("not supported" not in text and "(" not in text for text in shown), shown
+    assert "placeholder" in card.body.styleSheet()  # a draft, muted until the answer is final
+    assert not card.copy_button.isVisible() and not card.harder_button.isVisible()
+    final = "“The water tank holds 1.8 litres.”"
+    card.finish(record_with([], "medium") | {"answer": final})
+    assert card.body.text() == final and card.text == final
+    assert card.body.styleSheet() == ""
+    assert card.copy_button.isVisible() and card.harder_button.isVisible()
+
+
+def test_a_streamed_learned_answer_ends_as_exactly_the_final_text(
+    window: Any,
+    qtbot: Any,
+    backend: Backend,
+    lease_file: Path,
+    engine: FakeEngine,
+    monkeypatch: Any,
+) -> None:
+    """Through the real pipeline with a fake model whose phrase the sources do not support."""
+    backend.add([lease_file])
+    engine.default_reply = "purple bananas on Tuesdays"
+    engine.delay_s = 0.002
+    shown: list[str] = []
+    original = AnswerCard.append
+
+    def spy(self: AnswerCard, delta: str) -> None:
+        original(self, delta)
+        shown.append(self.body.text())
+
+    monkeypatch.setattr(AnswerCard, "append", spy)
+    card = ask_and_wait(window, qtbot, "How long does the lease run?", "learned")
+    assert card.record is not None, card.body.text()
+    assert shown, "nothing streamed"
+    assert all("not supported" not in text for text in shown), shown
+    assert card.body.text() == card.record["answer"]
+    assert "purple" not in card.body.text()
+
+
+def test_copy_and_think_harder_wait_for_the_answer(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path, engine: FakeEngine
+) -> None:
+    backend.add([lease_file])
+    engine.delay_s = 0.05
+    card = window.ask("How long does the lease run?", "raw")
+    qtbot.waitUntil(lambda: card.text != "", timeout=10000)
+    assert card.record is None
+    assert not card.copy_button.isVisible() and not card.harder_button.isVisible()
+    qtbot.waitUntil(lambda: card.record is not None, timeout=10000)
+    assert card.copy_button.isVisible()
+    assert not card.harder_button.isVisible()  # raw already: nothing harder to think
+
+
+def test_an_abstention_is_badged_and_saves_nothing_in_plain_words(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path
+) -> None:
+    backend.add([lease_file])
+    card = ask_and_wait(window, qtbot, "What is the Wi-Fi password?")
+    assert card.record is not None and card.record["abstained"], card.body.text()
+    assert card.record["route"] == "abstain"
+    assert card.badge.text() == "NOT IN YOUR DOCUMENTS"
+    assert not card.confidence.isVisible()
+    assert card.savings.text() == "No answer, so nothing saved."
+    card.finish(card.record | {"mode": "instant"})  # forced instant mode found no match
+    assert card.badge.text() == "NO ANSWER"
+
+
+def test_every_answer_shows_its_confidence(qtbot: Any) -> None:
+    card = AnswerCard("How much disk space?")
+    qtbot.addWidget(card)
+    card.show()
+    for level, text in (
+        ("high", "high confidence"),
+        ("medium", "medium confidence"),
+        ("low", "best guess — check the source"),
+    ):
+        card.finish(record_with([], level))
+        assert card.confidence.isVisible() and card.confidence.text() == text
+
+
+def test_a_summary_waiting_for_the_digest_offers_digest_now(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path
+) -> None:
+    backend.add([lease_file])
+    card = ask_and_wait(window, qtbot, "Summarize the lease")
+    assert card.record is not None, card.body.text()
+    assert card.record["route"] == "summary:pending"
+    assert card.badge.text() == "NO SUMMARY YET" and not card.confidence.isVisible()
+    assert card.digest_button.isVisible()
+    window.background.calls.clear()
+    card.digest_button.click()
+    qtbot.waitUntil(lambda: "digest_now" in window.background.calls, timeout=5000)
+    assert not card.digest_button.isEnabled()
+    other = ask_and_wait(window, qtbot, "How long does the lease run?")
+    assert not other.digest_button.isVisible()

@@ -86,26 +86,8 @@ class Answer:
         }
 
     def savings_line(self) -> str:
-        """What this answer cost against the raw-mode baseline, from the same numbers we log."""
-        used = self.usage.total
-        base = self.baseline.total
-        if self.mode == "raw":
-            return (
-                f"raw mode: {used} tokens, {self.timing.total_s:.2f} s "
-                f"(this is the baseline; digest the library to save)"
-            )
-        spent = f"{used} tokens" if used else "no model tokens"
-        ratio = f"{self.savings.ratio:.1f}x fewer, " if used else ""
-        sleep = ""
-        if self.sleep.tokens:
-            sleep = (
-                f"; sleep-time share {self.sleep.amortized_tokens_per_question:.0f} of "
-                f"{self.sleep.tokens} digest tokens"
-            )
-        own_cost = self.savings.baseline_cost_usd - self.savings.cost_usd
-        return (
-            f"{self.mode}: {spent} instead of {base} "
-            f"({ratio}saved {self.savings.tokens} tokens; ${own_cost:.5f} with the sleep-time "
-            f"share vs ${self.savings.baseline_cost_usd:.5f} raw), "
-            f"first token {self.timing.first_token_s:.2f} s{sleep}"
-        )
+        """What this answer cost against reading the documents themselves, in plain words
+        (`answer.plain`, shared by the CLI and the window), from the same numbers we log."""
+        from nocturne.answer.plain import savings_line
+
+        return savings_line(self)

@@ -1,9 +1,12 @@
 """The chat pane: a transcript of questions and answer cards, and the question box.
 
-An answer card shows the streamed text, a badge for its mode (instant / learned / raw), a "best
-guess" badge when the answer's confidence is low, its sources as links with their section ("a.pdf,
-p. 2 › 4.4 Error handling"; the main window opens them at the page), the savings line, and two
-actions: copy, and "Think harder", which asks the same question again in raw mode.
+An answer card shows the streamed text (muted: a draft that the final answer replaces whole), a
+badge for its mode (instant / learned / raw, or "not in your documents" for an abstention), its
+confidence ("high confidence", "medium confidence", or "best guess — check the source"), its
+sources as links with their section ("a.pdf, p. 2 › 4.4 Error handling"; the main window opens
+them at the page), the savings line, and, once the answer is complete, its actions: copy, "Think
+harder", which asks the same question again in raw mode, and "Digest now" on a summary that waits
+for the digest. The words are `nocturne.answer.plain`'s, the same as the CLI's.
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nocturne.answer.plain import (
+    PENDING_ROUTE,
+    badge,
+    confidence_text,
+    is_abstention,
+    streamed_display,
+)
 from nocturne.ui.style import MODE_COLOURS
 
 MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"), ("Raw", "raw"))
@@ -103,14 +113,17 @@ def citation_links(
     )
 
 
-LOW_CONFIDENCE = "best guess — check the source"
+ABSTAIN_COLOUR = "#978365"  # an abstention is not an error (red) nor an answer (a mode's colour)
 
 
 class ModeBadge(QLabel):
-    def set_mode(self, mode: str) -> None:
-        colour = QColor(MODE_COLOURS.get(mode, "#8b8d98"))
-        self.setText(mode.upper())
-        self.setAccessibleName(f"Answered in {mode} mode")
+    def set_mode(self, mode: str, route: str = "", abstained: bool = False) -> None:
+        """The mode, or for an abstention what it means: "not in your documents"."""
+        kind = badge(mode, route, abstained)
+        abstention = kind != mode
+        colour = QColor(ABSTAIN_COLOUR if abstention else MODE_COLOURS.get(mode, "#8b8d98"))
+        self.setText(kind.upper())
+        self.setAccessibleName(f"No answer: {kind}" if abstention else f"Answered in {mode} mode")
         self.setStyleSheet(
             f"QLabel {{ color: {colour.name()}; background: rgba({colour.red()},"
             f"{colour.green()},{colour.blue()},38); border-radius: 8px; padding: 1px 8px; "
@@ -118,20 +131,37 @@ class ModeBadge(QLabel):
         )
 
 
+CONFIDENCE_TIPS = {
+    "high": "Strong evidence: an answer the digest prepared, or an exact match.",
+    "medium": "Good evidence; the source is below if it matters.",
+    "low": "The evidence for this answer is weak. Open the source below to check it, "
+    "or use Think harder.",
+}
+CONFIDENCE_COLOURS = {"high": (48, 164, 108), "medium": (139, 141, 152), "low": (217, 119, 6)}
+
+
 class ConfidenceBadge(QLabel):
-    """Shown only on low-confidence answers: a plain warning to check the cited source."""
+    """Every answer's confidence; a low one reads as a plain warning to check the source."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(LOW_CONFIDENCE, parent)
+        super().__init__(parent)
         self.setObjectName("confidenceBadge")
-        self.setAccessibleName("Low confidence: best guess, check the source")
-        self.setToolTip(
-            "The evidence for this answer is weak. Open the source below to check it, "
-            "or use Think harder."
+        self.level = ""
+        self.set_level("low")
+
+    def set_level(self, level: str) -> None:
+        self.level = level
+        text = confidence_text(level)
+        self.setText(text)
+        self.setAccessibleName(
+            "Low confidence: best guess, check the source" if level == "low" else text
         )
+        self.setToolTip(CONFIDENCE_TIPS.get(level, ""))
+        red, green, blue = CONFIDENCE_COLOURS.get(level, CONFIDENCE_COLOURS["medium"])
+        weight = 600 if level == "low" else 500
         self.setStyleSheet(
-            "QLabel { color: #d97706; background: rgba(245,158,11,40); border-radius: 8px; "
-            "padding: 1px 8px; font-size: 8pt; font-weight: 600; }"
+            f"QLabel {{ color: rgb({red},{green},{blue}); background: rgba({red},{green},{blue},"
+            f"34); border-radius: 8px; padding: 1px 8px; font-size: 8pt; font-weight: {weight}; }}"
         )
 
 
@@ -203,6 +233,7 @@ class AnswerCard(QFrame):
 
     citation_clicked = Signal(dict)
     think_harder = Signal(str)
+    digest_requested = Signal()
 
     def __init__(self, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -242,6 +273,14 @@ class AnswerCard(QFrame):
         self.savings.hide()
         layout.addWidget(self.savings)
         actions = QHBoxLayout()
+        self.digest_button = QPushButton("Digest now")
+        self.digest_button.setAccessibleName("Digest now")
+        self.digest_button.setToolTip(
+            "Read the documents now and write their summaries; then ask again"
+        )
+        self.digest_button.clicked.connect(self._digest_clicked)
+        self.digest_button.hide()
+        actions.addWidget(self.digest_button)
         actions.addStretch(1)
         self.copy_button = QToolButton()
         self.copy_button.setText("Copy")
@@ -259,6 +298,7 @@ class AnswerCard(QFrame):
         self.harder_button.clicked.connect(lambda: self.think_harder.emit(self.question))
         for button in (self.copy_button, self.harder_button):
             button.setEnabled(False)
+            button.hide()  # shown when the answer is complete (or stopped, or failed)
             actions.addWidget(button)
         layout.addLayout(actions)
 
@@ -267,45 +307,63 @@ class AnswerCard(QFrame):
         return self._text
 
     def append(self, delta: str) -> None:
+        """Streamed text, shown muted: a draft until `finish` puts the final answer in its place."""
         if not self._text:
             self.thinking.setText("Answering…")
+            self.body.setStyleSheet("QLabel { color: palette(placeholder-text); }")
         self._text += delta
-        self.body.setText(self._text)
+        self.body.setText(streamed_display(self._text))
 
     def finish(self, record: dict[str, Any]) -> None:
+        """The final answer replaces whatever streamed, whole, in one step."""
         self.record = record
         self._text = record["answer"]
+        self.body.setStyleSheet("")
         self.body.setText(self._text)
         self.thinking.hide()
-        self.badge.set_mode(record.get("mode", "raw"))
+        mode = record.get("mode", "raw")
+        route = str(record.get("route", ""))
+        abstained = is_abstention(mode, route, bool(record.get("abstained", False)))
+        self.badge.set_mode(mode, route, abstained)
         self.badge.show()
-        self.confidence.setVisible(
-            record.get("confidence") == "low" and not record.get("abstained", False)
-        )
+        self.confidence.set_level(str(record.get("confidence") or "medium"))
+        self.confidence.setVisible(self.badge.text().lower() == mode)  # an answer, not a "no"
+        self.digest_button.setVisible(route == PENDING_ROUTE)
+        self.digest_button.setEnabled(True)
         citations = record.get("citations", [])
         self.sources.set_citations(citations)
         self.sources.setVisible(bool(citations))
         self.savings.setText(record.get("savings_line", ""))
         self.savings.setVisible(bool(record.get("savings_line")))
         self.copy_button.setEnabled(True)
-        self.harder_button.setEnabled(record.get("mode") != "raw")
-        self.harder_button.setVisible(record.get("mode") != "raw")
+        self.copy_button.show()
+        self.harder_button.setEnabled(mode != "raw")
+        self.harder_button.setVisible(mode != "raw")
 
     def stopped(self) -> None:
         """Stopped by the person: keep what was written so far, say it is incomplete."""
         self.thinking.setText("Stopped")
         self.thinking.show()
         self.harder_button.setEnabled(True)
+        self.harder_button.show()
         self.copy_button.setEnabled(bool(self._text))
+        self.copy_button.setVisible(bool(self._text))
 
     def fail(self, message: str) -> None:
         self.thinking.hide()
         self.body.setText(message)
         self.body.setStyleSheet("color: #e5484d;")
         self.harder_button.setEnabled(True)
+        self.harder_button.show()
+
+    def _digest_clicked(self) -> None:
+        self.digest_button.setEnabled(False)
+        self.digest_button.setText("Digest started")
+        self.digest_requested.emit()
 
     def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self._text)
+        shown = self._text if self.record is not None else streamed_display(self._text)
+        QGuiApplication.clipboard().setText(shown)
 
     def _open_citation(self, link: str) -> None:
         if self.record is None or not link.startswith("cite:"):
@@ -320,6 +378,7 @@ class ChatPane(QWidget):
     ask_requested = Signal(str, str)  # question, mode
     citation_clicked = Signal(dict)
     stop_requested = Signal()
+    digest_requested = Signal()  # a card's "Digest now"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -441,6 +500,7 @@ class ChatPane(QWidget):
         card = AnswerCard(question)
         card.citation_clicked.connect(self.citation_clicked)
         card.think_harder.connect(self._think_harder)
+        card.digest_requested.connect(self.digest_requested)
         self._insert(card)
         self.cards.append(card)
         QTimer.singleShot(

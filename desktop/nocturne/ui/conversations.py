@@ -1,8 +1,8 @@
 """Persisted chats (tables from migration m006), without Qt so tests and workers can use them.
 
 An answer is stored as the `ask --json` object plus what the window needs to redraw it later: the
-citations' file paths and the savings line. Keeping the whole object means the savings panel
-shows exactly the numbers the person saw under each answer.
+citations' file paths, the savings line, whether it abstained and its route. Keeping the whole
+object means the savings panel shows exactly the numbers the person saw under each answer.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         citation["path"] = source.path
     record["savings_line"] = answer.savings_line()
     record["abstained"] = answer.abstained
+    record["route"] = str(answer.extra.get("route", answer.mode))  # badge, "Digest now"
     return record
 
 

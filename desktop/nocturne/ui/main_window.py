@@ -149,6 +149,7 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.conversations.delete_requested.connect(self.delete_conversation)
         self.chat.ask_requested.connect(self.ask)
         self.chat.stop_requested.connect(self.stop_answer)
+        self.chat.digest_requested.connect(self.digest_now)  # a card's "Digest now"
         self.chat.citation_clicked.connect(lambda c: self.open_url(citation_url(c)))
         self.digest_status.digest_now_clicked.connect(self.digest_now)
         self.digest_status.pause_hour_clicked.connect(self.pause_hour)

@@ -1,0 +1,144 @@
+"""How an answer reads to a person: its badge, its confidence, its savings line and hints.
+
+The CLI's plain output and the window's answer card use these same words, so a person sees the
+same thing in both. Numbers are kept (they are what the product is held to); the words around
+them avoid jargon ("baseline", "sleep-time share"): say what was read, what it would have cost
+to read the documents themselves, and how much of the digest's work this answer carries.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nocturne.answer.result import Answer
+
+LOW_CONFIDENCE = "best guess — check the source"
+NOT_IN_DOCUMENTS = "not in your documents"
+NO_ANSWER = "no answer"
+NO_SUMMARY_YET = "no summary yet"
+PENDING_ROUTE = "summary:pending"
+DIGEST_HINT = "Summaries are written by the digest: run `nocturne digest`, then ask again."
+
+
+def is_abstention(mode: str, route: str, abstained: bool) -> bool:
+    return abstained or route == "abstain"
+
+
+def badge(mode: str, route: str = "", abstained: bool = False) -> str:
+    """The answer's kind in a word or three: instant / learned / raw, or an abstention's.
+
+    A forced instant-mode miss says "no answer" (the library may well say; nothing anticipated
+    it), any other abstention "not in your documents"; a summary that waits for the digest
+    "no summary yet". Only a real answer is badged with its mode (and has a confidence)."""
+    if is_abstention(mode, route, abstained):
+        return NO_ANSWER if mode == "instant" else NOT_IN_DOCUMENTS
+    if route == PENDING_ROUTE:
+        return NO_SUMMARY_YET
+    return mode
+
+
+def confidence_text(confidence: str) -> str:
+    """ "high confidence", "medium confidence", or the low-confidence warning."""
+    if confidence == "low":
+        return LOW_CONFIDENCE
+    return f"{confidence} confidence"
+
+
+def _tokens(count: int | float) -> str:
+    count = round(count)
+    return f"{count:,} token" + ("" if count == 1 else "s")
+
+
+def _money(usd: float) -> str:
+    """Dollars with enough digits to tell tiny amounts apart: $0.12, $0.0011, $0."""
+    if usd <= 0:
+        return "$0"
+    if usd >= 0.01:
+        return f"${usd:,.2f}"
+    return f"${usd:.2g}" if usd >= 1e-4 else f"${usd:.1e}"
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.0f} s"
+
+
+def _ratio(ratio: float) -> str:
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
+
+
+_SOURCES = {
+    "instant": "Instant answer from what Nocturne learned while digesting",
+    "summary:document": "From the summary the digest wrote",
+    "summary:summary": "From the summary the digest wrote",
+    "summary:section": "Summarised from that section",
+    "summary:library": "From the digest's overview of your library",
+    "summary:compare": "Compared from both documents",
+    "compare": "Compared from both documents",
+    PENDING_ROUTE: "No summary yet",
+}
+
+
+def savings_line(answer: Answer) -> str:
+    """What this answer cost, against reading the documents themselves (raw mode), in words."""
+    used = answer.usage.total
+    base = answer.baseline.total
+    route = str(answer.extra.get("route", answer.mode))
+    took = _seconds(answer.timing.total_s)
+    if is_abstention(answer.mode, route, answer.abstained):
+        if used:
+            return f"No answer, so nothing saved ({_tokens(used)} read, {took})."
+        return "No answer, so nothing saved."
+    if answer.mode == "raw":
+        return (
+            f"Read the documents themselves: {_tokens(used)} in {took} "
+            "(the full cost; nothing saved)."
+        )
+    if route == PENDING_ROUTE:
+        return "No summary yet, so nothing saved."
+    lead = _SOURCES.get(route)
+    if lead is None:
+        lead = (
+            "Answered by the model from a short passage" if used else "Quoted from your documents"
+        )
+    if used:
+        spent = f"{_tokens(used)} instead of {base:,}"
+        if base > used:
+            spent += f" ({_ratio(answer.savings.ratio)} fewer)"
+    else:
+        spent = f"no model needed instead of reading {_tokens(base)}"
+    own_cost = max(0.0, answer.savings.baseline_cost_usd - answer.savings.cost_usd)
+    parts = [
+        f"{lead}: {spent}",
+        f"{_money(own_cost)} instead of {_money(answer.savings.baseline_cost_usd)}",
+        f"first words after {_seconds(answer.timing.first_token_s)}",
+    ]
+    line = " · ".join(parts) + "."
+    if answer.sleep.tokens:
+        line += (
+            f" Includes its part of the digest: {answer.sleep.amortized_tokens_per_question:,.0f}"
+            f" of the {_tokens(answer.sleep.tokens)} spent learning these documents."
+        )
+    return line
+
+
+def plain_output(answer: Answer) -> list[str]:
+    """The lines after the answer text in `nocturne ask`: kind and confidence, savings, hints."""
+    route = str(answer.extra.get("route", answer.mode))
+    kind = badge(answer.mode, route, answer.abstained)
+    lines = [kind if kind != answer.mode else f"{kind} · {confidence_text(answer.confidence)}"]
+    lines.append(savings_line(answer))
+    if route == PENDING_ROUTE:
+        lines.append(DIGEST_HINT)
+    return lines
+
+
+def streamed_display(streamed: str) -> str:
+    """What to show of the text streamed so far, before the final answer arrives.
+
+    The final answer always replaces it. Until then a note about the answer itself (a line
+    opening with "(", such as "(not supported by the sources; …)") is held back: it is about a
+    phrase the final answer may drop, and showing it would contradict what comes next."""
+    held = streamed.find("\n(")
+    shown = streamed if held < 0 else streamed[:held]
+    return shown.rstrip("\n") if held >= 0 else shown
