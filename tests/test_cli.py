@@ -147,7 +147,12 @@ def test_savings_lines_are_plain_words_with_their_numbers() -> None:
     assert learned == (
         "Answered by the model from a short passage: 60 tokens instead of 1,131 (19× fewer)"
         " · $0.00017 instead of $0.0011 · first words after 0.14 s."
-        " Includes its part of the digest: 155 of the 1,551 tokens spent learning these documents."
+        " Counts 155 of the 1,551 tokens spent learning these documents, shared with the other"
+        " questions about them."
+    )
+    first = plain.savings_line(fake_answer("x", sleep=SleepShare(1551, 1551.0)))
+    assert first.endswith(
+        "Counts all 1,551 tokens spent learning these documents (the first question about them)."
     )
     instant = plain.savings_line(
         fake_answer("x", mode="instant", usage=TokenCount(), extra={"route": "instant"})

@@ -346,3 +346,35 @@ def test_a_summary_waiting_for_the_digest_offers_digest_now(
     assert not card.digest_button.isEnabled()
     other = ask_and_wait(window, qtbot, "How long does the lease run?")
     assert not other.digest_button.isVisible()
+
+
+def test_a_long_question_as_title_elides_instead_of_widening_the_pane(qtbot: Any) -> None:
+    from nocturne.ui.chat_view import ChatPane
+
+    pane = ChatPane()
+    qtbot.addWidget(pane)
+    pane.resize(500, 400)
+    pane.show()
+    narrow = pane.minimumSizeHint().width()
+    long_title = "Compare the espresso machine manual and the community garden handbook " * 2
+    pane.title.setText(long_title)
+    assert pane.minimumSizeHint().width() == narrow
+    assert pane.title.toolTip() == long_title
+    assert pane.title.text().endswith("…") and pane.title.full_text == long_title
+
+
+def test_a_long_conversation_title_is_elided_in_the_list_not_scrolled(qtbot: Any) -> None:
+    from nocturne.ui.conversation_list import ConversationList
+    from nocturne.ui.conversations import Conversation
+
+    listing = ConversationList()
+    qtbot.addWidget(listing)
+    listing.resize(240, 300)
+    listing.show()
+    title = "Compare the espresso machine manual and the community garden handbook"
+    listing.set_conversations([Conversation(1, title, "2026-12-01T22:00:00Z", 2)], 1)
+    qtbot.wait(50)
+    view = listing.list
+    assert view.visualItemRect(view.item(0)).width() <= view.viewport().width()
+    assert not view.horizontalScrollBar().isVisible()
+    assert view.item(0).toolTip().startswith(title)

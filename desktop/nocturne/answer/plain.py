@@ -115,11 +115,22 @@ def savings_line(answer: Answer) -> str:
     ]
     line = " · ".join(parts) + "."
     if answer.sleep.tokens:
-        line += (
-            f" Includes its part of the digest: {answer.sleep.amortized_tokens_per_question:,.0f}"
-            f" of the {_tokens(answer.sleep.tokens)} spent learning these documents."
-        )
+        line += " " + _digest_share(answer.sleep.tokens, answer.sleep.amortized_tokens_per_question)
     return line
+
+
+def _digest_share(tokens: int, share: float) -> str:
+    """The sleep-time share in words: the digest's tokens are spread over the questions asked
+    about the documents it read, so the first question carries them all."""
+    if round(share) >= tokens:
+        return (
+            f"Counts all {_tokens(tokens)} spent learning these documents "
+            "(the first question about them)."
+        )
+    return (
+        f"Counts {round(share):,} of the {_tokens(tokens)} spent learning these documents, "
+        "shared with the other questions about them."
+    )
 
 
 def plain_output(answer: Answer) -> list[str]:

@@ -212,6 +212,42 @@ class SourcesLabel(QLabel):
                 QToolTip.showText(QCursor.pos(), citation_label(self.citations[number]), self)
 
 
+class ElidedTitle(QLabel):
+    """A one-line title that elides at its end instead of widening its pane (a long question
+    as a conversation's title squeezed the library and conversation panes); the whole title is
+    in the tooltip."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.full_text = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        shown = (
+            metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, width)
+            if width > 0
+            else self.full_text
+        )
+        super().setText(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
+
+
 class QuestionBubble(QFrame):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -385,7 +421,7 @@ class ChatPane(QWidget):
         self.setAccessibleName("Chat")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        self.title = QLabel("New conversation")
+        self.title = ElidedTitle("New conversation")
         self.title.setObjectName("paneTitle")
         layout.addWidget(self.title)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -17,6 +19,15 @@ from PySide6.QtWidgets import (
 from nocturne.ui.conversations import Conversation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Rows ask for no width of their own, so each is as wide as the list and elides there."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class ConversationList(QWidget):
@@ -42,6 +53,10 @@ class ConversationList(QWidget):
         layout.addLayout(header)
         self.list = QListWidget()
         self.list.setAccessibleName("Conversations")
+        # A long title elides at the pane's edge (full title in the tooltip), never scrolls.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setItemDelegate(_RowDelegate(self.list))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
         self.list.itemActivated.connect(self._activated)
@@ -59,6 +74,7 @@ class ConversationList(QWidget):
             item = QListWidgetItem(conversation.title or "New conversation")
             item.setData(ID_ROLE, conversation.id)
             item.setToolTip(
+                f"{conversation.title or 'New conversation'}\n"
                 f"{conversation.message_count} messages, "
                 f"last {conversation.updated_at[:16].replace('T', ' ')} UTC"
             )
