@@ -62,7 +62,7 @@ def test_the_baseline_is_the_raw_prompt_tokenized_not_run(
     digested: Library, settings: Settings
 ) -> None:
     engine = FakeEngine(["2,249 yards"])
-    question = "How many yards did Peyton Manning throw for?"
+    question = "What did Peyton Manning throw for?"
     answer = ask(digested.store, engine, question, settings)
     expected, _ = baseline_for(digested.store, engine, question, settings)
     assert answer.baseline == expected

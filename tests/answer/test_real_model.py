@@ -25,7 +25,7 @@ def test_learned_answer_quotes_and_cites_with_the_real_model(
     answer = ask(
         digested.store,
         real_engine,
-        "How many yards did Peyton Manning throw for?",
+        "What did Peyton Manning throw for in the regular season?",
         settings,
         mode="learned",
     )

@@ -18,11 +18,22 @@ def test_auto_before_any_digest_answers_from_raw_sentences(
 ) -> None:
     # Never the slow raw read unless asked: the learned pipeline runs over raw sentences.
     engine = FakeEngine(["308 points"])
-    answer = ask(library.store, engine, "How many points did the Panthers give up?", settings)
+    answer = ask(library.store, engine, "What did the Panthers defense give up?", settings)
     assert answer.mode == "learned", answer
     assert [c.purpose for c in engine.calls] == ["answer:learned"], answer.extra
     assert answer.citations[0].document == "Super_Bowl_50.md"
     assert "308 points" in answer.answer
+
+
+def test_the_span_of_the_kind_asked_for_is_the_short_answer_without_a_model(
+    digested: Library, settings: Settings
+) -> None:
+    engine = FakeEngine(["a regex engine"])
+    answer = ask(digested.store, engine, "How many yards did Peyton Manning throw for?", settings)
+    assert answer.answer.startswith("2,249 yards — “Peyton Manning")
+    assert engine.calls == []  # copied from the evidence: nothing to generate
+    assert answer.usage.total == 0 < answer.baseline.total
+    assert answer.extra["short_answer"] == "2,249 yards"
 
 
 def test_close_anticipated_question_is_answered_instantly(
@@ -45,7 +56,7 @@ def test_other_questions_go_to_learned_with_a_short_passage_and_a_quote(
     digested: Library, settings: Settings
 ) -> None:
     engine = FakeEngine(["2,249 yards"])
-    answer = ask(digested.store, engine, "How many yards did Peyton Manning throw for?", settings)
+    answer = ask(digested.store, engine, "What did Peyton Manning throw for?", settings)
     assert answer.mode == "learned"
     assert [c.purpose for c in engine.calls] == ["answer:learned"], answer.extra
     prompt = engine.calls[0].messages[-1]["content"]
@@ -61,7 +72,7 @@ def test_an_unsupported_model_answer_is_replaced_by_the_quote(
     digested: Library, settings: Settings
 ) -> None:
     engine = FakeEngine(["a regex engine"])
-    answer = ask(digested.store, engine, "How many yards did Peyton Manning throw for?", settings)
+    answer = ask(digested.store, engine, "What did Peyton Manning throw for?", settings)
     assert "regex" not in answer.answer
     assert answer.answer == "“Peyton Manning threw for 2,249 yards in the regular season.”"
     assert answer.extra["supported"] is False
@@ -111,7 +122,7 @@ def test_forced_instant_without_a_match_refuses(digested: Library, settings: Set
 
 def test_forced_raw_and_learned_modes(digested: Library, settings: Settings) -> None:
     engine = FakeEngine(["308", "308"])
-    question = "How many points did the Panthers defense give up?"
+    question = "What did the Panthers defense give up?"
     raw = answer_question(digested.store, engine, question, settings, "raw")
     learned = answer_question(digested.store, engine, question, settings, "learned")
     assert (raw.mode, learned.mode) == ("raw", "learned")
@@ -161,11 +172,21 @@ def test_streamed_text_matches_the_answer(digested: Library, settings: Settings)
     answer = ask(
         digested.store,
         FakeEngine(["2,249 yards"]),
-        "How many yards did Peyton Manning throw for?",
+        "What did Peyton Manning throw for?",
         settings,
         on_text=pieces.append,
     )
     assert "".join(pieces) == answer.answer
+    unsupported: list[str] = []
+    answer = ask(
+        digested.store,
+        FakeEngine(["a regex engine"]),
+        "What did Peyton Manning throw for?",
+        settings,
+        on_text=unsupported.append,
+    )
+    assert "".join(unsupported) == answer.answer  # nothing streamed that the answer takes back
+    assert "regex" not in "".join(unsupported)
     instant: list[str] = []
     answer = ask(
         digested.store,

@@ -1,29 +1,65 @@
-"""What kind of answer a question expects, and whether a sentence could hold one.
+"""What kind of answer a question expects, and the spans of a sentence that could be one.
 
 A classic question-answering cue that needs no model: "how many" wants a number the question does
 not already contain, "when" a date, "who" a name. Among sentences that match the question's words
 about equally well, the one that also holds the expected kind of answer is the better quote
-(measured on ../shared/eval: about +1 point of top-1 accuracy; see README).
+(measured on ../shared/eval: about +1 point of top-1 accuracy; see README), and the span itself,
+with its unit ("2,500 euros", "Monday at 18:40", "camlidlcompat.h"), is the short answer shown
+first.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-_NUMBER = re.compile(
-    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
-    r"sixty|seventy|eighty|ninety|dozen|hundred|thousand|million|billion)\b",
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"dozen|hundred|thousand|million|billion|once|twice"
+)
+# Words after a number that are not its unit ("3 and 4", "12 of them", "2 is").
+_NOT_UNITS = frozenset(
+    "a an and or of to in on at by for from with is are was were be been the this that these "
+    "those it its as if than then so but not no nor per via into onto over under after before "
+    "which who whom whose what when where why how can may must should will would shall".split()
+)
+_UNIT_WORD = r"[A-Za-z][\w’'-]*"
+_NUMBER_SPAN = re.compile(
+    r"(?P<prefix>(?:[$€£¥]|\b(?:EUR|USD|GBP)\s|\bevery\s)\s?)?"
+    r"(?P<number>\b\d[\d,.]*\d%?|\b\d%?|\b(?:" + _NUMBER_WORDS + r")\b)"
+    r"(?P<hyphen>-[A-Za-z][\w-]*)?"
+    r"(?P<unit>\s?%|\s(?:per ?cent)\b|\s(?:a|an|per|each)\s[a-z]+\b|"
+    r"\s" + _UNIT_WORD + r"(?:\s(?:a|an|per|each)\s[a-z]+)?)?",
     re.IGNORECASE,
 )
-_DATE = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b|\bcentur|"
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow)\b|"
-    r"\b[0-2]?\d:[0-5]\d\b",
-    re.IGNORECASE,
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
-_NAME = re.compile(r"\b[A-Z][a-z]+")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_TIME = r"[0-2]?\d[:.][0-5]\d(?:\s?[ap]\.?m\.?)?|\b\d{1,2}\s?[ap]\.m\.|\b\d{1,2}\s?[ap]m\b"
+# Month names are matched with their capital only: "may" and "march" are also verbs.
+_DATE_PART = (
+    rf"\b{_DAY}\s+{_MONTH}(?:,?\s+\d{{4}})?|\b{_MONTH}\s+{_DAY}\b(?:,?\s+\d{{4}})?|"
+    rf"\b{_MONTH}\s+\d{{4}}\b|\b{_MONTH}(?![\w-])|\b{_WEEKDAY}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
+    rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})s?\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
+    rf"(?<![\d.]){_TIME}|\b(?:today|tomorrow|yesterday|noon|midnight)\b"
+)
+_DATE_SPAN = re.compile(
+    rf"(?:{_DATE_PART})(?:(?:,\s*|\s+(?:at|on|from|the)\s+|\s+)(?:{_DATE_PART}))*"
+)
+_NAME_WORD = r"[A-Z][\w’'.-]*[\w.]"
+_NAME_SPAN = re.compile(
+    rf"\b{_NAME_WORD}(?:\s+(?:(?:of|de|van|von|der|da|du|la|le|y)\s+)?{_NAME_WORD})*"
+)
+_CODE_SPAN = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]*\w|https?://\S*[\w/]|(?<![\w/])/[\w.-]+/[\w./-]*\w|"
+    r"\b[\w-]+\.(?:h|c|py|js|sh|txt|conf|cfg|ini|json|xml|dll|exe|so|md|html?|tlb|idl)\b|"
+    r"(?<![\w-])--?[a-z][\w-]*|\b[a-z]+\d+[a-z\d]*\b|\b\w+_\w+\b|"
+    r"\b(?:Ctrl|Alt|Shift|Meta|Cmd)[+-]\w+|`[^`]+`"
+)
 _WORD = re.compile(r"\w+")
 _NUMBER_QUESTION = re.compile(
     r"(?:^|[,;:]\s*|\b(?:by default|according to [^,]+),?\s*)"
@@ -35,6 +71,7 @@ _NUMBER_QUESTION = re.compile(
 )
 _DATE_QUESTION = re.compile(
     r"(?:^|[,;:]\s*)(?:when|what year|in what year|what date|which year|during what|"
+    r"what time|at what time|"
     r"what(?:'s| is| was) the date)\b"
 )
 _NAME_QUESTION = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|whose)\b")
@@ -44,17 +81,19 @@ _CODE_QUESTION = re.compile(
     r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:command|commands|program|script|header|file name|"
     r"filename|option|flag|switch|function|variable|environment variable|package|tool|address|"
     r"e-?mail|url|path|directory|folder|key combination|keybinding)\b|"
-    r"\bwhere\b.{0,40}?\b(?:send|mail|e-?mail|report)\b",
+    r"\bwhere\b.{0,40}?\b(?:send|mail|e-?mail|report)\b|"
+    r"\bwhere on disk\b|\bwhere\b.{0,40}?\b(?:stored|saved|kept|installed|located)\b",
 )
-_CODE = re.compile(
-    r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|(?<![\w/])/[\w.-]+/[\w./-]*|"
-    r"\b[\w-]+\.(?:h|c|py|js|sh|txt|conf|cfg|ini|json|xml|dll|exe|so|md|html?|tlb|idl)\b|"
-    r"(?<![\w-])--?[a-z][\w-]*|\b[a-z]+\d+[a-z\d]*\b|\b\w+_\w+\b|"
-    r"\b(?:Ctrl|Alt|Shift|Meta|Cmd)[+-]\w+|`[^`]+`"
-)
+_LIST_MARKER = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)](?=\s+[A-Za-z(])|\[\d{1,3}\]")
+
+TYPED = ("number", "date", "name", "code")
 
 
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)](?=\s|$)")
+@dataclass(frozen=True)
+class Span:
+    text: str
+    start: int
+    end: int
 
 
 def expected_answer(question: str) -> str | None:
@@ -71,15 +110,58 @@ def expected_answer(question: str) -> str | None:
     return None
 
 
-def holds_expected_answer(kind: str | None, sentence: str, question: str) -> bool:
-    """Whether `sentence` contains a number/date/name that the question itself does not."""
-    if kind is None:
-        return False
-    pattern = {"number": _NUMBER, "date": _DATE, "name": _NAME, "code": _CODE}.get(kind)
-    if pattern is None:
-        return False
+def _masked(text: str) -> str:
+    """List markers ("1.", "2)") and footnote marks ("[1]") blanked out, positions kept."""
+    return _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _number_spans(text: str) -> list[Span]:
+    spans = []
+    for match in _NUMBER_SPAN.finditer(_masked(text)):
+        unit = match.group("unit") or ""
+        end = match.end()
+        first_unit = unit.split()[0].lower() if unit.strip() else ""
+        if first_unit in _NOT_UNITS and first_unit not in ("a", "an", "per", "each"):
+            end = match.end("hyphen") if match.group("hyphen") else match.end("number")
+        start = match.start("prefix") if match.group("prefix") else match.start("number")
+        value = text[start:end].strip().rstrip("’'")
+        spans.append(Span(value, start, start + len(value)))
+    return spans
+
+
+def _name_spans(text: str) -> list[Span]:
+    spans = []
+    for match in _NAME_SPAN.finditer(text):
+        value = match.group(0).rstrip(".")
+        if match.start() == 0 and " " not in value:
+            continue  # a capital that only starts the sentence
+        spans.append(Span(value, match.start(), match.start() + len(value)))
+    return spans
+
+
+def answer_spans(kind: str | None, sentence: str, question: str) -> list[Span]:
+    """The spans of `sentence` of the kind asked for that the question does not already hold."""
+    if kind == "number":
+        spans = _number_spans(sentence)
+    elif kind == "date":
+        spans = [Span(m.group(0), m.start(), m.end()) for m in _DATE_SPAN.finditer(sentence)]
+    elif kind == "name":
+        spans = _name_spans(sentence)
+    elif kind == "code":
+        spans = [Span(m.group(0), m.start(), m.end()) for m in _CODE_SPAN.finditer(sentence)]
+    else:
+        return []
     asked = {w.lower() for w in _WORD.findall(question)}
-    text = sentence[1:] if kind == "name" else sentence  # a capital that starts the sentence
-    if kind == "number":  # list markers ("… the following: 1.", "2) Then") are not numbers
-        text = _LIST_MARKER.sub(" ", text)
-    return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
+    return [
+        s
+        for s in spans
+        if s.text
+        and not {w.lower() for w in _WORD.findall(s.text)} <= asked
+        # a number-and-unit whose number the question already holds is not new either
+        and not (kind == "number" and _WORD.findall(s.text)[0].lower() in asked)
+    ]
+
+
+def holds_expected_answer(kind: str | None, sentence: str, question: str) -> bool:
+    """Whether `sentence` contains a number/date/name/code that the question itself does not."""
+    return bool(answer_spans(kind, sentence, question))

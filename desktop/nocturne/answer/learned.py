@@ -14,7 +14,9 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nocturne.answer.answer_type import Span
 from nocturne.answer.retrieval import Evidence, Retrieval
+from nocturne.answer.short_answers import trim_quote, typed_answer, whole_phrase
 from nocturne.answer.text_match import stems
 from nocturne.engine.base import Engine, GenerationOptions, Message
 from nocturne.library.search import content_words
@@ -149,48 +151,64 @@ def answer_learned(
     max_answer_tokens: int,
     on_text: Callable[[str], None] | None = None,
 ) -> LearnedOutcome:
-    """Ask the model for a short phrase from the best sentences; quote the evidence."""
+    """The short answer (a typed span, else the model's whole phrase) and the quoted evidence.
+
+    The text is sent to `on_text` once it is final, so what streams is what stays.
+    """
     passage = choose_passage(retrieval.evidence)
-    messages = learned_messages(brief, passage, retrieval.question)
-    options = GenerationOptions(
-        max_tokens=min(SHORT_ANSWER_TOKENS, max_answer_tokens),
-        stop=("\n",),
-        repeat_penalty=1.1,
-    )
-    stream = engine.stream(messages, options, purpose="answer:learned")
-    pieces: list[str] = []
-    for delta in stream:
-        pieces.append(delta)
-        if on_text:
-            on_text(delta)
-    completion = stream.completion
-    assert completion is not None
-    short = clean_short_answer("".join(pieces))
-    supported = is_supported(short, passage)
-    evidence = supporting_sentence(short, passage) if supported else passage[0]
     second = retrieval.second
-    quoted = quote(evidence) + (f" … {quote(second)}" if second is not None else "")
-    if supported:
-        # A phrase cut by the output cap ("leaves at 18" for 18:40) must look cut, not final;
-        # the quoted sentence right after it carries the whole answer.
-        cut = "…" if completion.finish_reason == "length" else ""
-        text = f"{short}{cut} — {quoted}"
-        if on_text:
-            on_text(f"{cut} — {quoted}")
+    query = retrieval.query
+    asked = query.stems if query is not None else frozenset(stems(retrieval.question))
+    candidates = [passage[0], *([second] if second is not None else [])]
+    typed = typed_answer(query, [ev.text for ev in candidates]) if query is not None else None
+    messages: list[Message] = []
+    prompt_tokens = completion_tokens = 0
+    first_token_s = model_seconds = 0.0
+    anchor: Span | None = None
+    if typed is not None:
+        # The kind of answer asked for is in the evidence: the span is the answer, copied.
+        short, evidence, supported = typed.span.text, candidates[typed.index], True
+        if typed.index == 0:
+            anchor = typed.span
     else:
-        text = quoted
-        if on_text:
-            on_text(f"\n(not supported by the sources; the best passage says:) {text}")
-        short = ""
+        messages = learned_messages(brief, passage, retrieval.question)
+        options = GenerationOptions(
+            max_tokens=min(SHORT_ANSWER_TOKENS, max_answer_tokens),
+            stop=("\n",),
+            repeat_penalty=1.1,
+        )
+        stream = engine.stream(messages, options, purpose="answer:learned")
+        pieces = list(stream)
+        completion = stream.completion
+        assert completion is not None
+        prompt_tokens = completion.usage.prompt_tokens
+        completion_tokens = completion.usage.completion_tokens
+        first_token_s, model_seconds = completion.first_token_s, completion.seconds
+        raw_phrase = clean_short_answer("".join(pieces))
+        supported = is_supported(raw_phrase, passage)
+        evidence = supporting_sentence(raw_phrase, passage) if supported else passage[0]
+        stopped = completion.finish_reason == "length"
+        short = whole_phrase(raw_phrase, stopped, evidence.text) if supported else ""
+    first = evidence if evidence is passage[0] or second is None else passage[0]
+    quoted = _quoted(first, asked, anchor)
+    if second is not None:
+        quoted += f" … {_quoted(second, asked, typed.span if typed and typed.index == 1 else None)}"
+    text = f"{short} — {quoted}" if short else quoted
+    if on_text:
+        on_text(text)
     return LearnedOutcome(
         text=text,
         short_answer=short,
         quote=evidence,
         second=second,
         messages=messages,
-        prompt_tokens=completion.usage.prompt_tokens,
-        completion_tokens=completion.usage.completion_tokens,
-        first_token_s=completion.first_token_s,
-        model_seconds=completion.seconds,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        first_token_s=first_token_s,
+        model_seconds=model_seconds,
         supported=supported,
     )
+
+
+def _quoted(evidence: Evidence, asked: frozenset[str], anchor: Span | None) -> str:
+    return f"{evidence.lead}“{trim_quote(evidence.text, asked, anchor)}”"
