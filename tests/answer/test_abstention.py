@@ -97,3 +97,21 @@ def test_without_a_name_either_document_may_answer_but_one_is_quoted(
     answer = ask(store, settings, "Where are bugs reported?")
     assert not answer.abstained
     assert ("mailing list" in answer.answer) != ("issue tracker" in answer.answer), answer.answer
+
+
+def test_a_question_for_a_number_the_evidence_lacks_abstains(
+    store: Store, settings: Settings, docs: dict[str, int]
+) -> None:
+    # The manual speaks of the unfrob script and its backup folder, but of no size at all.
+    answer = ask(store, settings, "How many megabytes does the unfrob backup folder need?")
+    assert answer.abstained, answer.answer
+    kept = ask(store, settings, "How many days are report files kept?")
+    assert not kept.abstained and "thirty days" in kept.answer, kept.answer
+
+
+def test_a_leading_condition_is_not_what_is_asked() -> None:
+    from nocturne.answer.answer_type import expected_answer
+
+    assert expected_answer("When a developer goes on vacation, what tag goes in the mail?") is None
+    assert expected_answer("When does the lease end?") == "date"
+    assert expected_answer("If I upload it, how many days must I wait?") == "number"

@@ -96,9 +96,14 @@ class Span:
     end: int
 
 
+# "When a developer goes on vacation, what tag …" / "If I modify it, how many …": a leading
+# condition is the premise, not what is asked.
+_CONDITION = re.compile(r"^(?:when|if|once|after|before|while)\b[^?,]*,\s*(?=\S)")
+
+
 def expected_answer(question: str) -> str | None:
     """'number', 'date', 'name', 'code' or None when the question does not say."""
-    lowered = question.strip().lower()
+    lowered = _CONDITION.sub("", question.strip().lower())
     if _NUMBER_QUESTION.search(lowered):
         return "number"
     if _DATE_QUESTION.search(lowered) or " what year" in lowered:
