@@ -105,6 +105,12 @@ def test_a_question_for_a_number_the_evidence_lacks_abstains(
     # The manual speaks of the unfrob script and its backup folder, but of no size at all.
     answer = ask(store, settings, "How many megabytes does the unfrob backup folder need?")
     assert answer.abstained, answer.answer
+    # What comes closest is shown, marked as not an answer, with its source.
+    first, closest = answer.answer.split("\n")
+    assert first == NOT_FOUND
+    assert closest.startswith("Closest passage (not an answer): “") and "backup folder" in closest
+    assert [c.document for c in answer.citations] == ["frobtool-manual.md"]
+    assert answer.savings.tokens == 0
     kept = ask(store, settings, "How many days are report files kept?")
     assert not kept.abstained and "thirty days" in kept.answer, kept.answer
 

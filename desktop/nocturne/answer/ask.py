@@ -42,11 +42,13 @@ from nocturne.answer.raw import NOT_FOUND, answer_raw, baseline_for
 from nocturne.answer.result import Answer, Citation, SleepShare, Timing, TokenCount
 from nocturne.answer.retrieval import (
     Embedder,
+    Evidence,
     Retrieval,
     Source,
     note_sources,
     retrieve,
 )
+from nocturne.answer.short_answers import trim_quote
 from nocturne.answer.structure_answers import (
     answer_from_definitions,
     answer_from_outline,
@@ -100,6 +102,10 @@ ABSTAIN_ABSENT_COVERAGE = 0.4
 # and +1.2 on SQuAD 2.0's unanswerable questions, at 1.5 / 1.4 points of their answerable ones
 # and none on xquad-small; 0.8 would cost 3.1 points on xquad-small.
 ABSTAIN_UNTYPED_COVERAGE = 0.6
+# An abstention shows the closest passage, marked as not an answer, when it holds at least this
+# share of the question (below it the passage is about something else).
+CLOSEST_MIN_COVERAGE = ABSTAIN_COVERAGE
+CLOSEST_LABEL = "Closest passage (not an answer):"
 
 
 def ask(
@@ -231,11 +237,14 @@ def answer_question(
     if mode == "instant" or absent:
         # In forced instant mode a miss means "nothing anticipated", not "not in the library".
         text = NOT_FOUND if absent else NO_INSTANT_MATCH
+        closest = _closest_passage(retrieval) if absent else None
+        if closest is not None:
+            text += f"\n{CLOSEST_LABEL} “{trim_quote(closest.text, query.stems)}”"
         return without_model(
             text,
             "instant" if mode == "instant" else "learned",
             "abstain",
-            [],
+            [closest.source] if closest is not None else [],
             abstained=True,
         )
     if query.answer_type == "section":
@@ -279,6 +288,13 @@ class _FirstText:
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
+
+
+def _closest_passage(retrieval: Retrieval) -> Evidence | None:
+    """What comes nearest to an answer the library does not give, if anything does."""
+    if retrieval.evidence and retrieval.evidence[0].coverage >= CLOSEST_MIN_COVERAGE:
+        return retrieval.evidence[0]
+    return None
 
 
 def _should_abstain(retrieval: Retrieval) -> bool:
