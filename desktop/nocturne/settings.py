@@ -30,6 +30,7 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     widget: str = ""  # "file", "folder", "time" or "" for the type's default editor
+    choice_labels: tuple[str, ...] = ()  # what the dialog shows for each of `choices`
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -139,7 +140,9 @@ SETTINGS: tuple[Setting, ...] = (
         float,
         10.0,
         "Question-time token cost factor",
-        "How much dearer a question-time token is than a sleep-time token (the paper uses 10).",
+        "How much dearer a question-time token (spent while you wait for an answer) is than a "
+        "sleep-time token (spent by the digest while the computer is idle). 10 is a common "
+        "estimate.",
         "Answers",
         minimum=1.0,
         maximum=1000.0,
@@ -153,6 +156,21 @@ SETTINGS: tuple[Setting, ...] = (
         "low: key facts and questions; medium: plus summaries; high: plus cross-document notes.",
         "Digest",
         choices=("low", "medium", "high"),
+    ),
+    Setting(
+        "new_documents",
+        str,
+        "background",
+        "New documents",
+        "background: a new document gets its first, quick digest right away, while the computer "
+        "is otherwise quiet (lowest priority; it pauses for your questions). away: it waits, "
+        "like the deeper digest, until you are away or the nightly window.",
+        "Digest",
+        choices=("background", "away"),
+        choice_labels=(
+            "digest right away in the background",
+            "only when I'm away or at night",
+        ),
     ),
     Setting(
         "night_start",

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from schedule_fakes import add_documents
 
 from nocturne.library.store import Store
+from nocturne.schedule.cpu import CpuReading
 from nocturne.schedule.folders import add_watched_folder
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.power import PowerReading
@@ -42,11 +43,30 @@ def test_fresh_library_says_done_and_shows_the_next_window(store: Store) -> None
 
 def test_work_waiting_without_a_daemon_says_so(store: Store) -> None:
     add_documents(store, 2)
-    report = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)
+    away_only = Settings({"new_documents": "away"})
+    report = schedule_status(store, away_only, NOW, idle=IDLE, power=MAINS)
     assert report["documents_waiting"] == 2
     assert report["digest"]["state"] == "not running"
     assert report["would_run_now"]["code"] == "present"
-    assert "waiting for 10 min idle" in report["would_run_now"]["reason"]
+    assert report["would_run_now"]["reason"] == (
+        "the digest waits until you are away for 10 min (idle 30 s) or tonight at 01:00"
+    )
+    assert "New documents:   wait until you are away" in "\n".join(format_schedule_status(report))
+
+
+def test_new_documents_would_be_read_now_when_the_computer_is_quiet(store: Store) -> None:
+    add_documents(store, 2)
+    quiet = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS, cpu=CpuReading(5.0))
+    assert quiet["would_run_now"]["code"] == "first-digest"
+    assert quiet["cpu_others_percent"] == 5.0
+    assert "first digest right away" in "\n".join(format_schedule_status(quiet))
+    busy = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS, cpu=CpuReading(80.0))
+    assert busy["would_run_now"] == {
+        "run": False,
+        "code": "cpu-busy",
+        "reason": "new documents are read as soon as the computer is quiet; the computer is "
+        "busy (other programs use 80 % of the CPU)",
+    }
 
 
 def test_running_daemon_reports_its_decision(store: Store, tmp_path: object) -> None:
@@ -94,7 +114,13 @@ def test_a_silent_daemon_is_not_reported_running(store: Store) -> None:
 def test_inside_the_window_and_no_idle_source(store: Store) -> None:
     add_documents(store, 1)
     night = datetime(2026, 11, 10, 2, 0, tzinfo=TZ)
-    report = schedule_status(store, Settings(), night, idle=IdleReading("none", None), power=MAINS)
+    report = schedule_status(
+        store,
+        Settings({"new_documents": "away"}),
+        night,
+        idle=IdleReading("none", None),
+        power=MAINS,
+    )
     assert report["next_window"]["active"] is True
     assert report["would_run_now"]["code"] == "no-idle-source"
     text = "\n".join(format_schedule_status(report))

@@ -56,8 +56,8 @@ def test_tray_icon_follows_the_digest_and_notifies(
     window.poll_digest()
     qtbot.waitUntil(lambda: window.tray.state == "digesting", timeout=5000)
     assert "25%" in window.tray.icon.toolTip()
-    assert "lease.pdf" in window.digest_status.label.text()
-    assert "about 2 min left" in window.digest_status.label.text()
+    assert "lease.pdf" in window.digest_status.label.full_text()
+    assert "about 2 min left" in window.digest_status.label.full_text()
     assert window.digest_status.progress.isVisibleTo(window)
     window.background.current = DigestSnapshot("done", 12, 12)
     window.poll_digest()
@@ -93,7 +93,7 @@ def test_status_texts() -> None:
     assert describe(DigestSnapshot("idle", 2, 10, detail="on battery")) == (
         "Digest waiting: on battery · 2/10 steps"
     )
-    assert describe(DigestSnapshot("done")) == "Everything is digested"
-    assert format_eta(30) == "less than a minute left"
+    assert describe(DigestSnapshot("done"), 4) == "All 4 documents are digested"
+    assert format_eta(30) == "about 30 s left"
     assert format_eta(3 * 3600 + 5 * 60) == "about 3 h 05 min left"
     assert format_eta(None) == ""

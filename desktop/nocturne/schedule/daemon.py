@@ -24,9 +24,10 @@ from typing import Any
 from nocturne import paths
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
+from nocturne.schedule.cpu import CpuMonitor
 from nocturne.schedule.folders import watched_folders
 from nocturne.schedule.idle import AssumedIdleProbe, IdleMonitor, IdleProbe, choose_idle_source
-from nocturne.schedule.policy import Rules
+from nocturne.schedule.policy import FIRST_DIGEST_BUDGET, Rules
 from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions, questions_dir
 from nocturne.schedule.scheduler import TICK_SECONDS, DigestController, DigestScheduler, Probes
@@ -90,11 +91,13 @@ class SettingsFollower:
                 self.settings = Settings.load(self._path)
                 self._rules = Rules.from_settings(self.settings)
                 log.info(
-                    "settings changed: nightly window %s–%s, idle %s min, battery %s",
+                    "settings changed: nightly window %s–%s, idle %s min, battery %s, "
+                    "new documents %s",
                     self.settings.night_start,
                     self.settings.night_end,
                     self.settings.idle_minutes,
                     "allowed" if self.settings.allow_on_battery else "not allowed",
+                    self.settings.new_documents,
                 )
             except KnownError as exc:
                 log.warning("keeping the previous settings: %s", exc)
@@ -109,14 +112,17 @@ def remove_logging() -> None:
                 handler.close()
 
 
-def default_controller_factory(settings: Callable[[], Settings]) -> Callable[[], DigestController]:
-    """The real digest, a separate process (`nocturne.sleeptime.process`), with the settings
-    current when each run starts."""
+def default_controller_factory(
+    settings: Callable[[], Settings],
+) -> Callable[..., DigestController]:
+    """The real digest, a separate process (`nocturne.sleeptime.process`) at the lowest OS
+    priority, with the settings current when each run starts; `budget` limits a run (a new
+    document's first digest) below the settings' budget."""
 
-    def make() -> DigestController:
+    def make(budget: str | None = None) -> DigestController:
         from nocturne.schedule.digest_process import digest_process_controller
 
-        return digest_process_controller(settings())
+        return digest_process_controller(settings(), budget=budget)
 
     return make
 
@@ -127,7 +133,8 @@ class DaemonParts:
 
     idle_probe: IdleProbe | None = None
     power_probe: Callable[[], PowerReading] = read_power
-    controller_factory: Callable[[], DigestController] | None = None
+    controller_factory: Callable[..., DigestController] | None = None
+    cpu: CpuMonitor | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     tick_seconds: float = TICK_SECONDS
     watch_folders: bool = True
@@ -171,8 +178,9 @@ def build_scheduler(
     *,
     idle: IdleMonitor | None = None,
     power_probe: Callable[[], PowerReading] = read_power,
-    controller_factory: Callable[[], DigestController] | None = None,
+    controller_factory: Callable[..., DigestController] | None = None,
     lock: SchedulerLock | None = None,
+    cpu: CpuMonitor | None = None,
 ) -> DigestScheduler:
     """The scheduler with the real probes and digest process; the window uses this too.
 
@@ -181,10 +189,15 @@ def build_scheduler(
 
     `store` must be used by the scheduler's ticks only (a SQLite connection per thread of
     writers); settings are re-read when their file changes.
+
+    New documents get their first (low-budget) digest as soon as the machine is quiet (`cpu`,
+    the digest's own CPU time left out) unless the settings say to wait for the person to be
+    away; the deeper budgets always wait for that or for the night.
     """
     follower = SettingsFollower(settings)
     idle = idle or IdleMonitor(chooser=choose_idle_source)
-    return DigestScheduler(
+    cpu = cpu or CpuMonitor()
+    scheduler = DigestScheduler(
         rules=follower.rules,
         state=ScheduleState(store),
         probes=Probes(
@@ -196,11 +209,24 @@ def build_scheduler(
                 model_id=lambda: expected_model_id(follower.settings),
             ),
             questions=live_questions,
+            first_digest_left=WorkLeft(
+                store,
+                lambda: FIRST_DIGEST_BUDGET,
+                model_id=lambda: expected_model_id(follower.settings),
+            ),
+            cpu=cpu.read,
         ),
         controller_factory=controller_factory
         or default_controller_factory(lambda: follower.settings),
         single=lock if lock is not None else True,
     )
+
+    def digest_pids() -> list[int]:
+        pid = getattr(scheduler.controller, "pid", None)
+        return [int(pid)] if pid else []
+
+    cpu.exclude = digest_pids
+    return scheduler
 
 
 def run_daemon(
@@ -244,6 +270,7 @@ def run_daemon(
         power_probe=parts.power_probe,
         controller_factory=parts.controller_factory,
         lock=lock,
+        cpu=parts.cpu,
     )
     previous = _install_signal_handlers(parts.stop)
     flags = QuestionFlagWatch(scheduler)

@@ -44,6 +44,10 @@ class DigestProcessController:
         self.process = process
         self.stop_grace_s = stop_grace_s
 
+    @property
+    def budget(self) -> str | None:
+        return self.process.budget
+
     def start(self) -> None:
         self.process.start()
 
@@ -100,7 +104,15 @@ class DigestProcessController:
         return self.process.last_event
 
 
-def digest_process_controller(settings: Any) -> DigestProcessController:
+def digest_process_controller(
+    settings: Any, budget: str | None = None, *, low_priority: bool = True
+) -> DigestProcessController:
+    """A digest process at `budget` (default: the settings'), at the lowest OS priority unless
+    `low_priority` is False (a run the person asked for with "Digest now")."""
     return DigestProcessController(
-        DigestProcess(budget=settings.digest_budget, on_event=_log_event)
+        DigestProcess(
+            budget=budget or settings.digest_budget,
+            on_event=_log_event,
+            low_priority=low_priority,
+        )
     )

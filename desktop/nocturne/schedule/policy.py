@@ -10,7 +10,12 @@ The rules, first that applies wins:
      has been away `night_idle_seconds`         -> run ("night")
   7. idle for `idle_minutes`                    -> run ("catch-up" when last night's window was
                                                    missed because the machine slept, else "idle")
-  8. otherwise                                  -> pause: the person is using the machine
+  8. new documents still lack their first (low-budget) digest, the person chose "right away in
+     the background", and other programs leave the CPU quiet -> run ("first-digest", budget low)
+  9. otherwise                                  -> pause: the person is using the machine
+Rule 8 needs no idle source: it asks whether the *machine* is idle, not the person (the digest
+runs at the lowest OS priority and gives way to questions). It starts below `quiet_percent` of
+the CPU used by others and, once running, goes on until they use more than `busy_percent`.
 The same threshold decides starting and stopping, so the digest pauses the moment input resets
 the idle counter and resumes at the next chance. Nothing here reads a clock or a device: the
 scheduler measures, this decides, and tests simulate whole nights in microseconds.
@@ -22,11 +27,17 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from nocturne.schedule.cpu import BUSY_ABOVE_PERCENT, QUIET_BELOW_PERCENT, CpuReading
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.power import PowerReading
 
 NIGHT_IDLE_SECONDS = 60.0
 """Inside the nightly window a minute without input is enough: the person has gone to bed."""
+NEW_IN_BACKGROUND = "background"
+"""The `new_documents` setting: a new document's first digest runs when the machine is quiet."""
+NEW_WHEN_AWAY = "away"
+"""The `new_documents` setting: new documents wait for the person to be away or the night."""
+FIRST_DIGEST_BUDGET = "low"
 
 
 def parse_clock_time(value: str) -> time:
@@ -113,6 +124,9 @@ class Rules:
     idle_minutes: float
     allow_on_battery: bool
     night_idle_seconds: float = NIGHT_IDLE_SECONDS
+    new_documents: str = NEW_WHEN_AWAY
+    quiet_percent: float = QUIET_BELOW_PERCENT
+    busy_percent: float = BUSY_ABOVE_PERCENT
 
     @classmethod
     def from_settings(cls, settings: Any) -> Rules:
@@ -120,7 +134,12 @@ class Rules:
             window=NightWindow.parse(settings.night_start, settings.night_end),
             idle_minutes=float(settings.idle_minutes),
             allow_on_battery=bool(settings.allow_on_battery),
+            new_documents=str(getattr(settings, "new_documents", NEW_IN_BACKGROUND)),
         )
+
+    @property
+    def first_digest_in_background(self) -> bool:
+        return self.new_documents == NEW_IN_BACKGROUND
 
 
 @dataclass(frozen=True)
@@ -134,16 +153,22 @@ class Conditions:
     question_in_flight: bool = False
     paused_until: datetime | None = None
     missed_window: Window | None = None
+    first_digest_left: bool = False  # some document lacks its first (low-budget) digest
+    cpu: CpuReading | None = None  # others' share of the CPU (None: not measured yet)
+    first_digest_running: bool = False  # a "first-digest" run is under way (keeps it going)
 
 
 @dataclass(frozen=True)
 class Decision:
-    """Run or not, and a sentence for the person. `code` is stable for programs and tests."""
+    """Run or not, and a sentence for the person. `code` is stable for programs and tests.
+
+    `budget` is the digest budget this run is limited to (None: the settings' budget)."""
 
     run: bool
     code: str
     reason: str
     trigger: str | None = None
+    budget: str | None = None
 
 
 def missed_window(
@@ -169,6 +194,58 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min"
 
 
+def _machine_quiet(rules: Rules, c: Conditions) -> bool:
+    if c.cpu is None:
+        return False
+    limit = rules.busy_percent if c.first_digest_running else rules.quiet_percent
+    return c.cpu.others_percent < limit
+
+
+def _first_digest(rules: Rules, c: Conditions) -> Decision | None:
+    """Rule 8: a new document's first digest while the machine (not the person) is idle."""
+    if not (rules.first_digest_in_background and c.first_digest_left and _machine_quiet(rules, c)):
+        return None
+    return Decision(
+        True,
+        "first-digest",
+        "reading the new documents while the computer is quiet",
+        "first-digest",
+        FIRST_DIGEST_BUDGET,
+    )
+
+
+def _deeper_wait(rules: Rules, c: Conditions, idle: float) -> str:
+    """When the rest of the digest will run, in words."""
+    what = (
+        "summaries and deeper notes wait"  # the first digest is done (or rule 8 would apply)
+        if rules.first_digest_in_background
+        else "the digest waits"
+    )
+    wait = f"{what} until you are away for {rules.idle_minutes:.0f} min (idle {_minutes(idle)})"
+    upcoming = rules.window.next_start(c.now)
+    if upcoming is not None:
+        wait += f" or tonight at {upcoming.start:%H:%M}"
+    return wait
+
+
+def _present(rules: Rules, c: Conditions, idle: float | None) -> Decision:
+    """Nothing may run now: say why, and when something will."""
+    if rules.first_digest_in_background and c.first_digest_left:
+        busy = (
+            "the computer is busy (" + c.cpu.describe() + ")"
+            if c.cpu is not None
+            else "checking how busy the computer is"
+        )
+        return Decision(
+            False,
+            "cpu-busy" if c.cpu is not None else "cpu-unknown",
+            f"new documents are read as soon as the computer is quiet; {busy}",
+        )
+    if idle is None:
+        return Decision(False, "no-idle-source", c.idle.describe())
+    return Decision(False, "present", _deeper_wait(rules, c, idle))
+
+
 def decide(rules: Rules, c: Conditions) -> Decision:
     if not c.work_left:
         return Decision(False, "done", "everything is digested")
@@ -185,13 +262,13 @@ def decide(rules: Rules, c: Conditions) -> Decision:
             False, "battery", "on battery; the digest waits for mains power (see settings)"
         )
     if c.idle.seconds is None:
-        return Decision(False, "no-idle-source", c.idle.describe())
+        return _first_digest(rules, c) or _present(rules, c, None)
     idle = c.idle.seconds
     tonight = rules.window.containing(c.now)
     if tonight is not None:
         if idle >= rules.night_idle_seconds:
             return Decision(True, "night", f"nightly window {tonight.label()}", "night")
-        return Decision(
+        return _first_digest(rules, c) or Decision(
             False, "present", f"nightly window, but the machine is in use (idle {_minutes(idle)})"
         )
     if idle >= rules.idle_minutes * 60:
@@ -204,11 +281,7 @@ def decide(rules: Rules, c: Conditions) -> Decision:
                 "catch-up",
             )
         return Decision(True, "idle", f"idle for {_minutes(idle)}", "idle")
-    wait = f"waiting for {rules.idle_minutes:.0f} min idle (now {_minutes(idle)})"
-    upcoming = rules.window.next_start(c.now)
-    if upcoming is not None:
-        wait += f" or the nightly window at {upcoming.start:%H:%M}"
-    return Decision(False, "present", wait)
+    return _first_digest(rules, c) or _present(rules, c, idle)
 
 
 def pause_for(now: datetime, hours: float = 1.0) -> datetime:

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from nocturne.schedule.cpu import CpuReading
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.orphans import end_orphaned_digest, remember_digest_process
 from nocturne.schedule.policy import (
+    FIRST_DIGEST_BUDGET,
     Conditions,
     Decision,
     Rules,
@@ -86,6 +88,10 @@ class Probes:
     work_left: Callable[[], bool]
     questions: Callable[[], int] = lambda: 0
     clock: Callable[[], datetime] = local_now
+    first_digest_left: Callable[[], bool] = lambda: False
+    """Some document still lacks its first (low-budget) digest."""
+    cpu: Callable[[], CpuReading | None] = lambda: None
+    """Other programs' share of the CPU, the digest's own left out (None: not known yet)."""
 
 
 class DigestScheduler:
@@ -95,14 +101,18 @@ class DigestScheduler:
         rules: Callable[[], Rules],
         state: ScheduleState,
         probes: Probes,
-        controller_factory: Callable[[], DigestController],
+        controller_factory: Callable[..., DigestController],
         stop_after_paused_s: float = STOP_AFTER_PAUSED_S,
         retry_after_failure_s: float = RETRY_AFTER_FAILURE_S,
         heartbeat_s: float | None = HEARTBEAT_S,
         single: SchedulerLock | bool = True,
     ) -> None:
         """`single`: hold the library's scheduler lock (True: take it on the first tick; or a
-        lock the caller already holds; False: no lock, for tests of several schedulers)."""
+        lock the caller already holds; False: no lock, for tests of several schedulers).
+
+        `controller_factory()` makes a run at the settings' budget; for a decision limited to a
+        budget (a new document's first digest) it is called as `controller_factory(budget=...)`.
+        """
         self._rules = rules
         self.state = state
         self.probes = probes
@@ -110,6 +120,7 @@ class DigestScheduler:
         self._stop_after_paused_s = stop_after_paused_s
         self._retry_after_failure_s = retry_after_failure_s
         self.controller: DigestController | None = None
+        self.controller_budget: str | None = None  # the budget the running run is limited to
         self.last_decision: Decision | None = None
         self.last_conditions: Conditions | None = None
         self._local_questions = 0
@@ -198,6 +209,7 @@ class DigestScheduler:
             now = self.probes.clock()
             rules = self._rules()
             self._note_window(rules, now)
+            running = self.controller is not None and self.controller.is_running
             conditions = Conditions(
                 now=now,
                 idle=self.probes.idle(),
@@ -208,6 +220,10 @@ class DigestScheduler:
                 missed_window=missed_window(
                     rules.window, now, served_start=self._served, watching_since=self._since(now)
                 ),
+                first_digest_left=rules.first_digest_in_background
+                and self.probes.first_digest_left(),
+                cpu=self.probes.cpu(),
+                first_digest_running=running and self.controller_budget == FIRST_DIGEST_BUDGET,
             )
             decision = decide(rules, conditions)
             with self._lock:
@@ -276,7 +292,11 @@ class DigestScheduler:
                     return
                 log.info("starting the digest: %s", decision.reason)
                 try:
-                    started = self._factory()
+                    started = (
+                        self._factory(budget=decision.budget)
+                        if decision.budget is not None
+                        else self._factory()
+                    )
                     started.start()
                 except Exception as exc:  # model missing, process cannot spawn, ...
                     log.warning(
@@ -287,8 +307,15 @@ class DigestScheduler:
                     self._failed_at = now
                     return
                 self.controller = started
+                self.controller_budget = decision.budget
                 self._paused_since = None
                 self._remember_process(started)
+            elif decision.budget is not None and self.controller_budget != decision.budget:
+                # A deeper run while the person is back: it waits for them to be away again;
+                # the new documents' first digest takes its place (finished steps are kept).
+                log.info("stopping the deeper digest: %s", decision.reason)
+                controller.stop()
+                self._drop_controller()
             elif controller.is_paused:
                 log.info("resuming the digest: %s", decision.reason)
                 controller.resume()
@@ -309,17 +336,25 @@ class DigestScheduler:
                 f"{self._paused_since:%H:%M}",
             )
             controller.stop()
-            self.controller = None
-            self._paused_since = None
-            self._remember_process(None)
+            self._drop_controller()
+
+    def _drop_controller(self) -> None:
+        self.controller = None
+        self.controller_budget = None
+        self._paused_since = None
+        self._remember_process(None)
 
     def _finish(self, controller: DigestController, conditions: Conditions) -> None:
         """The run ended by itself: done, or failed (then wait before trying again)."""
-        self.controller = None
-        self._paused_since = None
-        self._remember_process(None)
+        budget = self.controller_budget
+        self._drop_controller()
         if controller.is_done:
-            if self.probes.work_left():
+            left = (
+                self.probes.first_digest_left()
+                if budget == FIRST_DIGEST_BUDGET
+                else self.probes.work_left()
+            )
+            if left:
                 # Finished, yet work is still reported: a step that keeps failing. Back off
                 # instead of starting a process every second.
                 log.warning(
@@ -413,5 +448,6 @@ class DigestScheduler:
             if self.controller is not None:
                 self._remember_process(None)
             self.controller = None
+            self.controller_budget = None
         if self._single is not None:
             self._single.release()

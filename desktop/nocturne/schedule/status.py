@@ -13,9 +13,17 @@ from typing import Any
 import psutil
 
 from nocturne.library.store import Store
+from nocturne.schedule.cpu import CpuReading, sample_cpu
 from nocturne.schedule.folders import watched_folders
 from nocturne.schedule.idle import IdleMonitor, IdleReading, choose_idle_source
-from nocturne.schedule.policy import Conditions, Rules, decide, missed_window
+from nocturne.schedule.policy import (
+    FIRST_DIGEST_BUDGET,
+    NEW_IN_BACKGROUND,
+    Conditions,
+    Rules,
+    decide,
+    missed_window,
+)
 from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions
 from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
@@ -41,8 +49,10 @@ def schedule_status(
     *,
     idle: IdleReading | None = None,
     power: PowerReading | None = None,
+    cpu: CpuReading | None = None,
 ) -> dict[str, Any]:
-    """A JSON-ready report. `idle`/`power` default to measuring now (tests pass readings)."""
+    """A JSON-ready report. `idle`/`power`/`cpu` default to measuring now (tests pass
+    readings)."""
     now = now or local_now()
     rules = Rules.from_settings(settings)
     state = ScheduleState(store)
@@ -60,6 +70,15 @@ def schedule_status(
     work_left = WorkLeft(
         store, lambda: str(settings.digest_budget), model_id=lambda: expected_model_id(settings)
     )()
+    first_left = (
+        rules.first_digest_in_background
+        and work_left
+        and WorkLeft(
+            store, lambda: FIRST_DIGEST_BUDGET, model_id=lambda: expected_model_id(settings)
+        )()
+    )
+    if cpu is None and first_left:
+        cpu = sample_cpu()
     current = rules.window.containing(now)
     upcoming = current or rules.window.next_start(now)
     scheduler = _scheduler(state, now)
@@ -79,6 +98,8 @@ def schedule_status(
             question_in_flight=live_questions() > 0,
             paused_until=paused_until,
             missed_window=missed,
+            first_digest_left=first_left,
+            cpu=cpu,
         ),
     )
     recorded = state.last_decision
@@ -106,6 +127,8 @@ def schedule_status(
             "active": current is not None,
         },
         "idle_minutes": rules.idle_minutes,
+        "new_documents": rules.new_documents,
+        "cpu_others_percent": None if cpu is None else round(cpu.others_percent, 1),
         "idle": {"source": idle.source, "seconds": idle.seconds, "text": idle.describe()},
         "power": {
             "on_ac": power.on_ac,
@@ -138,6 +161,12 @@ def format_schedule_status(report: dict[str, Any]) -> list[str]:
     lines = [
         f"Nightly window:  {window_text}",
         f"Idle trigger:    after {report['idle_minutes']:.0f} min; {report['idle']['text']}",
+        "New documents:   "
+        + (
+            "first digest right away, while the computer is quiet"
+            if report.get("new_documents") == NEW_IN_BACKGROUND
+            else "wait until you are away or the nightly window"
+        ),
         f"Power:           {report['power']['text']}"
         + (
             " (digest on mains only)"

@@ -44,7 +44,9 @@ class EtaEstimator:
     """Remaining time from the mean duration of the steps finished so far, per kind.
 
     Steps differ a lot by kind (a chunk's questions vs a pure extractive summary), so each kind is
-    averaged separately; a kind not seen yet borrows the overall mean, or `prior` from earlier runs.
+    averaged separately; a kind not seen yet takes `prior` (its mean in earlier runs of this
+    model), else the slowest kind seen so far: the first steps of a run are often the quick
+    extractive ones, and borrowing their mean promised "less than a minute" for minutes of work.
     """
 
     def __init__(self, prior: dict[str, float] | None = None) -> None:
@@ -60,8 +62,8 @@ class EtaEstimator:
             return sum(seen) / len(seen)
         if kind in self.prior:
             return self.prior[kind]
-        every = [s for values in self._seconds.values() for s in values]
-        return sum(every) / len(every) if every else None
+        means = [sum(values) / len(values) for values in self._seconds.values() if values]
+        return max(means) if means else None
 
     def remaining(self, kinds: list[str]) -> float | None:
         total = 0.0

@@ -46,9 +46,14 @@ def _child_main(
     events: Any,
     stop_flag: Any,
     write_lock: Any,
+    low_priority: bool = False,
 ) -> None:
     """The digest process: run until done, the time limit, or the parent's stop flag."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's to handle
+    if low_priority:
+        from nocturne.sleeptime.priority import lowest_priority
+
+        lowest_priority()
     from nocturne.library.store import Store
     from nocturne.settings import Settings
     from nocturne.sleeptime.command import make_digest_engine
@@ -91,8 +96,11 @@ class DigestProcess:
         budget: str | None = None,
         max_seconds: float | None = None,
         on_event: Callable[[DigestEvent], None] | None = None,
+        low_priority: bool = False,
     ) -> None:
+        """`low_priority`: the child runs at the lowest OS priority (`priority.py`)."""
         self.budget = budget
+        self.low_priority = low_priority
         self.max_seconds = max_seconds
         self.on_event = on_event
         self._context = multiprocessing.get_context("spawn")
@@ -112,7 +120,14 @@ class DigestProcess:
             raise RuntimeError("a DigestProcess runs once; make a new one")
         self._process = self._context.Process(
             target=_child_main,
-            args=(self.budget, self.max_seconds, self._events, self._stop_flag, self._write_lock),
+            args=(
+                self.budget,
+                self.max_seconds,
+                self._events,
+                self._stop_flag,
+                self._write_lock,
+                self.low_priority,
+            ),
             name="nocturne-digest",
             daemon=True,
         )

@@ -24,6 +24,12 @@ def expected_model_id(settings: Settings) -> str | None:
     models are named by their file; a remote model by its configured name (None when the server
     is to be asked, in which case any model counts).
     """
+    import os
+
+    if os.environ.get("NOCTURNE_ENGINE") == "fake":
+        from nocturne.engine.fake import FakeEngine
+
+        return FakeEngine().model_id  # what `engine.factory.make_engine` gives then
     try:
         if settings.digest_engine == "remote":
             return str(settings.remote_model) or None

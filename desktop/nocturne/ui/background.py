@@ -32,6 +32,8 @@ class DigestSnapshot:
     eta_s: float | None = None
     detail: str = ""  # the current document, why it waits, or the error
     paused_until: datetime | None = None
+    overdue: bool = False  # the steps take longer than their estimate (no honest ETA now)
+    sleep_tokens: int = 0  # tokens this run has spent so far (the savings tiles follow it)
 
     @property
     def fraction(self) -> float | None:
@@ -67,7 +69,7 @@ def format_eta(seconds: float | None) -> str:
     if seconds is None or seconds < 0:
         return ""
     if seconds < 60:
-        return "less than a minute left"
+        return f"about {max(5, round(seconds / 5) * 5):.0f} s left"
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"about {minutes} min left"
@@ -107,6 +109,10 @@ class CoreBackground:
         self._outcome: tuple[str, str] | None = None  # ("done" | "error", message)
         self._lock = threading.RLock()
         self._status_cache: tuple[bool, float, int, int] | None = None
+        # The library's steps when the watched run started, and when each event arrived: the
+        # run's counts become the library's, and the ETA counts down between events.
+        self._run_base: tuple[Any, int, int] | None = None
+        self._event_seen: tuple[Any, float, float] | None = None
         self._watcher: Any = None
         self._folders_checked = 0.0
         if start_scheduler:
@@ -222,6 +228,39 @@ class CoreBackground:
             self._status_cache = cached
         return cached[2], cached[3]
 
+    def _library_steps(
+        self, controller: Any, event: Any, digest_status: Callable[..., dict[str, Any]]
+    ) -> tuple[int, int]:
+        """The run's progress as steps of the whole library, the numbers `nocturne status` and
+        the document list use: the library's count when the run started plus the run's own.
+        (The run's own total alone read "18/18" in the window while status said "18/41".)"""
+        base = self._run_base
+        if base is None or base[0] is not controller:
+            done, total = self._steps(digest_status, True)
+            started = int(event.done)  # the run may have finished steps before we first looked
+            base = (controller, max(0, done - started), total)
+            self._run_base = base
+        done = base[1] + int(event.done)
+        total = max(base[2], base[1] + int(event.total))
+        return min(done, total), total
+
+    def _eta(self, event: Any, paused: bool) -> tuple[float | None, bool]:
+        """The run's estimate, counted down since its event arrived (not while paused);
+        `overdue` once the steps take longer than estimated (then no number is better than a
+        wrong one)."""
+        now = time.monotonic()
+        seen = self._event_seen
+        if seen is None or seen[0] is not event:
+            seen = (event, 0.0, now)  # event, seconds counted down, last look
+        counted = seen[1] + (0.0 if paused else now - seen[2])
+        self._event_seen = (event, counted, now)
+        if event.eta_s is None:
+            return None, False
+        left = float(event.eta_s) - counted
+        if left <= 0 and int(event.done) < int(event.total):
+            return None, True
+        return max(0.0, left), False
+
     def snapshot(self) -> DigestSnapshot:
         try:
             from nocturne.sleeptime.status import digest_status
@@ -236,13 +275,17 @@ class CoreBackground:
             outcome = self._outcome
         paused_until = self._paused_until()
         if running and event is not None:
+            done, total = self._library_steps(controller, event, digest_status)
+            eta, overdue = self._eta(event, paused or paused_until is not None)
             return DigestSnapshot(
                 "paused" if paused or paused_until else "digesting",
-                int(event.done),
-                int(event.total),
-                event.eta_s,
+                done,
+                total,
+                eta,
                 str(event.label or ""),
                 paused_until,
+                overdue,
+                int(getattr(event, "tokens", 0) or 0),
             )
         done, total = self._steps(digest_status, running)
         if running:
@@ -363,3 +406,24 @@ def pause_label(until: datetime | None, now: datetime | None = None) -> str:
             else "paused until tomorrow"
         )
     return f"paused until {until:%a %H:%M}"
+
+
+def digest_plan(settings: Any) -> str:
+    """What will happen to documents the person adds, and when, in the settings' terms."""
+    idle = f"{float(settings.idle_minutes):.0f} min"
+    night = (
+        f"tonight from {settings.night_start}"
+        if settings.night_start != settings.night_end
+        else "when the computer is idle"
+    )
+    if str(getattr(settings, "new_documents", "background")) == "background":
+        return (
+            "New documents get a first, quick read right away, in the background while your "
+            "computer is otherwise quiet (at the lowest priority, pausing whenever you ask "
+            f"something). Summaries follow when you are away for {idle} or {night}. "
+            "“Digest now” in the status bar does it all at once."
+        )
+    return (
+        f"Nocturne reads new documents when you are away for {idle} or {night}, as you chose "
+        "in Settings. “Digest now” in the status bar starts at once."
+    )

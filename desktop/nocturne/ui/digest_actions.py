@@ -6,6 +6,7 @@ status bar and the tray show it, and a run that ends (done or failed) becomes a 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,12 +14,17 @@ from PySide6.QtWidgets import QStatusBar
 
 from nocturne.ui.background import Background, DigestSnapshot
 from nocturne.ui.digest_status import DigestStatus
+from nocturne.ui.library_view import LibraryPane
 from nocturne.ui.tray import Tray
 from nocturne.ui.workers import TaskRunner
+
+SAVINGS_DURING_DIGEST_S = 3.0
+"""While a digest runs, the savings tiles (sleep-time tokens) follow it at most this often."""
 
 
 class DigestActions:
     background: Background
+    library: LibraryPane
     digest_status: DigestStatus
     tray: Tray | None
     disk: TaskRunner
@@ -50,10 +56,16 @@ class DigestActions:
 
         self.disk.submit(tick_and_read, done, failed)
 
+    def library_counts(self) -> tuple[int, int]:
+        """Documents in the library, and how many of them are in error."""
+        rows = self.library.model.rows
+        return len(rows), sum(1 for r in rows if r.state == "error")
+
     def show_snapshot(self, snapshot: DigestSnapshot) -> None:
         previous = self.snapshot
         self.snapshot = snapshot
-        self.digest_status.show_snapshot(snapshot)
+        documents, errors = self.library_counts()
+        self.digest_status.show_snapshot(snapshot, documents, errors)
         if self.tray is not None:
             self.tray.show_snapshot(snapshot)
             if previous.phase == "digesting" and snapshot.phase in ("done", "idle"):
@@ -65,6 +77,22 @@ class DigestActions:
         if previous.phase != snapshot.phase:
             self.snapshot_changed.emit(snapshot)
             self.refresh_savings()
+            self._savings_at = time.monotonic()
+        elif snapshot.phase == "digesting" and (
+            snapshot.done_steps != previous.done_steps
+            or snapshot.sleep_tokens != previous.sleep_tokens
+        ):
+            # The tiles follow a running digest (its tokens are logged step by step), not
+            # only its end.
+            now = time.monotonic()
+            if now - getattr(self, "_savings_at", 0.0) >= SAVINGS_DURING_DIGEST_S:
+                self._savings_at = now
+                self.refresh_savings()
+
+    def documents_shown(self) -> None:
+        """The library changed: the status bar's counts ("3 documents digested") follow."""
+        documents, errors = self.library_counts()
+        self.digest_status.show_snapshot(self.snapshot, documents, errors)
 
     def _background_call(self, call: Callable[[], Any], message: str) -> None:
         def done(_result: Any) -> None:

@@ -2,31 +2,106 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProgressBar, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from nocturne.ui.background import DigestSnapshot, format_eta, pause_label
 
+SENTENCE_REASONS = ("the digest", "new documents", "summaries")
+"""Reasons from the schedule that are whole sentences: shown as they are, capitalised."""
 
-def describe(snapshot: DigestSnapshot) -> str:
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 document", "2 documents" (and "1 passage", never "1 passages")."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def _finished(documents: int | None, errors: int) -> str:
+    """What a finished digest says; never "everything" when nothing or not everything is."""
+    if documents is None:
+        return "Digest finished"
+    ready = max(0, documents - errors)
+    if errors and not ready:
+        return (
+            f"{plural(errors, 'document')} could not be read; nothing to digest (see the library)"
+        )
+    if errors:
+        return (
+            f"{plural(ready, 'document')} digested · {errors:,} could not be read (see the library)"
+        )
+    return "The document is digested" if ready == 1 else f"All {ready:,} documents are digested"
+
+
+def describe(snapshot: DigestSnapshot, documents: int | None = None, errors: int = 0) -> str:
+    """The status bar's sentence. `documents`/`errors`: the library's counts, when known."""
     done, total = snapshot.done_steps, snapshot.total_steps
-    steps = f"{done}/{total} steps" if total else ""
+    steps = f"{done}/{plural(total, 'step')}" if total else ""
     if snapshot.phase == "digesting":
-        parts = ["Digesting", snapshot.detail, steps, format_eta(snapshot.eta_s)]
+        eta = format_eta(snapshot.eta_s) or (
+            "taking longer than estimated" if snapshot.overdue else ""
+        )
+        parts = ["Digesting", snapshot.detail, steps, eta]
         return " · ".join(p for p in parts if p)
     if snapshot.phase == "paused":
         reason = pause_label(snapshot.paused_until) or "paused"
         return f"Digest {reason}" + (f" · {steps}" if steps else "")
     if snapshot.phase == "error":
         return f"Digest failed: {snapshot.detail}"
-    if snapshot.phase == "done":
-        return "Everything is digested"
     if snapshot.phase == "unavailable":
         return f"Digest unavailable: {snapshot.detail}"
+    if documents == 0:
+        return "No documents yet: add some and Nocturne starts reading them by itself"
+    if snapshot.phase == "done":
+        return _finished(documents, errors)
     if total and done < total:
         why = snapshot.detail or "an idle moment or the night"
+        if why.startswith(SENTENCE_REASONS):
+            return f"{why[0].upper()}{why[1:]} · {steps}"
         return f"Digest waiting: {why} · {steps}"
+    if total and done >= total:
+        return _finished(documents, errors)
     return f"Digest idle: {snapshot.detail}" if snapshot.detail else "Digest idle"
+
+
+class ElidedLabel(QLabel):
+    """One line that never widens the window: cut at the end with "…", the whole in a tooltip."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(80)
+        self.setText(text)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(10, self.contentsRect().width())
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width)
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+        self.setAccessibleDescription(self._full)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
 
 
 class DigestStatus(QWidget):
@@ -39,7 +114,7 @@ class DigestStatus(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        self.label = QLabel("Digest idle")
+        self.label = ElidedLabel("Digest idle")
         self.label.setAccessibleName("Digest status")
         self.progress = QProgressBar()
         self.progress.setFixedWidth(140)
@@ -51,7 +126,8 @@ class DigestStatus(QWidget):
         self.digest_button.setText("Digest now")
         self.digest_button.setAccessibleName("Digest now")
         self.digest_button.setToolTip(
-            "Digest the library now instead of waiting for an idle moment or the night"
+            "Digest the whole library now (summaries too) instead of waiting for "
+            "an idle moment or the night"
         )
         self.digest_button.clicked.connect(self.digest_now_clicked)
         self.pause_button = QToolButton()
@@ -73,8 +149,10 @@ class DigestStatus(QWidget):
         layout.addWidget(self.pause_button)
         layout.addWidget(self.resume_button)
 
-    def show_snapshot(self, snapshot: DigestSnapshot) -> None:
-        self.label.setText(describe(snapshot))
+    def show_snapshot(
+        self, snapshot: DigestSnapshot, documents: int | None = None, errors: int = 0
+    ) -> None:
+        self.label.setText(describe(snapshot, documents, errors))
         fraction = snapshot.fraction
         self.progress.setVisible(snapshot.phase in ("digesting", "paused") and fraction is not None)
         if fraction is not None:

@@ -233,13 +233,19 @@ class WelcomePage(QWidget):
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text = QLabel(
-            "Drop documents here — PDFs, Word, EPUB books, text, Markdown, web pages. While "
-            "your computer is idle or asleep, Nocturne reads them and learns what they say, so "
-            "your questions are answered at once, with sources, for a fraction of the tokens."
+            "Drop documents here — PDFs, Word, EPUB books, text, Markdown, web pages. Nocturne "
+            "reads them and learns what they say, so your questions are answered at once, "
+            "with sources, for a fraction of the tokens."
         )
         text.setWordWrap(True)
         text.setObjectName("muted")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plan = QLabel("")
+        self.plan.setWordWrap(True)
+        self.plan.setObjectName("welcomePlan")
+        self.plan.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plan.setAccessibleName("When documents are digested")
+        self.plan.hide()
         self.add_button = QPushButton("Add documents…")
         self.add_button.setObjectName("primary")
         self.add_button.setDefault(True)
@@ -248,7 +254,7 @@ class WelcomePage(QWidget):
         self.samples_button.setAccessibleName("Try the sample documents")
         self.add_button.clicked.connect(self.add_clicked)
         self.samples_button.clicked.connect(self.samples_clicked)
-        for widget in (title, text):
+        for widget in (title, text, self.plan):
             layout.addWidget(widget)
         layout.addSpacing(12)
         for button in (self.add_button, self.samples_button):
@@ -259,6 +265,11 @@ class WelcomePage(QWidget):
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)
         layout.addStretch(2)
+
+    def set_plan(self, text: str) -> None:
+        """When documents added now will be digested (from the settings)."""
+        self.plan.setText(text)
+        self.plan.setVisible(bool(text))
 
 
 class LibraryPane(QWidget):

@@ -36,7 +36,7 @@ from nocturne.library.ingest import IngestResult
 from nocturne.library.loaders import SUPPORTED_SUFFIXES
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
-from nocturne.ui.background import Background, DigestSnapshot
+from nocturne.ui.background import Background, DigestSnapshot, digest_plan
 from nocturne.ui.chat_actions import ChatActions
 from nocturne.ui.chat_view import ChatPane
 from nocturne.ui.conversation_list import ConversationList
@@ -131,6 +131,7 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.splitter.setSizes([330, 640, 310])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self.library.welcome.set_plan(digest_plan(self.settings))
         self.digest_status = DigestStatus()
         self.statusBar().addPermanentWidget(self.digest_status, 1)
         self.statusBar().setSizeGripEnabled(True)
@@ -237,6 +238,7 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         def done(rows: Any) -> None:
             self._refreshing = False
             self.library.set_rows(rows)
+            self.documents_shown()
             self.documents_changed.emit()
 
         def failed(message: str) -> None:
@@ -331,6 +333,7 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
     def _settings_applied(self, previous_data_dir: str) -> None:
         """New model settings apply to the next question; a new data folder needs a restart."""
         self.backend.reset_engine()
+        self.library.welcome.set_plan(digest_plan(self.settings))
         if self.settings.data_dir != previous_data_dir:
             self.statusBar().showMessage(
                 "Settings saved. Restart Nocturne to use the new data folder.", 30000

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nocturne import keychain
+from nocturne import keychain, paths
 from nocturne.engine.model_file import check_model_file
 from nocturne.errors import KnownError
 from nocturne.settings import SETTINGS, Setting, Settings
@@ -54,7 +54,7 @@ class PathEditor(QWidget):
         self.edit = QLineEdit()
         self.edit.setAccessibleName(setting.label)
         self.edit.setPlaceholderText(
-            "default"
+            f"the default: {default_data_dir()}"
             if setting.widget == "folder"
             else "the bundled model"
             if setting.name == "model_path"
@@ -102,6 +102,22 @@ class PathEditor(QWidget):
         return self.edit.text().strip()
 
 
+def default_data_dir() -> str:
+    """The platform's folder, used when the setting is empty (and NOCTURNE_HOME is not set)."""
+    import platformdirs
+
+    return platformdirs.user_data_dir(paths.APP_NAME, appauthor=False)
+
+
+def data_folder_in_use() -> str:
+    """Which folder the running library is in, and why that one, in a sentence."""
+    override = paths.home_override()
+    folder = str(paths.data_dir())
+    if override is not None:
+        return f"In use now: {folder} (set by NOCTURNE_HOME, which overrides this setting)."
+    return f"In use now: {folder}."
+
+
 def make_editor(setting: Setting) -> QWidget:
     editor: QWidget
     if setting.widget in ("file", "folder"):
@@ -111,7 +127,9 @@ def make_editor(setting: Setting) -> QWidget:
         editor.setDisplayFormat("HH:mm")
     elif setting.choices:
         editor = QComboBox()
-        editor.addItems(list(setting.choices))
+        labels = setting.choice_labels or setting.choices
+        for value, label in zip(setting.choices, labels, strict=True):
+            editor.addItem(label, value)
     elif setting.type is bool:
         editor = QCheckBox(setting.label)
     elif setting.type is int:
@@ -137,7 +155,11 @@ def set_editor_value(editor: QWidget, value: Any) -> None:
     elif isinstance(editor, QTimeEdit):
         editor.setTime(QTime.fromString(str(value), "HH:mm"))
     elif isinstance(editor, QComboBox):
-        editor.setCurrentText(str(value))
+        index = editor.findData(str(value))
+        if index >= 0:
+            editor.setCurrentIndex(index)
+        else:
+            editor.setCurrentText(str(value))
     elif isinstance(editor, QCheckBox):
         editor.setChecked(bool(value))
     elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
@@ -152,7 +174,8 @@ def editor_value(editor: QWidget) -> Any:
     if isinstance(editor, QTimeEdit):
         return editor.time().toString("HH:mm")
     if isinstance(editor, QComboBox):
-        return editor.currentText()
+        data = editor.currentData()
+        return data if data is not None else editor.currentText()
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
@@ -202,6 +225,14 @@ class SettingsDialog(QDialog):
             column.addWidget(editor, 0, Qt.AlignmentFlag(0) if wide else Qt.AlignmentFlag.AlignLeft)
             if isinstance(editor, PathEditor):
                 column.addWidget(editor.error)
+            if setting.name == "data_dir":
+                self.data_in_use = QLabel(data_folder_in_use())
+                self.data_in_use.setWordWrap(True)
+                self.data_in_use.setTextInteractionFlags(
+                    Qt.TextInteractionFlag.TextSelectableByMouse
+                )
+                self.data_in_use.setAccessibleName("Data folder in use")
+                column.addWidget(self.data_in_use)
             note = QLabel(setting.description)
             note.setObjectName("muted")
             note.setWordWrap(True)

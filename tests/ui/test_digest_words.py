@@ -1,0 +1,168 @@
+"""The status bar and the welcome say in plain words what the digest did and will do.
+
+Issue 12: an empty library said "Digest idle: everything is digested"; two documents in error
+and the status bar said "Everything is digested"; the ETA promised "less than a minute left" for
+a 155 s digest and then sat still; the run's "18/18 steps" disagreed with `nocturne status`;
+the tiles stayed at 0 during a digest; the welcome did not say when anything would happen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nocturne.library.store import Store
+from nocturne.settings import Settings
+from nocturne.sleeptime.events import DigestEvent, EtaEstimator
+from nocturne.ui.background import CoreBackground, DigestSnapshot, digest_plan
+from nocturne.ui.digest_status import describe, plural
+
+
+def test_never_everything_digested_for_an_empty_library() -> None:
+    for snapshot in (
+        DigestSnapshot("done"),
+        DigestSnapshot("idle", detail="everything is digested"),
+    ):
+        text = describe(snapshot, documents=0)
+        assert "everything" not in text.lower()
+        assert text.startswith("No documents yet")
+
+
+def test_documents_in_error_are_not_everything() -> None:
+    text = describe(DigestSnapshot("done", 12, 12), documents=4, errors=2)
+    assert text == "2 documents digested · 2 could not be read (see the library)"
+    assert "everything" not in text.lower()
+    assert describe(DigestSnapshot("done"), documents=1) == "The document is digested"
+    assert describe(DigestSnapshot("idle", 5, 5), documents=3) == "All 3 documents are digested"
+    only_broken = describe(DigestSnapshot("done"), documents=1, errors=1)
+    assert only_broken.startswith("1 document could not be read")
+
+
+def test_plurals() -> None:
+    assert plural(1, "passage") == "1 passage"
+    assert plural(2, "passage") == "2 passages"
+    assert describe(DigestSnapshot("digesting", 0, 1), documents=1) == "Digesting · 0/1 step"
+
+
+def test_waiting_reasons_read_as_sentences() -> None:
+    reason = "new documents are read as soon as the computer is quiet; the computer is busy"
+    assert describe(DigestSnapshot("idle", 0, 18, detail=reason), documents=4) == (
+        "New documents are read as soon as the computer is quiet; the computer is busy · 0/18 steps"
+    )
+
+
+def test_overdue_steps_say_so_instead_of_a_wrong_eta() -> None:
+    text = describe(DigestSnapshot("digesting", 17, 18, None, "lease.pdf", overdue=True), 4)
+    assert text == "Digesting · lease.pdf · 17/18 steps · taking longer than estimated"
+
+
+def test_welcome_says_what_happens_and_when(window: Any) -> None:
+    assert window.library.is_welcome
+    plan = window.library.welcome.plan.text()
+    assert "right away, in the background" in plan
+    assert "away for 10 min" in plan and "01:00" in plan and "Digest now" in plan
+    away = digest_plan(Settings({"new_documents": "away"}))
+    assert "when you are away for 10 min or tonight from 01:00" in away
+
+
+def test_status_bar_counts_follow_the_library(window: Any, qtbot: Any, lease_file: Path) -> None:
+    window.show_snapshot(DigestSnapshot("done"))
+    assert window.digest_status.label.full_text().startswith("No documents yet")
+    window.add_paths([str(lease_file)])
+    qtbot.waitUntil(lambda: len(window.library.model.rows) == 1, timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.digest_status.label.full_text() == "The document is digested",
+        timeout=5000,
+    )
+
+
+def test_the_status_label_never_widens_the_window(window: Any) -> None:
+    long_reason = "new documents are read as soon as the computer is quiet; " + "busy " * 80
+    window.digest_status.show_snapshot(DigestSnapshot("idle", 0, 18, detail=long_reason), 4)
+    label = window.digest_status.label
+    assert label.minimumSizeHint().width() < 200
+    assert window.minimumSizeHint().width() <= 1000
+    assert label.full_text().endswith("0/18 steps")
+    assert label.toolTip() == label.full_text()  # cut on screen, whole on hover
+
+
+def test_tiles_follow_a_running_digest(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(window, "refresh_savings", lambda: calls.append(1))
+    monkeypatch.setattr("nocturne.ui.digest_actions.SAVINGS_DURING_DIGEST_S", 0.0)
+    window.show_snapshot(DigestSnapshot("digesting", 1, 10, sleep_tokens=100))
+    window.show_snapshot(DigestSnapshot("digesting", 2, 10, sleep_tokens=250))
+    window.show_snapshot(DigestSnapshot("digesting", 3, 10, sleep_tokens=400))
+    assert len(calls) == 3  # the phase change, then each finished step
+
+
+# -- the ETA and the step count of a run -------------------------------------------------------
+
+
+class Run:
+    def __init__(self, event: DigestEvent) -> None:
+        self.progress = event
+        self.is_running = True
+        self.is_paused = False
+        self.is_done = False
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def core(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
+    made = CoreBackground(settings, lambda: store, start_scheduler=False)
+    clock = Clock()
+    monkeypatch.setattr("nocturne.ui.background.time.monotonic", clock)
+    return made, clock
+
+
+def test_eta_counts_down_between_steps_and_admits_when_it_is_overdue(core: Any) -> None:
+    background, clock = core
+    run = Run(DigestEvent("step", 17, 18, label="lease.pdf", eta_s=20.0))
+    background._manual = run
+    assert background.snapshot().eta_s == pytest.approx(20.0)
+    clock.now += 12
+    assert background.snapshot().eta_s == pytest.approx(8.0)
+    run.is_paused = True
+    clock.now += 30  # paused: the estimate does not run out meanwhile
+    assert background.snapshot().eta_s == pytest.approx(8.0)
+    run.is_paused = False
+    clock.now += 9
+    snap = background.snapshot()
+    assert snap.eta_s is None and snap.overdue
+    run.progress = DigestEvent("step", 18, 19, label="lease.pdf", eta_s=6.0)
+    snap = background.snapshot()
+    assert snap.eta_s == pytest.approx(6.0) and not snap.overdue
+
+
+def test_a_runs_steps_are_counted_as_the_librarys(
+    core: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    background, _clock = core
+    monkeypatch.setattr(
+        "nocturne.sleeptime.status.digest_status",
+        lambda *_a, **_k: {"steps_done": 0, "steps_total": 41},
+    )
+    background._manual = Run(DigestEvent("step", 0, 18, eta_s=None))  # a first, low digest
+    assert (background.snapshot().done_steps, background.snapshot().total_steps) == (0, 41)
+    background._manual.progress = DigestEvent("step", 18, 18, eta_s=0.0)
+    snap = background.snapshot()
+    assert (snap.done_steps, snap.total_steps) == (18, 41)  # as `nocturne status` says
+
+
+def test_an_unseen_step_kind_is_not_promised_to_be_as_quick_as_the_first_ones() -> None:
+    eta = EtaEstimator()
+    eta.record("structure", 0.2)
+    eta.record("chunk_notes", 8.0)
+    # A summary step not seen yet: the slowest kind's mean, not the mean over quick steps.
+    assert eta.remaining(["document_summary"]) == pytest.approx(8.0)
+    assert EtaEstimator({"document_summary": 3.0}).remaining(["document_summary"]) == 3.0
