@@ -196,3 +196,19 @@ def test_streamed_text_matches_the_answer(digested: Library, settings: Settings)
         on_text=instant.append,
     )
     assert "".join(instant) == answer.answer
+
+
+def test_an_anticipated_answer_without_the_kind_asked_for_is_not_served_instantly(
+    library: Library, settings: Settings
+) -> None:
+    library.add_note(
+        "question",
+        "How many yards did Peyton Manning throw for?",
+        ["Super_Bowl_50.md#2"],
+        answer="Peyton Manning was the quarterback.",
+    )
+    answer = ask(
+        library.store, FakeEngine(), "How many yards did Peyton Manning throw for?", settings
+    )
+    assert answer.extra["route"] != "instant", answer.answer
+    assert "2,249 yards" in answer.answer

@@ -221,7 +221,12 @@ def answer_question(
         )
     match = retrieval.best_anticipated
     threshold = INSTANT_FLOOR if mode == "instant" else INSTANT_THRESHOLD
-    if mode in ("auto", "instant") and match is not None and match.similarity >= threshold:
+    if (
+        mode in ("auto", "instant")
+        and match is not None
+        and match.similarity >= threshold
+        and _holds_what_is_asked(query, match.answer)
+    ):
         return without_model(
             match.answer,
             "instant",
@@ -288,6 +293,14 @@ class _FirstText:
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
+
+
+def _holds_what_is_asked(query: Query, answer: str) -> bool:
+    """A stored answer to "how much water does the tank hold" must hold a number: an
+    anticipated question phrased alike is no match when its answer lacks the kind asked for."""
+    if query.answer_type not in TYPED:
+        return True
+    return holds_expected_answer(query.answer_type, answer, query.asked)
 
 
 def _closest_passage(retrieval: Retrieval) -> Evidence | None:

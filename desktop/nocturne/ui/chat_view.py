@@ -11,6 +11,7 @@ for the digest. The words are `nocturne.answer.plain`'s, the same as the CLI's.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from typing import Any
 
@@ -49,6 +50,7 @@ from nocturne.answer.plain import (
 )
 from nocturne.ui.style import MODE_COLOURS
 
+COPIED_MS = 1500  # how long Copy reads "Copied"
 MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"), ("Raw", "raw"))
 
 
@@ -400,6 +402,14 @@ class AnswerCard(QFrame):
     def copy(self) -> None:
         shown = self._text if self.record is not None else streamed_display(self._text)
         QGuiApplication.clipboard().setText(shown)
+        self.copy_button.setText("Copied")  # for a moment, so the click is seen to have worked
+        self.copy_button.setAccessibleName("Answer copied")
+        QTimer.singleShot(COPIED_MS, self._copy_label_back)
+
+    def _copy_label_back(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the card may be gone (a new conversation)
+            self.copy_button.setText("Copy")
+            self.copy_button.setAccessibleName("Copy answer")
 
     def _open_citation(self, link: str) -> None:
         if self.record is None or not link.startswith("cite:"):
