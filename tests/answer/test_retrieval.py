@@ -110,3 +110,16 @@ def test_reference_quotes_the_best_bm25_sentence(library: Library) -> None:
     assert best[0].document_name == "Nikola_Tesla.md"
     assert index.best("???") == []
     index.close()
+
+
+def test_boilerplate_and_bare_list_markers_are_never_the_best_evidence(digested: Library) -> None:
+    digested.add_note(
+        "question",
+        "How many points did the Panthers defense give up in the season?",
+        ["Super_Bowl_50.md#1"],
+        answer="© Copyright 2016, the Panthers defense. All rights reserved.",
+    )
+    digested.add_note("fact", "2.", ["Super_Bowl_50.md#1"])
+    found = retrieve(digested.store, "How many points did the Panthers defense give up?")
+    assert "308" in found.evidence[0].text
+    assert all(ev.text != "2." for ev in found.evidence)

@@ -179,6 +179,14 @@ def match_anticipated(
     return matches[:limit]
 
 
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_BOILERPLATE = re.compile(
+    r"^\s*(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|\bthis page is licensed\b|"
+    r"\blast (?:updated|modified) on\b|\bcreated using sphinx\b",
+    re.IGNORECASE,
+)
+
+
 def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -210,8 +218,8 @@ def gather_evidence(
         points_to: int | None = None,
     ) -> None:
         key = _normal(text)
-        if not key:
-            return
+        if not _LETTERS.search(key):
+            return  # "1.", "2)", "—": a list marker or a rule split off as a sentence says nothing
         cover = weighted_coverage(asked, stems(f"{lead} {text}"), idf, context)
         boosts[key] = max(boosts.get(key, 0.0), bonus)
         if key not in candidates or (lead and not candidates[key].lead):
@@ -222,7 +230,9 @@ def gather_evidence(
             candidates[key] = replace(candidates[key], points_to=points_to)
 
     for match in anticipated:
-        add(match.answer, match.sources[0], "question", ANTICIPATED_BOOST * match.similarity)
+        # A page's copyright or licence line answers no anticipated question but its own.
+        boost = 0.0 if _BOILERPLATE.search(match.answer) else ANTICIPATED_BOOST
+        add(match.answer, match.sources[0], "question", boost * match.similarity)
     if use_notes:
         _add_note_evidence(store, question, named, add)
     hits = search_chunks(store, question, limit=chunk_limit)
