@@ -71,14 +71,27 @@ def detail_line(row: DocumentRow) -> str:
         return row.error or "could not be added"
     parts = []
     if row.pages:
-        parts.append(f"{row.pages} pages")
-    parts.append(f"{row.chunk_count} passages")
-    parts.append(f"{row.token_count:,} tokens")
+        parts.append(plural(row.pages, "page"))
+    parts.append(plural(row.chunk_count, "passage"))
+    parts.append(plural(row.token_count, "token"))
     if row.state == "digesting" and row.progress is not None:
         parts.append(f"{row.progress:.0%} digested")
     elif row.error:
         parts.append(f"last update failed: {row.error}")
     return " · ".join(parts)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def row_tooltip(row: DocumentRow) -> str:
+    """The whole name and path, and the whole error (the row cuts both to its width)."""
+    tip = f"{row.name}\n{row.path}"
+    if row.error:
+        what = "Could not be read" if row.state == "error" else "The last update failed"
+        tip += f"\n\n{what}: {row.error}\n(right-click for Details… or Try again)"
+    return tip
 
 
 class DocumentModel(QAbstractListModel):
@@ -105,12 +118,7 @@ class DocumentModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.name}, {STATE_LABELS.get(row.state, row.state)}: {detail_line(row)}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = row.path
-            if row.error:
-                tip += (
-                    f"\n\n{'Error' if row.state == 'error' else 'Last update failed'}: {row.error}"
-                )
-            return tip
+            return row_tooltip(row)
         if role == ROW_ROLE:
             return row
         return None
@@ -183,7 +191,7 @@ class DocumentDelegate(QStyledItemDelegate):
         painter.setPen(text_colour)
         name_rect = QRect(left, card.top() + 6, pill.left() - left - 6, 20)
         name = QFontMetrics(name_font).elidedText(
-            row.name, Qt.TextElideMode.ElideMiddle, name_rect.width()
+            row.name, Qt.TextElideMode.ElideRight, name_rect.width()
         )
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter, name)
 
@@ -280,6 +288,8 @@ class LibraryPane(QWidget):
     remove_requested = Signal(int)
     open_requested = Signal(str)
     reveal_requested = Signal(str)
+    retry_requested = Signal(str)  # a path to add again
+    details_requested = Signal(object)  # the DocumentRow whose error to show whole
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -321,7 +331,7 @@ class LibraryPane(QWidget):
         self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.doubleClicked.connect(lambda index: self._open(index.data(ROW_ROLE)))
+        self.view.doubleClicked.connect(lambda index: self._activated(index.data(ROW_ROLE)))
         self.welcome = WelcomePage()
         self.welcome.add_clicked.connect(self.add_files_clicked)
         self.welcome.samples_clicked.connect(self.samples_clicked)
@@ -364,17 +374,31 @@ class LibraryPane(QWidget):
         if row is not None:
             self.open_requested.emit(row.path)
 
+    def _activated(self, row: DocumentRow | None) -> None:
+        """Double-click: a broken document shows what went wrong; others open."""
+        if row is not None and row.state == "error":
+            self.details_requested.emit(row)
+        else:
+            self._open(row)
+
+    def menu_for(self, row: DocumentRow) -> QMenu:
+        menu = QMenu(self)
+        if row.error:
+            menu.addAction("Details…", lambda: self.details_requested.emit(row))
+            menu.addAction("Try again", lambda: self.retry_requested.emit(row.path))
+            menu.addSeparator()
+        menu.addAction("Open original", lambda: self.open_requested.emit(row.path))
+        menu.addAction("Show in folder", lambda: self.reveal_requested.emit(row.path))
+        menu.addSeparator()
+        menu.addAction("Remove from library", lambda: self.remove_requested.emit(row.id))
+        return menu
+
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
         if not index.isValid():
             return
         row: DocumentRow = index.data(ROW_ROLE)
-        menu = QMenu(self)
-        menu.addAction("Open original", lambda: self.open_requested.emit(row.path))
-        menu.addAction("Show in folder", lambda: self.reveal_requested.emit(row.path))
-        menu.addSeparator()
-        menu.addAction("Remove from library", lambda: self.remove_requested.emit(row.id))
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        self.menu_for(row).exec(self.view.viewport().mapToGlobal(pos))
 
     # -- drag and drop ---------------------------------------------------------------------
 

@@ -141,17 +141,17 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.library.add_folder_clicked.connect(self.choose_folder)
         self.library.samples_clicked.connect(self.add_samples)
         self.library.remove_requested.connect(self.remove_document)
-        self.library.open_requested.connect(lambda p: self.open_url(QUrl.fromLocalFile(p)))
-        self.library.reveal_requested.connect(
-            lambda p: self.open_url(QUrl.fromLocalFile(str(Path(p).parent)))
-        )
+        self.library.open_requested.connect(self.open_document)
+        self.library.reveal_requested.connect(self.show_in_folder)
+        self.library.retry_requested.connect(lambda p: self.add_paths([p]))
+        self.library.details_requested.connect(self.show_document_error)
         self.conversations.selected.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.new_conversation)
         self.conversations.delete_requested.connect(self.delete_conversation)
         self.chat.ask_requested.connect(self.ask)
         self.chat.stop_requested.connect(self.stop_answer)
         self.chat.digest_requested.connect(self.digest_now)  # a card's "Digest now"
-        self.chat.citation_clicked.connect(lambda c: self.open_url(citation_url(c)))
+        self.chat.citation_clicked.connect(self.open_citation)
         self.digest_status.digest_now_clicked.connect(self.digest_now)
         self.digest_status.pause_hour_clicked.connect(self.pause_hour)
         self.digest_status.pause_tomorrow_clicked.connect(self.pause_tomorrow)
@@ -311,6 +311,62 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         box.setInformativeText("\n".join(lines))
         box.setModal(False)
         box.show()
+
+    def open_citation(self, citation: dict[str, Any]) -> QMessageBox | None:
+        """The cited file at its page; when nothing can show it, a message that says so and
+        offers its folder (before, only a log line)."""
+        if self.open_url(citation_url(citation)) is not False:
+            return None
+        return self._cannot_open(str(citation.get("path") or ""), citation.get("document"))
+
+    def open_document(self, path: str) -> QMessageBox | None:
+        if self.open_url(QUrl.fromLocalFile(path)) is not False:
+            return None
+        return self._cannot_open(path)
+
+    def _cannot_open(self, path: str, name: Any = None) -> QMessageBox:
+        shown = str(name or Path(path).name or "The document")
+        if path and not Path(path).exists():
+            text = f"{shown} is no longer where it was added from."
+        else:
+            text = f"No program on this computer opened {shown}."
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "Nocturne", text, QMessageBox.StandardButton.Close, self
+        )
+        box.setInformativeText(path)
+        if path:
+            reveal = box.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
+            reveal.clicked.connect(lambda: self.show_in_folder(path))
+        box.setModal(False)
+        box.show()
+        self.statusBar().showMessage(text, 8000)
+        self.last_cannot_open = box
+        return box
+
+    def show_in_folder(self, path: str) -> None:
+        """The folder that holds `path` in the file manager (or say where it is)."""
+        folder = str(Path(path).parent)
+        if self.open_url(QUrl.fromLocalFile(folder)) is False:
+            self.show_error(f"Cannot open the file manager. The file is in {folder}")
+
+    def show_document_error(self, row: Any) -> QMessageBox:
+        """A broken document's whole error, with Try again and Show in folder."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Nocturne",
+            f"{row.name} could not be read.",
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setInformativeText(f"{row.error or 'No reason was recorded.'}\n\n{row.path}")
+        retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+        reveal = box.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
+        retry.clicked.connect(lambda: self.add_paths([row.path]))
+        reveal.clicked.connect(lambda: self.show_in_folder(row.path))
+        box.setModal(False)
+        box.show()
+        self.last_details = box
+        return box
 
     def remove_document(self, document_id: int) -> None:
         def done(_result: Any) -> None:
