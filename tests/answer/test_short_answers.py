@@ -95,10 +95,13 @@ def test_a_long_quote_is_trimmed_to_the_clauses_around_the_answer() -> None:
         "which explains in detail how the archive software processes each package, "
         "but the waiting time for objections is seven days, "
         "after which the upload proceeds unless somebody has objected in writing, "
-        "in which case the matter is discussed on the mailing list before anything else happens."
+        "in which case the matter is discussed on the mailing list before anything else happens, "
+        "and the people who objected are asked to explain what they expect to change first."
     )
     asked = frozenset(content_stems("how long is the waiting time for objections"))
     trimmed = trim_quote(text, asked)
     assert "seven days" in trimmed and len(trimmed) <= 310
     assert trimmed.startswith("… ") and trimmed.endswith(" …")
     assert trim_quote("Short.", asked) == "Short."
+    ordinary = "A sentence of ordinary length, " * 12  # up to 450 characters stay whole
+    assert trim_quote(ordinary, asked) == ordinary

@@ -21,6 +21,7 @@ from nocturne.answer.query import Query
 from nocturne.library.words import content_stems, stem
 
 QUOTE_MAX_CHARS = 300
+TRIM_ABOVE = 450
 _DURATION = frozenset(
     content_stems(
         "second seconds minute minutes hour hours day days week weeks month months year years"
@@ -125,8 +126,12 @@ def whole_phrase(phrase: str, stopped_by_cap: bool, quote: str) -> str:
 
 
 def trim_quote(text: str, asked: frozenset[str], anchor: Span | None = None) -> str:
-    """The clauses of a long sentence around its answer (or around the question's words)."""
-    if len(text) <= QUOTE_MAX_CHARS:
+    """The clauses of a long sentence around its answer (or holding most of the question's words).
+
+    Sentences up to TRIM_ABOVE characters stay whole: trimming one of ordinary length cost
+    answers on every shared set (the asked-for part often sits in its last clause).
+    """
+    if len(text) <= TRIM_ABOVE:
         return text
     clauses: list[tuple[int, int]] = []
     start = 0
@@ -134,25 +139,23 @@ def trim_quote(text: str, asked: frozenset[str], anchor: Span | None = None) -> 
         clauses.append((start, match.start()))
         start = match.end()
     clauses.append((start, len(text)))
-
-    def weight(index: int) -> float:
-        begin, end = clauses[index]
-        if anchor is not None and begin <= anchor.start < end + 1:
-            return 100.0
-        return float(len(set(content_stems(text[begin:end])) & asked))
-
-    centre = max(range(len(clauses)), key=weight)
-    low = high = centre
-    while True:
-        grown = False
-        for candidate in (high + 1, low - 1):
-            if 0 <= candidate < len(clauses):
-                new_low, new_high = min(low, candidate), max(high, candidate)
-                if clauses[new_high][1] - clauses[new_low][0] <= QUOTE_MAX_CHARS:
-                    low, high, grown = new_low, new_high, True
-        if not grown:
-            break
-    begin, end = clauses[low][0], clauses[high][1]
+    words = [set(content_stems(text[b:e])) & asked for b, e in clauses]
+    best: tuple[float, int, int] | None = None
+    for low in range(len(clauses)):
+        for high in range(low, len(clauses)):
+            if high > low and clauses[high][1] - clauses[low][0] > QUOTE_MAX_CHARS:
+                break
+            held = set().union(*words[low : high + 1])
+            value = float(len(held))
+            if anchor is not None and clauses[low][0] <= anchor.start < clauses[high][1] + 1:
+                value += 100.0
+            # Of windows holding as much, the longest: what is asked for is often just beyond
+            # its words.
+            value += (clauses[high][1] - clauses[low][0]) / 100_000
+            if best is None or value > best[0]:
+                best = (value, low, high)
+    assert best is not None
+    begin, end = clauses[best[1]][0], clauses[best[2]][1]
     if end - begin > QUOTE_MAX_CHARS:  # one clause alone is too long: cut at words
         if anchor is not None and anchor.end > begin + QUOTE_MAX_CHARS:
             begin = max(begin, anchor.start - QUOTE_MAX_CHARS // 2)
