@@ -105,3 +105,13 @@ def test_a_long_quote_is_trimmed_to_the_clauses_around_the_answer() -> None:
     assert trim_quote("Short.", asked) == "Short."
     ordinary = "A sentence of ordinary length, " * 12  # up to 450 characters stay whole
     assert trim_quote(ordinary, asked) == ordinary
+
+
+def test_a_version_is_a_number_whatever_names_the_program() -> None:
+    from nocturne.answer.answer_type import expected_answer
+
+    assert expected_answer("In which Node.js version was the Promises API added?") == "number"
+    assert expected_answer("Which section number deals with signing?") is None
+    assert [s.text for s in answer_spans("number", "added: v17.0.0", "Which version?")] == [
+        "v17.0.0"
+    ]

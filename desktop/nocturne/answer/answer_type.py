@@ -27,7 +27,7 @@ _NOT_UNITS = frozenset(
 _UNIT_WORD = r"[A-Za-z][\w’'-]*"
 _NUMBER_SPAN = re.compile(
     r"(?P<prefix>(?:[$€£¥]|\b(?:EUR|USD|GBP)\s|\bevery\s)\s?)?"
-    r"(?P<number>\b\d[\d,.]*\d%?|\b\d%?|\b(?:" + _NUMBER_WORDS + r")\b)"
+    r"(?P<number>\bv\d+(?:\.\d+)+\b|\b\d[\d,.]*\d%?|\b\d%?|\b(?:" + _NUMBER_WORDS + r")\b)"
     r"(?P<hyphen>-[A-Za-z][\w-]*)?"
     r"(?P<unit>\s?%|\s(?:per ?cent)\b|\s(?:a|an|per|each)\s[a-z]+\b|"
     r"\s" + _UNIT_WORD + r"(?:\s(?:a|an|per|each)\s[a-z]+)?)?",
@@ -69,6 +69,8 @@ _NUMBER_QUESTION = re.compile(
     r"default|highest|lowest)\b[\w\s-]{0,30}?(?:length|value|size|number|count|limit|delay|"
     r"timeout|width|depth)))\b"
 )
+# "In which Node.js version …": a version number, whatever names the program.
+_VERSION_QUESTION = re.compile(r"\b(?:which|what) [\w.+-]+ (?:version|release)\b")
 _DATE_QUESTION = re.compile(
     r"(?:^|[,;:]\s*)(?:when|what year|in what year|what date|which year|during what|"
     r"what time|at what time|"
@@ -104,7 +106,7 @@ _CONDITION = re.compile(r"^(?:when|if|once|after|before|while)\b[^?,]*,\s*(?=\S)
 def expected_answer(question: str) -> str | None:
     """'number', 'date', 'name', 'code' or None when the question does not say."""
     lowered = _CONDITION.sub("", question.strip().lower())
-    if _NUMBER_QUESTION.search(lowered):
+    if _NUMBER_QUESTION.search(lowered) or _VERSION_QUESTION.search(lowered):
         return "number"
     if _DATE_QUESTION.search(lowered) or " what year" in lowered:
         return "date"
