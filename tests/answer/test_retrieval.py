@@ -123,3 +123,13 @@ def test_boilerplate_and_bare_list_markers_are_never_the_best_evidence(digested:
     found = retrieve(digested.store, "How many points did the Panthers defense give up?")
     assert "308" in found.evidence[0].text
     assert all(ev.text != "2." for ev in found.evidence)
+
+
+def test_the_questions_own_numbers_say_which_sentence(library: Library) -> None:
+    library.add_note("fact", "Debian 12 is called bookworm.", ["Super_Bowl_50.md#1"])
+    library.add_note(
+        "fact", "Debian 13 is called trixie, after a character of a film.", ["Super_Bowl_50.md#1"]
+    )
+    library.add_note("fact", "Debian 14 is called forky.", ["Super_Bowl_50.md#1"])
+    found = retrieve(library.store, "What is Debian 13 called?")
+    assert found.evidence[0].text.startswith("Debian 13 is called trixie")

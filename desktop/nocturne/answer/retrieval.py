@@ -41,6 +41,10 @@ DENSITY_WEIGHT = 0.1  # a sentence of a section that a matching cross reference 
 RRF_K = 60
 ANTICIPATED_BOOST = 0.25  # how much a matching anticipated question lifts its answer sentence
 ANSWER_TYPE_BOOST = 0.15  # a sentence holding the kind of answer asked for (number, date, name)
+# A sentence holding the numbers the question names ("Debian 13"). Measured quote-only: 0.3 lifts
+# eval/structured from 64.1 to 67.2 % (0.15 nothing, 0.5 loses a lookup); squad2 and xquad-small
+# unchanged at every value.
+NUMBER_MATCH_BOOST = 0.3
 
 
 class Embedder(Protocol):
@@ -180,6 +184,7 @@ def match_anticipated(
 
 
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+_NUMBERS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 _BOILERPLATE = re.compile(
     r"^\s*(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|\bthis page is licensed\b|"
     r"\blast (?:updated|modified) on\b|\bcreated using sphinx\b",
@@ -269,6 +274,8 @@ def gather_evidence(
         chunk_id: set().union(*(stems(s.title) for s in path)) for chunk_id, path in paths.items()
     }
 
+    numbers = set(_NUMBERS.findall(query.asked if query is not None else question))
+
     def score(ev: Evidence) -> float:
         typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
         elsewhere = NAMED_ELSEWHERE_PENALTY if named and ev.source.document_id not in named else 0
@@ -280,7 +287,22 @@ def gather_evidence(
         titled *= idf.weight(left) / idf.weight(asked) if asked and idf.weight(asked) else 0.0
         # Of two sentences that hold the same words, the shorter says it more directly.
         density = DENSITY_WEIGHT * ev.coverage / (1.0 + len(own) / 12)
-        return ev.coverage + titled + density + boosts[_normal(ev.original)] + typed - elsewhere
+        # The question's own numbers ("Debian 13", "in 1066") are no words of the index but say
+        # which sentence it is about.
+        held = (
+            sum(1 for n in numbers if n in _NUMBERS.findall(ev.text)) / len(numbers)
+            if numbers
+            else 0
+        )
+        return (
+            ev.coverage
+            + titled
+            + density
+            + boosts[_normal(ev.original)]
+            + typed
+            + NUMBER_MATCH_BOOST * held
+            - elsewhere
+        )
 
     scored = [replace(e, score=score(e)) for e in (extended(ev) for ev in candidates.values())]
     scored.sort(key=lambda ev: -ev.score)
