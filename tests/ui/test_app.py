@@ -64,12 +64,12 @@ def test_window_geometry_is_remembered(
     window = MainWindow(backend, background, settings, Tray())
     window.quit_hook = lambda: None
     qtbot.addWidget(window)
-    window.resize(700, 480)
+    window.resize(960, 660)  # at least the window's minimum size (960×640)
     window.shutdown()
     again = MainWindow(Backend(settings), background, settings, Tray())
     again.quit_hook = lambda: None
     qtbot.addWidget(again)
-    assert (again.width(), again.height()) == (700, 480)
+    assert (again.width(), again.height()) == (960, 660)
     again.shutdown()
 
 

@@ -56,7 +56,11 @@ def _money(usd: float) -> str:
         return "$0"
     if usd >= 0.01:
         return f"${usd:,.2f}"
-    return f"${usd:.2g}" if usd >= 1e-4 else f"${usd:.1e}"
+    if usd >= 1e-4:
+        return f"${usd:.2g}"
+    if usd < 1e-6:
+        return "under $0.000001"
+    return f"${usd:.6f}".rstrip("0")  # "$0.00007", never "$7.0e-05"
 
 
 def _seconds(seconds: float) -> str:

@@ -51,6 +51,8 @@ from nocturne.answer.plain import (
 from nocturne.ui.style import MODE_COLOURS
 
 COPIED_MS = 1500  # how long Copy reads "Copied"
+CHAT_MIN_WIDTH = 340
+BUBBLE_MAX = 420  # a question's line before it wraps, where the transcript is wide enough
 MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned"), ("Raw", "raw"))
 
 
@@ -260,10 +262,16 @@ class QuestionBubble(QFrame):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setAccessibleName("Question")
-        # Word-wrapped labels ask for a narrow width; short questions should stay on one line.
-        label.setMinimumWidth(min(label.fontMetrics().horizontalAdvance(text) + 4, 420))
+        # Word-wrapped labels ask for a narrow width; short questions should stay on one line,
+        # as far as the transcript is wide (`fit`): a fixed minimum clipped every card at 1000 px.
+        self.one_line = min(label.fontMetrics().horizontalAdvance(text) + 4, BUBBLE_MAX)
+        label.setMinimumWidth(self.one_line)
         layout.addWidget(label)
         self.label = label
+
+    def fit(self, room: int) -> None:
+        """Room: the transcript's width for this bubble's text (margins taken off)."""
+        self.label.setMinimumWidth(max(40, min(self.one_line, room)))
 
 
 class AnswerCard(QFrame):
@@ -429,6 +437,9 @@ class ChatPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Chat")
+        # Below this the cards' badge and action rows no longer fit and would be clipped; the
+        # splitter and the window's minimum size keep the pane at least this wide.
+        self.setMinimumWidth(CHAT_MIN_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         self.title = ElidedTitle("New conversation")
@@ -539,8 +550,21 @@ class ChatPane(QWidget):
 
     def add_question(self, text: str) -> QuestionBubble:
         bubble = QuestionBubble(text)
+        bubble.fit(self._bubble_room())
         self._insert(bubble, align_right=True)
         return bubble
+
+    def _bubble_room(self) -> int:
+        """How wide a question's text may be: the transcript less margins and a left gap."""
+        margins = self.transcript.contentsMargins()
+        width = self.scroll_area.viewport().width() - margins.left() - margins.right()
+        return width - 24 - 48  # the bubble's own padding, and room to see it is on the right
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        room = self._bubble_room()
+        for bubble in self.findChildren(QuestionBubble):
+            bubble.fit(room)
 
     def add_answer(self, question: str) -> AnswerCard:
         card = AnswerCard(question)

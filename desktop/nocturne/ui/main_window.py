@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 
 REFRESH_MS = 2000
 DIGEST_POLL_MS = 1000
+MINIMUM_SIZE = (960, 640)
+"""The smallest window whose panes, cards, tiles and charts all still fit (enforced)."""
 
 
 def documents_filter() -> str:
@@ -102,6 +104,7 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self._build()
+        self.setMinimumSize(*MINIMUM_SIZE)
         self._menus()
         self._timers()
         self._restore_geometry()
@@ -132,6 +135,9 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.library.welcome.set_plan(digest_plan(self.settings))
+        self.savings.set_prices(
+            self.settings.reference_price_per_million, self.settings.question_token_factor
+        )
         self.digest_status = DigestStatus()
         self.statusBar().addPermanentWidget(self.digest_status, 1)
         self.statusBar().setSizeGripEnabled(True)
@@ -390,6 +396,10 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         """New model settings apply to the next question; a new data folder needs a restart."""
         self.backend.reset_engine()
         self.library.welcome.set_plan(digest_plan(self.settings))
+        self.savings.set_prices(
+            self.settings.reference_price_per_million, self.settings.question_token_factor
+        )
+        self.refresh_savings()
         if self.settings.data_dir != previous_data_dir:
             self.statusBar().showMessage(
                 "Settings saved. Restart Nocturne to use the new data folder.", 30000

@@ -6,6 +6,11 @@ answer; where that log is missing (an older core), the answers kept with the con
 used instead. Sleep-time tokens come from the model call log. Time saved is an estimate and
 labelled as one: the baseline prompt is never run, so its duration is the baseline's tokens at
 the speed this machine's model was measured to read prompts at, minus the time actually taken.
+
+Every total is a sum of per-answer amounts that never change once the answer is logged, so the
+totals only grow: an answer's reading speed is the one measured up to that answer (a later,
+slower call once made "time saved" go down from 23.7 s to 19.6 s); money is each answer's saved
+tokens, less its share of the digest in question-time tokens, at the price set in Settings.
 """
 
 from __future__ import annotations
@@ -28,6 +33,37 @@ class SavingsPoint:
     saved_tokens: int
     saved_usd: float
     total_s: float
+    route: str = ""
+    amortized_sleep_tokens: float = 0.0
+    seconds_per_raw_token: float | None = None  # reading speed measured up to this answer
+
+    @property
+    def abstained(self) -> bool:
+        """No answer: nothing saved, and a mark on the chart."""
+        return self.route == "abstain"
+
+    @property
+    def counts_for_ratio(self) -> bool:
+        """Raw-mode answers (and abstentions) save nothing by definition: they are the
+        baseline, not a way of answering that "N× fewer" describes."""
+        return self.mode != "raw" and not self.abstained
+
+    def baseline_seconds(self) -> float | None:
+        if self.seconds_per_raw_token is None:
+            return None
+        return self.baseline_tokens * self.seconds_per_raw_token
+
+    def seconds_saved(self) -> float:
+        baseline = self.baseline_seconds()
+        if baseline is None or not self.counts_for_ratio:
+            return 0.0
+        return max(0.0, baseline - self.total_s)
+
+    def saved_usd_at(self, price_per_million: float, factor: float) -> float:
+        """What this answer saved at `price_per_million`: its baseline, less the tokens it used
+        and its digest share counted as question-time tokens (never below zero)."""
+        own = self.used_tokens + (self.amortized_sleep_tokens / factor if factor > 0 else 0.0)
+        return max(0.0, self.baseline_tokens - own) * price_per_million / 1_000_000
 
 
 @dataclass
@@ -58,18 +94,35 @@ class SavingsSummary:
 
     @property
     def ratio(self) -> float:
-        return self.baseline_tokens / self.used_tokens if self.used_tokens else 0.0
+        """How many times fewer tokens the answers that saved something used than their
+        baselines (raw-mode answers and abstentions are left out: see `counts_for_ratio`)."""
+        counted = [p for p in self.points if p.counts_for_ratio]
+        used = sum(p.used_tokens for p in counted)
+        base = sum(p.baseline_tokens for p in counted)
+        return base / used if used else 0.0
+
+    @property
+    def ratio_answers(self) -> int:
+        return sum(1 for p in self.points if p.counts_for_ratio)
+
+    def saved_usd_at(self, price_per_million: float, factor: float = 10.0) -> float:
+        return sum(p.saved_usd_at(price_per_million, factor) for p in self.points)
 
     def seconds_saved(self) -> float | None:
-        """Baseline tokens at the measured raw speed, minus the time the answers really took."""
-        if self.seconds_per_raw_token is None:
+        """Each answer's baseline at the reading speed measured up to it, minus the time it
+        took; None until a speed has been measured at all."""
+        if self.seconds_per_raw_token is None and not any(
+            p.seconds_per_raw_token is not None for p in self.points
+        ):
             return None
-        saved = 0.0
-        for point in self.points:
-            if point.mode != "raw":
-                baseline_s = point.baseline_tokens * self.seconds_per_raw_token
-                saved += max(0.0, baseline_s - point.total_s)
-        return saved
+        return sum(self._with_speed(p).seconds_saved() for p in self.points)
+
+    def _with_speed(self, point: SavingsPoint) -> SavingsPoint:
+        if point.seconds_per_raw_token is not None or self.seconds_per_raw_token is None:
+            return point
+        from dataclasses import replace
+
+        return replace(point, seconds_per_raw_token=self.seconds_per_raw_token)
 
     def cumulative_saved_tokens(self) -> list[int]:
         running, out = 0, []
@@ -96,6 +149,8 @@ def _points_from_answer_log(store: Store) -> list[SavingsPoint] | None:
                 0.0, float(item["baseline_cost_usd"] or 0.0) - float(item["cost_usd"] or 0.0)
             ),
             total_s=float(item["total_s"] or 0.0),
+            route=str(item.get("route") or ""),
+            amortized_sleep_tokens=float(item.get("amortized_sleep_tokens") or 0.0),
         )
         for item in history
     ]
@@ -140,7 +195,32 @@ def savings_summary(store: Store) -> SavingsSummary:
         or 0
     )
     summary.seconds_per_raw_token = prompt_seconds_per_token(store)
+    summary.points = with_reading_speeds(store, summary.points)
     return summary
+
+
+def with_reading_speeds(store: Store, points: list[SavingsPoint]) -> list[SavingsPoint]:
+    """Each answer with the prompt reading speed measured up to its time (the median of the
+    calls until then), or, for answers before any measurement, the first one ever made: a
+    value that later calls never change."""
+    from dataclasses import replace
+
+    calls = [
+        (str(row["at"]), float(row["first_token_s"]) / float(row["prompt_tokens"]))
+        for row in store.query(
+            "SELECT at, first_token_s, prompt_tokens FROM model_calls WHERE purpose LIKE "
+            "'answer%' AND first_token_s IS NOT NULL AND prompt_tokens >= ? ORDER BY at, id",
+            (MIN_PROMPT_TOKENS,),
+        )
+    ]
+    if not calls:
+        return points
+    out = []
+    for point in points:
+        seen = sorted(rate for at, rate in calls if at <= point.at)
+        rate = seen[len(seen) // 2] if seen else calls[0][1]
+        out.append(replace(point, seconds_per_raw_token=rate))
+    return out
 
 
 def prompt_seconds_per_token(store: Store) -> float | None:

@@ -1,0 +1,87 @@
+"""Layouts hold at 1000×700 and at the window's minimum size (issue 12, problem 7): answer cards
+and question bubbles reflow to the transcript's width instead of being clipped on the right,
+the savings tiles keep their captions whole, and the window enforces its minimum size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from nocturne.ui.main_window import MINIMUM_SIZE
+from nocturne.ui.savings_data import SavingsPoint, SavingsSummary
+
+LONG_QUESTION = (
+    "How long does the descaling program take, and what should I do if the machine shows the "
+    "red descaling light after the program has finished running completely?"
+)
+RECORD = {
+    "answer": "The descaling program takes about 25 minutes; rinse the tank twice afterwards "
+    "and run one more program if the light stays on.",
+    "mode": "learned",
+    "confidence": "medium",
+    "citations": [
+        {
+            "document": "espresso-machine-manual-with-a-very-long-file-name.md",
+            "path": "/docs/espresso.md",
+            "page": None,
+            "section": "Cleaning and descaling › What to do when the descaling light stays on",
+        }
+    ],
+    "savings_line": "Quoted from your documents: no model needed instead of reading 1,141 "
+    "tokens · $0.00053 instead of $0.0029 · first words after 0.08 s.",
+}
+
+
+def fill(window: Any) -> None:
+    for question in ("What is the yearly fee for a garden plot?", LONG_QUESTION) * 3:
+        window.chat.add_question(question)
+        window.chat.add_answer(question).finish(dict(RECORD))
+    window.savings.set_summary(
+        SavingsSummary(
+            points=[SavingsPoint(f"t{i}", "learned", 160, 1131, 971, 0.0, 0.2) for i in range(8)]
+        )
+    )
+
+
+def settle() -> None:
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def assert_nothing_clipped(window: Any) -> None:
+    viewport = window.chat.scroll_area.viewport()
+    body = window.chat.scroll_area.widget()
+    assert body.width() <= viewport.width(), "the transcript is wider than what shows of it"
+    for card in window.chat.cards:
+        right = card.mapTo(body, card.rect().topRight()).x()
+        assert right <= viewport.width(), "an answer card runs past the right edge"
+        assert card.harder_button.isVisibleTo(window)
+        assert card.harder_button.mapTo(body, card.harder_button.rect().topRight()).x() <= (
+            viewport.width()
+        )
+    for stat in (window.savings.ratio, window.savings.money, window.savings.sleep):
+        caption = stat.caption
+        assert caption.height() >= caption.heightForWidth(caption.width()) - 1, (
+            f"the caption {caption.text()!r} is cut"
+        )
+
+
+@pytest.mark.parametrize("size", [(1000, 700), MINIMUM_SIZE])
+def test_a_long_conversation_reflows(window: Any, size: tuple[int, int]) -> None:
+    fill(window)
+    window.resize(*size)
+    settle()
+    assert (window.width(), window.height()) == size
+    assert_nothing_clipped(window)
+
+
+def test_the_window_enforces_its_minimum_size(window: Any) -> None:
+    fill(window)
+    window.resize(600, 400)
+    settle()
+    assert (window.width(), window.height()) == MINIMUM_SIZE
+    assert window.minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    assert window.chat.width() >= window.chat.minimumWidth()
+    assert_nothing_clipped(window)
