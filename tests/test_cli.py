@@ -12,6 +12,7 @@ import pytest
 
 from nocturne.answer import plain
 from nocturne.answer.result import Answer, Savings, SleepShare, Timing, TokenCount
+from nocturne.library.store import Store
 
 from support import SAMPLES, cli_env
 
@@ -127,6 +128,28 @@ def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_pa
     assert "no summary yet" in pending.stdout.splitlines()
     assert pending.stdout.splitlines()[-1].startswith("Summaries are written by the digest: run")
     assert "`nocturne digest`" in pending.stdout
+
+
+def test_ask_think_harder_reads_passages_one_by_one_and_says_so(home: Path, tmp_path: Path) -> None:
+    guide = tmp_path / "guide.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE="fake").returncode == 0
+    question = "What is the widget for?"
+    run = nocturne(home, "ask", question, "--think-harder", "--json", NOCTURNE_ENGINE="fake")
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout)
+    assert answer["mode"] in ("instant", "learned", "raw")  # the contract's modes only
+    assert answer["mode"] == "learned"
+    assert answer["note"].startswith("Thought harder:") and "one by one" in answer["note"]
+    plain_run = nocturne(home, "ask", question, "--think-harder", NOCTURNE_ENGINE="fake")
+    assert plain_run.returncode == 0, plain_run.stderr
+    assert plain_run.stdout.splitlines()[-1] == answer["note"]
+    with Store.open() as store:  # the fake model is no large model: it never read raw pages
+        purposes = {row[0] for row in store.query("SELECT purpose FROM model_calls")}
+    assert "answer:harder" in purposes and "answer:raw" not in purposes
+    assert "note" not in json.loads(
+        nocturne(home, "ask", question, "--json", NOCTURNE_ENGINE="fake").stdout
+    )
 
 
 def fake_answer(text: str, **changes: Any) -> Answer:

@@ -66,10 +66,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 shown = now
 
         answer = ask(
-            store, engine, args.question, settings, args.mode, on_text=show if streaming else None
+            store,
+            engine,
+            args.question,
+            settings,
+            args.mode,
+            on_text=show if streaming else None,
+            harder=args.think_harder,
         )
+    note = str(answer.extra.get("note") or "")  # what Think harder did
     if args.json:
-        print(json.dumps(answer.to_json(), indent=2))
+        print(json.dumps({**answer.to_json(), **({"note": note} if note else {})}, indent=2))
         return 0
     if streaming and shown.strip() == answer.answer.strip():
         print()
@@ -86,6 +93,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print()
     for line in plain_output(answer):
         print(line)
+    if note:
+        print(note)
     return 0
 
 
@@ -177,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--mode", choices=("auto", "instant", "learned", "raw"), default="auto")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument(
+        "--think-harder",
+        action="store_true",
+        help="spend more time on the answer: read more passages one by one and choose "
+        "(the documents themselves only with a large model)",
+    )
     ask.set_defaults(func=cmd_ask)
 
     status = sub.add_parser("status", help="documents, digest progress, tokens spent and saved")

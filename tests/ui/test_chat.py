@@ -66,9 +66,17 @@ def test_an_error_is_shown_in_the_card(window: Any, qtbot: Any, backend: Backend
     assert not window.chat.busy
 
 
-def test_think_harder_asks_again_in_raw_mode(
-    window: Any, qtbot: Any, backend: Backend, lease_file: Path, monkeypatch: Any
+def test_think_harder_reads_more_passages_not_raw_with_the_bundled_model(
+    window: Any,
+    qtbot: Any,
+    backend: Backend,
+    lease_file: Path,
+    engine: FakeEngine,
+    monkeypatch: Any,
 ) -> None:
+    engine._model_id = "SmolLM2-135M-Instruct.Q4_1.gguf"  # the bundled model's size
+    engine._context_size = 2048
+    engine.default_reply = "twelve months"
     backend.add([lease_file])
     modes: list[str] = []
     original = backend.ask
@@ -79,12 +87,22 @@ def test_think_harder_asks_again_in_raw_mode(
 
     monkeypatch.setattr(backend, "ask", spy)
     card = ask_and_wait(window, qtbot, "How long does the lease run?")
+    engine.calls.clear()
     card.think_harder.emit(card.question)
     qtbot.waitUntil(
         lambda: len(window.chat.cards) == 2 and window.chat.cards[1].record is not None,
         timeout=10000,
     )
-    assert modes == ["auto", "raw"]
+    assert modes == ["auto", "harder"]
+    purposes = {c.purpose for c in engine.calls}
+    assert purposes == {"answer:harder"}  # the model read passages one by one, never raw pages
+    harder = window.chat.cards[1]
+    assert harder.record is not None and harder.record["mode"] in ("instant", "learned")
+    assert harder.badge.text() != "RAW"
+    assert harder.thinking.isVisibleTo(harder) and harder.thinking.text().startswith(
+        "Thought harder:"
+    )
+    assert "twelve months" in harder.body.text()
 
 
 def test_citations_open_pdfs_at_their_page() -> None:

@@ -115,9 +115,13 @@ def ask(
     settings: Settings,
     mode: str = "auto",
     on_text: Callable[[str], None] | None = None,
+    *,
+    harder: bool = False,
 ) -> Answer:
-    """Answer, stream the text through `on_text`, and log the answer in the store."""
-    answer = answer_question(store, engine, question, settings, mode, on_text)
+    """Answer, stream the text through `on_text`, and log the answer in the store.
+
+    `harder` is Think harder (answer/harder.py): more question-time compute where it helps."""
+    answer = answer_question(store, engine, question, settings, mode, on_text, harder=harder)
     record_answer(store, question.strip(), answer, engine.model_id)
     return answer
 
@@ -133,6 +137,7 @@ def answer_question(
     embedder: Embedder | None = None,
     use_kv_cache: bool = True,
     use_notes: bool = True,
+    harder: bool = False,
 ) -> Answer:
     """Everything `ask` does except logging (the benchmark answers without polluting the log).
 
@@ -148,11 +153,20 @@ def answer_question(
     clock = _FirstText(started, on_text)
     if mode == "raw":
         return _finish_raw(store, engine, question, settings, clock)
+    if harder and mode != "instant":
+        from nocturne.answer import harder as think
+
+        if think.is_large_model(engine, settings):  # only a large model reads raw pages well
+            return think.raw_note(_finish_raw(store, engine, question, settings, clock), engine)
 
     def without_model(
         text: str, shown_mode: str, route: str, sources: list[Source], **more: Any
     ) -> Answer:
         """An answer no model wrote (a lookup, a quote, a summary, an abstention)."""
+        if harder:  # Think harder says why it had nothing more to think about
+            from nocturne.answer.harder import route_note
+
+            more["extra"] = {**more.get("extra", {}), "note": route_note(route)}
         clock.emit(text)
         return _finish(
             store,
@@ -263,6 +277,15 @@ def answer_question(
                 extra={"outline": located.from_outline},
                 confidence="high" if located.title_decided else "medium",
             )
+    if harder:
+        from nocturne.answer.harder import think_harder
+
+        thought = think_harder(store, engine, retrieval, embedder=embedder, use_notes=use_notes)
+        clock.emit(thought.text)
+        return _finish(
+            store, engine, question, settings, clock, thought.text, "learned", "learned",
+            thought.sources, thought.used, extra=thought.extra, confidence=thought.confidence,
+        )  # fmt: skip
     return _finish_learned(
         store, engine, question, settings, clock, retrieval, use_kv_cache, use_notes
     )

@@ -162,14 +162,17 @@ class Backend:
         self._engine = None
 
     def ask(self, question: str, mode: str, on_text: Callable[[str], None] | None) -> Answer:
+        """`mode` is an answer mode, or "harder" for Think harder (auto, thinking harder)."""
         store = self.store()
+        harder = mode == "harder"
         return ask(
             store,
             LoggedEngine(self.engine(), store),
             question,
             self.settings,
-            mode,
+            "auto" if harder else mode,
             on_text=on_text,
+            harder=harder,
         )
 
     # -- conversations and savings --------------------------------------------------------

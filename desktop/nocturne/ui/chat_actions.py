@@ -108,6 +108,8 @@ class ChatActions:
         card = self.chat.add_answer(question)
         if mode == "raw":
             card.thinking.setText("Reading the documents themselves (raw mode)…")
+        elif mode == "harder":
+            card.thinking.setText("Thinking harder: reading more passages one by one…")
         self.chat.set_busy(True)
         conversation_id = self.conversation_id
         if conversation_id is None:
@@ -138,11 +140,18 @@ class ChatActions:
             finally:
                 self.background.question_finished()
             backend.record(conversation_id, "assistant", answer.answer, answer)
-            return conversation_id, answer_record(answer)
+            record = answer_record(answer)
+            if answer.extra.get("note"):  # what Think harder did
+                record["note"] = str(answer.extra["note"])
+            return conversation_id, record
 
         def done(result: tuple[int, dict[str, Any]]) -> None:
             self.conversation_id, record = result
             card.finish(record)
+            if record.get("note"):
+                card.thinking.setText(record["note"])
+                card.thinking.setWordWrap(True)
+                card.thinking.show()
             self.chat.set_busy(False)
             self.refresh_conversations()
             self.refresh_savings()

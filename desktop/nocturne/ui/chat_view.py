@@ -5,8 +5,9 @@ badge for its mode (instant / learned / raw, or "not in your documents" for an a
 confidence ("high confidence", "medium confidence", or "best guess — check the source"), its
 sources as links with their section ("a.pdf, p. 2 › 4.4 Error handling"; the main window opens
 them at the page), the savings line, and, once the answer is complete, its actions: copy, "Think
-harder", which asks the same question again in raw mode, and "Digest now" on a summary that waits
-for the digest. The words are `nocturne.answer.plain`'s, the same as the CLI's.
+harder", which asks the same question again with more care (`answer/harder.py`), and "Digest
+now" on a summary that waits for the digest. The words are `nocturne.answer.plain`'s, the same
+as the CLI's.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from nocturne.answer.plain import (
 )
 from nocturne.ui.style import MODE_COLOURS
 
+HARDER = "harder"  # what Think harder asks with (answer/harder.py)
 COPIED_MS = 1500  # how long Copy reads "Copied"
 CHAT_MIN_WIDTH = 340
 BUBBLE_MAX = 420  # a question's line before it wraps, where the transcript is wide enough
@@ -337,8 +339,8 @@ class AnswerCard(QFrame):
         self.harder_button.setText("Think harder")
         self.harder_button.setObjectName("linkButton")
         self.harder_button.setToolTip(
-            "Ask again in raw mode: the model reads the documents "
-            "themselves (slower, uses more tokens)"
+            "Ask again with more care: the model reads more passages one by one and "
+            "chooses (slower, uses more tokens)"
         )
         self.harder_button.setAccessibleName("Think harder")
         self.harder_button.clicked.connect(lambda: self.think_harder.emit(self.question))
@@ -516,8 +518,10 @@ class ChatPane(QWidget):
             self.submit()
 
     def _think_harder(self, question: str) -> None:
+        """Ask again with Think harder ("harder": the window's name for it, not an answer mode;
+        raw reading only with a large model, see `answer/harder.py`)."""
         if not self.busy:  # one answer at a time, like the Ask button
-            self.ask_requested.emit(question, "raw")
+            self.ask_requested.emit(question, HARDER)
 
     def set_busy(self, busy: bool) -> None:
         """While an answer streams, the Ask button becomes Stop."""
