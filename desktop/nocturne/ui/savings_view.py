@@ -86,12 +86,12 @@ def legend_html(abstentions: bool) -> str:
         )
 
     items = [
-        f"{swatch(colour, 0.3)} reading the documents would need",
-        f"{swatch(colour)} used",
-        f"<span style='color:{ACCENT}'>━</span> total saved (own scale, below)",
+        f"{swatch(colour, 0.3)}&nbsp;reading the documents would need",
+        f"{swatch(colour)}&nbsp;used",
+        f"<span style='color:{ACCENT}'>━</span>&nbsp;total&nbsp;saved (own scale, below)",
     ]
     if abstentions:
-        items.append(f"<span style='color:{ABSTAIN_COLOUR}'>×</span> no answer")
+        items.append(f"<span style='color:{ABSTAIN_COLOUR}'>×</span>&nbsp;no&nbsp;answer")
     return " &nbsp; ".join(items)
 
 
