@@ -115,3 +115,24 @@ def test_a_version_is_a_number_whatever_names_the_program() -> None:
     assert [s.text for s in answer_spans("number", "added: v17.0.0", "Which version?")] == [
         "v17.0.0"
     ]
+
+
+def test_names_are_names_not_defined_terms_headings_or_months() -> None:
+    lease = (
+        "This lease agreement is made on 1 September 2026 between Willow Lane Properties B.V. "
+        "(the Landlord) and Sam Okafor (the Tenant) for the apartment."
+    )
+    assert [s.text for s in answer_spans("name", lease, "Who is the landlord?")] == [
+        "Willow Lane Properties B.V.",
+        "Sam Okafor",
+    ]
+    assert not answer_spans("name", "9. Pets. Small pets need the Landlord's consent.", "Who?")
+    assert not answer_spans("name", "Subletting the Premises needs consent.", "Who decides?")
+    found = typed_answer(query("Who is the landlord?", "name"), [lease])
+    assert found is not None and found.span.text == "Willow Lane Properties B.V."
+
+
+def test_of_two_names_the_one_beside_the_asked_word() -> None:
+    lease = "It is between Willow Lane Properties B.V. (the Landlord) and Sam Okafor (the Tenant)."
+    found = typed_answer(query("Who is the tenant?", "name"), [lease])
+    assert found is not None and found.span.text == "Sam Okafor"

@@ -54,6 +54,14 @@ _NAME_WORD = r"[A-Z][\w’'.-]*[\w.]"
 _NAME_SPAN = re.compile(
     rf"\b{_NAME_WORD}(?:\s+(?:(?:of|de|van|von|der|da|du|la|le|y)\s+)?{_NAME_WORD})*"
 )
+_CALENDAR = re.compile(rf"{_MONTH}|{_WEEKDAY}")
+_DETERMINER = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|our|your|its|their|each|any)\s+$|\b\d{1,2}\.\s+$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(
+    r"(?<=[a-z]{2})\.\s+|\.\s+(?=(?:If|The|This|That|It|In|On|When|Then|A|An|For|Each|All|No)\b)"
+)
 _CODE_SPAN = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]*\w|https?://\S*[\w/]|(?<![\w/])/[\w.-]+/[\w./-]*\w|"
     r"\b[\w-]+\.(?:h|c|py|js|sh|txt|conf|cfg|ini|json|xml|dll|exe|so|md|html?|tlb|idl)\b|"
@@ -139,9 +147,13 @@ def _number_spans(text: str) -> list[Span]:
 def _name_spans(text: str) -> list[Span]:
     spans = []
     for match in _NAME_SPAN.finditer(text):
-        value = match.group(0).rstrip(".")
-        if match.start() == 0 and " " not in value:
-            continue  # a capital that only starts the sentence
+        value = _SENTENCE_END.split(match.group(0))[0]  # "Pets. Small" is two sentences
+        if value.endswith(".") and "." not in value.split()[-1][:-1]:
+            value = value[:-1]  # the sentence's full stop, not an abbreviation's ("B.V.")
+        if _CALENDAR.fullmatch(value):
+            continue
+        if " " not in value and (match.start() == 0 or _DETERMINER.search(text[: match.start()])):
+            continue  # a capital that only starts the sentence; a defined term ("the Premises")
         spans.append(Span(value, match.start(), match.start() + len(value)))
     return spans
 

@@ -73,7 +73,7 @@ def _preference(query: Query, span: Span, sentence: str) -> float:
     positions = [
         m.start()
         for m in _WORD.finditer(sentence)
-        if stem(m.group(0)) in query.stems and not span.start <= m.start() < span.end
+        if stem(m.group(0).lower()) in query.stems and not span.start <= m.start() < span.end
     ]
     if positions:
         distance = min(min(abs(p - span.start), abs(p - span.end)) for p in positions)
