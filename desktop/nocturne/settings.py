@@ -173,6 +173,15 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting(
+        "ocr",
+        bool,
+        True,
+        "Read scanned pages (OCR)",
+        "Scanned PDF pages and photos of documents are read by OCR as the first part of a "
+        "digest (about 3 s a page on two cores). Off: they wait, marked 'needs OCR'.",
+        "Digest",
+    ),
+    Setting(
         "night_start",
         str,
         "01:00",

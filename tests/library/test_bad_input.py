@@ -105,7 +105,8 @@ def test_pdf_without_text_layer(store: Store, settings: Settings, folder: Path) 
     writer.add_blank_page(width=612, height=792)
     with (folder / "scan.pdf").open("wb") as handle:
         writer.write(handle)
-    _check(store, settings, folder, "scan.pdf", "no text layer; scanned PDFs are not supported yet")
+    # A blank page: no text and no image, so nothing for OCR either.
+    _check(store, settings, folder, "scan.pdf", "the PDF has no text layer and no scanned pages")
 
 
 def test_empty_file(store: Store, settings: Settings, folder: Path) -> None:
@@ -223,7 +224,8 @@ def test_real_odd_pdfs_from_other_projects(store: Store, settings: Settings) -> 
     assert results["crazyones.pdf"].status == "added"
     assert results["r2-empty-password.pdf"].status == "added"
     assert results["encrypted-file.pdf"].reason == "the PDF is encrypted with a password"
-    assert "no text layer" in results["imagemagick-CCITTFaxDecode.pdf"].reason
+    fax = results["imagemagick-CCITTFaxDecode.pdf"]  # a scanned fax: added, waits for OCR
+    assert fax.status == "added" and fax.ocr_pages == 1
     assert results["issue-1113-evil-xobjects.pdf"].status in {"added", "error"}
     _assert_consistent(store)
 

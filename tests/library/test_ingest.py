@@ -28,7 +28,8 @@ def test_every_format_is_read(store: Store, settings: Settings, tmp_path: Path) 
     docx = Document()
     docx.add_paragraph("The warranty lasts two years.")
     docx.save(str(tmp_path / "letter.docx"))
-    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")  # images are read by OCR: this one is junk
+    (tmp_path / "archive.bin").write_bytes(b"\x00\x01")
     statuses = _statuses(store, settings, tmp_path)
     assert statuses == {
         "lease.pdf": "added",
@@ -37,7 +38,8 @@ def test_every_format_is_read(store: Store, settings: Settings, tmp_path: Path) 
         "page.html": "added",
         "tool.py": "added",
         "letter.docx": "added",
-        "image.png": "skipped",
+        "image.png": "error",
+        "archive.bin": "skipped",
     }
     pages = store.query(
         "SELECT c.page, c.text FROM chunks c JOIN documents d "

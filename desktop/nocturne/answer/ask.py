@@ -63,6 +63,7 @@ from nocturne.answer.summaries import (
 from nocturne.answer.text_match import IdfTable
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
+from nocturne.library import ocr_pages
 from nocturne.library.store import Store
 from nocturne.library.structure import section_paths
 from nocturne.settings import Settings
@@ -355,6 +356,7 @@ def _should_abstain(retrieval: Retrieval) -> bool:
 def _citations(store: Store, sources: list[Source], limit: int = 3) -> list[Citation]:
     seen: set[tuple[int, int | None, int | None]] = set()
     paths = section_paths(store, [s.chunk_id for s in sources])
+    scanned = ocr_pages.read_pages(store, [s.chunk_id for s in sources])
     citations = []
     for source in sources:
         path = paths.get(source.chunk_id, ())
@@ -370,6 +372,7 @@ def _citations(store: Store, sources: list[Source], limit: int = 3) -> list[Cita
                 source.chunk_id,
                 source.document_path,
                 path[-1].label if path else "",
+                ocr=source.chunk_id in scanned,
             )
         )
     return citations[:limit]

@@ -13,9 +13,11 @@ class Citation:
     chunk_id: int
     path: str = ""  # to open the original; not part of the JSON contract
     section: str = ""  # the section it lies in, "4.4 Error handling"
+    ocr: bool = False  # the page's text was read by OCR from a scan or photo
 
     def label(self) -> str:
         where = f"{self.document}, p. {self.page}" if self.page else self.document
+        where = f"{where} (OCR)" if self.ocr else where
         return f"{where} › {self.section}" if self.section else where
 
 
@@ -74,6 +76,7 @@ class Answer:
                     "page": c.page,
                     "chunk_id": c.chunk_id,
                     **({"section": c.section} if c.section else {}),
+                    **({"ocr": True} if c.ocr else {}),
                 }
                 for c in self.citations
             ],

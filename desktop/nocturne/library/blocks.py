@@ -42,6 +42,8 @@ class LoadedDocument:
     # What the loader had to do that a person may want to know ("page 3 read with PDFium:
     # pypdf lost the spaces between words"); shown nowhere yet, kept for logs and tests.
     remarks: list[str] = field(default_factory=list)
+    # 1-based pages with no text layer to read (scans, photos): the digest OCRs them.
+    ocr_pages: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nocturne.errors import IngestError
-from nocturne.library.blocks import HEADING, LoadedDocument
+from nocturne.library import ocr_pages
+from nocturne.library.blocks import HEADING, TEXT, Block, LoadedDocument
 from nocturne.library.chunking import TokenCounter, chunk_blocks
 from nocturne.library.loaders import kind_of, load
 from nocturne.library.names import document_aliases, title_from
@@ -50,6 +51,7 @@ class IngestResult:
     document_id: int | None = None
     chunks: int = 0
     pages: int | None = None
+    ocr_pages: int = 0  # pages waiting for the digest's OCR
 
     @property
     def failed(self) -> bool:
@@ -58,9 +60,13 @@ class IngestResult:
     def line(self) -> str:
         detail = ""
         if self.status in ("added", "updated"):
-            pages = f"{self.pages} page{'s' if self.pages != 1 else ''}, " if self.pages else ""
+            pages = f"{self.pages} page{'s' if self.pages != 1 else ''}" if self.pages else ""
             chunks = "1 chunk" if self.chunks == 1 else f"{self.chunks} chunks"
-            detail = f" ({pages}{chunks})"
+            parts = [part for part in (pages, chunks if self.chunks or not self.ocr_pages else "")]
+            if self.ocr_pages:
+                scans = "all" if self.ocr_pages == self.pages else str(self.ocr_pages)
+                parts.append(f"needs OCR: {scans} scanned, read at the next digest")
+            detail = f" ({', '.join(part for part in parts if part)})"
         elif self.reason:
             detail = f": {self.reason}"
         return f"{self.status:<9} {self.path}{detail}"
@@ -183,9 +189,14 @@ def add_paths(
             yield _finish(store, *pending)
 
 
-def add_file(store: Store, path: Path, settings: Settings, counter: TokenCounter) -> IngestResult:
-    """Add one file (the watcher and the window use this for single files)."""
-    outcome = _prepare(store, Candidate(path, True), settings)
+def add_file(
+    store: Store, path: Path, settings: Settings, counter: TokenCounter, *, reread: bool = False
+) -> IngestResult:
+    """Add one file (the watcher and the window use this for single files).
+
+    `reread`: read it again even when unchanged (the digest does, once OCR read a page of it).
+    """
+    outcome = _prepare(store, Candidate(path, True), settings, reread=reread)
     if isinstance(outcome, IngestResult):
         return outcome
     future: Future[Chunked] = Future()
@@ -206,6 +217,7 @@ class Prepared:
     size: int
     document: LoadedDocument
     existed: bool
+    ocr_waiting: int = 0  # scanned pages OCR has not finished yet
 
     @property
     def page_count(self) -> int | None:
@@ -222,7 +234,9 @@ class Chunked:
     aliases: list[str]
 
 
-def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared | IngestResult:
+def _prepare(
+    store: Store, candidate: Candidate, settings: Settings, *, reread: bool = False
+) -> Prepared | IngestResult:
     path = candidate.path
     path_text = str(path)
     if candidate.problem:
@@ -235,11 +249,15 @@ def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared
         data = _read(path, settings.max_file_mb * 1_000_000)
         digest = hashlib.sha256(data).hexdigest()
         existing = store.document_by_path(path_text)
+        stored = existing is not None and (
+            existing["chunk_count"] > 0 or ocr_pages.has_pages(store, existing["id"], digest)
+        )
         if (
-            existing is not None
+            not reread
+            and existing is not None
+            and stored
             and existing["content_hash"] == digest
             and existing["state"] != "error"
-            and existing["chunk_count"] > 0
             and existing["loader_version"] == LOADER_VERSION
         ):
             if existing["error"]:
@@ -253,13 +271,34 @@ def _prepare(store: Store, candidate: Candidate, settings: Settings) -> Prepared
                 document_id=existing["id"],
                 chunks=existing["chunk_count"],
                 pages=existing["pages"],
+                ocr_pages=ocr_pages.counts(store, existing["id"]).pending,
             )
         document = load(path, data)
     except IngestError as exc:
         store.record_error(path=path_text, name=path.name, kind=kind, error=exc.message)
         return IngestResult(path_text, "error", exc.message)
-    existed = existing is not None and existing["chunk_count"] > 0
-    return Prepared(path, kind, digest, len(data), document, existed)
+    waiting = 0
+    if document.ocr_pages:
+        read = ocr_pages.readings(store, path_text, digest)
+        waiting = sum(1 for page in document.ocr_pages if page not in read)
+        document = with_ocr_text(document, {p: text for p, (_, text) in read.items() if text})
+    return Prepared(path, kind, digest, len(data), document, stored, waiting)
+
+
+def with_ocr_text(document: LoadedDocument, texts: dict[int, str]) -> LoadedDocument:
+    """The document with the text OCR read on its scanned pages, each page in its place."""
+    if not texts:
+        return document
+    added = [
+        Block(paragraph, TEXT, page=page)
+        for page, text in texts.items()
+        for paragraph in text.split("\n\n")
+        if paragraph.strip()
+    ]
+    blocks = sorted([*document.blocks, *added], key=lambda block: block.page or 0)
+    return LoadedDocument(
+        blocks, document.title, document.pages, document.remarks, document.ocr_pages
+    )
 
 
 def _chunk(prepared: Prepared, settings: Settings, counter: TokenCounter) -> Chunked:
@@ -281,17 +320,34 @@ def _finish(store: Store, prepared: Prepared, job: Future[Chunked]) -> IngestRes
     path, path_text = prepared.path, str(prepared.path)
     chunked = job.result()
     drafts = chunked.chunks
-    if not drafts:
+    if not drafts and not prepared.ocr_waiting:
         reason = "the file contains no text"
+        if prepared.document.ocr_pages:
+            reason = "OCR found no text on any page"
         store.record_error(path=path_text, name=path.name, kind=prepared.kind, error=reason)
         return IngestResult(path_text, "error", reason)
     try:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
+    with store.transaction():
+        document_id = _save(store, prepared, chunked, mtime)
+    return IngestResult(
+        path_text,
+        "updated" if prepared.existed else "added",
+        document_id=document_id,
+        chunks=len(drafts),
+        pages=prepared.page_count,
+        ocr_pages=prepared.ocr_waiting,
+    )
+
+
+def _save(store: Store, prepared: Prepared, chunked: Chunked, mtime: float) -> int:
+    """The document, its chunks and its pages waiting for OCR (inside the caller's transaction)."""
+    path_text, drafts = str(prepared.path), chunked.chunks
     document_id = store.save_document(
         path=path_text,
-        name=path.name,
+        name=prepared.path.name,
         kind=prepared.kind,
         content_hash=prepared.digest,
         size=prepared.size,
@@ -303,10 +359,7 @@ def _finish(store: Store, prepared: Prepared, job: Future[Chunked]) -> IngestRes
         aliases=chunked.aliases,
         loader_version=LOADER_VERSION,
     )
-    return IngestResult(
-        path_text,
-        "updated" if prepared.existed else "added",
-        document_id=document_id,
-        chunks=len(drafts),
-        pages=prepared.page_count,
-    )
+    ocr_pages.set_pages(store, document_id, prepared.digest, prepared.document.ocr_pages)
+    if prepared.ocr_waiting:
+        store.set_document_state(document_id, ocr_pages.NEEDS_OCR)
+    return document_id

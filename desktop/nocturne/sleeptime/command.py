@@ -63,9 +63,14 @@ class ProgressBar:
             return
         if self.bar is None:
             return
+        if event.message:  # a page OCR could not read, and the like
+            self.bar.write(f"{event.label}: {event.message}", file=self.stream)
         if event.kind == FINISH:
             self.bar.close()
             return
+        if event.total != self.bar.total:  # pages just read by OCR brought their own steps
+            self.bar.total = event.total
+            self.bar.refresh()
         self.bar.update(event.done - self.bar.n)
         self.bar.set_postfix_str(
             f"eta {format_seconds(event.eta_s)}, {event.tokens} tok, {event.kept} kept, "
@@ -108,8 +113,11 @@ def run_digest(
     budget: str,
     max_seconds: float | None,
     on_event: Callable[[DigestEvent], None],
+    settings: Settings | None = None,
 ) -> DigestResult:
-    runner = DigestRunner(store, engine, budget, on_event=on_event, max_seconds=max_seconds)
+    runner = DigestRunner(
+        store, engine, budget, on_event=on_event, max_seconds=max_seconds, settings=settings
+    )
     restore = install_stop_handlers(runner.stop)
     try:
         return runner.run()
@@ -122,7 +130,7 @@ def run_digest_command(args: argparse.Namespace) -> int:
     budget = args.budget or settings.digest_budget
     with Store.open() as store:
         engine = make_digest_engine(settings)
-        result = run_digest(store, engine, budget, args.max_seconds, ProgressBar())
+        result = run_digest(store, engine, budget, args.max_seconds, ProgressBar(), settings)
     print(result.summary_line(), flush=True)
     # Stopped by Ctrl-C or SIGTERM: finished work is kept, but the run did not complete.
     return 130 if result.reason == "stopped" else 0

@@ -8,6 +8,11 @@ pending, and its old notes stay marked stale (never served) until the redo repla
 
 Budgets: low = structure notes (outline, definitions, references) and chunk notes; medium = +
 section and document summaries; high = + notes across documents and a library brief.
+
+OCR of scanned pages comes first in every budget, one step per page (`ocr_page`), since nothing
+can be learned from a page before it is read. A document with pages still waiting for OCR gets no
+other steps yet: its text changes with every page read. Its steps join the run once its last page
+is read (the runner plans again then).
 """
 
 from __future__ import annotations
@@ -18,12 +23,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nocturne.library import ocr_pages
 from nocturne.library.store import Store
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 from nocturne.sleeptime.terms import document_terms, related_pairs
 
 BUDGETS = ("low", "medium", "high")
+OCR_PAGE = "ocr_page"
 KIND_BUDGET = {
+    OCR_PAGE: "low",
     "structure": "low",
     "chunk_notes": "low",
     "section_summary": "medium",
@@ -42,6 +50,7 @@ class Step:
     chunk_ids: tuple[int, ...] = ()
     pair: tuple[int, int] | None = None  # the two documents a cross_document step compares
     label: str = ""
+    page: int | None = None  # the page an ocr_page step reads
 
 
 def in_budget(kind: str, budget: str) -> bool:
@@ -113,10 +122,26 @@ def _fingerprint(document: sqlite3.Row) -> str:
     return str(document["content_hash"] or "")[:12]
 
 
-def all_steps(store: Store) -> list[Step]:
-    """Every step of the high budget, document by document, then the library-wide ones."""
-    documents = digestible_documents(store)
-    steps: list[Step] = []
+def ocr_steps(store: Store) -> list[Step]:
+    """One step per page waiting for OCR."""
+    return [
+        Step(
+            f"ocr:{page.document_id}:{page.content_hash[:12]}:{page.page}",
+            OCR_PAGE,
+            page.document_id,
+            label=page.name,
+            page=page.page,
+        )
+        for page in ocr_pages.pending_pages(store)
+    ]
+
+
+def all_steps(store: Store, ocr: bool = True) -> list[Step]:
+    """Every step of the high budget: OCR first (when `ocr`), then document by document, then
+    the library-wide ones."""
+    steps: list[Step] = ocr_steps(store) if ocr else []
+    waiting = {step.document_id for step in steps}
+    documents = [d for d in digestible_documents(store) if int(d["id"]) not in waiting]
     for document in documents:
         steps.extend(_document_steps(store, document))
     by_id = {int(d["id"]): d for d in documents}
@@ -151,11 +176,14 @@ class Plan:
         return [s for s in self.steps if s.key not in self.done]
 
 
-def plan_digest(store: Store, budget: str, model_id: str) -> Plan:
-    """The steps of `budget`; marks outdated notes stale and forgets superseded library steps."""
+def plan_digest(store: Store, budget: str, model_id: str, ocr: bool = True) -> Plan:
+    """The steps of `budget`; marks outdated notes stale and forgets superseded library steps.
+
+    `ocr`: read scanned pages (the `ocr` setting); off, they keep waiting.
+    """
     if budget not in BUDGETS:
         raise ValueError(f"unknown digest budget {budget!r}")
-    every = all_steps(store)
+    every = all_steps(store, ocr)
     keys = {s.key for s in every}
     done: set[str] = set()
     with store.transaction() as conn:
@@ -194,9 +222,17 @@ def steps_per_document(steps: Sequence[Step], done: set[str]) -> tuple[Counter[i
 def _settle_document_states(
     conn: sqlite3.Connection, steps: Sequence[Step], done: set[str]
 ) -> None:
-    """ready when all its steps are done, stale when it has stale notes, else queued."""
+    """ready when all its steps are done, stale when it has stale notes, needs_ocr while pages
+    wait for OCR, else queued."""
     total, finished = steps_per_document(steps, done)
+    reading = {s.document_id for s in steps if s.kind == OCR_PAGE}
     for doc_id, count in total.items():
+        if doc_id in reading:
+            conn.execute(
+                "UPDATE documents SET state = ?, learned_stale = 1 WHERE id = ?",
+                (ocr_pages.NEEDS_OCR, doc_id),
+            )
+            continue
         if finished[doc_id] == count:
             conn.execute(
                 "UPDATE documents SET state = 'ready', learned_stale = 0 WHERE id = ?", (doc_id,)

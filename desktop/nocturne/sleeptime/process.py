@@ -82,6 +82,7 @@ def _child_main(
                 on_event=send,
                 should_stop=stop_flag.is_set,
                 max_seconds=max_seconds,
+                settings=settings,
             )
             runner.run()
     except KnownError as exc:

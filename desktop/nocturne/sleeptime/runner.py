@@ -3,7 +3,8 @@
 Between steps the runner checks whether it should stop (a flag set by Ctrl-C, SIGTERM, a parent
 process, or the time limit), so stopping never loses finished work and never leaves half a step.
 Every model call goes through `LoggedEngine`, so sleep-time tokens appear in the call log with
-purposes like "digest:questions".
+purposes like "digest:questions". OCR steps (`ocr_step`) come first; once they are done the run
+plans again, so documents whose scanned pages were just read are digested in the same run.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from dataclasses import dataclass
 
 from nocturne.engine.base import Engine
 from nocturne.engine.logged import LoggedEngine
+from nocturne.library import ocr_pages
 from nocturne.library.store import Store
+from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
-from nocturne.sleeptime.plan import Plan, Step, plan_digest
+from nocturne.sleeptime.ocr_step import OcrSkipped, OcrWork
+from nocturne.sleeptime.plan import OCR_PAGE, Plan, Step, plan_digest
 from nocturne.sleeptime.step_work import StepSuperseded, commit_step, run_step
 
 EventSink = Callable[[DigestEvent], None]
@@ -51,7 +55,11 @@ def _prior_means(store: Store, model_id: str) -> dict[str, float]:
         "SELECT kind, AVG(seconds) AS mean FROM digest_steps WHERE model_id = ? GROUP BY kind",
         (model_id,),
     )
-    return {row["kind"]: float(row["mean"] or 0.0) for row in rows}
+    means = {row["kind"]: float(row["mean"] or 0.0) for row in rows}
+    ocr_mean = ocr_pages.mean_seconds(store)
+    if ocr_mean is not None:
+        means[OCR_PAGE] = ocr_mean
+    return means
 
 
 class DigestRunner:
@@ -65,7 +73,10 @@ class DigestRunner:
         should_stop: Callable[[], bool] | None = None,
         max_seconds: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        settings: Settings | None = None,
+        ocr_work: OcrWork | None = None,
     ) -> None:
+        """`settings`: for OCR (on/off, threads); loaded when needed if not given."""
         self.store = store
         self.engine: Engine = (
             engine if isinstance(engine, LoggedEngine) else LoggedEngine(engine, store)
@@ -76,6 +87,19 @@ class DigestRunner:
         self.max_seconds = max_seconds
         self.clock = clock
         self._stop_requested = False
+        self._settings = settings
+        self._ocr_work = ocr_work
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.load()
+        return self._settings
+
+    def _ocr(self) -> OcrWork:
+        if self._ocr_work is None:
+            self._ocr_work = OcrWork(self.store, self.settings)
+        return self._ocr_work
 
     def stop(self) -> None:
         """Ask the loop to stop after the current step (safe from a signal handler)."""
@@ -86,16 +110,17 @@ class DigestRunner:
 
     def run(self) -> DigestResult:
         started = self.clock()
-        plan = plan_digest(self.store, self.budget, self.engine.model_id)
+        ocr = bool(self.settings.ocr)
+        plan = plan_digest(self.store, self.budget, self.engine.model_id, ocr)
         pending = plan.pending
-        remaining_by_doc: Counter[int] = Counter(
-            s.document_id for s in pending if s.document_id is not None
-        )
+        remaining_by_doc = _remaining(pending)
         eta = EtaEstimator(_prior_means(self.store, self.engine.model_id))
         totals = Counter[str]()
         self._emit(START, plan, 0, len(pending), eta, pending, started, totals)
         reason = "done"
-        for index, step in enumerate(pending):
+        index = 0
+        while index < len(pending):
+            step = pending[index]
             if self._stopping():
                 reason = "stopped"
                 break
@@ -104,31 +129,46 @@ class DigestRunner:
                 break
             self._start_document(step, remaining_by_doc)
             step_started = self.clock()
+            message = ""
             try:
-                output = run_step(self.store, self.engine, step)
+                if step.kind == OCR_PAGE:
+                    outcome = self._ocr().run(step)
+                    message = f"p. {step.page}: {outcome.message}" if outcome.message else ""
+                    output = None
+                else:
+                    output = run_step(self.store, self.engine, step)
                 seconds = self.clock() - step_started
-                with self.store.transaction():
-                    commit_step(self.store, step, output, self.engine.model_id, seconds)
-                    self._finish_document(step, remaining_by_doc)
-            except StepSuperseded:
+                if output is not None:
+                    with self.store.transaction():
+                        commit_step(self.store, step, output, self.engine.model_id, seconds)
+                        self._finish_document(step, remaining_by_doc)
+            except (StepSuperseded, OcrSkipped):
                 totals["superseded"] += 1
+                index += 1
+                pending = self._replan_after_ocr(pending, index, totals, remaining_by_doc, ocr)
                 continue
             eta.record(step.kind, seconds)
             totals["done"] += 1
-            totals["tokens"] += output.usage.total
-            totals["kept"] += len(output.notes)
-            totals["dropped"] += output.dropped
+            if step.kind == OCR_PAGE:
+                totals["ocr_done"] += 1
+            if output is not None:
+                totals["tokens"] += output.usage.total
+                totals["kept"] += len(output.notes)
+                totals["dropped"] += output.dropped
+            index += 1
+            pending = self._replan_after_ocr(pending, index, totals, remaining_by_doc, ocr)
             self._emit(
                 STEP,
                 plan,
-                index + 1,
+                index,
                 len(pending),
                 eta,
-                pending[index + 1 :],
+                pending[index:],
                 started,
                 totals,
                 step=step,
-                step_tokens=output.usage.total,
+                step_tokens=output.usage.total if output is not None else 0,
+                message=message,
             )
         self._release_unfinished(remaining_by_doc)
         result = DigestResult(
@@ -155,6 +195,28 @@ class DigestRunner:
         )
         return result
 
+    def _replan_after_ocr(
+        self,
+        pending: list[Step],
+        index: int,
+        totals: Counter[str],
+        remaining: Counter[int],
+        ocr: bool,
+    ) -> list[Step]:
+        """After the last OCR step of the run, the steps of the pages just read join it."""
+        if not totals["ocr_done"] or totals["replanned"] or index == 0:
+            return pending
+        if pending[index - 1].kind != OCR_PAGE or (
+            index < len(pending) and pending[index].kind == OCR_PAGE
+        ):
+            return pending
+        totals["replanned"] += 1
+        fresh = plan_digest(self.store, self.budget, self.engine.model_id, ocr).pending
+        rest = [step for step in fresh if step.kind != OCR_PAGE]
+        remaining.clear()
+        remaining.update(_remaining(rest))
+        return pending[:index] + rest
+
     def _out_of_time(self, started: float, expected: float | None) -> bool:
         if self.max_seconds is None:
             return False
@@ -162,7 +224,7 @@ class DigestRunner:
         return elapsed >= self.max_seconds or elapsed + (expected or 0.0) > self.max_seconds
 
     def _start_document(self, step: Step, remaining: Counter[int]) -> None:
-        if step.document_id is None:
+        if step.document_id is None or step.kind == OCR_PAGE:
             return
         with self.store.transaction() as conn:
             conn.execute(
@@ -208,6 +270,7 @@ class DigestRunner:
         step: Step | None = None,
         step_tokens: int = 0,
         reason: str = "",
+        message: str = "",
     ) -> None:
         self.on_event(
             DigestEvent(
@@ -224,5 +287,11 @@ class DigestRunner:
                 elapsed_s=self.clock() - started,
                 eta_s=eta.remaining([s.kind for s in rest]) if kind != FINISH else 0.0,
                 reason=reason,
+                message=message,
             )
         )
+
+
+def _remaining(steps: list[Step]) -> Counter[int]:
+    """Steps left per document; OCR steps do not finish a document (its notes come after)."""
+    return Counter(s.document_id for s in steps if s.document_id is not None and s.kind != OCR_PAGE)

@@ -56,10 +56,18 @@ def _done_keys(store: Store, model_id: str | None = None) -> set[str]:
     }
 
 
+def ocr_enabled() -> bool:
+    """The `ocr` setting (on when the settings cannot be read: the digest would say why)."""
+    try:
+        return bool(Settings.load().ocr)
+    except KnownError:
+        return True
+
+
 def _budget_steps(store: Store, budget: str) -> list[Step]:
     if budget not in BUDGETS:
         budget = "medium"
-    return [s for s in all_steps(store) if in_budget(s.kind, budget)]
+    return [s for s in all_steps(store, ocr_enabled()) if in_budget(s.kind, budget)]
 
 
 def document_progress(

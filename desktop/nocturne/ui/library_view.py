@@ -63,6 +63,7 @@ STATE_LABELS = {
     "ready": "Ready",
     "stale": "Stale",
     "error": "Error",
+    "needs_ocr": "Needs OCR",  # scanned pages wait for the digest to read them
 }
 
 

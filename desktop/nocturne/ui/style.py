@@ -21,6 +21,7 @@ STATE_COLOURS = {
     "ready": "#30a46c",
     "stale": "#f76b15",
     "error": "#e5484d",
+    "needs_ocr": "#ab4aba",
 }
 
 STYLE_SHEET = """

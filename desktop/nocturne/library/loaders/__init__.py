@@ -1,9 +1,10 @@
 """Reading files into typed blocks. Every failure becomes an `IngestError` naming the reason.
 
 Formats: PDF (pypdf, pages kept, cleaned of running headers and page numbers), plain text,
-Markdown and reST, Word (.docx), HTML, EPUB and common source code. Each format lives in its
-own module; this one only picks the module by file suffix and applies the checks every format
-shares (empty file, no text at all).
+Markdown and reST, Word (.docx), HTML, EPUB, common source code, and images of documents (whose
+pages, like a PDF's scanned ones, are listed in `ocr_pages` for the digest to read). Each format
+lives in its own module; this one only picks the module by file suffix and applies the checks
+every format shares (empty file, no text at all).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ TEXT_SUFFIXES = {
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
 EPUB_SUFFIXES = {".epub"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp"}
 CODE_SUFFIXES = {
     ".py",
     ".pyi",
@@ -84,7 +86,13 @@ CODE_SUFFIXES = {
     ".tex",
 }
 SUPPORTED_SUFFIXES = (
-    PDF_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | EPUB_SUFFIXES | CODE_SUFFIXES
+    PDF_SUFFIXES
+    | TEXT_SUFFIXES
+    | HTML_SUFFIXES
+    | DOCX_SUFFIXES
+    | EPUB_SUFFIXES
+    | CODE_SUFFIXES
+    | IMAGE_SUFFIXES
 )
 
 
@@ -98,6 +106,8 @@ def kind_of(path: Path) -> str | None:
         return "html"
     if suffix in EPUB_SUFFIXES:
         return "epub"
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
     if suffix in TEXT_SUFFIXES:
         return "text"
     if suffix in CODE_SUFFIXES:
@@ -115,9 +125,10 @@ def load(path: Path, data: bytes) -> LoadedDocument:
     if not data:
         raise IngestError("the file is empty", path=str(path))
     document = _load_kind(kind, path, data)
-    if not any(block.text.strip() for block in document.blocks if block.kind != TOC):
+    has_text = any(block.text.strip() for block in document.blocks if block.kind != TOC)
+    if not has_text and not document.ocr_pages:
         if kind == "pdf":
-            raise IngestError("no text layer; scanned PDFs are not supported yet", path=str(path))
+            raise IngestError("the PDF has no text layer and no scanned pages", path=str(path))
         raise IngestError("the file contains no text", path=str(path))
     return document
 
@@ -140,6 +151,10 @@ def _load_kind(kind: str, path: Path, data: bytes) -> LoadedDocument:
         from nocturne.library.loaders.epub import load_epub
 
         return load_epub(path, data)
+    if kind == "image":
+        from nocturne.library.loaders.image import load_image
+
+        return load_image(path, data)
     if kind == "code":
         from nocturne.library.loaders.text import load_code
 
@@ -182,6 +197,7 @@ __all__ = [
     "DOCX_SUFFIXES",
     "EPUB_SUFFIXES",
     "HTML_SUFFIXES",
+    "IMAGE_SUFFIXES",
     "MARKDOWN_SUFFIXES",
     "PDF_SUFFIXES",
     "RST_SUFFIXES",

@@ -4,7 +4,9 @@ Headings come from the outline (bookmarks) when the file has one, each placed on
 the line that carries its title (or at the page's start); otherwise from numbered heading lines
 ("4.3 The camlidldll script", "Chapter 6 Hints on writing IDL files") whose numbers follow one
 another as a real outline's do. Pages whose text lost the spaces between words are re-read
-with PDFium when it is installed. Contents and index pages become `toc` blocks.
+with PDFium when it is installed. Contents and index pages become `toc` blocks. Pages that
+carry an image and (almost) no text layer are scans: they are listed in `ocr_pages`, and their
+text comes later, from the digest's OCR.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from nocturne.library.loaders.pdf_cleanup import (
 )
 
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
+# A scanned page may still carry a few characters of text (a stamp, "Scanned with …"): below
+# this many letters and digits, with an image on the page, the page is read by OCR instead.
+SCANNED_MAX_CHARACTERS = 40
 
 
 def load_pdf(path: Path, data: bytes) -> LoadedDocument:
@@ -59,6 +64,9 @@ def load_pdf(path: Path, data: bytes) -> LoadedDocument:
                 if not unlocked:
                     raise IngestError("the PDF is encrypted with a password", path=str(path))
             texts = [(page.extract_text() or "").replace("\x00", "") for page in reader.pages]
+            scanned = [
+                index + 1 for index, text in enumerate(texts) if _scanned(text, reader.pages[index])
+            ]
             outline = _outline(reader)
             title = _metadata_title(reader)
     except IngestError:
@@ -74,11 +82,41 @@ def load_pdf(path: Path, data: bytes) -> LoadedDocument:
     except Exception as exc:  # pypdf raises many types on malformed input
         raise IngestError(f"damaged PDF ({type(exc).__name__}: {exc})", path=str(path)) from exc
     remarks: list[str] = []
+    for number in scanned:
+        texts[number - 1] = ""  # OCR reads the whole page, stamp included
     _repair_spacing(data, texts, remarks)
     blocks = page_blocks([text.split("\n") for text in texts], outline)
     return LoadedDocument(
-        blocks, title=_title(title, blocks, path), pages=len(texts), remarks=remarks
+        blocks,
+        title=_title(title, blocks, path),
+        pages=len(texts),
+        remarks=remarks,
+        ocr_pages=scanned,
     )
+
+
+def _scanned(text: str, page: Any) -> bool:
+    """A page with (almost) no text layer and an image on it: a scan or a photo."""
+    if sum(ch.isalnum() for ch in text) >= SCANNED_MAX_CHARACTERS:
+        return False
+    try:
+        return _has_image(page.get("/Resources"), depth=0)
+    except Exception:  # odd resources: read it anyway, OCR says when there is nothing
+        return True
+
+
+def _has_image(resources: Any, depth: int) -> bool:
+    objects = resources.get_object().get("/XObject") if resources is not None else None
+    if objects is None or depth > 3:
+        return False
+    for ref in objects.get_object().values():
+        item = ref.get_object()
+        subtype = item.get("/Subtype")
+        if subtype == "/Image":
+            return True
+        if subtype == "/Form" and _has_image(item.get("/Resources"), depth + 1):
+            return True
+    return False
 
 
 def _title(metadata: str, blocks: list[Block], path: Path) -> str:
