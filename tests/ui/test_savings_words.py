@@ -109,3 +109,10 @@ def test_tiny_amounts_are_written_as_money_not_exponents() -> None:
     assert _money(7.0e-05) == "$0.00007"
     assert _money(4.7e-07) == "under $0.000001"
     assert _money(0.0029) == "$0.0029"
+
+
+def test_the_last_answer_line_says_no_model_was_needed(window: Any) -> None:
+    window.savings.set_summary(
+        SavingsSummary(points=[SavingsPoint("t1", "learned", 0, 645, 645, 0.0, 0.03)])
+    )
+    assert window.savings.last.text().startswith("Last answer: no model needed instead of 645")

@@ -369,8 +369,9 @@ class SavingsPane(QWidget):
                 )
             else:
                 saved_usd = last.saved_usd_at(self.price_per_million, self.question_token_factor)
+                used = f"{last.used_tokens:,} tokens" if last.used_tokens else "no model needed"
                 text = (
-                    f"Last answer: {last.used_tokens:,} tokens instead of "
-                    f"{last.baseline_tokens:,}, saved {last.saved_tokens:,} ({money(saved_usd)})"
+                    f"Last answer: {used} instead of {last.baseline_tokens:,} tokens, "
+                    f"saved {last.saved_tokens:,} ({money(saved_usd)})"
                 )
             self.last.setText(text)
