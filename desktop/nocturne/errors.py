@@ -7,6 +7,8 @@ Anything else is a bug of ours and is allowed to propagate.
 
 from __future__ import annotations
 
+from nocturne.paths import display_path
+
 
 class KnownError(Exception):
     """A problem caused by the environment or the input, explained for a person."""
@@ -17,7 +19,7 @@ class KnownError(Exception):
         self.path = path
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return f"{display_path(self.path)}: {self.message}" if self.path else self.message
 
 
 class IngestError(KnownError):
@@ -29,7 +31,15 @@ class ModelError(KnownError):
 
 
 class StoreError(KnownError):
-    """The library database cannot be opened or written."""
+    """The library database cannot be opened or written.
+
+    `condition` says which (locked, full, read-only, cannot-open, damaged, io; empty when none
+    of these), so that a caller can offer what fits; the message names the database file."""
+
+    def __init__(self, message: str, *, condition: str = "", database: str = "") -> None:
+        super().__init__(message)
+        self.condition = condition
+        self.database = database
 
 
 class BugError(Exception):

@@ -20,6 +20,20 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path (or file name) as a person sees it: bytes that are not UTF-8, which Python keeps as
+    surrogates (`os.fsdecode`), shown as U+FFFD. Printing the path itself would fail."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a lone surrogate that no file system gave
+            return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def home_override() -> Path | None:
     value = os.environ.get("NOCTURNE_HOME")
     return Path(value).expanduser() if value else None

@@ -27,7 +27,6 @@ from nocturne.answer.text_match import (
     stems,
     weighted_coverage,
 )
-from nocturne.errors import StoreError
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
@@ -158,7 +157,7 @@ def search_notes(
             "ORDER BY score LIMIT ?",
             (query, *kinds, limit),
         )
-    except (sqlite3.Error, StoreError):  # a malformed MATCH is no reason to fail a question
+    except sqlite3.Error:  # a malformed MATCH is no reason to fail a question (StoreError is)
         return []
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from nocturne.errors import StoreError
 from nocturne.library.search import term_counts
 from nocturne.library.store import Store
 from nocturne.library.words import QUESTION_STEMS, content_stems
@@ -49,10 +48,7 @@ class IdfTable:
     def _lookup(self, word: str) -> float:
         if self.total == 0:
             return 1.0
-        try:
-            found, in_titles = term_counts(self.store, word)
-        except StoreError:
-            found, in_titles = 0, 0
+        found, in_titles = term_counts(self.store, word)  # a damaged library: StoreError
         # A word only a heading uses ("Preamble") is not absent from the library.
         self._found[word] = found + in_titles
         # BM25-style idf, floored so that a word in every chunk still counts a little.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from nocturne.library.loaders import kind_of, load
 from nocturne.library.names import document_aliases, title_from
 from nocturne.library.sections import SectionDraft, build_sections
 from nocturne.library.store import ChunkDraft, Store
+from nocturne.paths import display_path
 from nocturne.settings import Settings
 
 # Bumped whenever loaders or chunking read the same bytes differently: a document read by an
@@ -69,7 +71,7 @@ class IngestResult:
             detail = f" ({', '.join(part for part in parts if part)})"
         elif self.reason:
             detail = f": {self.reason}"
-        return f"{self.status:<9} {self.path}{detail}"
+        return f"{self.status:<9} {display_path(self.path)}{detail}"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Candidate:
     path: Path
     explicit: bool
     problem: str = ""
+    skipped: bool = False  # the problem is a reason to pass over it, not an error
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[Candidate]:
@@ -89,14 +92,31 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Candidate]:
             yield Candidate(path, True, _broken_link_reason(path))
         elif path.is_dir():
             yield from _walk(path, {_real(path)})
-        elif path.exists():
+        elif path.is_file():
             yield Candidate(path, True)
+        elif path.exists():
+            yield Candidate(path, True, _not_regular_reason(path))
         else:
             yield Candidate(path, True, "no such file or folder")
 
 
 def _real(path: Path) -> str:
     return os.path.realpath(path)
+
+
+def _not_regular_reason(path: Path) -> str:
+    """Why a path that is neither a file nor a folder is passed over (reading a FIFO would hang)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file, not a regular file"
+    return "not a regular file"
 
 
 def _broken_link_reason(path: Path) -> str:
@@ -136,6 +156,8 @@ def _walk(folder: Path, ancestors: set[str]) -> Iterator[Candidate]:
             yield from _walk(path, ancestors | {_real(path)})
         elif entry.is_file(follow_symlinks=True):
             yield Candidate(path, False)
+        else:
+            yield Candidate(path, False, _not_regular_reason(path), skipped=True)
 
 
 def _read(path: Path, limit_bytes: int) -> bytes:
@@ -240,7 +262,9 @@ def _prepare(
     path = candidate.path
     path_text = str(path)
     if candidate.problem:
-        return IngestResult(path_text, "error", candidate.problem)
+        return IngestResult(
+            path_text, "skipped" if candidate.skipped else "error", candidate.problem
+        )
     kind = kind_of(path)
     if kind is None:
         status = "error" if candidate.explicit else "skipped"

@@ -2,27 +2,43 @@
 
 WAL so that the digest process, the window and the CLI can read while one of them writes; a busy
 timeout so that they wait for each other instead of failing; every write in an explicit
-transaction; migrations run on open after a copy of the file is kept. SQLite errors that are the
-environment's fault are mapped once, here, to `StoreError`.
+transaction; migrations run on open after a copy of the file is kept.
+
+SQLite errors that are the environment's fault (locked, disk full, read-only, damaged, I/O) are
+mapped once, here, to a `StoreError` whose sentence names the database file: the connection
+itself maps them on every `execute`, so SQL anywhere, inside a transaction or not, reports the
+same way. Other SQLite errors (a malformed FTS5 MATCH, a constraint) stay `sqlite3` errors.
+
+File names need not be valid UTF-8 (old archives on Linux): paths are kept as Python keeps them
+(undecodable bytes as surrogates, `os.fsdecode`) and stored as their exact bytes, so a path read
+back opens the same file; names, titles and aliases are stored as a person sees them, with
+U+FFFD for the bytes that are not text.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import os
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nocturne import paths
 from nocturne.engine.base import Usage
 from nocturne.errors import StoreError
 from nocturne.library.migrations import all_migrations
 from nocturne.library.sections import SectionDraft
+from nocturne.paths import display_path
 
 BUSY_TIMEOUT_MS = 10_000
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -36,20 +52,132 @@ class ChunkDraft:
     section: int | None = None  # ordinal of the section (library/sections.py) it lies in
 
 
-def _map_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
-    text = str(exc)
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        reason = "the library is busy in another Nocturne process; try again in a moment"
-    elif "disk is full" in lowered or "database or disk is full" in lowered:
-        reason = "the disk is full"
-    elif "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
-        reason = f"the library database cannot be written ({text})"
-    elif "malformed" in lowered or "not a database" in lowered:
-        reason = f"the library database is damaged ({text})"
-    else:
-        reason = f"database error: {text}"
-    return StoreError(reason, path=str(path))
+# SQLite's primary result codes for conditions of the environment, not of our SQL.
+_CONDITIONS = {
+    3: "read-only",  # SQLITE_PERM
+    5: "locked",  # SQLITE_BUSY
+    6: "locked",  # SQLITE_LOCKED
+    8: "read-only",  # SQLITE_READONLY
+    10: "io",  # SQLITE_IOERR
+    11: "damaged",  # SQLITE_CORRUPT
+    13: "full",  # SQLITE_FULL
+    14: "cannot-open",  # SQLITE_CANTOPEN
+    26: "damaged",  # SQLITE_NOTADB
+}
+# The same conditions by message, for errors that come without a code.
+_CONDITION_WORDS = (
+    ("locked", "locked"),
+    ("busy", "locked"),
+    ("disk is full", "full"),
+    ("readonly", "read-only"),
+    ("read-only", "read-only"),
+    ("malformed", "damaged"),
+    ("not a database", "damaged"),
+    ("disk i/o error", "io"),
+    ("unable to open", "cannot-open"),
+)
+
+
+def _condition(exc: sqlite3.Error) -> str | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _CONDITIONS:
+        return _CONDITIONS[code & 0xFF]
+    lowered = str(exc).lower()
+    return next((found for words, found in _CONDITION_WORDS if words in lowered), None)
+
+
+def map_error(exc: sqlite3.Error, path: Path | str) -> StoreError | None:
+    """The sentence for an SQLite error that is the environment's fault; None for the others."""
+    condition = _condition(exc)
+    if condition is None:
+        return None
+    database = display_path(str(path))
+    detail = str(exc)
+    sentences = {
+        "locked": f"the library database {database} is busy: another Nocturne process (the "
+        "window, the daemon or a digest) kept it locked; try again in a moment",
+        "full": f"the disk is full: the library database {database} cannot grow; free some "
+        "space and try again (finished work is kept)",
+        "read-only": f"the library database {database} is read-only ({detail}); make the file "
+        "and its folder writable",
+        "cannot-open": f"the library database {database} cannot be opened ({detail}); check "
+        "that its folder exists and can be written",
+        "damaged": f"the library database {database} is damaged ({detail}); your documents "
+        "themselves are not affected",
+        "io": f"the library database {database} could not be read or written ({detail}); the "
+        "disk may be failing or disconnected",
+    }
+    return StoreError(sentences[condition], condition=condition, database=database)
+
+
+class _MappedCursor(sqlite3.Cursor):
+    """A cursor whose SQLite errors of the environment come out as `StoreError`."""
+
+    def _guarded(self, call: Callable[[], _T]) -> _T:
+        try:
+            return call()
+        except sqlite3.Error as exc:
+            mapped = map_error(exc, getattr(self.connection, "database_path", "?"))
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _MappedCursor:
+        self._guarded(lambda: super(_MappedCursor, self).execute(sql, parameters))
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> _MappedCursor:
+        self._guarded(lambda: super(_MappedCursor, self).executemany(sql, seq_of_parameters))
+        return self
+
+    def executescript(self, sql_script: str, /) -> _MappedCursor:
+        self._guarded(lambda: super(_MappedCursor, self).executescript(sql_script))
+        return self
+
+    def fetchone(self) -> Any:
+        return self._guarded(super().fetchone)
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        return self._guarded(lambda: super(_MappedCursor, self).fetchmany(size))
+
+    def fetchall(self) -> list[Any]:
+        return self._guarded(super().fetchall)
+
+
+class MappedConnection(sqlite3.Connection):
+    """The library's connection: every `execute` goes through `map_error` (see the docstring).
+
+    Rows are read with undecodable bytes kept as surrogates, so a path stored as bytes that are
+    not UTF-8 comes back as the very path `os` gave (see `text_param`)."""
+
+    database_path: Path | str = "?"
+
+    def _cursor(self) -> _MappedCursor:
+        cursor = _MappedCursor(self)
+        cursor.row_factory = self.row_factory
+        return cursor
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _MappedCursor:
+        return self._cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> _MappedCursor:
+        return self._cursor().executemany(sql, parameters)
+
+    def executescript(self, sql_script: str, /) -> _MappedCursor:
+        return self._cursor().executescript(sql_script)
+
+
+_read_text = functools.partial(str, encoding="utf-8", errors="surrogateescape")
+
+
+def text_param(value: str) -> str | bytes:
+    """`value` as an SQL parameter, to be written `CAST(? AS TEXT)`: a path whose bytes are not
+    UTF-8 is bound as those bytes (stored as TEXT all the same, read back by `_read_text`)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(value)
+    return value
 
 
 class Store:
@@ -68,8 +196,11 @@ class Store:
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
                 check_same_thread=False,
+                factory=MappedConnection,
             )
+            conn.database_path = target
             conn.row_factory = sqlite3.Row
+            conn.text_factory = _read_text
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             if str(target) != ":memory:":
@@ -77,8 +208,11 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
             store = cls(conn, target)
             store._migrate()
-        except sqlite3.Error as exc:
-            raise _map_error(exc, target) from exc
+        except sqlite3.Error as exc:  # not an environment's condition, but nothing to open
+            raise map_error(exc, target) or StoreError(
+                f"the library database {display_path(str(target))} cannot be used ({exc})",
+                database=display_path(str(target)),
+            ) from exc
         return store
 
     def close(self) -> None:
@@ -129,26 +263,29 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise _map_error(exc, self.path) from exc
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        try:
             self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        """Undo an open transaction without ever hiding the error that led here.
+
+        SQLite may have rolled back already (a full disk, an I/O error): then there is nothing
+        to undo, and "cannot rollback - no transaction is active" would replace the reason."""
+        if not self.conn.in_transaction:
+            return
+        try:
             self.conn.execute("ROLLBACK")
-            raise _map_error(exc, self.path) from exc
+        except (sqlite3.Error, StoreError) as exc:
+            log.warning("rollback failed after an error: %s", exc)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        try:
-            return self.conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise _map_error(exc, self.path) from exc
+        rows: list[sqlite3.Row] = self.conn.execute(sql, params).fetchall()
+        return rows
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
@@ -158,7 +295,7 @@ class Store:
 
     def document_by_path(self, path: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(
-            "SELECT * FROM documents WHERE path = ?", (path,)
+            "SELECT * FROM documents WHERE path = CAST(? AS TEXT)", (text_param(path),)
         ).fetchone()
         return row
 
@@ -192,13 +329,17 @@ class Store:
         Replacing a document's chunks deletes its learned notes with them (their sources are
         gone) and marks the document stale, so the next digest redoes it.
         """
+        name, title = display_path(name), display_path(title)
+        aliases = [display_path(alias) for alias in aliases]
         with self.transaction() as conn:
-            existing = conn.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+            existing = conn.execute(
+                "SELECT id FROM documents WHERE path = CAST(? AS TEXT)", (text_param(path),)
+            ).fetchone()
             if existing is None:
                 cur = conn.execute(
                     "INSERT INTO documents(path, name, kind, content_hash, size, mtime, pages, "
-                    "state, learned_stale) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 1)",
-                    (path, name, kind, content_hash, size, mtime, pages),
+                    "state, learned_stale) VALUES (CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, 'queued', 1)",
+                    (text_param(path), name, kind, content_hash, size, mtime, pages),
                 )
                 document_id = int(cur.lastrowid or 0)
             else:
@@ -270,15 +411,17 @@ class Store:
 
     def record_error(self, *, path: str, name: str, kind: str, error: str) -> None:
         """Remember that a file could not be added, without touching a good earlier version."""
+        name, error = display_path(name), display_path(error)
         with self.transaction() as conn:
             existing = conn.execute(
-                "SELECT id, chunk_count FROM documents WHERE path = ?", (path,)
+                "SELECT id, chunk_count FROM documents WHERE path = CAST(? AS TEXT)",
+                (text_param(path),),
             ).fetchone()
             if existing is None:
                 conn.execute(
                     "INSERT INTO documents(path, name, kind, state, error) "
-                    "VALUES (?, ?, ?, 'error', ?)",
-                    (path, name, kind, error),
+                    "VALUES (CAST(? AS TEXT), ?, ?, 'error', ?)",
+                    (text_param(path), name, kind, error),
                 )
             elif existing["chunk_count"] == 0:
                 conn.execute(

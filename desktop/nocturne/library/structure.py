@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from nocturne.errors import StoreError
 from nocturne.library.names import DocumentName
 from nocturne.library.sections import section_label
 from nocturne.library.store import Store
@@ -133,7 +132,7 @@ def search_sections(
             f"WHERE sections_fts MATCH ?{where} ORDER BY score LIMIT ?",
             params,
         )
-    except (sqlite3.Error, StoreError):
+    except sqlite3.Error:  # a malformed MATCH; a damaged or locked library is a StoreError
         return []
     return [(_section(row), float(row["score"])) for row in rows]
 

@@ -46,6 +46,11 @@ class ProgressBar:
         self.stream = stream or sys.stderr
         self.bar: tqdm[Any] | None = None
 
+    def close(self) -> None:
+        """End the bar's line, so that an error message starts on a line of its own."""
+        if self.bar is not None:
+            self.bar.close()
+
     def __call__(self, event: DigestEvent) -> None:
         if event.kind == START:
             if not event.total:
@@ -130,7 +135,11 @@ def run_digest_command(args: argparse.Namespace) -> int:
     budget = args.budget or settings.digest_budget
     with Store.open() as store:
         engine = make_digest_engine(settings)
-        result = run_digest(store, engine, budget, args.max_seconds, ProgressBar(), settings)
+        progress = ProgressBar()
+        try:
+            result = run_digest(store, engine, budget, args.max_seconds, progress, settings)
+        finally:
+            progress.close()
     print(result.summary_line(), flush=True)
     # Stopped by Ctrl-C or SIGTERM: finished work is kept, but the run did not complete.
     return 130 if result.reason == "stopped" else 0
