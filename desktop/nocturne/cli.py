@@ -6,11 +6,14 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from nocturne import __version__
+from nocturne import __version__, paths
 from nocturne.errors import KnownError
+from nocturne.paths import display_path
 
 
 def _settings() -> Any:
@@ -252,6 +255,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug of ours: one plain line, the traceback in the log
+        return _report_bug(exc, str(args.command))
+
+
+def _report_bug(exc: Exception, command: str) -> int:
+    from nocturne.library.store import escaped_store_error
+
+    known = escaped_store_error(exc)
+    if known is not None:  # the environment's fault after all (met while iterating rows)
+        print(f"nocturne: error: {known}", file=sys.stderr)
+        return 1
+    log_file = _log_bug(exc, command)
+    where = f"details in {display_path(log_file)}" if log_file else "details below"
+    print(
+        f"nocturne: internal error (a bug in Nocturne): {type(exc).__name__}: {exc}; {where}",
+        file=sys.stderr,
+    )
+    if log_file is None:  # the log cannot be written: the traceback must go somewhere
+        traceback.print_exception(exc)
+    return 70  # EX_SOFTWARE
+
+
+def _log_bug(exc: Exception, command: str) -> Path | None:
+    """Append the traceback to `logs/cli.log`; None when that cannot be written."""
+    from datetime import datetime
+
+    try:
+        log_file = paths.log_dir() / "cli.log"
+        with log_file.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+            stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+            handle.write(f"{stamp} nocturne {__version__} {command}: uncaught exception\n")
+            handle.write("".join(traceback.format_exception(exc)) + "\n")
+    except OSError:
+        return None
+    return log_file
 
 
 def gui_main() -> int:

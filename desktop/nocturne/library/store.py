@@ -110,6 +110,12 @@ def map_error(exc: sqlite3.Error, path: Path | str) -> StoreError | None:
     return StoreError(sentences[condition], condition=condition, database=database)
 
 
+def escaped_store_error(exc: BaseException) -> StoreError | None:
+    """An SQLite error of the environment that reached the top without being mapped (a row
+    read while iterating a cursor is not), as the `StoreError` it is; None for anything else."""
+    return map_error(exc, paths.db_path()) if isinstance(exc, sqlite3.Error) else None
+
+
 class _MappedCursor(sqlite3.Cursor):
     """A cursor whose SQLite errors of the environment come out as `StoreError`."""
 

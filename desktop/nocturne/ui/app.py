@@ -20,6 +20,7 @@ from nocturne.errors import KnownError
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
 from nocturne.ui.background import CoreBackground
+from nocturne.ui.crash import install_excepthook
 from nocturne.ui.icons import app_icon
 from nocturne.ui.main_window import MainWindow
 from nocturne.ui.single_instance import SingleInstance
@@ -78,6 +79,7 @@ def run_gui(args: Any) -> int:
             return 0
         instance.listen()
         _log_to_file()
+        install_excepthook(paths.log_dir() / "gui.log")  # a bug: logged and shown
     try:
         settings = Settings.load()
         backend = Backend(settings)

@@ -1,0 +1,88 @@
+"""What `nocturne` prints when something goes wrong: one plain line, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nocturne import cli
+from nocturne.library.store import ChunkDraft, Store
+
+
+def _bug(*_args: object) -> None:
+    raise ZeroDivisionError("division by zero")
+
+
+def test_a_bug_prints_one_line_and_the_log_file_keeps_the_traceback(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("nocturne.status.library_status", _bug)
+    assert cli.main(["status"]) == 70
+    captured = capsys.readouterr()
+    log_file = home / "logs" / "cli.log"
+    assert captured.err == (
+        "nocturne: internal error (a bug in Nocturne): ZeroDivisionError: division by zero; "
+        f"details in {log_file}\n"
+    )
+    logged = log_file.read_text(encoding="utf-8")
+    assert " status: uncaught exception\n" in logged
+    assert "Traceback (most recent call last)" in logged and "in _bug" in logged
+
+
+def test_without_a_writable_log_the_traceback_is_printed_after_the_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("nocturne.status.library_status", _bug)
+    monkeypatch.setattr(cli, "_log_bug", lambda exc, command: None)
+    assert cli.main(["status"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "nocturne: internal error (a bug in Nocturne): ZeroDivisionError: division by zero; "
+        "details below\nTraceback (most recent call last)"
+    )
+
+
+def test_a_damaged_page_met_while_iterating_rows_is_still_the_plain_message(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rows read one by one (`for row in conn.execute(...)`) come from SQLite after `execute`
+    returned; a damaged page there is caught at the top and said the same way."""
+    db = home / "library.sqlite3"
+    with Store.open() as store:
+        for number in range(300):
+            store.save_document(
+                path=f"/docs/{number}.txt",
+                name=f"{number}.txt",
+                kind="txt",
+                content_hash=str(number),
+                size=1,
+                mtime=0.0,
+                pages=None,
+                chunks=[ChunkDraft(0, None, "Some words.", 3)],
+            )
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        leaves = [
+            row[0]
+            for row in store.query(
+                "SELECT pageno FROM dbstat WHERE name = 'documents' AND pagetype = 'leaf' "
+                "ORDER BY pageno"
+            )
+        ]
+        page_size = store.scalar("PRAGMA page_size")
+    assert len(leaves) > 2
+    with open(db, "r+b") as handle:
+        handle.seek((leaves[-1] - 1) * page_size)
+        handle.write(b"\xee" * page_size)
+
+    def read_every_row(*_args: object) -> None:
+        with Store.open() as store:
+            for _row in store.conn.execute("SELECT * FROM documents"):
+                pass
+
+    monkeypatch.setattr("nocturne.status.library_status", read_every_row)
+    assert cli.main(["status"]) == 1
+    assert capsys.readouterr().err == (
+        f"nocturne: error: the library database {db} is damaged (database disk image is "
+        "malformed); your documents themselves are not affected\n"
+    )
