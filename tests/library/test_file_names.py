@@ -131,3 +131,30 @@ def test_nocturne_add_prints_one_line_each_and_no_traceback(home: Path, archive:
     assert [line.split()[0] for line in lines] == ["added", "added", "skipped"]
     assert f"{archive}/caf\ufffd menu.txt (1 chunk)" in lines[0]
     assert lines[2].endswith("pipe.txt: a named pipe (FIFO), not a regular file")
+
+
+def test_a_folder_whose_name_is_not_utf8_is_watched_and_its_deleted_files_removed(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    from nocturne.schedule.folders import (
+        remove_watched_folder,
+        watch_folders_among,
+        watched_folders,
+    )
+    from nocturne.schedule.watcher import remove_missing
+
+    folder = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"ar\xe7hive"))
+    os.mkdir(folder)
+    Path(folder, "a.txt").write_text(TEXT, encoding="utf-8")
+    assert _add(store, settings, Path(folder))["a.txt"].status == "added"
+    assert watch_folders_among(store, [folder]) == [Path(folder)]
+    assert watched_folders(store) == [Path(folder)]
+
+    os.remove(Path(folder, "a.txt"))
+    removed = remove_missing(store, Path(folder))
+    assert [(display_path(r.path), r.status) for r in removed] == [
+        (f"{display_path(folder)}/a.txt", "removed")
+    ]
+    assert store.documents() == []
+    assert remove_watched_folder(store, folder)
+    assert watched_folders(store) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from nocturne.library.store import Store
+from nocturne.library.store import Store, text_param
 
 
 def _normal(path: str | Path) -> str:
@@ -26,8 +26,14 @@ def add_watched_folder(store: Store, path: str | Path) -> bool:
         # A parent folder replaces the subfolders it contains.
         for existing in watched_folders(store):
             if existing.is_relative_to(target):
-                conn.execute("DELETE FROM watched_folders WHERE path = ?", (str(existing),))
-        conn.execute("INSERT INTO watched_folders(path) VALUES (?)", (target,))
+                conn.execute(
+                    "DELETE FROM watched_folders WHERE path = CAST(? AS TEXT)",
+                    (text_param(str(existing)),),
+                )
+        # A folder name need not be UTF-8: stored as its bytes (see library/store.py).
+        conn.execute(
+            "INSERT INTO watched_folders(path) VALUES (CAST(? AS TEXT))", (text_param(target),)
+        )
     return True
 
 
@@ -42,7 +48,9 @@ def watch_folders_among(store: Store, paths: Iterable[str | Path]) -> list[Path]
 
 def remove_watched_folder(store: Store, path: str | Path) -> bool:
     with store.transaction() as conn:
-        cur = conn.execute("DELETE FROM watched_folders WHERE path = ?", (_normal(path),))
+        cur = conn.execute(
+            "DELETE FROM watched_folders WHERE path = CAST(? AS TEXT)", (text_param(_normal(path)),)
+        )
         return cur.rowcount > 0
 
 

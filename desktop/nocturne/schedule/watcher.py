@@ -29,7 +29,7 @@ from nocturne import paths
 from nocturne.library.chunking import TokenCounter
 from nocturne.library.ingest import SKIPPED_DIRECTORIES, add_file, add_paths, discover
 from nocturne.library.loaders import kind_of
-from nocturne.library.store import Store
+from nocturne.library.store import Store, text_param
 from nocturne.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -248,9 +248,11 @@ def remove_missing(store: Store, path: Path) -> list[WatchResult]:
     """Remove the document at `path`, or every document under it if it was a folder."""
     text = str(path)
     prefix = text.rstrip("/\\") + os.sep
+    prefix_bytes = os.fsencode(prefix)  # compared as bytes: a name need not be UTF-8
     rows = store.query(
-        "SELECT id, path FROM documents WHERE path = ? OR substr(path, 1, ?) = ?",
-        (text, len(prefix), prefix),
+        "SELECT id, path FROM documents WHERE path = CAST(? AS TEXT) "
+        "OR substr(CAST(path AS BLOB), 1, ?) = ?",
+        (text_param(text), len(prefix_bytes), prefix_bytes),
     )
     results = []
     for row in rows:
