@@ -29,6 +29,10 @@ SIDEWAYS_SHARE = 0.5  # pages whose text boxes are mostly tall run sideways
 UPSIDE_DOWN_SHARE = 0.5
 MIN_LONG_SIDE_PX = 1600  # smaller images are scaled up: small text loses its spaces otherwise
 MIN_ASPECT = 0.66  # thin strips are padded to this shape: the detector misses their lines
+# Pixels lighter than this share of the paper's brightness become paper: the faint grey noise a
+# scan's JPEG compression leaves around letters made the recognizer drop most spaces between
+# words (86 % character accuracy on a generated letter; 100 % with the noise cleared).
+PAPER_SHARE = 0.65
 _QT_VARIABLES = ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR")
 
 
@@ -127,28 +131,36 @@ class OcrReader:
 
 
 def prepared(image: Image) -> Image:
-    """The page scaled up when small and padded (in its corner colour) when thin.
+    """The page in grey with its paper cleaned, scaled up when small, padded when thin.
 
-    Both measured on rendered pages: a 270-pixel-high strip lost its first line entirely, and
-    15-pixel text ran its words together, where the same page padded or enlarged read right.
+    Each measured on generated pages: JPEG noise around letters ran words together, 15-pixel
+    text did too, and a 270-pixel-high strip lost its first line entirely; cleaned, enlarged or
+    padded, the same pages read right.
     """
     from PIL import Image as PILImage
 
-    image = image.convert("RGB")
-    width, height = image.size
+    grey = image.convert("L")
+    histogram = grey.histogram()
+    half, seen, paper = grey.width * grey.height / 2, 0, 255
+    for level in range(255, -1, -1):  # the median brightness: most of a page is paper
+        seen += histogram[level]
+        if seen >= half:
+            paper = level
+            break
+    cut = PAPER_SHARE * paper
+    grey = grey.point([255 if level > cut else level for level in range(256)])
+    width, height = grey.size
     longest = max(width, height)
     if longest < MIN_LONG_SIDE_PX:
         factor = MIN_LONG_SIDE_PX / longest
         width, height = round(width * factor), round(height * factor)
-        image = image.resize((width, height), PILImage.Resampling.LANCZOS)
+        grey = grey.resize((width, height), PILImage.Resampling.LANCZOS)
     padded = (max(width, round(MIN_ASPECT * height)), max(height, round(MIN_ASPECT * width)))
-    if padded == (width, height):
-        return image
-    corners = [image.getpixel(xy) for xy in ((0, 0), (width - 1, 0), (0, height - 1))]
-    background = tuple(sorted(channel)[1] for channel in zip(*corners, strict=True))
-    canvas = PILImage.new("RGB", padded, background)
-    canvas.paste(image, (0, 0))
-    return canvas
+    if padded != (width, height):
+        canvas = PILImage.new("L", padded, 255)
+        canvas.paste(grey, (0, 0))
+        grey = canvas
+    return grey.convert("RGB")
 
 
 def _width(box: Any) -> float:
