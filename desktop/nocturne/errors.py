@@ -2,7 +2,9 @@
 
 `KnownError` is the environment's fault (file unreadable, disk full, model missing, server down):
 it carries a sentence a person can act on and becomes a clear message, never a traceback.
-Anything else is a bug of ours and is allowed to propagate.
+Anything else is a bug of ours (no class of its own: any other exception) and is allowed to
+propagate, never swallowed: the command line's top-level handler (`cli.main`) and the window's
+excepthook (`ui/crash.py`) log its traceback and say in one line or one dialog that it happened.
 """
 
 from __future__ import annotations
@@ -40,7 +42,3 @@ class StoreError(KnownError):
         super().__init__(message)
         self.condition = condition
         self.database = database
-
-
-class BugError(Exception):
-    """An internal invariant broke. Never swallowed."""

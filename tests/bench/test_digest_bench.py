@@ -61,6 +61,9 @@ class RecordingEngine:
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def count_prompt_tokens(self, messages: list[Message]) -> int:
+        return self.inner.count_prompt_tokens(messages)
+
     def complete(
         self,
         messages: list[Message],

@@ -35,10 +35,7 @@ class LoggedEngine:
         return self.inner.count_tokens(text)
 
     def count_prompt_tokens(self, messages: list[Message]) -> int:
-        counter = getattr(self.inner, "count_prompt_tokens", None)
-        if counter is not None:
-            return int(counter(messages))
-        return sum(self.inner.count_tokens(m["content"]) for m in messages)
+        return self.inner.count_prompt_tokens(messages)
 
     def complete(
         self,

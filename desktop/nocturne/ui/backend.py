@@ -42,11 +42,9 @@ class DocumentRow:
 
 
 def _digest_progress(store: Store, settings: Settings) -> dict[int, float]:
-    """Per-document fraction of the digest done, when the digest package is installed."""
-    try:
-        from nocturne.sleeptime.status import document_progress, expected_model_id
-    except ImportError:
-        return {}
+    """Per-document fraction of the digest done."""
+    from nocturne.sleeptime.status import document_progress, expected_model_id
+
     progress: dict[int, float] = {}
     model_id = expected_model_id(settings)
     for document_id, value in document_progress(store, settings.digest_budget, model_id).items():
@@ -58,10 +56,8 @@ def _digest_progress(store: Store, settings: Settings) -> dict[int, float]:
 
 def remember_folders(store: Store, paths: Iterable[str | Path]) -> None:
     """Folders that were added are watched from now on (by the window or the daemon)."""
-    try:
-        from nocturne.schedule.folders import watch_folders_among
-    except ImportError:
-        return
+    from nocturne.schedule.folders import watch_folders_among
+
     watch_folders_among(store, paths)
 
 

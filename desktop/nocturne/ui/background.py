@@ -10,7 +10,6 @@ fake with the same methods. No Qt here: every call runs in a worker thread.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -125,10 +124,8 @@ class CoreBackground:
         return decision is not None and decision.code == OTHER_SCHEDULER
 
     def _start_scheduler(self) -> None:
-        try:
-            from nocturne.schedule.daemon import QuestionFlagWatch, build_scheduler
-        except ImportError:
-            return
+        from nocturne.schedule.daemon import QuestionFlagWatch, build_scheduler
+
         self._scheduler_store = Store.open(self._store().path)
         self.scheduler = build_scheduler(self.settings, self._scheduler_store)
         self._flags = QuestionFlagWatch(self.scheduler)
@@ -137,12 +134,10 @@ class CoreBackground:
 
     def _start_folder_watcher(self) -> Any:
         """Watch the library's folders, as the daemon would (new, changed, deleted files)."""
-        try:
-            from nocturne.engine.factory import make_tokenizer
-            from nocturne.schedule.folders import watched_folders
-            from nocturne.schedule.watcher import FolderWatcher
-        except ImportError:
-            return None
+        from nocturne.engine.factory import make_tokenizer
+        from nocturne.schedule.folders import watched_folders
+        from nocturne.schedule.watcher import FolderWatcher
+
         try:
             counter = make_tokenizer(self.settings)
         except KnownError as exc:
@@ -262,10 +257,8 @@ class CoreBackground:
         return max(0.0, left), False
 
     def snapshot(self) -> DigestSnapshot:
-        try:
-            from nocturne.sleeptime.status import digest_status
-        except ImportError:
-            return DigestSnapshot("unavailable", detail="the digest is not installed")
+        from nocturne.sleeptime.status import digest_status
+
         with self._lock:
             controller = self._controller()
             self._note_outcome(controller)
@@ -316,16 +309,12 @@ class CoreBackground:
                 "another Nocturne (the background service) digests this library and decides "
                 "when; it was asked to resume"
             )
-        try:
-            from nocturne.schedule.digest_process import digest_process_controller
-        except ImportError as exc:
-            raise KnownError("the digest is not installed in this build of Nocturne") from exc
+        from nocturne.schedule.digest_process import digest_process_controller
+        from nocturne.schedule.state import ScheduleState
+
         with self._lock:
             self._outcome = None
-            with contextlib.suppress(ImportError):
-                from nocturne.schedule.state import ScheduleState
-
-                ScheduleState(self._store()).pause_until(None)
+            ScheduleState(self._store()).pause_until(None)
             controller = self._controller()
             if controller is not None and controller.is_running:
                 if controller.is_paused:

@@ -27,11 +27,8 @@ from nocturne.ui.workers import TaskRunner
 @contextlib.contextmanager
 def question_flag() -> Iterator[None]:
     """Tell a digest in another process (the daemon) that a question is being answered."""
-    try:
-        from nocturne.schedule.questions import question_in_flight
-    except ImportError:
-        yield
-        return
+    from nocturne.schedule.questions import question_in_flight
+
     with question_in_flight():
         yield
 

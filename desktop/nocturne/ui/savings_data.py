@@ -15,7 +15,6 @@ tokens, less its share of the digest in question-time tokens, at the price set i
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from nocturne.library.store import Store
@@ -132,11 +131,9 @@ class SavingsSummary:
         return out
 
 
-def _points_from_answer_log(store: Store) -> list[SavingsPoint] | None:
-    try:
-        from nocturne.answer.status import answer_totals
-    except ImportError:
-        return None
+def _points_from_answer_log(store: Store) -> list[SavingsPoint]:
+    from nocturne.answer.status import answer_totals
+
     history = answer_totals(store, history_limit=CHART_HISTORY)["history"]
     return [
         SavingsPoint(
@@ -156,37 +153,9 @@ def _points_from_answer_log(store: Store) -> list[SavingsPoint] | None:
     ]
 
 
-def _points_from_conversations(store: Store) -> list[SavingsPoint]:
-    points = []
-    rows = store.query(
-        "SELECT created_at, answer_json FROM messages WHERE role = 'assistant' "
-        "AND answer_json IS NOT NULL ORDER BY id"
-    )
-    for row in rows:
-        record = json.loads(row["answer_json"])
-        usage = record.get("usage", {})
-        baseline = record.get("baseline", {})
-        saved = record.get("savings", {})
-        used = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
-        base = int(baseline.get("prompt_tokens", 0)) + int(baseline.get("completion_tokens", 0))
-        points.append(
-            SavingsPoint(
-                at=row["created_at"],
-                mode=str(record.get("mode", "raw")),
-                used_tokens=used,
-                baseline_tokens=base,
-                saved_tokens=int(saved.get("tokens", 0)),
-                saved_usd=float(saved.get("cost_usd", 0.0)),
-                total_s=float(record.get("timing", {}).get("total_s", 0.0)),
-            )
-        )
-    return points
-
-
 def savings_summary(store: Store) -> SavingsSummary:
     summary = SavingsSummary()
-    logged = _points_from_answer_log(store)
-    summary.points = logged if logged is not None else _points_from_conversations(store)
+    summary.points = _points_from_answer_log(store)
     summary.sleep_tokens = int(
         store.scalar(
             "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_calls "
