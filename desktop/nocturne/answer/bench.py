@@ -148,10 +148,14 @@ def quoted_part(text: str) -> str:
     return text[start + 1 : end if end > 0 else len(text)]
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def _tokens(text: str) -> list[str]:
-    """Whitespace-separated words without surrounding punctuation ("18:40" stays whole)."""
+    """Whitespace-separated words without surrounding punctuation ("18:40" stays whole) or a
+    possessive ending ("Luther's" is the word "Luther")."""
     words = (w.strip(".,;:!?()[]{}\"'“”‘’«»…—–-") for w in text.split())
-    return [w.lower() for w in words if w]
+    return [_POSSESSIVE.sub("", w.lower()) for w in words if w]
 
 
 def is_cut(short: str, evidence: str) -> bool:
