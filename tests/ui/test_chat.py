@@ -396,3 +396,13 @@ def test_a_long_conversation_title_is_elided_in_the_list_not_scrolled(qtbot: Any
     assert view.visualItemRect(view.item(0)).width() <= view.viewport().width()
     assert not view.horizontalScrollBar().isVisible()
     assert view.item(0).toolTip().startswith(title)
+
+
+def test_a_source_read_by_ocr_says_so(qtbot: Any) -> None:
+    card = AnswerCard("What is the invoice total?")
+    qtbot.addWidget(card)
+    card.resize(600, 200)
+    card.show()
+    citation = {"document": "invoice.pdf", "page": 1, "chunk_id": 3, "ocr": True}
+    card.finish(record_with([citation], "medium"))
+    assert "invoice.pdf, p. 1 (OCR)" in card.sources.toolTip()

@@ -59,8 +59,10 @@ MODE_CHOICES = (("Auto", "auto"), ("Instant", "instant"), ("Learned", "learned")
 
 
 def _where(citation: dict[str, Any]) -> tuple[str, str]:
-    """The document's name and the page suffix (", p. 22" or "")."""
+    """The document's name and the page suffix (", p. 22", ", p. 1 (OCR)" or "")."""
     page = f", p. {citation['page']}" if citation.get("page") else ""
+    if citation.get("ocr"):
+        page += " (OCR)"  # the text was read from a scan or photo: worth checking by eye
     return str(citation.get("document") or "?"), page
 
 
