@@ -156,3 +156,14 @@ def test_epub_books_are_accepted_by_drop_and_the_file_dialog(
     qtbot.waitUntil(lambda: len(rows(window)) == 1, timeout=5000)
     (row,) = rows(window)
     assert row.name == "beans.epub" and row.error is None and row.chunk_count > 0
+
+
+def test_a_path_that_is_not_utf8_shows_in_the_tooltip_with_a_replacement_character() -> None:
+    import os
+
+    from nocturne.ui.backend import DocumentRow
+    from nocturne.ui.library_view import row_tooltip
+
+    path = os.fsdecode(b"/docs/caf\xe9.txt")  # Latin-1 bytes, as old archives have them
+    row = DocumentRow(1, "caf\ufffd.txt", path, "text", None, 1, 10, "ready", None)
+    assert "/docs/caf\ufffd.txt" in row_tooltip(row)

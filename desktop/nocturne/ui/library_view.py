@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nocturne.paths import display_path
 from nocturne.ui.backend import DocumentRow
 from nocturne.ui.icons import app_icon
 from nocturne.ui.style import STATE_COLOURS
@@ -88,7 +89,7 @@ def plural(count: int, word: str) -> str:
 
 def row_tooltip(row: DocumentRow) -> str:
     """The whole name and path, and the whole error (the row cuts both to its width)."""
-    tip = f"{row.name}\n{row.path}"
+    tip = f"{row.name}\n{display_path(row.path)}"  # a name that is not UTF-8 shows U+FFFD
     if row.error:
         what = "Could not be read" if row.state == "error" else "The last update failed"
         tip += f"\n\n{what}: {row.error}\n(right-click for Details… or Try again)"
