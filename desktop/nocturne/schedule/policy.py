@@ -268,7 +268,10 @@ def decide(rules: Rules, c: Conditions) -> Decision:
     if tonight is not None:
         if idle >= rules.night_idle_seconds:
             return Decision(True, "night", f"nightly window {tonight.label()}", "night")
-        return _first_digest(rules, c) or Decision(
+        if rules.first_digest_in_background and c.first_digest_left:
+            # New documents wait for a quiet CPU at night as by day, and say so the same way.
+            return _first_digest(rules, c) or _present(rules, c, idle)
+        return Decision(
             False, "present", f"nightly window, but the machine is in use (idle {_minutes(idle)})"
         )
     if idle >= rules.idle_minutes * 60:
