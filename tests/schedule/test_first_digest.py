@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from schedule_fakes import FakeClock, FakeWorld, add_documents
+from schedule_fakes import FakeClock, FakeDigest, FakeWorld, add_documents
 
 from nocturne.library.store import Store
 from nocturne.schedule.cpu import CpuMonitor, CpuReading, CpuTimes
@@ -40,12 +40,12 @@ AWAY = Rules(
 )
 
 
-class BudgetDigest:
+class BudgetDigest(FakeDigest):
     """A run that learns one document per `step()`; remembers the budget it was started with."""
 
     def __init__(self, store: Store, budget: str | None, log: list[str]) -> None:
-        self.store, self.budget, self.log = store, budget, log
-        self.started = self.paused = self.stopped = self.finished = False
+        super().__init__(store, log)
+        self.budget = budget
 
     def start(self) -> None:
         self.started = True
@@ -58,22 +58,6 @@ class BudgetDigest:
     def resume(self) -> None:
         self.paused = False
         self.log.append("resume")
-
-    def stop(self) -> None:
-        self.stopped = True
-        self.log.append("stop")
-
-    @property
-    def is_running(self) -> bool:
-        return self.started and not self.stopped and not self.finished
-
-    @property
-    def is_paused(self) -> bool:
-        return self.paused
-
-    @property
-    def is_done(self) -> bool:
-        return self.finished
 
     def step(self) -> None:
         if not self.is_running or self.paused:
