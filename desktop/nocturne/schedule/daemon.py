@@ -40,6 +40,9 @@ from nocturne.sleeptime.status import expected_model_id
 log = logging.getLogger("nocturne.daemon")
 
 HOUSEKEEPING_SECONDS = 30.0
+# The main thread waits in slices this long: the kernel may deliver SIGTERM/SIGINT to any
+# thread, and Python runs its handler only once the main thread wakes up by itself.
+SIGNAL_CHECK_SECONDS = 0.25
 DAEMON_HANDLER = "nocturne-daemon"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -289,9 +292,7 @@ def run_daemon(
         )
         if parts.on_ready is not None:
             parts.on_ready(scheduler)
-        while not parts.stop.wait(HOUSEKEEPING_SECONDS):
-            if watcher is not None:
-                watcher.set_folders(watched_folders(housekeeping_store))
+        _wait_for_stop(parts.stop, lambda: _housekeeping(watcher, housekeeping_store))
     finally:
         log.info("stopping: a running digest finishes its current step first")
         flags.stop()
@@ -307,6 +308,22 @@ def run_daemon(
         log.info("nocturne daemon stopped")
         remove_logging()
     return 0
+
+
+def _wait_for_stop(stop: threading.Event, housekeeping: Callable[[], None]) -> None:
+    """Block until `stop` is set, running `housekeeping` every HOUSEKEEPING_SECONDS."""
+    import time
+
+    next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
+    while not stop.wait(SIGNAL_CHECK_SECONDS):
+        if time.monotonic() >= next_housekeeping:
+            housekeeping()
+            next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
+
+
+def _housekeeping(watcher: Any, store: Store) -> None:
+    if watcher is not None:
+        watcher.set_folders(watched_folders(store))
 
 
 def _start_watcher(settings: Settings, store: Store) -> Any:
