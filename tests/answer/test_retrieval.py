@@ -133,3 +133,14 @@ def test_the_questions_own_numbers_say_which_sentence(library: Library) -> None:
     library.add_note("fact", "Debian 14 is called forky.", ["Super_Bowl_50.md#1"])
     found = retrieve(library.store, "What is Debian 13 called?")
     assert found.evidence[0].text.startswith("Debian 13 is called trixie")
+
+
+def test_page_furniture_answers_only_questions_about_the_page(library: Library) -> None:
+    library.add_document(
+        "widgets.md",
+        ["Blue Widget Works was founded in a barn by two sisters.\n\n© 2024 Blue Widget Works."],
+    )
+    what = retrieve(library.store, "What is Blue Widget Works?")
+    assert what.evidence[0].text.startswith("Blue Widget Works was founded")
+    owner = retrieve(library.store, "Who holds the copyright of Blue Widget Works?")
+    assert owner.evidence[0].text.startswith("© 2024")

@@ -43,6 +43,25 @@ def test_spans_of_the_kind_asked_for_keep_their_unit(
     assert [s.text for s in answer_spans(kind, sentence, question)] == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("For Python, PEP 8 has emerged as the style guide.", []),  # a name, not a quantity
+        ("UTF-8, or even plain ASCII, works best.", []),
+        ("It runs on Debian 13 with 2 kernels.", ["2 kernels"]),
+        ("See section 4 for the 3 steps.", ["3 steps"]),
+        ("If you do not have a key yet, generate one.", []),  # a pronoun
+        ("The latter two of these also stop it.", []),
+        ("Over 30 people came.", ["30 people"]),  # a capital that only starts the sentence
+        ("It keeps ten lines.", ["ten lines"]),
+    ],
+)
+def test_numbers_that_name_or_stand_for_a_noun_are_no_quantities(
+    sentence: str, expected: list[str]
+) -> None:
+    assert [s.text for s in answer_spans("number", sentence, "How many?")] == expected
+
+
 def test_verbs_and_markers_are_not_answers() -> None:
     # "may" is a verb here, not the month; "5." and "[1]" are list and footnote marks.
     assert not holds_expected_answer("date", "5. Notice. The Tenant may end the lease.", "When?")

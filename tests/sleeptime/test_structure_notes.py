@@ -395,3 +395,25 @@ def test_documents_without_usual_structure_digest_without_error(
     else:
         assert outline == []
     assert notes(store, doc, "reference") == []
+
+
+def test_an_entry_cut_by_a_chunk_boundary_is_kept_whole_from_the_overlap() -> None:
+    from nocturne.sleeptime.notes import StepOutput
+    from nocturne.sleeptime.structure_step import _add_definitions
+
+    entry = (
+        "historySize {number} Maximum number of history lines retained. To disable the history "
+        "set this value to 0. This option makes sense only if terminal is set to true."
+    )
+    chunks = [
+        {"id": 1, "page": None, "text": f"prompt {{string}} The prompt string.\n\n{entry}"},
+        {"id": 2, "page": None, "text": f"{entry} Default: 30.\n\ncrlfDelay {{number}} A delay."},
+    ]
+    output = StepOutput()
+    _add_definitions(output, chunks, document_id=7)  # type: ignore[arg-type]
+    [history] = [n for n in output.notes if n.kind == "definition" and n.key == "historysize"]
+    assert history.text.endswith("Default: 30.")
+    assert history.answer is not None and history.answer.endswith("(default: 30)")
+    assert history.chunk_ids == (2,)
+    questions = [n.text for n in output.notes if n.kind == "question"]
+    assert questions.count("What is the default historySize?") == 1

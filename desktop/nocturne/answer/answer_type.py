@@ -130,12 +130,42 @@ def _masked(text: str) -> str:
     return _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# A number that is part of a name or a label is no quantity: "UTF-8", "PEP 8", "Debian 13",
+# "TP 669", "section 4", "version 2" (a version question asks for those in its own way).
+# A capitalised word before it, unless the word only starts the sentence ("Over 30 people");
+# an acronym there still names ("PEP 8 has emerged …").
+_CAPITALISED_BEFORE = re.compile(r"(?:[^.!?:;\s]\s+[A-Z][\w]*|(?:^|[.!?:;]\s+)[A-Z]{2,})\s$")
+_ONCE_TWICE = frozenset(("once", "twice"))
+
+
+def _is_label(text: str, start: int) -> bool:
+    before = text[max(0, start - 40) : start]
+    if re.search(r"[A-Za-z]-$", before):
+        return True
+    if re.search(
+        r"\b(?:section|chapter|clause|part|page|figure|table|step|item|version|release|rule|"
+        r"appendix|article|paragraph|pep|rfc|no\.)\s$",
+        before,
+        re.IGNORECASE,
+    ):
+        return True
+    return bool(_CAPITALISED_BEFORE.search(before))
+
+
 def _number_spans(text: str) -> list[Span]:
     spans = []
     for match in _NUMBER_SPAN.finditer(_masked(text)):
         unit = match.group("unit") or ""
         end = match.end()
         first_unit = unit.split()[0].lower() if unit.strip() else ""
+        number = match.group("number")
+        if not match.group("prefix") and _is_label(text, match.start("number")):
+            continue
+        # "generate one", "an older one", "the latter two of these": a number word is a
+        # pronoun unless a unit follows ("ten lines", "four times a day").
+        bare = not first_unit or (first_unit in _NOT_UNITS and first_unit not in ("a", "an"))
+        if number.isalpha() and number.lower() not in _ONCE_TWICE and bare:
+            continue
         if first_unit in _NOT_UNITS and first_unit not in ("a", "an", "per", "each"):
             end = match.end("hyphen") if match.group("hyphen") else match.end("number")
         start = match.start("prefix") if match.group("prefix") else match.start("number")

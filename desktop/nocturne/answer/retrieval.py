@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from nocturne.answer.answer_type import expected_answer, holds_expected_answer
+from nocturne.answer.named_sections import named_sections
 from nocturne.answer.query import LIGHT_VERB_STEMS, Query, analyse, without_section_words
 from nocturne.answer.text_match import (
     IdfTable,
@@ -30,7 +31,12 @@ from nocturne.answer.text_match import (
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
-from nocturne.library.structure import section_chunk_ids, section_paths, sections_numbered
+from nocturne.library.structure import (
+    Section,
+    section_chunk_ids,
+    section_paths,
+    sections_numbered,
+)
 
 EVIDENCE_NOTE_KINDS = ("fact", "definition", "reference")
 NAMED_ELSEWHERE_PENALTY = 0.3  # evidence from documents other than the one the question names
@@ -45,6 +51,10 @@ ANSWER_TYPE_BOOST = 0.15  # a sentence holding the kind of answer asked for (num
 # unchanged at every value.
 NUMBER_MATCH_BOOST = 0.3
 DEFINES_BOOST = 0.15  # a sentence defining a term the question asks about: "X (the Landlord)"
+# A page's furniture ("© Copyright 2001-2026 …", "This page is licensed under …") answers only
+# questions about copyright, licences or dates of the page.
+BOILERPLATE_PENALTY = 0.3
+_ABOUT_THE_PAGE = frozenset(stems("copyright licence license licensed rights reserved updated"))
 
 
 class Embedder(Protocol):
@@ -246,6 +256,9 @@ def gather_evidence(
         hits = search_chunks(store, topic, limit=2 * chunk_limit, document_ids=named) + hits
     if query is not None and named:
         _add_named_sections(store, query, add)
+    titled_sections = named_sections(store, query) if query is not None else []
+    for named_section in titled_sections:
+        _add_section_sentences(store, named_section.section, add)
     following: dict[str, str] = {}  # a sentence -> the next one of its paragraph
     for rank, hit in enumerate(hits):
         source = Source(
@@ -269,7 +282,11 @@ def gather_evidence(
             return replace(ev, text=f"{ev.text} {nxt}", key=ev.text)
         return ev
 
-    paths = section_paths(store, {ev.source.chunk_id for ev in candidates.values()})
+    paths = section_paths(
+        store,
+        {ev.source.chunk_id for ev in candidates.values()}
+        | {ev.via.chunk_id for ev in candidates.values() if ev.via is not None},
+    )
     titles = {
         chunk_id: set().union(*(stems(s.title) for s in path)) for chunk_id, path in paths.items()
     }
@@ -288,10 +305,30 @@ def gather_evidence(
         else None
     )
 
+    named_by_title = {n.section.id: n.shared for n in titled_sections}
+    furniture = 0.0 if asked & _ABOUT_THE_PAGE else BOILERPLATE_PENALTY
+
+    def in_named_section(ev: Evidence) -> Evidence:
+        """In the section the question names, the words naming it are found in every sentence."""
+        # A sentence reached by following a reference out of it is found from there too.
+        chunks = [ev.source.chunk_id] + ([ev.via.chunk_id] if ev.via is not None else [])
+        within = set().union(
+            *(named_by_title.get(s.id, set()) for c in chunks for s in paths.get(c, ()))
+        )
+        if not within or not idf.weight(asked):
+            return ev
+        credit = idf.weight(within - stems(f"{ev.lead} {ev.text}")) / idf.weight(asked)
+        return replace(ev, coverage=min(1.0, ev.coverage + credit), points_to=ev.points_to)
+
     def score(ev: Evidence) -> float:
         typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
         elsewhere = NAMED_ELSEWHERE_PENALTY if named and ev.source.document_id not in named else 0
         own = stems(ev.text)
+        in_named = (
+            NAMED_SECTION_BOOST
+            if named_by_title and _in_any(paths.get(ev.source.chunk_id, ()), named_by_title)
+            else 0.0
+        )
         # The section a sentence stands in says what it is about ("Coding Style" for "Wrap
         # lines so that they don't exceed 79 characters"): its title words count half.
         left = asked - own
@@ -313,13 +350,22 @@ def gather_evidence(
             + boosts[_normal(ev.original)]
             + typed
             + NUMBER_MATCH_BOOST * held
+            + in_named
             + (DEFINES_BOOST if defines is not None and defines.search(ev.text) else 0.0)
             - elsewhere
+            - (furniture if _BOILERPLATE.search(ev.text) else 0.0)
         )
 
-    scored = [replace(e, score=score(e)) for e in (extended(ev) for ev in candidates.values())]
+    scored = [
+        replace(e, score=score(e))
+        for e in (in_named_section(extended(ev)) for ev in candidates.values())
+    ]
     scored.sort(key=lambda ev: -ev.score)
     return scored
+
+
+def _in_any(path: tuple[Section, ...], section_ids: dict[int, frozenset[str]]) -> bool:
+    return any(s.id in section_ids for s in path)
 
 
 _NAMED_SECTION = re.compile(
@@ -333,13 +379,20 @@ def _add_named_sections(store: Store, query: Query, add: Callable[..., None]) ->
     """ "What does Section 1 say …": the sentences of the section the question names."""
     for match in list(_NAMED_SECTION.finditer(query.asked))[:2]:
         for section in sections_numbered(store, query.document_ids, match.group("number"))[:1]:
-            for chunk_id in section_chunk_ids(store, [section.id]).get(section.id, [])[:3]:
-                chunk = store.chunk(chunk_id)
-                source = source_of_chunk(store, chunk_id)
-                if chunk is None or source is None:
-                    continue
-                for sentence in split_sentences(str(chunk["text"])):
-                    add(sentence, source, "chunk", NAMED_SECTION_BOOST)
+            _add_section_sentences(store, section, add, NAMED_SECTION_BOOST)
+
+
+def _add_section_sentences(
+    store: Store, section: Section, add: Callable[..., None], bonus: float = 0.0, chunks: int = 3
+) -> None:
+    for chunk_id in section_chunk_ids(store, [section.id]).get(section.id, [])[:chunks]:
+        chunk = store.chunk(chunk_id)
+        source = source_of_chunk(store, chunk_id)
+        if chunk is None or source is None:
+            continue
+        for paragraph in split_paragraphs(str(chunk["text"])):
+            for sentence in _labels_joined(split_sentences(paragraph)):
+                add(sentence, source, "chunk", bonus)
 
 
 LABEL_WORDS = 3

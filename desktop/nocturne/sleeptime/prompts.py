@@ -18,7 +18,7 @@ SUMMARY_MODEL = "summary:model-v1"
 CROSS_EXTRACT = "cross:extract-v1"
 BRIEF_EXTRACT = "brief:extract-v1"
 OUTLINE_EXTRACT = "outline:extract-v3"
-DEFINITION_EXTRACT = "definition:extract-v2"
+DEFINITION_EXTRACT = "definition:extract-v3"
 REFERENCE_EXTRACT = "reference:extract-v2"
 QUESTION_STRUCTURE = "question:structure-v1"
 

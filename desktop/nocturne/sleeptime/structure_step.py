@@ -167,7 +167,7 @@ def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
 
 
 def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document_id: int) -> None:
-    seen: set[str] = set()
+    best: dict[str, tuple[Definition, sqlite3.Row]] = {}
     for chunk in chunks:
         for paragraph in str(chunk["text"]).split("\n\n"):
             sentences = sentences_of(paragraph)
@@ -178,36 +178,49 @@ def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document
             candidates = [(" ".join(paragraph.split()), True), *((s, False) for s in sentences)]
             for sentence, block_start in candidates:
                 for found in find_definitions(sentence, block_start=block_start):
-                    if found.key in seen or len(seen) >= MAX_DEFINITIONS:
+                    if found.key not in best and len(best) >= MAX_DEFINITIONS:
                         continue
-                    seen.add(found.key)
-                    source = (int(chunk["id"]),)
-                    output.notes.append(
-                        NoteDraft(
-                            "definition",
-                            _trim(found.sentence, 400),
-                            source,
-                            chunk["page"],
-                            document_id,
-                            EXTRACTED,
-                            DEFINITION_EXTRACT,
-                            answer=_meaning(found),
-                            key=found.key,
-                        )
-                    )
-                    for question in _questions(found):
-                        output.notes.append(
-                            NoteDraft(
-                                "question",
-                                question,
-                                source,
-                                chunk["page"],
-                                document_id,
-                                EXTRACTED,
-                                QUESTION_STRUCTURE,
-                                answer=_trim(found.sentence, 400),
-                            )
-                        )
+                    if found.key not in best or _more_complete(found, best[found.key][0]):
+                        # An entry cut by a chunk boundary is read again, whole, in the next
+                        # chunk's overlap: that reading, with its default, is kept.
+                        best[found.key] = (found, chunk)
+    for found, chunk in best.values():
+        source = (int(chunk["id"]),)
+        output.notes.append(
+            NoteDraft(
+                "definition",
+                _trim(found.sentence, 400),
+                source,
+                chunk["page"],
+                document_id,
+                EXTRACTED,
+                DEFINITION_EXTRACT,
+                answer=_meaning(found),
+                key=found.key,
+            )
+        )
+        for question in _questions(found):
+            output.notes.append(
+                NoteDraft(
+                    "question",
+                    question,
+                    source,
+                    chunk["page"],
+                    document_id,
+                    EXTRACTED,
+                    QUESTION_STRUCTURE,
+                    answer=_trim(found.sentence, 400),
+                )
+            )
+
+
+def _more_complete(new: Definition, old: Definition) -> bool:
+    """The same term read again: whole where it was cut, or with the default it lacked."""
+    if new.default and not old.default:
+        return True
+    return bool(new.default) == bool(old.default) and (
+        len(new.sentence) > len(old.sentence) and new.sentence.startswith(old.sentence[:40])
+    )
 
 
 def _meaning(found: Definition, limit: int = 300) -> str:
