@@ -7,7 +7,8 @@ its child process, the window shows them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 START = "start"
@@ -31,13 +32,18 @@ class DigestEvent:
     eta_s: float | None = None
     reason: str = ""  # on finish: done | stopped | time | error
     message: str = ""
+    # Per document id still to do in this run: seconds until its last step is done, in the
+    # run's order (the document being read first, then the ones queued behind it).
+    documents_eta_s: dict[int, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DigestEvent:
-        return cls(**data)
+        """The inverse of `to_dict`, also after a trip through JSON (keys become strings)."""
+        etas = data.get("documents_eta_s") or {}
+        return cls(**{**data, "documents_eta_s": {int(k): float(v) for k, v in dict(etas).items()}})
 
 
 class EtaEstimator:
@@ -73,3 +79,18 @@ class EtaEstimator:
                 return None
             total += mean
         return total
+
+    def by_document(self, steps: Iterable[tuple[str, int | None]]) -> dict[int, float]:
+        """Seconds from now until each document's last step is done, for `(kind, document_id)`
+        steps in the order they will run; empty while no step kind has a duration yet (no
+        number is better than a guess)."""
+        elapsed = 0.0
+        ready: dict[int, float] = {}
+        for kind, document_id in steps:
+            mean = self.mean(kind)
+            if mean is None:
+                return {}
+            elapsed += mean
+            if document_id is not None:
+                ready[document_id] = elapsed
+        return ready

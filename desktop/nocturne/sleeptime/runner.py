@@ -288,6 +288,9 @@ class DigestRunner:
                 eta_s=eta.remaining([s.kind for s in rest]) if kind != FINISH else 0.0,
                 reason=reason,
                 message=message,
+                documents_eta_s=(
+                    eta.by_document((s.kind, s.document_id) for s in rest) if kind != FINISH else {}
+                ),
             )
         )
 

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -33,6 +33,9 @@ class DigestSnapshot:
     paused_until: datetime | None = None
     overdue: bool = False  # the steps take longer than their estimate (no honest ETA now)
     sleep_tokens: int = 0  # tokens this run has spent so far (the savings tiles follow it)
+    # Per document id still to do in this run: seconds until it is digested, counted down like
+    # `eta_s`; a document whose estimate ran out has none (the library pane says nothing then).
+    document_eta_s: dict[int, float] = field(default_factory=dict)
 
     @property
     def fraction(self) -> float | None:
@@ -239,22 +242,27 @@ class CoreBackground:
         total = max(base[2], base[1] + int(event.total))
         return min(done, total), total
 
-    def _eta(self, event: Any, paused: bool) -> tuple[float | None, bool]:
+    def _eta(self, event: Any, paused: bool) -> tuple[float | None, bool, dict[int, float]]:
         """The run's estimate, counted down since its event arrived (not while paused);
         `overdue` once the steps take longer than estimated (then no number is better than a
-        wrong one)."""
+        wrong one). The documents' estimates count down alike; one that ran out is left out."""
         now = time.monotonic()
         seen = self._event_seen
         if seen is None or seen[0] is not event:
             seen = (event, 0.0, now)  # event, seconds counted down, last look
         counted = seen[1] + (0.0 if paused else now - seen[2])
         self._event_seen = (event, counted, now)
+        documents = {
+            int(document_id): float(seconds) - counted
+            for document_id, seconds in event.documents_eta_s.items()
+            if float(seconds) - counted > 0
+        }
         if event.eta_s is None:
-            return None, False
+            return None, False, documents
         left = float(event.eta_s) - counted
         if left <= 0 and int(event.done) < int(event.total):
-            return None, True
-        return max(0.0, left), False
+            return None, True, documents
+        return max(0.0, left), False, documents
 
     def snapshot(self) -> DigestSnapshot:
         from nocturne.sleeptime.status import digest_status
@@ -269,7 +277,7 @@ class CoreBackground:
         paused_until = self._paused_until()
         if running and event is not None:
             done, total = self._library_steps(controller, event, digest_status)
-            eta, overdue = self._eta(event, paused or paused_until is not None)
+            eta, overdue, documents = self._eta(event, paused or paused_until is not None)
             return DigestSnapshot(
                 "paused" if paused or paused_until else "digesting",
                 done,
@@ -279,6 +287,7 @@ class CoreBackground:
                 paused_until,
                 overdue,
                 int(getattr(event, "tokens", 0) or 0),
+                documents,
             )
         done, total = self._steps(digest_status, running)
         if running:

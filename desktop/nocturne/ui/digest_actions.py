@@ -66,6 +66,10 @@ class DigestActions:
         self.snapshot = snapshot
         documents, errors = self.library_counts()
         self.digest_status.show_snapshot(snapshot, documents, errors)
+        # Each document's time left, while the run is going (a paused run's would not count).
+        self.library.model.set_etas(
+            snapshot.document_eta_s if snapshot.phase == "digesting" else {}
+        )
         if self.tray is not None:
             self.tray.show_snapshot(snapshot)
             if previous.phase == "digesting" and snapshot.phase in ("done", "idle"):

@@ -45,10 +45,12 @@ from PySide6.QtWidgets import (
 
 from nocturne.paths import display_path
 from nocturne.ui.backend import DocumentRow
+from nocturne.ui.background import format_eta
 from nocturne.ui.icons import app_icon
 from nocturne.ui.style import STATE_COLOURS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+ETA_ROLE = Qt.ItemDataRole.UserRole + 2  # seconds until the running digest is done with it
 AnyIndex = QModelIndex | QPersistentModelIndex
 KIND_COLOURS = {
     "PDF": "#e5484d",
@@ -68,17 +70,30 @@ STATE_LABELS = {
 }
 
 
-def detail_line(row: DocumentRow) -> str:
+def eta_words(state: str, seconds: float | None) -> str:
+    """A document's remaining time in the running digest: "about 40 s left" for the one being
+    read, "digested in about 3 min" for one queued behind it; "" without an estimate."""
+    left = format_eta(seconds)
+    if not left or state == "digesting":
+        return left
+    return "digested in " + left.removesuffix(" left")
+
+
+def detail_line(row: DocumentRow, eta_s: float | None = None) -> str:
+    """The row's second line. While a digest runs, its progress and time left come first: the
+    line is cut at the end to the pane's width, and they are what changes."""
     if row.state == "error":
         return row.error or "could not be added"
-    parts = []
+    progress = row.state == "digesting" and row.progress is not None
+    digest = [f"{row.progress:.0%} digested"] if progress and row.progress is not None else []
+    if row.state != "ready":
+        digest.append(eta_words(row.state, eta_s))
+    parts = [p for p in digest if p]
     if row.pages:
         parts.append(plural(row.pages, "page"))
     parts.append(plural(row.chunk_count, "passage"))
     parts.append(plural(row.token_count, "token"))
-    if row.state == "digesting" and row.progress is not None:
-        parts.append(f"{row.progress:.0%} digested")
-    elif row.error:
+    if row.error and not progress:
         parts.append(f"last update failed: {row.error}")
     return " · ".join(parts)
 
@@ -100,6 +115,7 @@ class DocumentModel(QAbstractListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[DocumentRow] = []
+        self.etas: dict[int, float] = {}
 
     def set_rows(self, rows: list[DocumentRow]) -> None:
         if rows == self.rows:
@@ -107,6 +123,18 @@ class DocumentModel(QAbstractListModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def set_etas(self, etas: dict[int, float]) -> None:
+        """Per document id, seconds until the running digest is done with it (from the
+        digest's snapshot, which arrives more often than the rows do)."""
+        if etas == self.etas:
+            return
+        self.etas = dict(etas)
+        if self.rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1))
+
+    def eta(self, row: DocumentRow) -> float | None:
+        return self.etas.get(row.id)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -118,7 +146,10 @@ class DocumentModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.name
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{row.name}, {STATE_LABELS.get(row.state, row.state)}: {detail_line(row)}"
+            detail = detail_line(row, self.eta(row))
+            return f"{row.name}, {STATE_LABELS.get(row.state, row.state)}: {detail}"
+        if role == ETA_ROLE:
+            return self.eta(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return row_tooltip(row)
         if role == ROW_ROLE:
@@ -203,7 +234,7 @@ class DocumentDelegate(QStyledItemDelegate):
             QColor(STATE_COLOURS["error"]) if row.state == "error" and not selected else muted
         )
         detail = QFontMetrics(small).elidedText(
-            detail_line(row), Qt.TextElideMode.ElideRight, detail_rect.width()
+            detail_line(row, index.data(ETA_ROLE)), Qt.TextElideMode.ElideRight, detail_rect.width()
         )
         painter.drawText(detail_rect, Qt.AlignmentFlag.AlignVCenter, detail)
 
