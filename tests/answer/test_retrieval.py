@@ -144,3 +144,33 @@ def test_page_furniture_answers_only_questions_about_the_page(library: Library) 
     assert what.evidence[0].text.startswith("Blue Widget Works was founded")
     owner = retrieve(library.store, "Who holds the copyright of Blue Widget Works?")
     assert owner.evidence[0].text.startswith("© 2024")
+
+
+def test_the_missing_kind_of_answer_comes_from_the_same_place_first(library: Library) -> None:
+    from nocturne.answer.query import analyse
+    from nocturne.answer.retrieval import Evidence, Source, complementary
+
+    question = "Where do I send a bug report for frobtool?"
+    query = analyse(library.store, question)
+    assert query.answer_type == "code"
+
+    def ev(text: str, chunk_id: int, score: float) -> Evidence:
+        return Evidence(text, Source(chunk_id, 1, "faq.txt", "/faq.txt", None), 0.6, score, "chunk")
+
+    first = ev("Before you send me a bug report, please read the README.", 1, 1.2)
+    elsewhere = ev("Sending a bug to kvm_read() is an error.", 2, 0.95)
+    same_place = ev("You can report it via e-mail to <abe@example.org>.", 1, 0.85)
+    second = complementary(query, [first, elsewhere, same_place], IdfTable(library.store))
+    assert second is same_place
+
+
+def test_the_questions_words_in_their_order_count(library: Library) -> None:
+    library.add_document(
+        "licence.txt",
+        [
+            "Any work you modify may be copied. "
+            "The modified work must itself be a software library of the kind described here."
+        ],
+    )
+    found = retrieve(library.store, "What must the modified work be?")
+    assert found.evidence[0].text.startswith("The modified work must itself be")

@@ -54,6 +54,8 @@ def test_spans_of_the_kind_asked_for_keep_their_unit(
         ("The latter two of these also stop it.", []),
         ("Over 30 people came.", ["30 people"]),  # a capital that only starts the sentence
         ("It keeps ten lines.", ["ten lines"]),
+        ("Once the upload is accepted, it is copied.", []),  # a conjunction
+        ("It is copied once a week.", ["once a week"]),
     ],
 )
 def test_numbers_that_name_or_stand_for_a_noun_are_no_quantities(

@@ -135,7 +135,7 @@ def _masked(text: str) -> str:
 # A capitalised word before it, unless the word only starts the sentence ("Over 30 people");
 # an acronym there still names ("PEP 8 has emerged …").
 _CAPITALISED_BEFORE = re.compile(r"(?:[^.!?:;\s]\s+[A-Z][\w]*|(?:^|[.!?:;]\s+)[A-Z]{2,})\s$")
-_ONCE_TWICE = frozenset(("once", "twice"))
+_TWICE = frozenset(("twice", "thrice"))
 
 
 def _is_label(text: str, start: int) -> bool:
@@ -162,9 +162,12 @@ def _number_spans(text: str) -> list[Span]:
         if not match.group("prefix") and _is_label(text, match.start("number")):
             continue
         # "generate one", "an older one", "the latter two of these": a number word is a
-        # pronoun unless a unit follows ("ten lines", "four times a day").
+        # pronoun unless a unit follows ("ten lines", "four times a day"); "once" alone is a
+        # conjunction ("Once the upload is accepted, …") unless "a week" or the like follows.
         bare = not first_unit or (first_unit in _NOT_UNITS and first_unit not in ("a", "an"))
-        if number.isalpha() and number.lower() not in _ONCE_TWICE and bare:
+        if number.lower() == "once":
+            bare = first_unit not in ("a", "an", "per", "each", "every")
+        if number.isalpha() and number.lower() not in _TWICE and bare:
             continue
         if first_unit in _NOT_UNITS and first_unit not in ("a", "an", "per", "each"):
             end = match.end("hyphen") if match.group("hyphen") else match.end("number")

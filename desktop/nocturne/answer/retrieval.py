@@ -16,9 +16,10 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Protocol
 
-from nocturne.answer.answer_type import expected_answer, holds_expected_answer
+from nocturne.answer.answer_type import TYPED, expected_answer, holds_expected_answer
 from nocturne.answer.named_sections import named_sections
 from nocturne.answer.query import LIGHT_VERB_STEMS, Query, analyse, without_section_words
 from nocturne.answer.text_match import (
@@ -37,6 +38,7 @@ from nocturne.library.structure import (
     section_paths,
     sections_numbered,
 )
+from nocturne.library.words import content_stems
 
 EVIDENCE_NOTE_KINDS = ("fact", "definition", "reference")
 NAMED_ELSEWHERE_PENALTY = 0.3  # evidence from documents other than the one the question names
@@ -54,6 +56,7 @@ DEFINES_BOOST = 0.15  # a sentence defining a term the question asks about: "X (
 # A page's furniture ("© Copyright 2001-2026 …", "This page is licensed under …") answers only
 # questions about copyright, licences or dates of the page.
 BOILERPLATE_PENALTY = 0.3
+PHRASE_BOOST = 0.2  # the question's word pairs in the same order ("the modified work")
 _ABOUT_THE_PAGE = frozenset(stems("copyright licence license licensed rights reserved updated"))
 
 
@@ -306,6 +309,7 @@ def gather_evidence(
     )
 
     named_by_title = {n.section.id: n.shared for n in titled_sections}
+    phrases = _pairs([s for s in content_stems(query.asked if query else question) if s in asked])
     furniture = 0.0 if asked & _ABOUT_THE_PAGE else BOILERPLATE_PENALTY
 
     def in_named_section(ev: Evidence) -> Evidence:
@@ -324,6 +328,11 @@ def gather_evidence(
         typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
         elsewhere = NAMED_ELSEWHERE_PENALTY if named and ev.source.document_id not in named else 0
         own = stems(ev.text)
+        phrased = (
+            PHRASE_BOOST * len(phrases & _pairs(content_stems(ev.text))) / len(phrases)
+            if phrases
+            else 0.0
+        )
         in_named = (
             NAMED_SECTION_BOOST
             if named_by_title and _in_any(paths.get(ev.source.chunk_id, ()), named_by_title)
@@ -351,6 +360,7 @@ def gather_evidence(
             + typed
             + NUMBER_MATCH_BOOST * held
             + in_named
+            + phrased
             + (DEFINES_BOOST if defines is not None and defines.search(ev.text) else 0.0)
             - elsewhere
             - (furniture if _BOILERPLATE.search(ev.text) else 0.0)
@@ -362,6 +372,10 @@ def gather_evidence(
     ]
     scored.sort(key=lambda ev: -ev.score)
     return scored
+
+
+def _pairs(sequence: list[str]) -> set[tuple[str, str]]:
+    return {(a, b) for a, b in pairwise(sequence) if a != b}
 
 
 def _in_any(path: tuple[Section, ...], section_ids: dict[int, frozenset[str]]) -> bool:
@@ -498,6 +512,7 @@ def retrieve(
 
 
 SECOND_MIN_GAIN = 0.15
+SECOND_SAME_PLACE_BONUS = 0.2
 
 
 def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evidence | None:
@@ -506,7 +521,7 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
     if not evidence:
         return None
     first = evidence[0]
-    missing_type = query.answer_type in ("number", "date", "name") and not holds_expected_answer(
+    missing_type = query.answer_type in TYPED and not holds_expected_answer(
         query.answer_type, first.text, query.asked
     )
     if not (query.two_part or missing_type):
@@ -528,6 +543,8 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
         if missing_type:
             gain += ANSWER_TYPE_BOOST
         value = gain + 0.3 * ev.score
+        if ev.source.chunk_id == first.source.chunk_id:
+            value += SECOND_SAME_PLACE_BONUS  # the rest of the same answer, not another topic
         if gain >= SECOND_MIN_GAIN and (best is None or value > best[0]):
             best = (value, ev)
     return best[1] if best else None
