@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 screenshots: $(STAMP)
-	NOCTURNE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/ui/test_screenshots.py -q
+	NOCTURNE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/ui/test_screenshots.py tests/ui/test_tray_host.py -q
 
 installer: $(STAMP)
 	bash installer/build.sh

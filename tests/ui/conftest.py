@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -105,6 +108,26 @@ def window(qtbot: Any, backend: Backend, background: FakeBackground, settings: S
     yield made
     if not made.quitting:
         made.shutdown()
+
+
+@pytest.fixture
+def xvfb_display() -> Iterator[str]:
+    """A virtual X server of its own (":N"), for the real window and the real tray."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
