@@ -52,11 +52,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from nocturne.answer.plain import plain_output, streamed_display
     from nocturne.engine.factory import make_engine
     from nocturne.engine.logged import LoggedEngine
+    from nocturne.schedule.questions import question_in_flight
 
     settings = _settings()
     streamed: list[str] = []
     shown = ""
-    with _store() as store:
+    # A digest run by the daemon or the window gives up the CPU for the question at once, before
+    # the model loads (so the engine's CPU reading no longer sees the digest).
+    with question_in_flight(), _store() as store:
         engine = LoggedEngine(make_engine(settings, "answer"), store)
         streaming = not args.json and sys.stdout.isatty()
 

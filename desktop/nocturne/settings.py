@@ -49,7 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         0,
         "Threads",
-        "CPU threads for the local model. 0 means one per physical core.",
+        "CPU threads for the local model: at most this many, fewer while other programs keep "
+        "cores busy. 0 means one per physical core.",
         "Model",
         minimum=0,
         maximum=256,

@@ -54,6 +54,7 @@ class Completion:
     first_token_s: float
     model_id: str
     finish_reason: str = "stop"
+    threads: int = 0  # CPU threads the call ran with (0: not a local model)
 
 
 class CompletionStream(Iterator[str]):

@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from nocturne.engine.local import _load_llama
-from nocturne.engine.model_file import physical_cores
+from nocturne.engine.local import _load_llama, default_thread_plan, set_llama_threads
+from nocturne.engine.threads import ThreadPlan
 
 CACHE_LIMIT = 20_000
 
@@ -25,26 +25,42 @@ def cosine(a: list[float], b: list[float]) -> float:
 
 
 class EmbeddingModel:
-    def __init__(self, llama: Any, model_id: str) -> None:
+    def __init__(self, llama: Any, model_id: str, thread_plan: ThreadPlan | None = None) -> None:
+        """`thread_plan`: fit each embedding call's threads to the free CPU (None: as loaded)."""
         self._llama = llama
         self.model_id = model_id
         self._lock = threading.Lock()
         self._vectors: dict[str, list[float]] = {}
+        self.thread_plan = thread_plan
+        self._threads_now = thread_plan.limit if thread_plan is not None else 0
 
     @classmethod
     def load(cls, path: str | Path, *, threads: int = 0, context_size: int = 512) -> EmbeddingModel:
         model = Path(path).expanduser()
-        count = threads or physical_cores()
+        plan = default_thread_plan(threads)
         llama = _load_llama(
-            model, embedding=True, n_ctx=context_size, n_threads=count, n_threads_batch=count
+            model,
+            embedding=True,
+            n_ctx=context_size,
+            n_threads=plan.limit,
+            n_threads_batch=plan.limit,
         )
-        return cls(llama, model.name)
+        return cls(llama, model.name, plan)
+
+    def _adapt_threads(self) -> None:
+        if self.thread_plan is None:
+            return
+        threads = self.thread_plan.choose().threads
+        if threads != self._threads_now:
+            set_llama_threads(self._llama, threads)
+            self._threads_now = threads
 
     def embed(self, text: str) -> list[float]:
         cached = self._vectors.get(text)
         if cached is not None:
             return cached
         with self._lock:
+            self._adapt_threads()
             raw = self._llama.embed(text, truncate=True)
         # Models without pooling return one vector per token: mean-pool them.
         if raw and isinstance(raw[0], list):

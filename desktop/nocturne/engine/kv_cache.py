@@ -120,7 +120,7 @@ class PrefixCache:
 
 
 class LlamaStateBackend:
-    """The backend for `LocalEngine`: its llama object, chat template and lock."""
+    """The backend for `LocalEngine`: its llama object, chat template, lock and threads."""
 
     MAX_PREFIX = 480  # restored logits must fit llama-cpp-python's score buffer (n_batch rows)
 
@@ -149,6 +149,7 @@ class LlamaStateBackend:
 
     def evaluate(self, tokens: list[int]) -> None:
         with self.engine.lock:
+            self.engine.adapt_threads()  # a prefill at question time, like any other call
             self.llama.reset()
             self.llama.eval(tokens)
 
@@ -190,6 +191,6 @@ def prefix_cache_for(engine: Any, directory: Path) -> PrefixCache | None:
     inner = engine
     while hasattr(inner, "inner"):  # LoggedEngine and other wrappers
         inner = inner.inner
-    if not all(hasattr(inner, name) for name in ("llama", "render", "lock")):
+    if not all(hasattr(inner, name) for name in ("llama", "render", "lock", "adapt_threads")):
         return None
     return PrefixCache(LlamaStateBackend(inner), directory)

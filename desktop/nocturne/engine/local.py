@@ -18,6 +18,7 @@ from nocturne.engine.base import (
     Usage,
 )
 from nocturne.engine.model_file import check_model_file, physical_cores
+from nocturne.engine.threads import ThreadChoice, ThreadPlan
 from nocturne.errors import ModelError
 
 
@@ -81,8 +82,33 @@ class LocalTokenizer:
         return _count_tokens(self._llama, text)
 
 
+def default_thread_plan(threads: int = 0, *, adaptive: bool = True) -> ThreadPlan:
+    """At most `threads` (0: one per physical core), fewer while other programs keep cores
+    busy (`engine/threads.py`), measured by the process's shared sampler."""
+    from nocturne.engine.cpu_share import logical_cpus, shared_load
+
+    limit = threads or physical_cores()
+    if not adaptive:
+        return ThreadPlan(limit, logical_cpus(), lambda: None, adaptive=False)
+    load = shared_load()
+    return ThreadPlan(limit, load.cpus, load.busy_cores)
+
+
+def set_llama_threads(llama: Any, threads: int) -> None:
+    """Change the thread count of a loaded model's context; the next decode uses it."""
+    import llama_cpp
+
+    llama_cpp.llama_set_n_threads(llama.ctx, threads, threads)
+    # Kept in step so that what llama-cpp-python reports (and pickles) is what runs.
+    llama.n_threads = llama.n_threads_batch = threads
+    llama.context_params.n_threads = llama.context_params.n_threads_batch = threads
+
+
 class LocalEngine:
-    """One llama.cpp model. Calls are serialised: a llama context is not thread-safe."""
+    """One llama.cpp model. Calls are serialised: a llama context is not thread-safe.
+
+    Each call first fits the thread count to the cores other programs leave free
+    (`adapt_threads()`), on the loaded context: no reload."""
 
     def __init__(
         self,
@@ -91,9 +117,11 @@ class LocalEngine:
         context_size: int = 2048,
         threads: int = 0,
         embedding: bool = False,
+        thread_plan: ThreadPlan | None = None,
     ) -> None:
         self.path = path
-        self.threads = threads or physical_cores()
+        self.thread_plan = thread_plan or default_thread_plan(threads)
+        self.threads = self.thread_plan.limit
         self._context_size = context_size
         self._llama = _load_llama(
             path,
@@ -103,6 +131,7 @@ class LocalEngine:
             embedding=embedding,
             seed=0,
         )
+        self._threads_now = self.threads
         self._lock = threading.RLock()
         self._model_id = path.name
 
@@ -122,6 +151,20 @@ class LocalEngine:
     @property
     def lock(self) -> threading.RLock:
         return self._lock
+
+    @property
+    def threads_now(self) -> int:
+        """The thread count the context runs with (the last call's choice)."""
+        return self._threads_now
+
+    def adapt_threads(self) -> ThreadChoice:
+        """Fit the context's thread count to the CPU left free, for the call about to run."""
+        with self._lock:
+            choice = self.thread_plan.choose()
+            if choice.threads != self._threads_now:
+                set_llama_threads(self._llama, choice.threads)
+                self._threads_now = choice.threads
+            return choice
 
     def count_tokens(self, text: str) -> int:
         return _count_tokens(self._llama, text)
@@ -188,6 +231,7 @@ class LocalEngine:
                     f"the prompt has {len(prompt_tokens)} tokens, more than the model's context "
                     f"of {self._context_size}"
                 )
+            threads = self.adapt_threads().threads
             started = time.perf_counter()
             first_token_s = 0.0
             pieces: list[str] = []
@@ -225,4 +269,5 @@ class LocalEngine:
             first_token_s=first_token_s or seconds,
             model_id=self._model_id,
             finish_reason=finish_reason,
+            threads=threads,
         )

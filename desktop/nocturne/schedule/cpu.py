@@ -6,6 +6,10 @@ out of the measurement (otherwise a running digest would always find the machine
 itself). One reading is noisy, so `CpuMonitor` averages over the last `window_s` seconds and
 answers None until it has watched that long: the digest never starts on a guess.
 
+The same reading, in cores, tells a deeper digest (night, idle) to back off entirely while other
+programs leave it no core (`SATURATED_FREE_CORES`): at the lowest priority it would only get
+crumbs, and llama.cpp's threads waste those spinning. It resumes once a core is free again.
+
 The raw counters come in as a function (`read_cpu_times`, psutil in the app) and the clock too,
 so tests feed numbers and never sleep.
 """
@@ -19,6 +23,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from nocturne.engine.cpu_share import logical_cpus
+
 log = logging.getLogger(__name__)
 
 CPU_WINDOW_S = 10.0
@@ -26,6 +32,10 @@ QUIET_BELOW_PERCENT = 25.0
 """Other programs using less than this share of all cores: the machine is quiet, start."""
 BUSY_ABOVE_PERCENT = 50.0
 """A first digest that is running keeps running until other programs use more than this."""
+SATURATED_FREE_CORES = 0.5
+"""Other programs leave less than half a core free over the window: every core is taken, and
+any digest pauses until `RESUME_FREE_CORES` are free again."""
+RESUME_FREE_CORES = 0.75
 
 
 @dataclass(frozen=True)
@@ -39,9 +49,18 @@ class CpuTimes:
 
 @dataclass(frozen=True)
 class CpuReading:
-    """The share (0–100 % of all cores) used by programs other than the digest."""
+    """The share (0–100 % of all cores) used by programs other than the digest, on a machine
+    of `cpus` logical CPUs (0: not known)."""
 
     others_percent: float
+    cpus: int = 0
+
+    @property
+    def free_cores(self) -> float | None:
+        """Cores other programs leave free (None when the number of CPUs is not known)."""
+        if self.cpus <= 0:
+            return None
+        return self.cpus * (1.0 - self.others_percent / 100.0)
 
     def describe(self) -> str:
         return f"other programs use {self.others_percent:.0f} % of the CPU"
@@ -84,11 +103,13 @@ class CpuMonitor:
         *,
         clock: Callable[[], float] = time.monotonic,
         window_s: float = CPU_WINDOW_S,
+        cpus: int | None = None,
     ) -> None:
         self.exclude: Callable[[], Iterable[int]] = lambda: ()
         self._read = read_cpu_times or (lambda: psutil_cpu_times(self.exclude))
         self._clock = clock
         self.window_s = window_s
+        self.cpus = cpus or logical_cpus()
         self._samples: deque[tuple[float, CpuTimes]] = deque()
 
     def read(self) -> CpuReading | None:
@@ -114,7 +135,7 @@ class CpuMonitor:
         # The digest's time counts against `busy` only as far as it was measured in both samples.
         excluded = max(0.0, sample.excluded - first.excluded)
         busy = max(0.0, sample.busy - first.busy - excluded)
-        return CpuReading(others_percent=min(100.0, 100.0 * busy / total))
+        return CpuReading(others_percent=min(100.0, 100.0 * busy / total), cpus=self.cpus)
 
     def forget(self) -> None:
         """Start a fresh window (e.g. when the process to exclude changes)."""
@@ -129,4 +150,4 @@ def sample_cpu(seconds: float = 0.3) -> CpuReading | None:
     if first is None or second is None or second.total <= first.total:
         return None
     busy = max(0.0, second.busy - first.busy)
-    return CpuReading(min(100.0, 100.0 * busy / (second.total - first.total)))
+    return CpuReading(min(100.0, 100.0 * busy / (second.total - first.total)), logical_cpus())

@@ -13,12 +13,19 @@ The rules, first that applies wins:
   8. new documents still lack their first (low-budget) digest, the person chose "right away in
      the background", and other programs leave the CPU quiet -> run ("first-digest", budget low)
   9. otherwise                                  -> pause: the person is using the machine
+ 10. any run of 6-8 while other programs leave less than half a core free (averaged over the
+     CPU window)                                -> pause ("cpu-saturated") until 0.75 of a core
+                                                   is free again
 Rule 8 needs no idle source: it asks whether the *machine* is idle, not the person (the digest
 runs at the lowest OS priority and gives way to questions). It starts below `quiet_percent` of
 the CPU used by others and, once running, goes on until they use more than `busy_percent`.
 The same threshold decides starting and stopping, so the digest pauses the moment input resets
-the idle counter and resumes at the next chance. Nothing here reads a clock or a device: the
-scheduler measures, this decides, and tests simulate whole nights in microseconds.
+the idle counter and resumes at the next chance. Rule 10 is the back-off of a busy machine: the
+digest's lowest OS priority only keeps it out of the others' way, and llama.cpp's threads spend
+the crumbs they get waiting for each other; beside one busy program on two cores it still runs
+(on the free core, with one thread: engine/threads.py), beside two it waits. Nothing here reads
+a clock or a device: the scheduler measures, this decides, and tests simulate whole nights in
+microseconds.
 """
 
 from __future__ import annotations
@@ -27,7 +34,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from nocturne.schedule.cpu import BUSY_ABOVE_PERCENT, QUIET_BELOW_PERCENT, CpuReading
+from nocturne.schedule.cpu import (
+    BUSY_ABOVE_PERCENT,
+    QUIET_BELOW_PERCENT,
+    RESUME_FREE_CORES,
+    SATURATED_FREE_CORES,
+    CpuReading,
+)
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.power import PowerReading
 
@@ -127,6 +140,8 @@ class Rules:
     new_documents: str = NEW_WHEN_AWAY
     quiet_percent: float = QUIET_BELOW_PERCENT
     busy_percent: float = BUSY_ABOVE_PERCENT
+    saturated_free_cores: float = SATURATED_FREE_CORES
+    resume_free_cores: float = RESUME_FREE_CORES
 
     @classmethod
     def from_settings(cls, settings: Any) -> Rules:
@@ -156,6 +171,7 @@ class Conditions:
     first_digest_left: bool = False  # some document lacks its first (low-budget) digest
     cpu: CpuReading | None = None  # others' share of the CPU (None: not measured yet)
     first_digest_running: bool = False  # a "first-digest" run is under way (keeps it going)
+    cpu_backed_off: bool = False  # the last decision paused the digest for a saturated CPU
 
 
 @dataclass(frozen=True)
@@ -246,7 +262,29 @@ def _present(rules: Rules, c: Conditions, idle: float | None) -> Decision:
     return Decision(False, "present", _deeper_wait(rules, c, idle))
 
 
+def _saturated(rules: Rules, c: Conditions) -> bool:
+    """Rule 10: other programs leave no core (with hysteresis: once backed off, wait for more)."""
+    free = c.cpu.free_cores if c.cpu is not None else None
+    if free is None:
+        return False  # not measured: run as the other rules say
+    limit = rules.resume_free_cores if c.cpu_backed_off else rules.saturated_free_cores
+    return free < limit
+
+
 def decide(rules: Rules, c: Conditions) -> Decision:
+    decision = _decide(rules, c)
+    if decision.run and _saturated(rules, c):
+        assert c.cpu is not None
+        return Decision(
+            False,
+            "cpu-saturated",
+            f"other programs keep every core busy ({c.cpu.describe()}); "
+            "the digest waits for a free core",
+        )
+    return decision
+
+
+def _decide(rules: Rules, c: Conditions) -> Decision:
     if not c.work_left:
         return Decision(False, "done", "everything is digested")
     if c.question_in_flight:

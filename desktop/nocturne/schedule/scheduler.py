@@ -224,6 +224,8 @@ class DigestScheduler:
                 and self.probes.first_digest_left(),
                 cpu=self.probes.cpu(),
                 first_digest_running=running and self.controller_budget == FIRST_DIGEST_BUDGET,
+                cpu_backed_off=self.last_decision is not None
+                and self.last_decision.code == "cpu-saturated",
             )
             decision = decide(rules, conditions)
             with self._lock:

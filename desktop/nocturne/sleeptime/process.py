@@ -33,6 +33,7 @@ from typing import Any
 
 import psutil
 
+from nocturne.engine.cpu_share import exclude_process, include_process
 from nocturne.errors import KnownError
 from nocturne.sleeptime.events import FINISH, DigestEvent
 
@@ -133,6 +134,9 @@ class DigestProcess:
             daemon=True,
         )
         self._process.start()
+        # This process's own model calls (questions) choose their threads from the CPU that
+        # other programs use; the digest it started and suspends for them is not one of those.
+        exclude_process(int(self._process.pid))
         # A suspended child would ignore the SIGTERM that multiprocessing sends at exit and hang
         # the parent's final join; resume it first (atexit runs this before multiprocessing's).
         atexit.register(self.resume)
@@ -211,6 +215,7 @@ class DigestProcess:
             except queue.Empty:
                 if not self._process.is_alive():
                     self._drain()
+                    include_process(int(self._process.pid))
                     return
                 continue
             self._deliver(DigestEvent.from_dict(data))
