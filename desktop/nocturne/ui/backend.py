@@ -22,6 +22,7 @@ from nocturne.library.ingest import IngestResult, add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.ui import conversations as chats
+from nocturne.ui.answer_savings import answer_savings_line
 from nocturne.ui.savings_data import SavingsSummary, savings_summary
 
 EngineFactory = Callable[[Settings], Engine]
@@ -186,9 +187,19 @@ class Backend:
         chats.delete_conversation(self.store(), conversation_id)
 
     def record(
-        self, conversation_id: int, role: str, text: str, answer: Answer | None = None
+        self,
+        conversation_id: int,
+        role: str,
+        text: str,
+        answer: Answer | None = None,
+        savings_line: str | None = None,
     ) -> int:
-        return chats.add_message(self.store(), conversation_id, role, text, answer)
+        return chats.add_message(self.store(), conversation_id, role, text, answer, savings_line)
+
+    def savings_line(self, answer: Answer) -> str:
+        """The card's savings line: from what Nocturne learned, or from the documents' own
+        sentences (`ui.answer_savings`)."""
+        return answer_savings_line(self.store(), answer)
 
     def savings(self) -> SavingsSummary:
         return savings_summary(self.store())

@@ -136,8 +136,9 @@ class ChatActions:
                 raise
             finally:
                 self.background.question_finished()
-            backend.record(conversation_id, "assistant", answer.answer, answer)
-            record = answer_record(answer)
+            line = backend.savings_line(answer)
+            backend.record(conversation_id, "assistant", answer.answer, answer, line)
+            record = answer_record(answer, line)
             if answer.extra.get("note"):  # what Think harder did
                 record["note"] = str(answer.extra["note"])
             return conversation_id, record

@@ -35,12 +35,13 @@ class StoredMessage:
     created_at: str
 
 
-def answer_record(answer: Answer) -> dict[str, Any]:
-    """The JSON contract of an answer, with the paths of its sources and its savings line."""
+def answer_record(answer: Answer, savings_line: str | None = None) -> dict[str, Any]:
+    """The JSON contract of an answer, with the paths of its sources and its savings line
+    (`savings_line`, the card's, when given: see `ui.answer_savings`)."""
     record = answer.to_json()
     for citation, source in zip(record["citations"], answer.citations, strict=True):
         citation["path"] = source.path
-    record["savings_line"] = answer.savings_line()
+    record["savings_line"] = answer.savings_line() if savings_line is None else savings_line
     record["abstained"] = answer.abstained
     record["route"] = str(answer.extra.get("route", answer.mode))  # badge, "Digest now"
     return record
@@ -72,9 +73,10 @@ def add_message(
     role: str,
     text: str,
     answer: Answer | None = None,
+    savings_line: str | None = None,
 ) -> int:
     """Append a message; the first question of a conversation becomes its title."""
-    record = json.dumps(answer_record(answer)) if answer is not None else None
+    record = json.dumps(answer_record(answer, savings_line)) if answer is not None else None
     with store.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO messages(conversation_id, role, text, answer_json) VALUES (?, ?, ?, ?)",
