@@ -5,7 +5,14 @@ minus the interval. Measured with the real window, the bundled model and a real 
 (started with the window's own "Digest now"), then with questions asked from the window on the
 digested library. Goal (DESIGN.md): no stall above 100 ms. Prints the numbers; asserts the goal.
 
-Knobs (environment): NOCTURNE_STALL_DIGEST_S (how long to measure the digest, default 20).
+The digest must still be running for the whole measurement (issue 12: the four sample documents
+were digested within the 20 s window, which then measured an idle window). So the library is the
+samples plus generated documents, more than the digest gets through in the window, and should a
+digest still end early, more documents are added and "Digest now" is pressed again; the test
+fails unless the digest ran for at least 95 % of the window, and says how long it ran.
+
+Knobs (environment): NOCTURNE_STALL_DIGEST_S (how long to measure the digest, default 20),
+NOCTURNE_STALL_DOCUMENTS (generated documents, default 16).
 Measured here (2 cores shared with other work, offscreen): largest stall 31 ms while digesting
 (p99 7 ms), 23 ms while answering (p99 15 ms).
 """
@@ -13,6 +20,7 @@ Measured here (2 cores shared with other work, offscreen): largest stall 31 ms w
 from __future__ import annotations
 
 import os
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -90,19 +98,67 @@ def window(qtbot: Any, home: Path) -> Any:
         made.shutdown()
 
 
-def test_gui_event_loop_stalls(window: Any, qtbot: Any) -> None:
+def generated_documents(folder: Path, count: int, seed: int) -> list[Path]:
+    """`count` small handbooks of distinct sentences (numbers, names, places), so that every
+    chunk is new work for the digest (nothing deduplicated) and questions still make sense."""
+    rng = random.Random(seed)
+    things = ("boiler", "bicycle shed", "library", "bakery", "ferry", "orchard", "workshop")
+    people = ("Ana", "Bruno", "Chloé", "Dmitri", "Esther", "Farid", "Greta", "Hiro")
+    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for n in range(count):
+        lines = [f"# Handbook {seed}-{n}: the {rng.choice(things)} of block {n + 1}", ""]
+        for k in range(40):
+            thing, person, day = rng.choice(things), rng.choice(people), rng.choice(days)
+            opens = f"{rng.randint(6, 11)}:{rng.choice(('00', '30'))}"
+            lines.append(
+                f"Rule {k + 1}: the {thing} opens at {opens} "
+                f"on {day}, {person} keeps the key, and a visit costs {rng.randint(2, 90)} euros "
+                f"for up to {rng.randint(2, 12)} people."
+            )
+            if k % 10 == 9:
+                lines += ["", f"## Part {k // 10 + 2}", ""]
+        path = folder / f"handbook-{seed}-{n}.md"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        made.append(path)
+    return made
+
+
+def test_gui_event_loop_stalls(window: Any, qtbot: Any, tmp_path: Path) -> None:
     probe = StallProbe()
-    window.add_paths([str(SAMPLES)])
-    qtbot.waitUntil(lambda: window.library.model.rowCount() >= 4, timeout=120_000)
+    extra = int(os.environ.get("NOCTURNE_STALL_DOCUMENTS", "16"))
+    generated = generated_documents(tmp_path / "generated-0", extra, seed=0)
+    window.add_paths([str(SAMPLES), str(generated[0].parent)])
+    expected = 4 + extra
+    qtbot.waitUntil(lambda: window.library.model.rowCount() >= expected, timeout=300_000)
 
     digest_s = float(os.environ.get("NOCTURNE_STALL_DIGEST_S", "20"))
     probe.start()
     window.digest_now()
     qtbot.waitUntil(lambda: window.snapshot.phase == "digesting", timeout=60_000)
-    qtbot.wait(int(digest_s * 1000))
+    started = time.monotonic()
+    first_steps = window.snapshot.done_steps
+    running_s, restarts, last = 0.0, 0, started
+    while (now := time.monotonic()) - started < digest_s:
+        if window.snapshot.phase == "digesting":
+            running_s += now - last
+        elif window.snapshot.phase in ("done", "idle") and restarts < 5:
+            # Finished before the window did: give it more to read and start it again.
+            restarts += 1
+            more = generated_documents(tmp_path / f"generated-{restarts}", 4, seed=restarts)
+            window.add_paths([str(more[0].parent)])
+            window.digest_now()
+        last = now
+        qtbot.wait(250)
     probe.stop()
     digesting = (probe.worst_ms(), probe.p99_ms(), len(probe.gaps))
+    steps = window.snapshot.done_steps - first_steps
     assert window.snapshot.phase == "digesting", window.snapshot
+    assert running_s >= 0.95 * digest_s, (
+        f"the digest ran {running_s:.1f} s of the {digest_s:.0f} s measured "
+        f"({restarts} restarts): the stall was not measured under a digest"
+    )
 
     window.pause_hour()  # answering below competes with nothing but itself
     qtbot.waitUntil(lambda: window.snapshot.phase == "paused", timeout=10_000)
@@ -117,6 +173,10 @@ def test_gui_event_loop_stalls(window: Any, qtbot: Any) -> None:
     assert all(card.record is not None for card in window.chat.cards)
 
     print(f"\nGUI event-loop stall (goal <= {GOAL_MS:.0f} ms), {INTERVAL_MS} ms probe timer:")
+    print(
+        f"  digest running {running_s:.1f} of {digest_s:.0f} s measured, {steps} steps done "
+        f"then, {restarts} restarts, library of {expected} documents"
+    )
     for label, (worst, p99, ticks) in (("digesting", digesting), ("answering", answering)):
         print(f"  while {label}: largest {worst:.1f} ms, p99 {p99:.1f} ms over {ticks} ticks")
     assert digesting[0] <= GOAL_MS
