@@ -121,3 +121,43 @@ def test_a_leading_condition_is_not_what_is_asked() -> None:
     assert expected_answer("When a developer goes on vacation, what tag goes in the mail?") is None
     assert expected_answer("When does the lease end?") == "date"
     assert expected_answer("If I upload it, how many days must I wait?") == "number"
+
+
+RELEASES = """# Release notes
+
+Debian 12 is called bookworm. Debian 13 is called trixie and ships the 6.12 kernel.
+Releases are announced on the mailing list before they reach the mirrors.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("What code name do the release notes give for Debian 14?", "Debian 14"),
+        ("Which kernel does Debian 13 ship, according to the release notes?", ""),
+        # A name the notes spell otherwise (or never use) is no near miss.
+        ("What is Ubuntu 24 called in the release notes?", ""),
+    ],
+)
+def test_a_numbered_name_the_documents_never_mention_is_not_answered(
+    store: Store, settings: Settings, tmp_path: Path, question: str, unknown: str
+) -> None:
+    ingest(store, settings, tmp_path / "docs", {"release-notes.md": RELEASES})
+    found = retrieve(store, question, query=analyse(store, question))
+    assert found.unknown_name == unknown
+    answer = ask(store, settings, question)
+    if unknown:
+        assert answer.abstained
+        assert answer.answer.startswith(NOT_FOUND)
+    elif "13" in question:
+        assert not answer.abstained
+        assert "6.12" in answer.answer
+
+
+def test_a_number_beside_a_document_name_word_is_not_part_of_the_name(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    ingest(store, settings, tmp_path / "docs", {"debian-reference.md": RELEASES})
+    query = analyse(store, "What does the Debian Reference say about Debian 14?")
+    assert "14" not in query.named.name_stems
+    assert "14" in query.stems

@@ -152,6 +152,15 @@ def _is_label(text: str, start: int) -> bool:
     return bool(_CAPITALISED_BEFORE.search(before))
 
 
+_NAMED_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b(?P<name>[A-Z][\w]*)\s(?P<number>\d+(?:\.\d+)*)\b")
+
+
+def named_numbers(text: str) -> list[tuple[str, str]]:
+    """Numbered names in `text` as (name, number): "Debian 14", "Python 3.12", "TP 672" (not at
+    the sentence start, where any word is capitalised)."""
+    return [(m.group("name"), m.group("number")) for m in _NAMED_NUMBER.finditer(text)]
+
+
 def _number_spans(text: str) -> list[Span]:
     spans = []
     for match in _NUMBER_SPAN.finditer(_masked(text)):

@@ -348,6 +348,8 @@ def _should_abstain(retrieval: Retrieval) -> bool:
         and not holds_expected_answer(query.answer_type, best.text, query.asked)
     ):
         return True  # "how many days …" and the best sentence holds no number
+    if retrieval.unknown_name:
+        return True  # "Debian 14" where the documents stop at Debian 13
     return (
         retrieval.absent_share >= ABSTAIN_ABSENT_SHARE and best.coverage < ABSTAIN_ABSENT_COVERAGE
     )

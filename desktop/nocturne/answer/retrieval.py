@@ -29,6 +29,7 @@ from nocturne.answer.text_match import (
     stems,
     weighted_coverage,
 )
+from nocturne.answer.unknown_names import unknown_numbered_name
 from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
@@ -113,6 +114,7 @@ class Retrieval:
     query: Query | None = None
     absent_share: float = 0.0  # idf-weighted share of the question's words the library lacks
     second: Evidence | None = None  # a second piece for two-part questions, quoted too
+    unknown_name: str = ""  # a numbered name the library never mentions ("Debian 14")
 
     @property
     def best_anticipated(self) -> AnticipatedMatch | None:
@@ -508,6 +510,7 @@ def retrieve(
         query,
         absent / total if total else 0.0,
         complementary(query, evidence, idf),
+        unknown_numbered_name(store, query),
     )
 
 

@@ -163,7 +163,12 @@ def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocu
     words_used = {a for a in asked_set if any(_asks_for(s, {a}) for s in chosen_stems)}
     pieces: set[str] = set()
     for form in list(words_used):
-        pieces.update(joined.get(form, ()))
+        if form in joined:
+            # "node" + "js" write the name "nodejs"; "debian" + "14" only extend "debian".
+            if form in chosen_stems:
+                pieces.update(joined[form])
+            else:
+                words_used.discard(form)
     words_used |= pieces
     return NamedDocuments(tuple(chosen), frozenset(words_used), frozenset(pieces))
 

@@ -92,6 +92,21 @@ def term_counts(store: Store, term: str) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
+def phrase_occurs(store: Store, phrase: str) -> bool:
+    """Whether any chunk or section title holds these words in this order ("Debian 14")."""
+    tokens = [w.replace('"', "") for w in phrase.split() if w.strip('"')]
+    if not tokens:
+        return False
+    match = '"' + " ".join(tokens) + '"'
+    for table in ("chunks_fts", "sections_fts"):
+        try:
+            if store.scalar(f"SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT 1", (match,)):
+                return True
+        except sqlite3.Error:
+            continue
+    return False
+
+
 def term_share(store: Store, term: str, document_ids: tuple[int, ...]) -> float:
     """The share of these documents' chunks that contain a word starting with `term`."""
     if not document_ids:
