@@ -154,6 +154,7 @@ def test_short_part_is_the_phrase_before_the_quote() -> None:
         ("10 July", "Nikola Tesla was born on 10 July 1856 in Smiljan.", False),
         ("2,249 yards.", "Peyton Manning threw for 2,249 yards.", False),
         ("Martin Luther", "This early part of Luther's career was productive.", False),
+        ("the King", "He became the King—an office he held for life.", False),  # a dash parts words
         ("a few words …", "anything", False),  # an ellipsis after a space is not a cut word
         ("Smil", "", False),  # nothing to compare with and no ellipsis: not counted
         ("", "anything", False),

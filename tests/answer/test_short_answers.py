@@ -55,6 +55,9 @@ def test_spans_of_the_kind_asked_for_keep_their_unit(
         ("Over 30 people came.", ["30 people"]),  # a capital that only starts the sentence
         ("It keeps ten lines.", ["ten lines"]),
         ("Once the upload is accepted, it is copied.", []),  # a conjunction
+        ("They came in the 10th century.", ["10th century"]),  # never "10" of "10th"
+        ("The abbey was built in 1038–40 by monks.", ["1038–40"]),  # the whole range
+        ("It has a 4K screen.", []),  # the front of a word is no number
         ("It is copied once a week.", ["once a week"]),
     ],
 )

@@ -27,7 +27,10 @@ _NOT_UNITS = frozenset(
 _UNIT_WORD = r"[A-Za-z][\w’'-]*"
 _NUMBER_SPAN = re.compile(
     r"(?P<prefix>(?:[$€£¥]|\b(?:EUR|USD|GBP)\s|\bevery\s)\s?)?"
-    r"(?P<number>\bv\d+(?:\.\d+)+\b|\b\d[\d,.]*\d%?|\b\d%?|\b(?:" + _NUMBER_WORDS + r")\b)"
+    r"(?P<number>\bv\d+(?:\.\d+)+\b|"
+    # a range ("1038–40"), an ordinal ("10th"), a percentage; never the front of a word ("4K")
+    r"\b\d(?:[\d,.]*\d)?(?:st|nd|rd|th)?(?:\s?[–-]\s?\d+(?:st|nd|rd|th)?)?%?(?![A-Za-z\d])|"
+    r"\b(?:" + _NUMBER_WORDS + r")\b)"
     r"(?P<hyphen>-[A-Za-z][\w-]*)?"
     r"(?P<unit>\s?%|\s(?:per ?cent)\b|\s(?:a|an|per|each)\s[a-z]+\b|"
     r"\s" + _UNIT_WORD + r"(?:\s(?:a|an|per|each)\s[a-z]+)?)?",

@@ -152,9 +152,9 @@ _POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _tokens(text: str) -> list[str]:
-    """Whitespace-separated words without surrounding punctuation ("18:40" stays whole) or a
-    possessive ending ("Luther's" is the word "Luther")."""
-    words = (w.strip(".,;:!?()[]{}\"'“”‘’«»…—–-") for w in text.split())
+    """Words separated by whitespace or a dash ("King—an" is two), without surrounding
+    punctuation ("18:40" stays whole) or a possessive ending ("Luther's" is the word "Luther")."""
+    words = (w.strip(".,;:!?()[]{}\"'“”‘’«»…—–-") for w in re.split(r"[\s—–]+", text))
     return [_POSSESSIVE.sub("", w.lower()) for w in words if w]
 
 
