@@ -10,7 +10,8 @@ import pytest
 from nocturne.answer.answer_type import holds_expected_answer
 from nocturne.answer.confidence import HIGH, LOW, MEDIUM, evidence_confidence
 from nocturne.answer.query import Query
-from nocturne.answer.retrieval import Evidence, Retrieval, Source
+from nocturne.answer.retrieval import Evidence, Retrieval
+from nocturne.library.learned_notes import Source
 from nocturne.library.names import NamedDocuments
 from nocturne.library.store import Store
 from nocturne.settings import Settings

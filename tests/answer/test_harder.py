@@ -12,10 +12,11 @@ from nocturne.answer.harder import (
     is_large_model,
     parameters_in_name,
 )
-from nocturne.answer.retrieval import Evidence, Source
+from nocturne.answer.retrieval import Evidence
 from nocturne.engine.base import GenerationOptions, Message
 from nocturne.engine.fake import FakeEngine
 from nocturne.engine.remote import RemoteEngine
+from nocturne.library.learned_notes import Source
 from nocturne.settings import Settings
 
 from .conftest import Library

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from nocturne.answer.intent import Intent, detect_intent, find_document
-from nocturne.answer.reference import SentenceIndex
 from nocturne.answer.retrieval import fuse_dense, fuse_rankings, retrieve
 from nocturne.answer.text_match import IdfTable, question_similarity, stem, stems
+from nocturne.library.sentence_index import SentenceIndex
 
 from .conftest import Library
 
@@ -148,7 +148,8 @@ def test_page_furniture_answers_only_questions_about_the_page(library: Library) 
 
 def test_the_missing_kind_of_answer_comes_from_the_same_place_first(library: Library) -> None:
     from nocturne.answer.query import analyse
-    from nocturne.answer.retrieval import Evidence, Source, complementary
+    from nocturne.answer.retrieval import Evidence, complementary
+    from nocturne.library.learned_notes import Source
 
     question = "Where do I send a bug report for frobtool?"
     query = analyse(library.store, question)

@@ -44,8 +44,6 @@ from nocturne.answer.retrieval import (
     Embedder,
     Evidence,
     Retrieval,
-    Source,
-    note_sources,
     retrieve,
 )
 from nocturne.answer.short_answers import trim_quote
@@ -64,6 +62,7 @@ from nocturne.answer.text_match import IdfTable
 from nocturne.engine.base import Engine
 from nocturne.errors import KnownError
 from nocturne.library import ocr_pages
+from nocturne.library.learned_notes import Source, document_name, note_sources
 from nocturne.library.store import Store
 from nocturne.library.structure import section_paths
 from nocturne.settings import Settings
@@ -519,7 +518,7 @@ def _answer_whole_documents(
             summary = document_summary(store, document_id)
             if summary is None:
                 return None
-            name = store.scalar("SELECT name FROM documents WHERE id = ?", (document_id,))
+            name = document_name(store, document_id)
             parts.append(f"{name}: {summary[1]}" if kind == "compare" else summary[1])
             note_ids.append(summary[0])
         if kind == "compare":

@@ -38,7 +38,6 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from nocturne.answer.ask import answer_question
-from nocturne.answer.reference import SentenceIndex
 from nocturne.answer.result import Answer
 from nocturne.answer.sweeps import sweep_abstention, sweep_instant
 from nocturne.engine.base import (
@@ -49,6 +48,9 @@ from nocturne.engine.base import (
     Message,
 )
 from nocturne.errors import KnownError
+from nocturne.library import sleep_tokens as digest_totals
+from nocturne.library.learned_notes import chunk_count, fresh_note_count, readable_documents
+from nocturne.library.sentence_index import SentenceIndex
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
@@ -378,28 +380,18 @@ def sleep_time_gain(with_notes: dict[str, Any], without: dict[str, Any]) -> dict
 
 def sleep_tokens(store: Store) -> tuple[int, float]:
     """(all sleep-time tokens, the mean per digested document)."""
-    total = int(
-        store.scalar("SELECT SUM(prompt_tokens + completion_tokens) FROM digest_steps") or 0
-    )
-    documents = int(
-        store.scalar(
-            "SELECT COUNT(DISTINCT document_id) FROM digest_steps WHERE document_id IS NOT NULL"
-        )
-        or 0
-    )
+    total = digest_totals.total_tokens(store)
+    documents = digest_totals.digested_documents(store)
     return total, (total / documents if documents else 0.0)
 
 
 def digest_notes(store: Store) -> int:
-    return int(store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 0") or 0)
+    return fresh_note_count(store)
 
 
 def missing_documents(store: Store, questions: list[BenchQuestion]) -> list[str]:
     """Documents the questions name that the library does not hold (by file name)."""
-    present = {
-        file_key(str(row[0]))
-        for row in store.query("SELECT name FROM documents WHERE state != 'error'")
-    }
+    present = {file_key(document.name) for document in readable_documents(store)}
     named = dict.fromkeys(d for q in questions for d in q.docs)
     return [d for d in named if file_key(d) not in present]
 
@@ -670,7 +662,7 @@ def run_bench_command(args: Any) -> int:
             print(f"bench: {done}/{total} questions", file=sys.stderr, flush=True)
 
     with Store.open() as store:
-        if not store.scalar("SELECT COUNT(*) FROM chunks"):
+        if not chunk_count(store):
             raise KnownError("the library is empty; add the documents the questions are about")
         for warning in bench_warnings(store, questions):
             print(f"nocturne: warning: {warning}", file=sys.stderr)

@@ -18,8 +18,9 @@ from dataclasses import replace
 
 from nocturne.answer.document_parts import Outline, Sentence, WholeAnswer, outline_of, readable
 from nocturne.answer.query import Query
-from nocturne.answer.retrieval import Evidence, Source, retrieve
+from nocturne.answer.retrieval import Evidence, retrieve
 from nocturne.answer.text_match import IdfTable, coverage, stems
+from nocturne.library.learned_notes import Source
 from nocturne.library.names import DocumentName
 from nocturne.library.search import STOPWORDS
 from nocturne.library.sentences import split_sentences

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nocturne.answer.retrieval import Source
+from nocturne.library.learned_notes import Source
 from nocturne.library.store import Store
 from nocturne.library.structure import Section, notes_from_chunks, sections_of
 from nocturne.sleeptime.key_sentences import salience, sentences_of

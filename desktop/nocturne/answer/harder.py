@@ -48,13 +48,13 @@ from nocturne.answer.retrieval import (
     Embedder,
     Evidence,
     Retrieval,
-    Source,
     fuse_dense,
     gather_evidence,
 )
 from nocturne.answer.short_answers import trim_quote, typed_answer, whole_phrase
 from nocturne.answer.text_match import IdfTable, stems
 from nocturne.engine.base import Engine, GenerationOptions
+from nocturne.library.learned_notes import Source
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 

@@ -10,6 +10,12 @@ import re
 from dataclasses import dataclass
 
 from nocturne.answer.text_match import stems
+from nocturne.library.learned_notes import cross_document_notes as all_cross_document_notes
+from nocturne.library.learned_notes import (
+    document_notes,
+    latest_library_brief,
+    readable_documents,
+)
 from nocturne.library.store import Store
 
 _SUMMARY = re.compile(
@@ -55,26 +61,22 @@ def find_document(store: Store, target: str) -> int | None:
     if not wanted:
         return None
     best: tuple[float, int] | None = None
-    for row in store.query("SELECT id, name FROM documents WHERE state != 'error'"):
-        name = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", row["name"]).replace("_", " ")
+    for document in readable_documents(store):
+        name = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", document.name).replace("_", " ")
         overlap = len(wanted & stems(name)) / len(wanted)
         if overlap > 0 and (best is None or overlap > best[0]):
-            best = (overlap, row["id"])
+            best = (overlap, document.id)
     return best[1] if best and best[0] >= 0.5 else None
 
 
 def document_summary(store: Store, document_id: int) -> tuple[int, str] | None:
     """The freshest summary of a document: its document summary, else its section summaries."""
     for kind in ("document_summary", "section_summary", "chunk_summary"):
-        rows = store.query(
-            "SELECT id, text FROM notes WHERE document_id = ? AND kind = ? AND stale = 0 "
-            "ORDER BY id",
-            (document_id, kind),
-        )
-        if rows:
+        notes = document_notes(store, document_id, kind)
+        if notes:
             if kind == "document_summary":
-                return rows[-1]["id"], rows[-1]["text"]
-            return rows[0]["id"], " ".join(r["text"] for r in rows[:4])
+                return notes[-1].id, notes[-1].text
+            return notes[0].id, " ".join(n.text for n in notes[:4])
     return None
 
 
@@ -82,23 +84,12 @@ def cross_document_notes(store: Store, document_ids: list[int]) -> list[tuple[in
     """Cross-document notes whose sources touch every one of `document_ids`."""
     if not document_ids:
         return []
-    rows = store.query(
-        "SELECT n.id, n.text, GROUP_CONCAT(DISTINCT c.document_id) AS docs FROM notes n "
-        "JOIN note_sources ns ON ns.note_id = n.id JOIN chunks c ON c.id = ns.chunk_id "
-        "WHERE n.kind = 'cross_document' AND n.stale = 0 GROUP BY n.id ORDER BY n.id"
-    )
     wanted = set(document_ids)
-    found = []
-    for row in rows:
-        docs = {int(d) for d in str(row["docs"]).split(",") if d}
-        if wanted <= docs:
-            found.append((row["id"], row["text"]))
-    return found
+    return [
+        (note.id, note.text) for note, docs in all_cross_document_notes(store) if wanted <= docs
+    ]
 
 
 def library_brief_note(store: Store) -> tuple[int, str] | None:
-    row = store.query(
-        "SELECT id, text FROM notes WHERE kind = 'library_brief' AND stale = 0 "
-        "ORDER BY id DESC LIMIT 1"
-    )
-    return (row[0]["id"], row[0]["text"]) if row else None
+    note = latest_library_brief(store)
+    return (note.id, note.text) if note is not None else None

@@ -19,6 +19,7 @@ from nocturne.answer.retrieval import Evidence, Retrieval
 from nocturne.answer.short_answers import trim_quote, typed_answer, whole_phrase
 from nocturne.answer.text_match import stems
 from nocturne.engine.base import Engine, GenerationOptions, Message
+from nocturne.library.learned_notes import latest_library_brief, notes_signature, readable_documents
 from nocturne.library.search import content_words
 from nocturne.library.store import Store
 
@@ -59,16 +60,10 @@ class LearnedOutcome:
 
 def library_brief(store: Store, *, use_notes: bool = True) -> str:
     """The digest's library brief if there is a fresh one, else the documents' names."""
-    brief = use_notes and store.scalar(
-        "SELECT text FROM notes WHERE kind = 'library_brief' AND stale = 0 ORDER BY id DESC LIMIT 1"
-    )
+    note = latest_library_brief(store) if use_notes else None
+    brief = note.text if note is not None else ""
     if not brief:
-        names = [
-            row[0]
-            for row in store.query(
-                "SELECT name FROM documents WHERE state != 'error' ORDER BY name LIMIT 30"
-            )
-        ]
+        names = [document.name for document in readable_documents(store, limit=30)]
         brief = "Documents: " + ", ".join(names) if names else ""
     brief = " ".join(str(brief).split())
     return brief if len(brief) <= BRIEF_MAX_CHARS else brief[: BRIEF_MAX_CHARS - 1] + "…"
@@ -76,10 +71,8 @@ def library_brief(store: Store, *, use_notes: bool = True) -> str:
 
 def learned_version(store: Store) -> str:
     """Changes whenever the learned context does (new, removed or stale notes)."""
-    row = store.query("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(stale), 0) FROM notes")[
-        0
-    ]
-    return hashlib.sha256(f"{PROMPT_VERSION}:{tuple(row)}".encode()).hexdigest()[:16]
+    signature = notes_signature(store)
+    return hashlib.sha256(f"{PROMPT_VERSION}:{signature}".encode()).hexdigest()[:16]
 
 
 def system_message(brief: str) -> Message:

@@ -10,38 +10,21 @@ digest becomes per question, which is the paper's amortization argument.
 from __future__ import annotations
 
 from nocturne.answer.result import Answer
+from nocturne.library import sleep_tokens
+from nocturne.library.answer_log import AnswerRecord, insert_answer, questions_asked_about
 from nocturne.library.store import Store
 
 
 def sleep_tokens_by_document(store: Store) -> dict[int, int]:
     """Digest tokens per document, library-wide steps spread evenly over the documents."""
-    per_document = {
-        int(row[0]): int(row[1] or 0)
-        for row in store.query(
-            "SELECT document_id, SUM(prompt_tokens + completion_tokens) FROM digest_steps "
-            "WHERE document_id IS NOT NULL GROUP BY document_id"
-        )
-    }
-    library_wide = int(
-        store.scalar(
-            "SELECT SUM(prompt_tokens + completion_tokens) FROM digest_steps "
-            "WHERE document_id IS NULL"
-        )
-        or 0
-    )
-    documents = [int(row[0]) for row in store.query("SELECT id FROM documents")]
+    per_document = sleep_tokens.tokens_per_document(store)
+    library_wide = sleep_tokens.library_wide_tokens(store)
+    documents = sleep_tokens.document_ids(store)
     if library_wide and documents:
         share = library_wide // len(documents)
         for document_id in documents:
             per_document[document_id] = per_document.get(document_id, 0) + share
     return per_document
-
-
-def questions_asked_about(store: Store, document_id: int) -> int:
-    return int(
-        store.scalar("SELECT COUNT(*) FROM answer_documents WHERE document_id = ?", (document_id,))
-        or 0
-    )
 
 
 def sleep_share(store: Store, document_ids: list[int]) -> tuple[int, float]:
@@ -58,38 +41,23 @@ def sleep_share(store: Store, document_ids: list[int]) -> tuple[int, float]:
 
 def record_answer(store: Store, question: str, answer: Answer, model_id: str = "") -> int:
     """Log one answer and the documents it used; returns its id."""
-    document_ids = sorted(set(answer.extra.get("document_ids", [])))
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO answers(question, answer, mode, route, model_id, prompt_tokens, "
-            "completion_tokens, baseline_prompt_tokens, baseline_completion_tokens, "
-            "saved_tokens, cost_usd, baseline_cost_usd, sleep_tokens, amortized_sleep_tokens, "
-            "first_token_s, total_s, abstained) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                question,
-                answer.answer,
-                answer.mode,
-                str(answer.extra.get("route", answer.mode)),
-                model_id,
-                answer.usage.prompt_tokens,
-                answer.usage.completion_tokens,
-                answer.baseline.prompt_tokens,
-                answer.baseline.completion_tokens,
-                answer.savings.tokens,
-                float(answer.extra.get("cost_usd", 0.0)),
-                answer.savings.baseline_cost_usd,
-                answer.sleep.tokens,
-                answer.sleep.amortized_tokens_per_question,
-                answer.timing.first_token_s,
-                answer.timing.total_s,
-                int(answer.abstained),
-            ),
-        )
-        answer_id = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT OR IGNORE INTO answer_documents(answer_id, document_id) "
-            "SELECT ?, id FROM documents WHERE id = ?",
-            [(answer_id, d) for d in document_ids],
-        )
-    return answer_id
+    record = AnswerRecord(
+        question=question,
+        answer=answer.answer,
+        mode=answer.mode,
+        route=str(answer.extra.get("route", answer.mode)),
+        model_id=model_id,
+        prompt_tokens=answer.usage.prompt_tokens,
+        completion_tokens=answer.usage.completion_tokens,
+        baseline_prompt_tokens=answer.baseline.prompt_tokens,
+        baseline_completion_tokens=answer.baseline.completion_tokens,
+        saved_tokens=answer.savings.tokens,
+        cost_usd=float(answer.extra.get("cost_usd", 0.0)),
+        baseline_cost_usd=answer.savings.baseline_cost_usd,
+        sleep_tokens=answer.sleep.tokens,
+        amortized_sleep_tokens=answer.sleep.amortized_tokens_per_question,
+        first_token_s=answer.timing.first_token_s,
+        total_s=answer.timing.total_s,
+        abstained=answer.abstained,
+    )
+    return insert_answer(store, record, list(answer.extra.get("document_ids", [])))

@@ -13,7 +13,6 @@ given, its ranking of the same sentences is fused with the lexical one by recipr
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -30,7 +29,13 @@ from nocturne.answer.text_match import (
     weighted_coverage,
 )
 from nocturne.answer.unknown_names import unknown_numbered_name
-from nocturne.library.search import fts_query, search_chunks
+from nocturne.library.learned_notes import (
+    Source,
+    chunk_source,
+    note_sources,
+    search_notes,
+)
+from nocturne.library.search import search_chunks
 from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import (
@@ -65,17 +70,6 @@ class Embedder(Protocol):
     """Dense vectors for texts (the optional embedding model)."""
 
     def similarities(self, query: str, texts: list[str]) -> list[float]: ...
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a sentence or note comes from: the chunk, hence document and page."""
-
-    chunk_id: int
-    document_id: int
-    document_name: str
-    document_path: str
-    page: int | None
 
 
 @dataclass(frozen=True)
@@ -121,78 +115,23 @@ class Retrieval:
         return self.anticipated[0] if self.anticipated else None
 
 
-def learned_note_count(store: Store) -> int:
-    return int(store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 0") or 0)
-
-
-def note_sources(store: Store, note_ids: list[int]) -> dict[int, tuple[Source, ...]]:
-    """The chunks each note was written from, in chunk order."""
-    if not note_ids:
-        return {}
-    marks = ",".join("?" * len(note_ids))
-    rows = store.query(
-        "SELECT ns.note_id, c.id, c.document_id, d.name, d.path, c.page FROM note_sources ns "
-        "JOIN chunks c ON c.id = ns.chunk_id JOIN documents d ON d.id = c.document_id "
-        f"WHERE ns.note_id IN ({marks}) ORDER BY ns.note_id, c.ordinal",
-        note_ids,
-    )
-    found: dict[int, list[Source]] = {}
-    for row in rows:
-        found.setdefault(row[0], []).append(Source(row[1], row[2], row[3], row[4], row[5]))
-    return {note_id: tuple(sources) for note_id, sources in found.items()}
-
-
-def source_of_chunk(store: Store, chunk_id: int) -> Source | None:
-    chunk = store.chunk(chunk_id)
-    if chunk is None:
-        return None
-    return Source(
-        chunk_id,
-        int(chunk["document_id"]),
-        str(chunk["document_name"]),
-        str(chunk["document_path"]),
-        chunk["page"],
-    )
-
-
-def search_notes(
-    store: Store, question: str, kinds: tuple[str, ...], limit: int = 20
-) -> list[sqlite3.Row]:
-    """Fresh notes of the given kinds ranked by BM25 over their text and answer."""
-    query = fts_query(question)
-    if not query or not kinds:
-        return []
-    marks = ",".join("?" * len(kinds))
-    try:
-        return store.query(
-            "SELECT n.id, n.kind, n.text, n.answer, n.document_id, n.key, "
-            "bm25(notes_fts) AS score "
-            "FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid "
-            f"WHERE notes_fts MATCH ? AND n.stale = 0 AND n.kind IN ({marks}) "
-            "ORDER BY score LIMIT ?",
-            (query, *kinds, limit),
-        )
-    except sqlite3.Error:  # a malformed MATCH is no reason to fail a question (StoreError is)
-        return []
-
-
 def match_anticipated(
     store: Store, question: str, idf: IdfTable, limit: int = 10
 ) -> list[AnticipatedMatch]:
     """Anticipated questions most similar to `question`, best first."""
-    rows = search_notes(store, question, ("question",), limit=limit * 3)
+    hits = search_notes(store, question, ("question",), limit=limit * 3)
     asked = stems(question)
-    sources = note_sources(store, [row["id"] for row in rows])
+    sources = note_sources(store, [hit.id for hit in hits])
     matches = [
         AnticipatedMatch(
-            note_id=row["id"],
-            question=row["text"],
-            answer=row["answer"] or "",
-            similarity=question_similarity(asked, stems(row["text"]), idf),
-            sources=sources.get(row["id"], ()),
+            note_id=hit.id,
+            question=hit.text,
+            answer=hit.answer or "",
+            similarity=question_similarity(asked, stems(hit.text), idf),
+            sources=sources.get(hit.id, ()),
         )
-        for row in rows
-        if row["answer"] and sources.get(row["id"])
+        for hit in hits
+        if hit.answer and sources.get(hit.id)
     ]
     matches.sort(key=lambda m: -m.similarity)
     return matches[:limit]
@@ -403,7 +342,7 @@ def _add_section_sentences(
 ) -> None:
     for chunk_id in section_chunk_ids(store, [section.id]).get(section.id, [])[:chunks]:
         chunk = store.chunk(chunk_id)
-        source = source_of_chunk(store, chunk_id)
+        source = chunk_source(store, chunk_id)
         if chunk is None or source is None:
             continue
         for paragraph in split_paragraphs(str(chunk["text"])):
@@ -429,31 +368,31 @@ def _add_note_evidence(
     store: Store, question: str, named: tuple[int, ...], add: Callable[..., None]
 ) -> None:
     """Facts, definitions and resolved references; a reference also brings its target's text."""
-    rows = search_notes(store, question, EVIDENCE_NOTE_KINDS, limit=16)
+    hits = search_notes(store, question, EVIDENCE_NOTE_KINDS, limit=16)
     if named:
-        rows = [r for r in rows if r["document_id"] in named] + [
-            r for r in rows if r["document_id"] not in named
+        hits = [h for h in hits if h.document_id in named] + [
+            h for h in hits if h.document_id not in named
         ]
-    sources = note_sources(store, [row["id"] for row in rows])
+    sources = note_sources(store, [hit.id for hit in hits])
     followed = 0
-    for row in rows:
-        found = sources.get(row["id"])
+    for hit in hits:
+        found = sources.get(hit.id)
         if not found:
             continue
-        if row["kind"] != "reference":
-            add(row["text"], found[0], str(row["kind"]))
+        if hit.kind != "reference":
+            add(hit.text, found[0], hit.kind)
             continue
-        referring = str(row["text"]).split(" → ", 1)[0]
-        target = int(row["key"]) if str(row["key"]).isdigit() else None
+        referring = hit.text.split(" → ", 1)[0]
+        target = int(hit.key) if hit.key.isdigit() else None
         add(referring, found[0], "reference", points_to=target)
-        if followed >= 3 or not str(row["key"]).isdigit():
+        if followed >= 3 or target is None:
             continue
         followed += 1
-        target_label = str(row["answer"] or "")
-        chunk_ids = section_chunk_ids(store, [int(row["key"])]).get(int(row["key"]), [])
+        target_label = hit.answer or ""
+        chunk_ids = section_chunk_ids(store, [target]).get(target, [])
         for chunk_id in chunk_ids[:3]:
             chunk = store.chunk(chunk_id)
-            source = source_of_chunk(store, chunk_id)
+            source = chunk_source(store, chunk_id)
             if chunk is None or source is None:
                 continue
             for sentence in split_sentences(str(chunk["text"])):

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from nocturne.answer.learned import quote
 from nocturne.answer.query import Query, without_section_words
-from nocturne.answer.retrieval import Evidence, Retrieval, Source, note_sources, source_of_chunk
+from nocturne.answer.retrieval import Evidence, Retrieval
 from nocturne.answer.text_match import IdfTable, coverage, stems
+from nocturne.library.learned_notes import Source, chunk_source, note_sources
 from nocturne.library.search import fts_query
 from nocturne.library.store import Store
 from nocturne.library.structure import (
@@ -275,5 +276,5 @@ def answer_which_section(
         sources = list(note_sources(store, [entries[0].id]).get(entries[0].id, ()))[:1]
     else:
         chunk_ids = section_chunk_ids(store, [section.id]).get(section.id, [])
-        sources = [s for s in (source_of_chunk(store, c) for c in chunk_ids[:1]) if s]
+        sources = [s for s in (chunk_source(store, c) for c in chunk_ids[:1]) if s]
     return LocatedSection(f"{name}{title}", sources, bool(entries), decided)

@@ -30,8 +30,9 @@ from nocturne.answer.query import (
     Query,
     without_section_words,
 )
-from nocturne.answer.retrieval import Retrieval, Source, note_sources
+from nocturne.answer.retrieval import Retrieval
 from nocturne.answer.text_match import IdfTable, coverage, stems
+from nocturne.library.learned_notes import Source, note_sources
 from nocturne.library.search import fts_query
 from nocturne.library.store import Store
 from nocturne.library.structure import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from nocturne.library.learned_notes import chunk_count
 from nocturne.library.search import term_counts
 from nocturne.library.store import Store
 from nocturne.library.words import QUESTION_STEMS, content_stems
@@ -31,7 +32,7 @@ class IdfTable:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.total = int(store.scalar("SELECT COUNT(*) FROM chunks") or 0)
+        self.total = chunk_count(store)
         self._cache: dict[str, float] = {}
         self._found: dict[str, int] = {}
 

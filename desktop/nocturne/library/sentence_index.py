@@ -1,4 +1,4 @@
-"""The model-free reference that auto mode must beat: the best BM25 sentence, quoted.
+"""The model-free reference that auto mode must beat (`nocturne bench`): the best BM25 sentence.
 
 Every sentence of the library goes into an in-memory FTS5 table; a question's answer is simply
 the top-ranked sentence. No digest, no model — if Nocturne cannot do better than this, its

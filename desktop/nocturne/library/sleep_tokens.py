@@ -1,0 +1,49 @@
+"""What the digest spent, read from `digest_steps`: per document, library-wide, in all.
+
+One place for these sums, so that the answer log's amortised share, `nocturne bench` and the
+status lines count the same tokens.
+"""
+
+from __future__ import annotations
+
+from nocturne.library.store import Store
+
+
+def tokens_per_document(store: Store) -> dict[int, int]:
+    """Sleep-time tokens of each document's own steps."""
+    return {
+        int(row[0]): int(row[1] or 0)
+        for row in store.query(
+            "SELECT document_id, SUM(prompt_tokens + completion_tokens) FROM digest_steps "
+            "WHERE document_id IS NOT NULL GROUP BY document_id"
+        )
+    }
+
+
+def library_wide_tokens(store: Store) -> int:
+    """Sleep-time tokens of the steps about the whole library (brief, cross-document notes)."""
+    return int(
+        store.scalar(
+            "SELECT SUM(prompt_tokens + completion_tokens) FROM digest_steps "
+            "WHERE document_id IS NULL"
+        )
+        or 0
+    )
+
+
+def total_tokens(store: Store) -> int:
+    return int(store.scalar("SELECT SUM(prompt_tokens + completion_tokens) FROM digest_steps") or 0)
+
+
+def digested_documents(store: Store) -> int:
+    """How many documents have at least one finished digest step."""
+    return int(
+        store.scalar(
+            "SELECT COUNT(DISTINCT document_id) FROM digest_steps WHERE document_id IS NOT NULL"
+        )
+        or 0
+    )
+
+
+def document_ids(store: Store) -> list[int]:
+    return [int(row[0]) for row in store.query("SELECT id FROM documents")]
