@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from nocturne.library.store import Store, text_param
+from nocturne.library import watched_folders as library_folders
+from nocturne.library.store import Store
 
 
 def _normal(path: str | Path) -> str:
@@ -22,18 +23,12 @@ def add_watched_folder(store: Store, path: str | Path) -> bool:
     for existing in watched_folders(store):
         if target == str(existing) or Path(target).is_relative_to(existing):
             return False
-    with store.transaction() as conn:
+    with store.transaction():
         # A parent folder replaces the subfolders it contains.
         for existing in watched_folders(store):
             if existing.is_relative_to(target):
-                conn.execute(
-                    "DELETE FROM watched_folders WHERE path = CAST(? AS TEXT)",
-                    (text_param(str(existing)),),
-                )
-        # A folder name need not be UTF-8: stored as its bytes (see library/store.py).
-        conn.execute(
-            "INSERT INTO watched_folders(path) VALUES (CAST(? AS TEXT))", (text_param(target),)
-        )
+                library_folders.delete_folder(store, str(existing))
+        library_folders.insert_folder(store, target)
     return True
 
 
@@ -47,12 +42,8 @@ def watch_folders_among(store: Store, paths: Iterable[str | Path]) -> list[Path]
 
 
 def remove_watched_folder(store: Store, path: str | Path) -> bool:
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "DELETE FROM watched_folders WHERE path = CAST(? AS TEXT)", (text_param(_normal(path)),)
-        )
-        return cur.rowcount > 0
+    return library_folders.delete_folder(store, _normal(path))
 
 
 def watched_folders(store: Store) -> list[Path]:
-    return [Path(row[0]) for row in store.query("SELECT path FROM watched_folders ORDER BY path")]
+    return library_folders.folder_paths(store)

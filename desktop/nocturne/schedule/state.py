@@ -16,6 +16,7 @@ from typing import Any
 
 import psutil
 
+from nocturne.library import schedule_state
 from nocturne.library.store import Store
 
 PAUSED_UNTIL = "paused_until"
@@ -56,20 +57,10 @@ class ScheduleState:
     # -- raw key/value -----------------------------------------------------------------------
 
     def get(self, key: str) -> str | None:
-        value = self.store.scalar("SELECT value FROM schedule_state WHERE key = ?", (key,))
-        return None if value is None else str(value)
+        return schedule_state.get_value(self.store, key)
 
     def put(self, key: str, value: str | None) -> None:
-        with self.store.transaction() as conn:
-            if value is None:
-                conn.execute("DELETE FROM schedule_state WHERE key = ?", (key,))
-            else:
-                conn.execute(
-                    "INSERT INTO schedule_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO "
-                    "UPDATE SET value = excluded.value, "
-                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-                    (key, value),
-                )
+        schedule_state.put_value(self.store, key, value)
 
     def _get_time(self, key: str) -> datetime | None:
         value = self.get(key)

@@ -14,7 +14,6 @@ that each run transactions.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,10 +25,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from nocturne import paths
+from nocturne.library import watched_folders as library_folders
 from nocturne.library.chunking import TokenCounter
 from nocturne.library.ingest import SKIPPED_DIRECTORIES, add_file, add_paths, discover
 from nocturne.library.loaders import kind_of
-from nocturne.library.store import Store, text_param
+from nocturne.library.store import Store
 from nocturne.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -204,11 +204,8 @@ def changed_while_away(store: Store, folders: Iterable[Path]) -> list[Path]:
     seen: set[str] = set()
     for folder in folders:
         known = {
-            row["path"]: (row["size"], row["mtime"], row["state"])
-            for row in store.query(
-                "SELECT path, size, mtime, state FROM documents WHERE substr(path, 1, ?) = ?",
-                (len(str(folder)) + 1, str(folder) + os.sep),
-            )
+            file.path: (file.size, file.mtime, file.state)
+            for file in library_folders.files_under(store, folder)
         }
         for candidate in discover([folder]):
             path = candidate.path
@@ -246,18 +243,10 @@ def apply_change(
 
 def remove_missing(store: Store, path: Path) -> list[WatchResult]:
     """Remove the document at `path`, or every document under it if it was a folder."""
-    text = str(path)
-    prefix = text.rstrip("/\\") + os.sep
-    prefix_bytes = os.fsencode(prefix)  # compared as bytes: a name need not be UTF-8
-    rows = store.query(
-        "SELECT id, path FROM documents WHERE path = CAST(? AS TEXT) "
-        "OR substr(CAST(path AS BLOB), 1, ?) = ?",
-        (text_param(text), len(prefix_bytes), prefix_bytes),
-    )
     results = []
-    for row in rows:
-        if Path(row["path"]).exists():
+    for document in library_folders.documents_at_or_under(store, str(path)):
+        if Path(document.path).exists():
             continue
-        store.remove_document(int(row["id"]))
-        results.append(WatchResult(row["path"], "removed"))
+        store.remove_document(document.id)
+        results.append(WatchResult(document.path, "removed"))
     return results
