@@ -146,6 +146,70 @@ def cmd_daemon(args: argparse.Namespace) -> int:
     return int(run_daemon(verbose=args.verbose, assume_idle=args.assume_idle))
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from nocturne.library.backups import KEEP, list_backups, make_backup
+
+    if not args.list:
+        with _store() as store:
+            taken = make_backup(store, "manual")
+        print(f"backed up the library to {display_path(taken.path)}")
+    kept = list_backups()
+    print(f"{len(kept)} backup(s) kept (the last {KEEP}):" if kept else "no backups yet")
+    for backup in kept:
+        print(f"  {backup.line()}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from nocturne.library.backups import Backup, list_backups, restore_backup
+
+    chosen: Backup | None = None
+    if args.backup:
+        wanted = Path(args.backup).expanduser().resolve()
+        chosen = next((b for b in list_backups() if b.path.resolve() == wanted), None)
+        if chosen is None:
+            raise KnownError(f"{display_path(wanted)} is not one of the kept backups")
+    recovery = restore_backup(chosen)
+    assert recovery.source is not None
+    if recovery.kept_as is not None:
+        print(f"kept the library it replaces as {display_path(recovery.kept_as)}")
+    print(f"restored the backup of {recovery.source.line()}")
+    with _store() as store:  # opens, migrates and checks the restored file
+        documents = len(store.documents())
+    print(f"the library holds {documents} document(s); answers and notes are as they were then")
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from nocturne.engine.factory import make_tokenizer
+    from nocturne.library.backups import start_rebuild
+    from nocturne.library.ingest import add_paths
+    from nocturne.schedule.folders import watch_folders_among
+
+    recovery = start_rebuild()
+    if recovery.kept_as is not None:
+        print(f"kept the damaged library as {display_path(recovery.kept_as)}")
+    settings = _settings()
+    folders = [f for f in recovery.files if Path(f).is_dir()]
+    files = [
+        f
+        for f in recovery.files
+        if not Path(f).is_dir() and not any(Path(f).is_relative_to(d) for d in folders)
+    ]
+    failed = 0
+    with _store() as store:
+        if not recovery.files:
+            print("no documents to add again: add them with `nocturne add PATH`")
+            return 0
+        counter = make_tokenizer(settings)
+        for result in add_paths(store, [*folders, *files], settings, counter):
+            print(result.line(), flush=True)
+            failed += result.failed
+        watch_folders_among(store, folders)
+    print("the learned notes are digested again at the next digest (`nocturne digest` now)")
+    return 1 if failed else 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from nocturne.ui.app import run_gui
 
@@ -229,6 +293,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(func=cmd_bench)
 
+    backup = sub.add_parser("backup", help="back up the library now and list the backups kept")
+    backup.add_argument("--list", action="store_true", help="only list the backups kept")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore", help="put the newest good backup in place of the library (kept aside first)"
+    )
+    restore.add_argument("backup", nargs="?", metavar="BACKUP", help="a backup file to restore")
+    restore.set_defaults(func=cmd_restore)
+
+    rebuild = sub.add_parser(
+        "rebuild",
+        help="start a new library from the original files (the old one is kept aside)",
+    )
+    rebuild.set_defaults(func=cmd_rebuild)
+
     daemon = sub.add_parser("daemon", help="run the scheduler without a window")
     daemon.add_argument("--verbose", action="store_true", help="log every decision to stderr")
     daemon.add_argument(
@@ -249,6 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KnownError as exc:
         print(f"nocturne: error: {exc}", file=sys.stderr)
+        if getattr(exc, "condition", "") == "damaged" and args.command not in (
+            "restore",
+            "rebuild",
+        ):
+            print(_repair_hint(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nnocturne: interrupted", file=sys.stderr)
@@ -260,6 +345,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug of ours: one plain line, the traceback in the log
         return _report_bug(exc, str(args.command))
+
+
+def _repair_hint() -> str:
+    from nocturne.library.backups import list_backups
+
+    newest = next(iter(list_backups()), None)
+    restore = (
+        f"`nocturne restore` puts back the backup of {newest.taken_at.astimezone():%Y-%m-%d %H:%M}"
+        if newest is not None
+        else "there is no backup to restore"
+    )
+    return (
+        f"nocturne: {restore}; `nocturne rebuild` starts a new library from your documents "
+        "(either keeps the damaged file aside)"
+    )
 
 
 def _report_bug(exc: Exception, command: str) -> int:

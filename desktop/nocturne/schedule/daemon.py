@@ -283,6 +283,7 @@ def run_daemon(
         if parts.watch_folders:
             watcher = _start_watcher(settings, housekeeping_store)
         flags.start()
+        daily_backup(housekeeping_store)
         scheduler.start(interval_s=parts.tick_seconds)
         log.info(
             "nocturne daemon running (pid %s); idle source %s; log %s",
@@ -324,6 +325,20 @@ def _wait_for_stop(stop: threading.Event, housekeeping: Callable[[], None]) -> N
 def _housekeeping(watcher: Any, store: Store) -> None:
     if watcher is not None:
         watcher.set_folders(watched_folders(store))
+    daily_backup(store)
+
+
+def daily_backup(store: Store) -> None:
+    """The library's daily backup (SQLite's online backup API), logged; never fatal."""
+    from nocturne.library.backups import backup_if_due
+
+    try:
+        taken = backup_if_due(store)
+    except KnownError as exc:
+        log.warning("no daily backup: %s", exc)
+        return
+    if taken is not None:
+        log.info("backed up the library to %s", taken.path)
 
 
 def _start_watcher(settings: Settings, store: Store) -> Any:

@@ -1,0 +1,206 @@
+"""Backups of the library database, and getting a damaged library back.
+
+Backups are taken with SQLite's online backup API (consistent while the window, the daemon or a
+digest use the file), checked, and kept in `<data dir>/backups/` — the last `KEEP` of them. One
+is taken a day (by whoever runs the schedule) and on request (`nocturne backup`).
+
+A damaged database (SQLite says "malformed" or "not a database") is never overwritten: restoring
+a backup or rebuilding first moves it aside as `library.sqlite3.damaged-<time>`. Restoring puts
+the newest good backup in its place; rebuilding starts an empty library and adds the original
+files again (their paths read from the damaged file if it still tells them, else from the newest
+backup); the learned notes are then digested again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from nocturne import paths
+from nocturne.errors import KnownError, StoreError
+from nocturne.library.store import Store, map_error
+
+KEEP = 5
+DAILY = timedelta(days=1)
+_STAMP = "%Y%m%d-%H%M%S"
+_PREFIX = "library-"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: datetime  # UTC
+    reason: str
+
+    def line(self) -> str:
+        local = self.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        size = self.path.stat().st_size if self.path.exists() else 0
+        return f"{local}  {self.reason:<8} {size / 1e6:6.1f} MB  {paths.display_path(self.path)}"
+
+
+def backup_dir() -> Path:
+    folder = paths.data_dir() / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def list_backups(folder: Path | None = None) -> list[Backup]:
+    """The backups kept, newest first."""
+    found = []
+    for path in (folder or backup_dir()).glob(f"{_PREFIX}*.sqlite3"):
+        parts = path.stem[len(_PREFIX) :].split("-", 2)
+        if len(parts) < 2:
+            continue
+        try:
+            taken = datetime.strptime(f"{parts[0]}-{parts[1]}", _STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        found.append(Backup(path, taken, parts[2] if len(parts) > 2 else ""))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def make_backup(store: Store, reason: str = "manual", now: datetime | None = None) -> Backup:
+    """Copy the open library into the backup folder, check the copy, keep the last KEEP."""
+    if str(store.path) == ":memory:":
+        raise KnownError("an in-memory library has nothing to back up")
+    taken = (now or datetime.now(UTC)).astimezone(UTC)
+    target = backup_dir() / f"{_PREFIX}{taken.strftime(_STAMP)}-{reason}.sqlite3"
+    partial = target.with_suffix(".partial")
+    try:
+        copy = sqlite3.connect(str(partial))
+        try:
+            store.conn.backup(copy)
+            problem = _integrity_problem(copy)
+        finally:
+            copy.close()
+        if problem:
+            raise StoreError(
+                f"the library database {paths.display_path(str(store.path))} is damaged "
+                f"({problem}); no backup was taken over the good ones",
+                condition="damaged",
+                database=paths.display_path(str(store.path)),
+            )
+        partial.replace(target)
+    except sqlite3.Error as exc:
+        raise map_error(exc, store.path) or StoreError(
+            f"the backup could not be written to {paths.display_path(target)} ({exc})"
+        ) from exc
+    except OSError as exc:
+        raise KnownError(
+            f"the backup could not be written to {paths.display_path(target)} "
+            f"({exc.strerror or exc})"
+        ) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+    for old in list_backups(target.parent)[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.path.unlink()
+    return Backup(target, taken, reason)
+
+
+def backup_if_due(store: Store, now: datetime | None = None) -> Backup | None:
+    """The daily backup, when the newest one is a day old or there is none."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    newest = next(iter(list_backups()), None)
+    if newest is not None and moment - newest.taken_at < DAILY:
+        return None
+    return make_backup(store, "daily", moment)
+
+
+def _integrity_problem(conn: sqlite3.Connection) -> str:
+    """'' when SQLite's quick check passes, else its first complaint."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    first = str(rows[0][0]) if rows else "no answer"
+    return "" if first == "ok" else first
+
+
+def database_problem(path: Path | None = None) -> str:
+    """'' when the library database opens and passes SQLite's quick check (or does not exist
+    yet), else what is wrong with it."""
+    target = path or paths.db_path()
+    if not target.exists():
+        return ""
+    try:
+        conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return _integrity_problem(conn)
+    finally:
+        conn.close()
+
+
+def _move_aside(target: Path, now: datetime) -> Path | None:
+    """Keep the current database file (and its WAL) under another name; never delete it."""
+    if not target.exists():
+        return None
+    aside = target.with_name(f"{target.name}.damaged-{now.strftime(_STAMP)}")
+    target.replace(aside)
+    for suffix in ("-wal", "-shm"):
+        extra = target.with_name(target.name + suffix)
+        if extra.exists():
+            extra.replace(aside.with_name(aside.name + suffix))
+    return aside
+
+
+@dataclass(frozen=True)
+class Recovery:
+    kept_as: Path | None  # where the damaged file went
+    source: Backup | None = None  # the backup restored
+    files: tuple[str, ...] = ()  # the documents to add again (rebuild)
+
+
+def restore_backup(backup: Backup | None = None, now: datetime | None = None) -> Recovery:
+    """Put a backup (the newest good one by default) in place of the library database."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    candidates = [backup] if backup is not None else list_backups()
+    chosen = next((b for b in candidates if not database_problem(b.path)), None)
+    if chosen is None:
+        raise KnownError(
+            "there is no good backup to restore"
+            + (f" in {paths.display_path(backup_dir())}" if backup is None else "")
+            + "; `nocturne rebuild` adds your documents again instead"
+        )
+    target = paths.db_path()
+    kept = _move_aside(target, moment)
+    shutil.copy2(chosen.path, target)
+    return Recovery(kept, chosen)
+
+
+def document_paths(database: Path) -> list[str]:
+    """The paths of the documents a library database lists, as far as it can still be read."""
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+    found: list[str] = []
+    try:
+        for table, column in (("documents", "path"), ("watched_folders", "path")):
+            with contextlib.suppress(sqlite3.Error):
+                found.extend(str(r[0]) for r in conn.execute(f"SELECT {column} FROM {table}"))
+    finally:
+        conn.close()
+    return list(dict.fromkeys(found))
+
+
+def start_rebuild(now: datetime | None = None) -> Recovery:
+    """Move the damaged database aside and say which files to add again to a new library."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    target = paths.db_path()
+    files = document_paths(target)
+    if not files:
+        for backup in list_backups():
+            files = document_paths(backup.path)
+            if files:
+                break
+    kept = _move_aside(target, moment)
+    return Recovery(kept, None, tuple(f for f in files if Path(f).exists()))
