@@ -21,11 +21,19 @@ from nocturne.settings import Settings
 BENCH_DIR = Path(__file__).resolve().parent / "bench"
 
 
+# pytest-timeout stops a test that hangs (pyproject's `timeout`); benchmarks and the installer's
+# build-once tests take minutes by design and get this much instead.
+LONG_TIMEOUT_S = 3600
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Everything in tests/bench is a benchmark: run by `make bench`, never by `make test`."""
     for item in items:
         if BENCH_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.bench)
+        if item.get_closest_marker("bench") or item.get_closest_marker("slow"):
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(LONG_TIMEOUT_S))
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
