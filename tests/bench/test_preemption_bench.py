@@ -23,6 +23,7 @@ import pytest
 
 from nocturne.answer.ask import answer_question
 from nocturne.engine.factory import make_engine, make_tokenizer
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.schedule.daemon import QuestionFlagWatch
@@ -32,7 +33,7 @@ from nocturne.schedule.policy import NightWindow, Rules
 from nocturne.schedule.power import PowerReading
 from nocturne.schedule.questions import live_questions, question_in_flight
 from nocturne.schedule.scheduler import DigestScheduler, Probes
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings
 
 from support import SAMPLES

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import ChunkDraft, Store
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.power import PowerReading
-from nocturne.schedule.state import documents_waiting
 
 
 class FakeClock:

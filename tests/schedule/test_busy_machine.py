@@ -10,13 +10,14 @@ from datetime import datetime, timedelta, timezone
 
 from schedule_fakes import FakeClock, FakeDigest, FakeWorld, add_documents
 
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import Store
 from nocturne.schedule.cpu import CpuMonitor, CpuReading, CpuTimes
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.policy import Conditions, NightWindow, Rules, decide
 from nocturne.schedule.power import PowerReading
 from nocturne.schedule.scheduler import STOP_AFTER_PAUSED_S, DigestScheduler, Probes
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
 
 TZ = timezone(timedelta(hours=1))
 NIGHT = datetime(2025, 3, 4, 2, 0, tzinfo=TZ)

@@ -17,9 +17,10 @@ import psutil
 import pytest
 
 from nocturne.engine.fake import FakeEngine
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings
 
 from support import SAMPLES, cli_env

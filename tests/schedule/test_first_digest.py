@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from schedule_fakes import FakeClock, FakeDigest, FakeWorld, add_documents
 
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import Store
 from nocturne.schedule.cpu import CpuMonitor, CpuReading, CpuTimes
 from nocturne.schedule.policy import Conditions, NightWindow, Rules, decide
 from nocturne.schedule.power import PowerReading
 from nocturne.schedule.scheduler import DigestScheduler, Probes
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings
 
 TZ = timezone(timedelta(hours=1))

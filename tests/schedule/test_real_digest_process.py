@@ -13,12 +13,13 @@ import pytest
 from schedule_fakes import FakeClock, FakeWorld
 
 from nocturne.engine.fake import FakeEngine
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.schedule.digest_process import DigestProcessController
 from nocturne.schedule.policy import NightWindow, Rules
 from nocturne.schedule.scheduler import DigestScheduler, Probes
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, STEP, DigestEvent
 from nocturne.sleeptime.process import DigestProcess

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from schedule_fakes import FakeClock, FakeDigest, FakeWorld, add_documents
 
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import Store
 from nocturne.schedule.policy import NightWindow, Rules
 from nocturne.schedule.scheduler import DigestScheduler, Probes
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
 
 TZ = timezone(timedelta(hours=1))
 RULES = Rules(NightWindow.parse("01:00", "06:00"), idle_minutes=10, allow_on_battery=False)

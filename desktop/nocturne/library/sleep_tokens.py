@@ -1,7 +1,9 @@
 """What the digest spent, read from `digest_steps`: per document, library-wide, in all.
 
 One place for these sums, so that the answer log's amortised share, `nocturne bench` and the
-status lines count the same tokens.
+status lines count the same tokens. `logged_tokens` is the other number: what every digest model
+call spent, as the call log has it, finished step or not; the difference from `total_tokens` is
+work lost to interrupted steps.
 """
 
 from __future__ import annotations
@@ -33,6 +35,21 @@ def library_wide_tokens(store: Store) -> int:
 
 def total_tokens(store: Store) -> int:
     return int(store.scalar("SELECT SUM(prompt_tokens + completion_tokens) FROM digest_steps") or 0)
+
+
+DIGEST_PURPOSES = "digest:%"
+"""The `model_calls.purpose` of every digest model call (`digest:questions`, ...)."""
+
+
+def logged_tokens(store: Store) -> int:
+    """Tokens of every digest model call in the call log (interrupted steps' calls too)."""
+    return int(
+        store.scalar(
+            "SELECT SUM(prompt_tokens + completion_tokens) FROM model_calls WHERE purpose LIKE ?",
+            (DIGEST_PURPOSES,),
+        )
+        or 0
+    )
 
 
 def digested_documents(store: Store) -> int:

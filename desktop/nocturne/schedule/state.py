@@ -185,14 +185,3 @@ def _started(pid: int) -> float | None:
         return float(psutil.Process(pid).create_time())
     except psutil.Error:
         return None
-
-
-def documents_waiting(store: Store) -> int:
-    """Documents whose learned context is missing or stale: the digest has work to do."""
-    return int(
-        store.scalar(
-            "SELECT COUNT(*) FROM documents WHERE learned_stale = 1 AND chunk_count > 0 "
-            "AND state != 'error'"
-        )
-        or 0
-    )

@@ -12,6 +12,7 @@ from typing import Any
 
 import psutil
 
+from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import Store
 from nocturne.schedule.cpu import CpuReading, sample_cpu
 from nocturne.schedule.folders import watched_folders
@@ -27,7 +28,7 @@ from nocturne.schedule.policy import (
 from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions
 from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
-from nocturne.schedule.state import ScheduleState, documents_waiting
+from nocturne.schedule.state import ScheduleState
 from nocturne.schedule.work import WorkLeft
 from nocturne.sleeptime.status import expected_model_id
 

@@ -14,20 +14,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from nocturne.library.digest_documents import documents_waiting
+from nocturne.library.digest_steps import work_fingerprint
 from nocturne.library.store import Store
-from nocturne.schedule.state import documents_waiting
 
 EXACT_EVERY_S = 600.0
-
-
-def library_fingerprint(store: Store) -> tuple[Any, ...]:
-    """Changes whenever documents, notes or finished steps change (one cheap query)."""
-    row = store.query(
-        "SELECT (SELECT COUNT(*) FROM documents), (SELECT MAX(updated_at) FROM documents), "
-        "(SELECT COUNT(*) FROM digest_steps), (SELECT MAX(id) FROM digest_steps), "
-        "(SELECT COUNT(*) FROM notes WHERE stale = 1)"
-    )[0]
-    return tuple(row)
 
 
 def _steps_pending(store: Store, budget: str, model_id: str | None = None) -> bool:
@@ -64,7 +55,7 @@ class WorkLeft:
     def __call__(self) -> bool:
         if documents_waiting(self.store) > 0:
             return True
-        fingerprint, budget, now = library_fingerprint(self.store), self.budget(), self._clock()
+        fingerprint, budget, now = work_fingerprint(self.store), self.budget(), self._clock()
         checked = self._checked
         if (
             checked is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from nocturne.engine.base import Engine
+from nocturne.library.digest_documents import digestible_documents
 from nocturne.library.store import Store
 from nocturne.sleeptime.key_sentences import sentences_of
 from nocturne.sleeptime.notes import EXTRACTED, NoteDraft, StepOutput, subject_of
@@ -104,23 +105,19 @@ def cross_document_notes(
 def library_brief(store: Store, engine: Engine) -> StepOutput:
     """A short overview: how many documents, each one's lead sentence, the shared themes."""
     output = StepOutput()
-    documents = store.query(
-        "SELECT * FROM documents WHERE state != 'error' AND chunk_count > 0 ORDER BY id"
-    )
+    documents = digestible_documents(store)
     if not documents:
         return output
     leads: list[tuple[str, str, int, str]] = []  # subject, sentence, chunk id, chunk text
     profiles = {}
     for document in documents:
-        doc_id = int(document["id"])
+        doc_id = document.id
         profiles[doc_id] = document_terms(store, doc_id)
         chunks = store.chunks(doc_id)
         for chunk in chunks[:2]:
             found = sentences_of(chunk["text"])
             if found:
-                leads.append(
-                    (subject_of(document["name"]), found[0], int(chunk["id"]), chunk["text"])
-                )
+                leads.append((subject_of(document.name), found[0], int(chunk["id"]), chunk["text"]))
                 break
     # A theme is a term among the most distinctive of at least two documents.
     spread: Counter[str] = Counter()

@@ -20,10 +20,17 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from nocturne.library import ocr_pages
+from nocturne.library import digest_steps, ocr_pages
+from nocturne.library.digest_documents import (
+    DigestibleDocument,
+    digestible_documents,
+    has_stale_notes,
+    set_digest_state,
+)
+from nocturne.library.digest_steps import StepRecord
 from nocturne.library.store import Store
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 from nocturne.sleeptime.terms import document_terms, related_pairs
@@ -40,6 +47,7 @@ KIND_BUDGET = {
     "library_brief": "high",
 }
 SECTION_CHUNKS = 4  # chunks per section summary (a section of the document starts one early)
+LIBRARY_KINDS = ("cross_document", "library_brief")  # steps not tied to one document
 
 
 @dataclass(frozen=True)
@@ -57,12 +65,6 @@ def in_budget(kind: str, budget: str) -> bool:
     return BUDGETS.index(KIND_BUDGET[kind]) <= BUDGETS.index(budget)
 
 
-def digestible_documents(store: Store) -> list[sqlite3.Row]:
-    return store.query(
-        "SELECT * FROM documents WHERE state != 'error' AND chunk_count > 0 ORDER BY id"
-    )
-
-
 def sections(chunks: Sequence[sqlite3.Row]) -> list[list[sqlite3.Row]]:
     """Runs of consecutive chunks of even size (at most SECTION_CHUNKS); a section starts one."""
     runs: list[list[sqlite3.Row]] = []
@@ -78,8 +80,8 @@ def sections(chunks: Sequence[sqlite3.Row]) -> list[list[sqlite3.Row]]:
     return groups
 
 
-def _document_steps(store: Store, document: sqlite3.Row) -> list[Step]:
-    doc_id, name = int(document["id"]), str(document["name"])
+def _document_steps(store: Store, document: DigestibleDocument) -> list[Step]:
+    doc_id, name = document.id, document.name
     chunks = store.chunks(doc_id)
     steps = [
         Step(
@@ -118,8 +120,8 @@ def _document_steps(store: Store, document: sqlite3.Row) -> list[Step]:
     return steps
 
 
-def _fingerprint(document: sqlite3.Row) -> str:
-    return str(document["content_hash"] or "")[:12]
+def _fingerprint(document: DigestibleDocument) -> str:
+    return str(document.content_hash or "")[:12]
 
 
 def ocr_steps(store: Store) -> list[Step]:
@@ -141,10 +143,10 @@ def all_steps(store: Store, ocr: bool = True) -> list[Step]:
     the library-wide ones."""
     steps: list[Step] = ocr_steps(store) if ocr else []
     waiting = {step.document_id for step in steps}
-    documents = [d for d in digestible_documents(store) if int(d["id"]) not in waiting]
+    documents = [d for d in digestible_documents(store) if d.id not in waiting]
     for document in documents:
         steps.extend(_document_steps(store, document))
-    by_id = {int(d["id"]): d for d in documents}
+    by_id = {d.id: d for d in documents}
     profiles = {doc_id: document_terms(store, doc_id) for doc_id in by_id}
     for first, second in related_pairs(profiles):
         a, b = by_id[first], by_id[second]
@@ -155,11 +157,11 @@ def all_steps(store: Store, ocr: bool = True) -> list[Step]:
                 None,
                 (),
                 (first, second),
-                label=f"{a['name']} + {b['name']}",
+                label=f"{a.name} + {b.name}",
             )
         )
     if documents:
-        identity = ",".join(f"{d['id']}:{d['content_hash']}" for d in documents)
+        identity = ",".join(f"{d.id}:{d.content_hash}" for d in documents)
         digest = hashlib.sha1(identity.encode()).hexdigest()[:16]
         steps.append(Step(f"library:{digest}", "library_brief", None, label="library"))
     return steps
@@ -176,6 +178,25 @@ class Plan:
         return [s for s in self.steps if s.key not in self.done]
 
 
+def budget_steps(store: Store, budget: str, ocr: bool = True) -> list[Step]:
+    """The steps of `budget` (a known one), in the order a digest does them."""
+    return [s for s in all_steps(store, ocr) if in_budget(s.kind, budget)]
+
+
+def step_is_current(record: StepRecord, model_id: str | None) -> bool:
+    """Was the step recorded with its kind's current prompt version, by `model_id` (None: by any
+    model)? A step that is not must be redone, and its notes are stale meanwhile."""
+    return record.prompt_version == STEP_VERSIONS.get(record.kind) and (
+        model_id is None or record.model_id == model_id
+    )
+
+
+def done_keys(records: Iterable[StepRecord], model_id: str | None) -> set[str]:
+    """Keys of the steps that count as done: current (`step_is_current`), no note stale. The one
+    answer for the digest's plan and for every status (`sleeptime/status.py`)."""
+    return {r.key for r in records if step_is_current(r, model_id) and not r.has_stale_notes}
+
+
 def plan_digest(store: Store, budget: str, model_id: str, ocr: bool = True) -> Plan:
     """The steps of `budget`; marks outdated notes stale and forgets superseded library steps.
 
@@ -185,26 +206,17 @@ def plan_digest(store: Store, budget: str, model_id: str, ocr: bool = True) -> P
         raise ValueError(f"unknown digest budget {budget!r}")
     every = all_steps(store, ocr)
     keys = {s.key for s in every}
-    done: set[str] = set()
-    with store.transaction() as conn:
-        rows = conn.execute("SELECT id, step_key, kind, model_id, prompt_version FROM digest_steps")
-        for row in rows.fetchall():
-            current = row["model_id"] == model_id and row["prompt_version"] == STEP_VERSIONS.get(
-                row["kind"]
-            )
-            if row["step_key"] not in keys and row["kind"] in ("cross_document", "library_brief"):
-                conn.execute("DELETE FROM digest_steps WHERE id = ?", (row["id"],))
-                continue
-            if not current:
-                conn.execute("UPDATE notes SET stale = 1 WHERE step_id = ?", (row["id"],))
-                continue
-            stale = conn.execute(
-                "SELECT 1 FROM notes WHERE step_id = ? AND stale = 1 LIMIT 1", (row["id"],)
-            ).fetchone()
-            if not stale:
-                done.add(row["step_key"])
+    with store.transaction():
+        records = digest_steps.step_records(store)
+        superseded = {r.id for r in records if r.key not in keys and r.kind in LIBRARY_KINDS}
+        for record in records:
+            if record.id in superseded:
+                digest_steps.forget_step(store, record.id)
+            elif not step_is_current(record, model_id):
+                digest_steps.mark_notes_stale(store, record.id)
+        done = done_keys((r for r in records if r.id not in superseded), model_id)
         steps = [s for s in every if in_budget(s.kind, budget)]
-        _settle_document_states(conn, steps, done)
+        _settle_document_states(store, steps, done)
     return Plan(budget, steps, done)
 
 
@@ -219,29 +231,16 @@ def steps_per_document(steps: Sequence[Step], done: set[str]) -> tuple[Counter[i
     return total, finished
 
 
-def _settle_document_states(
-    conn: sqlite3.Connection, steps: Sequence[Step], done: set[str]
-) -> None:
+def _settle_document_states(store: Store, steps: Sequence[Step], done: set[str]) -> None:
     """ready when all its steps are done, stale when it has stale notes, needs_ocr while pages
     wait for OCR, else queued."""
     total, finished = steps_per_document(steps, done)
     reading = {s.document_id for s in steps if s.kind == OCR_PAGE}
     for doc_id, count in total.items():
         if doc_id in reading:
-            conn.execute(
-                "UPDATE documents SET state = ?, learned_stale = 1 WHERE id = ?",
-                (ocr_pages.NEEDS_OCR, doc_id),
-            )
-            continue
-        if finished[doc_id] == count:
-            conn.execute(
-                "UPDATE documents SET state = 'ready', learned_stale = 0 WHERE id = ?", (doc_id,)
-            )
-            continue
-        has_stale = conn.execute(
-            "SELECT 1 FROM notes WHERE document_id = ? AND stale = 1 LIMIT 1", (doc_id,)
-        ).fetchone()
-        conn.execute(
-            "UPDATE documents SET state = ?, learned_stale = 1 WHERE id = ?",
-            ("stale" if has_stale else "queued", doc_id),
-        )
+            set_digest_state(store, doc_id, ocr_pages.NEEDS_OCR, learned_stale=True)
+        elif finished[doc_id] == count:
+            set_digest_state(store, doc_id, "ready", learned_stale=False)
+        else:
+            state = "stale" if has_stale_notes(store, doc_id) else "queued"
+            set_digest_state(store, doc_id, state, learned_stale=True)

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from nocturne.engine.base import Engine
 from nocturne.engine.logged import LoggedEngine
-from nocturne.library import ocr_pages
+from nocturne.library import digest_steps, ocr_pages
+from nocturne.library.digest_documents import (
+    has_stale_notes,
+    mark_digesting,
+    release_digesting,
+    set_digest_state,
+)
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
@@ -51,11 +57,7 @@ class DigestResult:
 
 
 def _prior_means(store: Store, model_id: str) -> dict[str, float]:
-    rows = store.query(
-        "SELECT kind, AVG(seconds) AS mean FROM digest_steps WHERE model_id = ? GROUP BY kind",
-        (model_id,),
-    )
-    means = {row["kind"]: float(row["mean"] or 0.0) for row in rows}
+    means = digest_steps.mean_seconds_by_kind(store, model_id)
     ocr_mean = ocr_pages.mean_seconds(store)
     if ocr_mean is not None:
         means[OCR_PAGE] = ocr_mean
@@ -226,35 +228,23 @@ class DigestRunner:
     def _start_document(self, step: Step, remaining: Counter[int]) -> None:
         if step.document_id is None or step.kind == OCR_PAGE:
             return
-        with self.store.transaction() as conn:
-            conn.execute(
-                "UPDATE documents SET state = 'digesting' WHERE id = ? AND state != 'digesting'",
-                (step.document_id,),
-            )
+        mark_digesting(self.store, step.document_id)
 
     def _finish_document(self, step: Step, remaining: Counter[int]) -> None:
         if step.document_id is None:
             return
         remaining[step.document_id] -= 1
         if remaining[step.document_id] <= 0:
-            self.store.conn.execute(
-                "UPDATE documents SET state = 'ready', learned_stale = 0 WHERE id = ?",
-                (step.document_id,),
-            )
+            set_digest_state(self.store, step.document_id, "ready", learned_stale=False)
 
     def _release_unfinished(self, remaining: Counter[int]) -> None:
         """Documents left half-done go back to queued (or stale, if old notes await a redo)."""
-        with self.store.transaction() as conn:
+        with self.store.transaction():
             for doc_id, count in remaining.items():
                 if count <= 0:
                     continue
-                stale = conn.execute(
-                    "SELECT 1 FROM notes WHERE document_id = ? AND stale = 1 LIMIT 1", (doc_id,)
-                ).fetchone()
-                conn.execute(
-                    "UPDATE documents SET state = ? WHERE id = ? AND state = 'digesting'",
-                    ("stale" if stale else "queued", doc_id),
-                )
+                state = "stale" if has_stale_notes(self.store, doc_id) else "queued"
+                release_digesting(self.store, doc_id, state)
 
     def _emit(
         self,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from nocturne.errors import KnownError
+from nocturne.library import digest_steps, sleep_tokens
 from nocturne.library.store import Store
 from nocturne.settings import Settings
-from nocturne.sleeptime.plan import BUDGETS, Step, all_steps, in_budget, steps_per_document
-from nocturne.sleeptime.prompts import STEP_VERSIONS
+from nocturne.sleeptime.plan import BUDGETS, Step, budget_steps, done_keys, steps_per_document
 
 
 def expected_model_id(settings: Settings) -> str | None:
@@ -41,19 +41,8 @@ def expected_model_id(settings: Settings) -> str | None:
 
 
 def _done_keys(store: Store, model_id: str | None = None) -> set[str]:
-    """Steps whose row is current (prompt version, model) and whose notes are not stale."""
-    rows = store.query(
-        "SELECT s.step_key, s.kind, s.prompt_version, s.model_id, "
-        "EXISTS(SELECT 1 FROM notes n WHERE n.step_id = s.id AND n.stale = 1) AS stale "
-        "FROM digest_steps s"
-    )
-    return {
-        row["step_key"]
-        for row in rows
-        if not row["stale"]
-        and row["prompt_version"] == STEP_VERSIONS.get(row["kind"])
-        and (model_id is None or row["model_id"] == model_id)
-    }
+    """Steps done as the digest's plan counts them (`plan.done_keys`), without its side effects."""
+    return done_keys(digest_steps.step_records(store), model_id)
 
 
 def ocr_enabled() -> bool:
@@ -65,9 +54,11 @@ def ocr_enabled() -> bool:
 
 
 def _budget_steps(store: Store, budget: str) -> list[Step]:
+    """A status never fails on an unknown budget in the settings: it shows medium (a digest with
+    that budget says what is wrong with it)."""
     if budget not in BUDGETS:
         budget = "medium"
-    return [s for s in all_steps(store, ocr_enabled()) if in_budget(s.kind, budget)]
+    return budget_steps(store, budget, ocr_enabled())
 
 
 def document_progress(
@@ -80,13 +71,7 @@ def document_progress(
     steps = _budget_steps(store, budget)
     done = _done_keys(store, model_id)
     total, finished = steps_per_document(steps, done)
-    notes = {
-        row["document_id"]: row["n"]
-        for row in store.query(
-            "SELECT document_id, COUNT(*) AS n FROM notes WHERE stale = 0 "
-            "AND document_id IS NOT NULL GROUP BY document_id"
-        )
-    }
+    notes = digest_steps.fresh_notes_per_document(store)
     progress: dict[int, dict[str, Any]] = {}
     for row in store.documents():
         doc_id = int(row["id"])
@@ -108,29 +93,19 @@ def digest_status(
     steps = _budget_steps(store, budget)
     done = _done_keys(store, model_id)
     kept = {
-        row["kind"]: {"kept": int(row["kept"]), "stale": int(row["stale"])}
-        for row in store.query(
-            "SELECT kind, SUM(stale = 0) AS kept, SUM(stale = 1) AS stale FROM notes GROUP BY kind"
-        )
+        kind: {"kept": counts.kept, "stale": counts.stale}
+        for kind, counts in digest_steps.notes_by_kind(store).items()
     }
     by_step = {
-        row["kind"]: {
-            "steps": int(row["steps"]),
-            "kept": int(row["kept"]),
-            "dropped": int(row["dropped"]),
-            "tokens": int(row["tokens"]),
-            "seconds": round(float(row["seconds"]), 1),
+        kind: {
+            "steps": totals.steps,
+            "kept": totals.kept,
+            "dropped": totals.dropped,
+            "tokens": totals.tokens,
+            "seconds": round(totals.seconds, 1),
         }
-        for row in store.query(
-            "SELECT kind, COUNT(*) AS steps, SUM(kept) AS kept, SUM(dropped) AS dropped, "
-            "SUM(prompt_tokens + completion_tokens) AS tokens, SUM(seconds) AS seconds "
-            "FROM digest_steps GROUP BY kind"
-        )
+        for kind, totals in digest_steps.totals_by_kind(store).items()
     }
-    logged = store.scalar(
-        "SELECT SUM(prompt_tokens + completion_tokens) FROM model_calls "
-        "WHERE purpose LIKE 'digest:%'"
-    )
     return {
         "budget": budget,
         "steps_done": sum(1 for s in steps if s.key in done),
@@ -139,8 +114,8 @@ def digest_status(
         "kept": sum(v["kept"] for v in kept.values()),
         "dropped": sum(v["dropped"] for v in by_step.values()),
         "by_step_kind": by_step,
-        "sleep_tokens": sum(v["tokens"] for v in by_step.values()),
-        "sleep_tokens_logged": int(logged or 0),
+        "sleep_tokens": sleep_tokens.total_tokens(store),
+        "sleep_tokens_logged": sleep_tokens.logged_tokens(store),
         "documents": {str(k): v for k, v in document_progress(store, budget, model_id).items()},
     }
 

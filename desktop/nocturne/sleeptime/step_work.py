@@ -7,9 +7,14 @@ therefore leaves either the whole step or none of it, and a rerun skips exactly 
 
 from __future__ import annotations
 
-import sqlite3
-
 from nocturne.engine.base import Engine
+from nocturne.library import digest_steps
+from nocturne.library.digest_inputs import (
+    Chunk,
+    chunks_by_id,
+    facts_of_chunks,
+    fresh_note_texts,
+)
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.sleeptime.chunk_step import ChunkInput, chunk_notes
@@ -29,28 +34,13 @@ class StepSuperseded(Exception):
     """The step's inputs are gone (its document changed or was removed while digesting)."""
 
 
-def _notes_text(store: Store, document_id: int, kind: str) -> list[str]:
-    rows = store.query(
-        "SELECT text FROM notes WHERE document_id = ? AND kind = ? AND stale = 0 ORDER BY id",
-        (document_id, kind),
-    )
-    return [row["text"] for row in rows]
-
-
 def _facts_of(store: Store, chunk_ids: tuple[int, ...]) -> list[SourcedSentence]:
     """The fact notes of these chunks in document order (the map results)."""
-    marks = ",".join("?" * len(chunk_ids))
-    rows = store.query(
-        f"SELECT n.text, c.id AS chunk_id, c.page FROM notes n "
-        f"JOIN note_sources s ON s.note_id = n.id JOIN chunks c ON c.id = s.chunk_id "
-        f"WHERE n.kind = 'fact' AND n.stale = 0 AND c.id IN ({marks}) ORDER BY c.ordinal, n.id",
-        chunk_ids,
-    )
-    return [SourcedSentence(r["text"], int(r["chunk_id"]), r["page"]) for r in rows]
+    return [SourcedSentence(f.text, f.chunk_id, f.page) for f in facts_of_chunks(store, chunk_ids)]
 
 
 def _section_sentences(
-    store: Store, document_id: int, chunks: list[sqlite3.Row]
+    store: Store, document_id: int, chunks: list[Chunk]
 ) -> list[SourcedSentence]:
     """The extracted sentences of a document's section summaries (the reduce input).
 
@@ -58,26 +48,25 @@ def _section_sentences(
     summarised again as if it were the document's own words.
     """
     found: list[SourcedSentence] = []
-    for text in _notes_text(store, document_id, "section_summary"):
+    for text in fresh_note_texts(store, document_id, "section_summary"):
         for sentence in split_sentences(text):
-            chunk = next((c for c in chunks if sentence in c["text"]), None)
+            chunk = next((c for c in chunks if sentence in c.text), None)
             if chunk is not None:
-                found.append(SourcedSentence(sentence, int(chunk["id"]), chunk["page"]))
+                found.append(SourcedSentence(sentence, chunk.id, chunk.page))
     return found
 
 
-def _chunk_rows(store: Store, chunk_ids: tuple[int, ...]) -> list[sqlite3.Row]:
-    marks = ",".join("?" * len(chunk_ids))
-    rows = store.query(f"SELECT * FROM chunks WHERE id IN ({marks}) ORDER BY ordinal", chunk_ids)
-    if len(rows) != len(chunk_ids):
+def _chunks(store: Store, chunk_ids: tuple[int, ...]) -> list[Chunk]:
+    chunks = chunks_by_id(store, chunk_ids)
+    if len(chunks) != len(chunk_ids):
         raise StepSuperseded
-    return rows
+    return chunks
 
 
 def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput:
     assert step.document_id is not None
     document = store.document(step.document_id)
-    chunks = _chunk_rows(store, step.chunk_ids)
+    chunks = _chunks(store, step.chunk_ids)
     if document is None:
         raise StepSuperseded
     sentences = []
@@ -85,14 +74,12 @@ def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput
         sentences = _section_sentences(store, step.document_id, chunks)
     if not sentences:
         sentences = _facts_of(store, step.chunk_ids)
-    lead = sentences_of(chunks[0]["text"])[:1]
+    lead = sentences_of(chunks[0].text)[:1]
     if lead and all(s.text != lead[0] for s in sentences):
-        sentences.insert(0, SourcedSentence(lead[0], int(chunks[0]["id"]), chunks[0]["page"]))
+        sentences.insert(0, SourcedSentence(lead[0], chunks[0].id, chunks[0].page))
     if len(sentences) < 2:  # no facts: fall back on the chunks' own sentences
         sentences = [
-            SourcedSentence(text, int(c["id"]), c["page"])
-            for c in chunks
-            for text in sentences_of(c["text"])
+            SourcedSentence(text, c.id, c.page) for c in chunks for text in sentences_of(c.text)
         ]
     return summarize(
         engine,
@@ -100,7 +87,7 @@ def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput
         step.document_id,
         subject_of(document["name"]),
         sentences,
-        [c["text"] for c in chunks],
+        [c.text for c in chunks],
         limit,
     )
 
@@ -108,12 +95,12 @@ def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput
 def run_step(store: Store, engine: Engine, step: Step) -> StepOutput:
     """The notes of one step (nothing is written here)."""
     if step.kind == "chunk_notes":
-        (chunk,) = _chunk_rows(store, step.chunk_ids)
+        (chunk,) = _chunks(store, step.chunk_ids)
         return chunk_notes(
             engine,
-            ChunkInput(int(chunk["id"]), int(chunk["document_id"]), chunk["page"], chunk["text"]),
-            _notes_text(store, int(chunk["document_id"]), "fact"),
-            _notes_text(store, int(chunk["document_id"]), "question"),
+            ChunkInput(chunk.id, chunk.document_id, chunk.page, chunk.text),
+            fresh_note_texts(store, chunk.document_id, "fact"),
+            fresh_note_texts(store, chunk.document_id, "question"),
         )
     if step.kind == "structure":
         assert step.document_id is not None
@@ -140,49 +127,22 @@ def run_step(store: Store, engine: Engine, step: Step) -> StepOutput:
 
 def commit_step(store: Store, step: Step, output: StepOutput, model_id: str, seconds: float) -> int:
     """Store the step's notes, sources and row in one transaction; returns the step id."""
-    try:
-        with store.transaction() as conn:
-            conn.execute("DELETE FROM digest_steps WHERE step_key = ?", (step.key,))
-            cur = conn.execute(
-                "INSERT INTO digest_steps(step_key, kind, document_id, model_id, prompt_version, "
-                "prompt_tokens, completion_tokens, seconds, kept, dropped) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    step.key,
-                    step.kind,
-                    step.document_id,
-                    model_id,
-                    STEP_VERSIONS[step.kind],
-                    output.usage.prompt_tokens,
-                    output.usage.completion_tokens,
-                    seconds,
-                    len(output.notes),
-                    output.dropped,
-                ),
-            )
-            step_id = int(cur.lastrowid or 0)
-            for note in output.notes:
-                cur = conn.execute(
-                    "INSERT INTO notes(step_id, kind, document_id, page, text, answer, model_id, "
-                    "prompt_version, tokens, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        step_id,
-                        note.kind,
-                        note.document_id,
-                        note.page,
-                        note.text,
-                        note.answer,
-                        note.model_id,
-                        note.prompt_version,
-                        note.tokens,
-                        note.key,
-                    ),
-                )
-                note_id = int(cur.lastrowid or 0)
-                conn.executemany(
-                    "INSERT OR IGNORE INTO note_sources(note_id, chunk_id) VALUES (?, ?)",
-                    [(note_id, chunk_id) for chunk_id in note.chunk_ids],
-                )
-    except sqlite3.IntegrityError as exc:  # a source chunk or document vanished meanwhile
-        raise StepSuperseded from exc
+    step_id = digest_steps.record_step(
+        store,
+        digest_steps.FinishedStep(
+            key=step.key,
+            kind=step.kind,
+            document_id=step.document_id,
+            model_id=model_id,
+            prompt_version=STEP_VERSIONS[step.kind],
+            prompt_tokens=output.usage.prompt_tokens,
+            completion_tokens=output.usage.completion_tokens,
+            seconds=seconds,
+            kept=len(output.notes),
+            dropped=output.dropped,
+        ),
+        output.notes,
+    )
+    if step_id is None:  # a source chunk or document vanished meanwhile
+        raise StepSuperseded
     return step_id

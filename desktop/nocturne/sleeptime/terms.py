@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 
+from nocturne.library.digest_inputs import chunk_texts
 from nocturne.library.search import content_words
 from nocturne.library.store import Store
 
@@ -20,8 +21,8 @@ PARTNERS_PER_DOCUMENT = 2
 
 def term_counts(store: Store, document_id: int) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for row in store.query("SELECT text FROM chunks WHERE document_id = ?", (document_id,)):
-        counts.update(w for w in content_words(row["text"]) if not w.isdigit() and len(w) > 2)
+    for text in chunk_texts(store, document_id):
+        counts.update(w for w in content_words(text) if not w.isdigit() and len(w) > 2)
     return counts
 
 
