@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from nocturne.answer import plain
-from nocturne.answer.result import Answer, Savings, SleepShare, Timing, TokenCount
+from nocturne.answer.result import Answer, Savings, SleepShare, Timing
+from nocturne.engine.base import Usage
 from nocturne.library.store import Store
 
 from support import SAMPLES, cli_env
@@ -157,8 +158,8 @@ def fake_answer(text: str, **changes: Any) -> Answer:
         "answer": text,
         "mode": "learned",
         "citations": [],
-        "usage": TokenCount(50, 10),
-        "baseline": TokenCount(1100, 31),
+        "usage": Usage(50, 10),
+        "baseline": Usage(1100, 31),
         "baseline_method": "raw-bm25-prompt-tokenized",
         "savings": Savings(1071, 18.85, 0.00096, 0.00113),
         "timing": Timing(0.14, 0.5),
@@ -182,7 +183,7 @@ def test_savings_lines_are_plain_words_with_their_numbers() -> None:
         "Counts all 1,551 tokens spent learning these documents (the first question about them)."
     )
     instant = plain.savings_line(
-        fake_answer("x", mode="instant", usage=TokenCount(), extra={"route": "instant"})
+        fake_answer("x", mode="instant", usage=Usage(), extra={"route": "instant"})
     )
     assert instant.startswith(
         "Instant answer from what Nocturne learned while digesting: no model needed instead of"
@@ -190,8 +191,8 @@ def test_savings_lines_are_plain_words_with_their_numbers() -> None:
     )
     none = fake_answer(
         "The documents do not say.",
-        usage=TokenCount(),
-        baseline=TokenCount(),
+        usage=Usage(),
+        baseline=Usage(),
         savings=Savings(0, 0.0, 0.0, 0.0),
         sleep=SleepShare(0, 0.0),
         abstained=True,
@@ -199,7 +200,7 @@ def test_savings_lines_are_plain_words_with_their_numbers() -> None:
     )
     assert plain.savings_line(none) == "No answer, so nothing saved."
     assert plain.plain_output(none) == ["not in your documents", "No answer, so nothing saved."]
-    raw = plain.savings_line(fake_answer("x", mode="raw", usage=TokenCount(1100, 31)))
+    raw = plain.savings_line(fake_answer("x", mode="raw", usage=Usage(1100, 31)))
     assert (
         raw
         == "Read the documents themselves: 1,131 tokens in 0.50 s (the full cost; nothing saved)."

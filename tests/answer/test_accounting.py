@@ -8,8 +8,8 @@ from nocturne.answer.accounting import answer_cost_usd, effective_tokens, saving
 from nocturne.answer.ask import ask
 from nocturne.answer.ledger import sleep_share, sleep_tokens_by_document
 from nocturne.answer.raw import baseline_for
-from nocturne.answer.result import TokenCount
 from nocturne.answer.status import answer_totals, format_answer_totals
+from nocturne.engine.base import Usage
 from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 
@@ -17,7 +17,7 @@ from .conftest import Library
 
 
 def test_savings_against_the_baseline() -> None:
-    result = savings(TokenCount(90, 10), TokenCount(950, 50), price_per_million=2.5)
+    result = savings(Usage(90, 10), Usage(950, 50), price_per_million=2.5)
     assert result.tokens == 900
     assert result.ratio == 10.0
     assert result.baseline_cost_usd == pytest.approx(1000 * 2.5 / 1e6)
@@ -25,15 +25,15 @@ def test_savings_against_the_baseline() -> None:
 
 
 def test_sleep_tokens_are_charged_at_one_factor_th_of_a_question_token() -> None:
-    used = TokenCount(90, 10)
+    used = Usage(90, 10)
     assert effective_tokens(used, amortized_sleep_tokens=500, factor=10) == 150
-    result = savings(used, TokenCount(950, 50), 2.5, amortized_sleep_tokens=500, factor=10)
+    result = savings(used, Usage(950, 50), 2.5, amortized_sleep_tokens=500, factor=10)
     assert result.cost_usd == pytest.approx((1000 - 150) * 2.5 / 1e6)
     assert answer_cost_usd(used, 500, 10, 2.5) == pytest.approx(150 * 2.5 / 1e6)
 
 
 def test_instant_answers_report_the_whole_baseline_as_saved() -> None:
-    result = savings(TokenCount(), TokenCount(400, 64), 1.0)
+    result = savings(Usage(), Usage(400, 64), 1.0)
     assert result.tokens == 464
     assert result.cost_usd == pytest.approx(464 / 1e6)
 

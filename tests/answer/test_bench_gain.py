@@ -29,8 +29,8 @@ from nocturne.answer.bench import (
     sleep_time_gain,
 )
 from nocturne.answer.bench_report import format_report
-from nocturne.answer.result import Answer, Citation, Savings, SleepShare, Timing, TokenCount
-from nocturne.engine.base import GenerationOptions, Message
+from nocturne.answer.result import Answer, Citation, Savings, SleepShare, Timing
+from nocturne.engine.base import GenerationOptions, Message, Usage
 from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 
@@ -102,8 +102,8 @@ def answer(
         answer=text,
         mode="instant" if route == "instant" else "learned",
         citations=[Citation(name, 1, number) for number, name in enumerate(documents, 1)],
-        usage=TokenCount(10, 2),
-        baseline=TokenCount(100, 2),
+        usage=Usage(10, 2),
+        baseline=Usage(100, 2),
         baseline_method="test",
         savings=Savings(90, 8.5, 0.0, 0.0),
         timing=Timing(0.01, 0.02),

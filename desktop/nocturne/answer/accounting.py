@@ -9,21 +9,22 @@ question-time token costs that many sleep-time tokens; the paper takes 10).
 
 from __future__ import annotations
 
-from nocturne.answer.result import Savings, TokenCount
+from nocturne.answer.result import Savings
+from nocturne.engine.base import Usage
 
 
 def cost_usd(tokens: float, price_per_million: float) -> float:
     return tokens * price_per_million / 1_000_000
 
 
-def effective_tokens(used: TokenCount, amortized_sleep_tokens: float, factor: float) -> float:
+def effective_tokens(used: Usage, amortized_sleep_tokens: float, factor: float) -> float:
     """Question-time tokens plus the sleep-time share expressed in question-time tokens."""
     return used.total + (amortized_sleep_tokens / factor if factor > 0 else 0.0)
 
 
 def savings(
-    used: TokenCount,
-    baseline: TokenCount,
+    used: Usage,
+    baseline: Usage,
     price_per_million: float,
     amortized_sleep_tokens: float = 0.0,
     factor: float = 10.0,
@@ -41,7 +42,7 @@ def savings(
 
 
 def answer_cost_usd(
-    used: TokenCount, amortized_sleep_tokens: float, factor: float, price_per_million: float
+    used: Usage, amortized_sleep_tokens: float, factor: float, price_per_million: float
 ) -> float:
     return round(
         cost_usd(effective_tokens(used, amortized_sleep_tokens, factor), price_per_million), 8

@@ -39,7 +39,7 @@ from nocturne.answer.learned import (
 from nocturne.answer.ledger import record_answer, sleep_share
 from nocturne.answer.query import Query, analyse
 from nocturne.answer.raw import NOT_FOUND, answer_raw, baseline_for
-from nocturne.answer.result import Answer, Citation, SleepShare, Timing, TokenCount
+from nocturne.answer.result import Answer, Citation, SleepShare, Timing
 from nocturne.answer.retrieval import (
     Embedder,
     Evidence,
@@ -59,7 +59,7 @@ from nocturne.answer.summaries import (
     is_summary,
 )
 from nocturne.answer.text_match import IdfTable
-from nocturne.engine.base import Engine
+from nocturne.engine.base import Engine, Usage
 from nocturne.errors import KnownError
 from nocturne.library import ocr_pages
 from nocturne.library.learned_notes import Source, document_name, note_sources
@@ -178,7 +178,7 @@ def answer_question(
             shown_mode,
             route,
             sources,
-            TokenCount(),
+            Usage(),
             **more,
         )
 
@@ -389,7 +389,7 @@ def _finish(
     mode: str,
     route: str,
     sources: list[Source],
-    used: TokenCount,
+    used: Usage,
     *,
     abstained: bool = False,
     first_token_s: float | None = None,
@@ -492,7 +492,7 @@ def _finish_learned(
             *([outcome.quote.via] if outcome.quote.via else []),
             *([outcome.second.source] if outcome.second else []),
         ],
-        TokenCount(outcome.prompt_tokens, outcome.completion_tokens),
+        Usage(outcome.prompt_tokens, outcome.completion_tokens),
         extra=extra,
         confidence=evidence_confidence(retrieval, outcome.quote, outcome.supported),
     )

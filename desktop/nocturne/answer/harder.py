@@ -43,7 +43,7 @@ from nocturne.answer.learned import (
     learned_messages,
     library_brief,
 )
-from nocturne.answer.result import Answer, TokenCount
+from nocturne.answer.result import Answer
 from nocturne.answer.retrieval import (
     Embedder,
     Evidence,
@@ -53,7 +53,7 @@ from nocturne.answer.retrieval import (
 )
 from nocturne.answer.short_answers import trim_quote, typed_answer, whole_phrase
 from nocturne.answer.text_match import IdfTable, stems
-from nocturne.engine.base import Engine, GenerationOptions
+from nocturne.engine.base import Engine, GenerationOptions, Usage
 from nocturne.library.learned_notes import Source
 from nocturne.library.store import Store
 from nocturne.settings import Settings
@@ -249,7 +249,7 @@ def more_pieces(retrieval: Retrieval, chosen: Evidence, ranked: list[Read]) -> l
 class HarderOutcome:
     text: str
     sources: list[Source]
-    used: TokenCount
+    used: Usage
     extra: dict[str, object]
     confidence: str
 
@@ -298,7 +298,7 @@ def think_harder(
     if len(pieces) > 1:
         did.append(f"quoted {_COUNT.get(len(pieces), len(pieces))} sentences of its document")
     note = "Thought harder: " + ", ".join(did[:-1]) + " and " + did[-1] + "."
-    used = TokenCount(sum(r.prompt_tokens for r in reads), sum(r.completion_tokens for r in reads))
+    used = Usage(sum(r.prompt_tokens for r in reads), sum(r.completion_tokens for r in reads))
     wide = replace(retrieval, evidence=[chosen, *[ev for ev in candidates if ev is not chosen]])
     sources = [src for ev in pieces for src in (ev.source, *([ev.via] if ev.via else []))]
     return HarderOutcome(

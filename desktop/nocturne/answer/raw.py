@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from nocturne.answer.accounting import savings
-from nocturne.answer.result import Answer, Citation, SleepShare, Timing, TokenCount
-from nocturne.engine.base import Engine, GenerationOptions, Message
+from nocturne.answer.result import Answer, Citation, SleepShare, Timing
+from nocturne.engine.base import Engine, GenerationOptions, Message, Usage
 from nocturne.library.search import ChunkHit, content_words, search_chunks
 from nocturne.library.store import Store
 from nocturne.settings import Settings
@@ -64,19 +64,16 @@ def raw_messages(question: str, hits: list[ChunkHit]) -> list[Message]:
 
 
 def count_messages(engine: Engine, messages: list[Message]) -> int:
-    counter = getattr(engine, "count_prompt_tokens", None)
-    if counter is not None:
-        return int(counter(messages))
-    return sum(engine.count_tokens(m["content"]) for m in messages)
+    return int(engine.count_prompt_tokens(messages))
 
 
 def baseline_for(
     store: Store, engine: Engine, question: str, settings: Settings
-) -> tuple[TokenCount, list[ChunkHit]]:
+) -> tuple[Usage, list[ChunkHit]]:
     """The raw-mode prompt this question would need, counted, not run."""
     hits = select_context(store, question, engine, settings.raw_context_tokens)
     prompt = count_messages(engine, raw_messages(question, hits))
-    return TokenCount(prompt, settings.max_answer_tokens), hits
+    return Usage(prompt, settings.max_answer_tokens), hits
 
 
 def rank_citations(answer: str, hits: list[ChunkHit], limit: int = 3) -> list[Citation]:
@@ -102,7 +99,7 @@ def answer_raw(
     hits = select_context(store, question, engine, settings.raw_context_tokens)
     if not hits:
         elapsed = time.perf_counter() - started
-        empty = TokenCount()
+        empty = Usage()
         if on_text:
             on_text(NOT_FOUND)
         return Answer(
@@ -130,7 +127,7 @@ def answer_raw(
     assert completion is not None
     total_s = time.perf_counter() - started
     text = completion.text.strip() or NOT_FOUND
-    used = TokenCount(completion.usage.prompt_tokens, completion.usage.completion_tokens)
+    used = Usage(completion.usage.prompt_tokens, completion.usage.completion_tokens)
     baseline = used  # raw mode is the baseline: it saves nothing by definition
     return Answer(
         answer=text,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from nocturne.engine.base import Usage
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -21,14 +23,9 @@ class Citation:
         return f"{where} › {self.section}" if self.section else where
 
 
-@dataclass(frozen=True)
-class TokenCount:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
+# An answer's tokens, and the raw read's it is compared with, are the engine's own `Usage`: one
+# type for what a model call costs. The old name stays for code written against it.
+TokenCount = Usage
 
 
 @dataclass(frozen=True)
@@ -56,8 +53,8 @@ class Answer:
     answer: str
     mode: str
     citations: list[Citation]
-    usage: TokenCount
-    baseline: TokenCount
+    usage: Usage
+    baseline: Usage
     baseline_method: str
     savings: Savings
     timing: Timing
