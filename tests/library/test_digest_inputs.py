@@ -7,6 +7,7 @@ from nocturne.library.digest_inputs import (
     ChunkFact,
     chunk_texts,
     chunks_by_id,
+    document_chunks,
     facts_of_chunks,
     fresh_note_texts,
 )
@@ -51,6 +52,13 @@ def test_chunks_come_in_document_order_and_gone_ones_are_left_out(store: Store) 
     assert chunks_by_id(store, ()) == []
     assert sorted(chunk_texts(store, doc)) == ["First chunk.", "Second chunk."]
     assert chunk_texts(store, doc + 1) == []
+
+
+def test_a_documents_chunks_in_reading_order(store: Store) -> None:
+    doc, (first, second) = _document(store)
+    assert [c.id for c in document_chunks(store, doc)] == [first, second]
+    assert document_chunks(store, doc)[1] == Chunk(second, doc, 1, 2, "Second chunk.", 4, None)
+    assert document_chunks(store, doc + 1) == []
 
 
 def test_only_fresh_notes_are_read(store: Store) -> None:

@@ -398,6 +398,7 @@ def test_documents_without_usual_structure_digest_without_error(
 
 
 def test_an_entry_cut_by_a_chunk_boundary_is_kept_whole_from_the_overlap() -> None:
+    from nocturne.library.digest_inputs import Chunk
     from nocturne.sleeptime.notes import StepOutput
     from nocturne.sleeptime.structure_step import _add_definitions
 
@@ -406,11 +407,11 @@ def test_an_entry_cut_by_a_chunk_boundary_is_kept_whole_from_the_overlap() -> No
         "set this value to 0. This option makes sense only if terminal is set to true."
     )
     chunks = [
-        {"id": 1, "page": None, "text": f"prompt {{string}} The prompt string.\n\n{entry}"},
-        {"id": 2, "page": None, "text": f"{entry} Default: 30.\n\ncrlfDelay {{number}} A delay."},
+        Chunk(1, 7, 0, None, f"prompt {{string}} The prompt string.\n\n{entry}", 30, None),
+        Chunk(2, 7, 1, None, f"{entry} Default: 30.\n\ncrlfDelay {{number}} A delay.", 30, None),
     ]
     output = StepOutput()
-    _add_definitions(output, chunks, document_id=7)  # type: ignore[arg-type]
+    _add_definitions(output, chunks, document_id=7)
     [history] = [n for n in output.notes if n.kind == "definition" and n.key == "historysize"]
     assert history.text.endswith("Default: 30.")
     assert history.answer is not None and history.answer.endswith("(default: 30)")

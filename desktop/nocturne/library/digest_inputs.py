@@ -6,6 +6,7 @@ Stale notes are never read: they wait for a redo and must not feed a new step.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,28 +33,40 @@ class ChunkFact:
     page: int | None
 
 
+_CHUNK_COLUMNS = "id, document_id, ordinal, page, text, token_count, section_id"
+
+
+def _chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        int(row["id"]),
+        int(row["document_id"]),
+        int(row["ordinal"]),
+        row["page"],
+        str(row["text"]),
+        int(row["token_count"]),
+        row["section_id"],
+    )
+
+
+def document_chunks(store: Store, document_id: int) -> list[Chunk]:
+    """A document's chunks in reading order."""
+    rows = store.query(
+        f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE document_id = ? ORDER BY ordinal",
+        (document_id,),
+    )
+    return [_chunk(row) for row in rows]
+
+
 def chunks_by_id(store: Store, chunk_ids: Sequence[int]) -> list[Chunk]:
     """These chunks in document order; those that are gone are left out."""
     if not chunk_ids:
         return []
     marks = ",".join("?" * len(chunk_ids))
     rows = store.query(
-        "SELECT id, document_id, ordinal, page, text, token_count, section_id FROM chunks "
-        f"WHERE id IN ({marks}) ORDER BY ordinal",
+        f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks}) ORDER BY ordinal",
         tuple(chunk_ids),
     )
-    return [
-        Chunk(
-            int(row["id"]),
-            int(row["document_id"]),
-            int(row["ordinal"]),
-            row["page"],
-            str(row["text"]),
-            int(row["token_count"]),
-            row["section_id"],
-        )
-        for row in rows
-    ]
+    return [_chunk(row) for row in rows]
 
 
 def chunk_texts(store: Store, document_id: int) -> list[str]:

@@ -260,6 +260,11 @@ class Store:
 
     # -- transactions ---------------------------------------------------------------------
 
+    @property
+    def in_transaction(self) -> bool:
+        """A transaction is open on this connection (a nested `transaction()` joins it)."""
+        return self.conn.in_transaction
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.

@@ -12,6 +12,7 @@ from collections import Counter
 
 from nocturne.engine.base import Engine
 from nocturne.library.digest_documents import digestible_documents
+from nocturne.library.digest_inputs import document_chunks
 from nocturne.library.store import Store
 from nocturne.sleeptime.key_sentences import sentences_of
 from nocturne.sleeptime.notes import EXTRACTED, NoteDraft, StepOutput, subject_of
@@ -33,11 +34,11 @@ def _best_sentence(store: Store, document_id: int, terms: list[str]) -> tuple[st
     """The document sentence (with its chunk id) that mentions the most of `terms`."""
     wanted = set(terms)
     best: tuple[int, str, int] | None = None
-    for chunk in store.chunks(document_id):
-        for sentence in sentences_of(chunk["text"]):
+    for chunk in document_chunks(store, document_id):
+        for sentence in sentences_of(chunk.text):
             hits = len(wanted & set(sentence.lower().replace(",", " ").split()))
             if hits and (best is None or hits > best[0]):
-                best = (hits, sentence, int(chunk["id"]))
+                best = (hits, sentence, chunk.id)
     return None if best is None else (best[1], best[2])
 
 
@@ -113,11 +114,11 @@ def library_brief(store: Store, engine: Engine) -> StepOutput:
     for document in documents:
         doc_id = document.id
         profiles[doc_id] = document_terms(store, doc_id)
-        chunks = store.chunks(doc_id)
+        chunks = document_chunks(store, doc_id)
         for chunk in chunks[:2]:
-            found = sentences_of(chunk["text"])
+            found = sentences_of(chunk.text)
             if found:
-                leads.append((subject_of(document.name), found[0], int(chunk["id"]), chunk["text"]))
+                leads.append((subject_of(document.name), found[0], chunk.id, chunk.text))
                 break
     # A theme is a term among the most distinctive of at least two documents.
     spread: Counter[str] = Counter()

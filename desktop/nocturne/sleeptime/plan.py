@@ -18,7 +18,6 @@ is read (the runner plans again then).
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from nocturne.library.digest_documents import (
     has_stale_notes,
     set_digest_state,
 )
+from nocturne.library.digest_inputs import Chunk, document_chunks
 from nocturne.library.digest_steps import StepRecord
 from nocturne.library.store import Store
 from nocturne.sleeptime.prompts import STEP_VERSIONS
@@ -65,14 +65,14 @@ def in_budget(kind: str, budget: str) -> bool:
     return BUDGETS.index(KIND_BUDGET[kind]) <= BUDGETS.index(budget)
 
 
-def sections(chunks: Sequence[sqlite3.Row]) -> list[list[sqlite3.Row]]:
+def sections(chunks: Sequence[Chunk]) -> list[list[Chunk]]:
     """Runs of consecutive chunks of even size (at most SECTION_CHUNKS); a section starts one."""
-    runs: list[list[sqlite3.Row]] = []
+    runs: list[list[Chunk]] = []
     for chunk in chunks:  # first split where the document's own sections change
-        if not runs or (chunk["section_id"] != runs[-1][-1]["section_id"] and runs[-1]):
+        if not runs or (chunk.section_id != runs[-1][-1].section_id and runs[-1]):
             runs.append([])
         runs[-1].append(chunk)
-    groups: list[list[sqlite3.Row]] = []
+    groups: list[list[Chunk]] = []
     for run in runs:  # then cut long runs into even parts
         parts = -(-len(run) // SECTION_CHUNKS)
         size = -(-len(run) // parts)
@@ -82,23 +82,21 @@ def sections(chunks: Sequence[sqlite3.Row]) -> list[list[sqlite3.Row]]:
 
 def _document_steps(store: Store, document: DigestibleDocument) -> list[Step]:
     doc_id, name = document.id, document.name
-    chunks = store.chunks(doc_id)
+    chunks = document_chunks(store, doc_id)
     steps = [
         Step(
             f"structure:{doc_id}:{_fingerprint(document)}",
             "structure",
             doc_id,
-            tuple(int(c["id"]) for c in chunks),
+            tuple(c.id for c in chunks),
             label=name,
         )
     ]
-    steps += [
-        Step(f"chunk:{c['id']}", "chunk_notes", doc_id, (int(c["id"]),), label=name) for c in chunks
-    ]
+    steps += [Step(f"chunk:{c.id}", "chunk_notes", doc_id, (c.id,), label=name) for c in chunks]
     groups = sections(chunks)
     if len(groups) > 1:
         for group in groups:
-            ids = tuple(int(c["id"]) for c in group)
+            ids = tuple(c.id for c in group)
             steps.append(
                 Step(
                     f"section:{doc_id}:{ids[0]}-{ids[-1]}",
@@ -113,7 +111,7 @@ def _document_steps(store: Store, document: DigestibleDocument) -> list[Step]:
             f"document:{doc_id}",
             "document_summary",
             doc_id,
-            tuple(int(c["id"]) for c in chunks),
+            tuple(c.id for c in chunks),
             label=name,
         )
     )

@@ -63,7 +63,7 @@ def _child_main(
     class GuardedStore(Store):
         @contextmanager
         def transaction(self) -> Iterator[Any]:
-            if self.conn.in_transaction:
+            if self.in_transaction:
                 with super().transaction() as conn:
                     yield conn
                 return

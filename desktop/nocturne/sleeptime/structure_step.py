@@ -12,9 +12,9 @@ All extractive and cheap (no model), so they come with the first, low-budget dig
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
+from nocturne.library.digest_inputs import Chunk, document_chunks
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import Section, sections_of
@@ -41,7 +41,7 @@ def _trim(sentence: str, limit: int = KEY_SENTENCE_CHARS) -> str:
     return sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _first_sentences(chunks: Sequence[sqlite3.Row]) -> dict[int, tuple[str, int, int | None]]:
+def _first_sentences(chunks: Sequence[Chunk]) -> dict[int, tuple[str, int, int | None]]:
     """Per section id: its first sentence, the chunk it is in and that chunk's page.
 
     A section whose text holds no whole sentence ("Version 2.1, February 1999") still has its
@@ -49,15 +49,15 @@ def _first_sentences(chunks: Sequence[sqlite3.Row]) -> dict[int, tuple[str, int,
     """
     found: dict[int, tuple[str, int, int | None]] = {}
     for chunk in chunks:
-        section_id = chunk["section_id"]
+        section_id = chunk.section_id
         if section_id is None or found.get(int(section_id), ("",))[0]:
             continue
         # A short section's only sentence ("Run make twice.") is still what it says.
-        sentences = sentences_of(chunk["text"]) or split_sentences(str(chunk["text"]))[:1]
+        sentences = sentences_of(chunk.text) or split_sentences(chunk.text)[:1]
         if sentences:
-            found[int(section_id)] = (sentences[0], int(chunk["id"]), chunk["page"])
+            found[int(section_id)] = (sentences[0], chunk.id, chunk.page)
         else:
-            found.setdefault(int(section_id), ("", int(chunk["id"]), chunk["page"]))
+            found.setdefault(int(section_id), ("", chunk.id, chunk.page))
     return found
 
 
@@ -115,7 +115,7 @@ def _section_name(section: Section) -> str:
 def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
     output = StepOutput()
     sections = sections_of(store, document_id)
-    chunks = store.chunks(document_id)
+    chunks = document_chunks(store, document_id)
     firsts = _first_sentences(chunks)
     by_id = {s.id: s for s in sections}
     anchor = _anchors(sections, firsts)
@@ -166,10 +166,10 @@ def structure_notes(store: Store, document_id: int, title: str) -> StepOutput:
     return output
 
 
-def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document_id: int) -> None:
-    best: dict[str, tuple[Definition, sqlite3.Row]] = {}
+def _add_definitions(output: StepOutput, chunks: Sequence[Chunk], document_id: int) -> None:
+    best: dict[str, tuple[Definition, Chunk]] = {}
     for chunk in chunks:
-        for paragraph in str(chunk["text"]).split("\n\n"):
+        for paragraph in chunk.text.split("\n\n"):
             sentences = sentences_of(paragraph)
             if not sentences:
                 continue
@@ -185,13 +185,13 @@ def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document
                         # chunk's overlap: that reading, with its default, is kept.
                         best[found.key] = (found, chunk)
     for found, chunk in best.values():
-        source = (int(chunk["id"]),)
+        source = (chunk.id,)
         output.notes.append(
             NoteDraft(
                 "definition",
                 _trim(found.sentence, 400),
                 source,
-                chunk["page"],
+                chunk.page,
                 document_id,
                 EXTRACTED,
                 DEFINITION_EXTRACT,
@@ -205,7 +205,7 @@ def _add_definitions(output: StepOutput, chunks: Sequence[sqlite3.Row], document
                     "question",
                     question,
                     source,
-                    chunk["page"],
+                    chunk.page,
                     document_id,
                     EXTRACTED,
                     QUESTION_STRUCTURE,
@@ -243,7 +243,7 @@ def _questions(found: Definition) -> list[str]:
 
 def _add_references(
     output: StepOutput,
-    chunks: Sequence[sqlite3.Row],
+    chunks: Sequence[Chunk],
     sections: Sequence[Section],
     firsts: dict[int, tuple[str, int, int | None]],
     document_id: int,
@@ -252,8 +252,8 @@ def _add_references(
     targets = _own_or_descendant(sections, firsts)
     seen: set[tuple[str, int]] = set()
     for chunk in chunks:
-        own = by_id.get(chunk["section_id"]) if chunk["section_id"] is not None else None
-        for sentence, context in _referring_candidates(str(chunk["text"])):
+        own = by_id.get(chunk.section_id) if chunk.section_id is not None else None
+        for sentence, context in _referring_candidates(chunk.text):
             for reference in find_references(sentence, sections, own):
                 if len(seen) >= MAX_REFERENCES:
                     return
@@ -262,14 +262,14 @@ def _add_references(
                     continue
                 seen.add((sentence, target.id))
                 first = targets.get(target.id)
-                sources = (int(chunk["id"]),) + ((first[1],) if first else ())
+                sources = (chunk.id,) + ((first[1],) if first else ())
                 gist = f" — {_trim(first[0])}" if first and first[0] else ""
                 output.notes.append(
                     NoteDraft(
                         "reference",
                         f"{_trim(context, 400)} → {target.label}{gist}",
                         tuple(dict.fromkeys(sources)),
-                        chunk["page"],
+                        chunk.page,
                         document_id,
                         EXTRACTED,
                         REFERENCE_EXTRACT,
