@@ -40,7 +40,7 @@ def test_off_topic_questions_abstain(
     answer = ask(store, settings, question)
     assert answer.abstained, answer.answer
     assert answer.answer == NOT_FOUND
-    assert answer.extra["route"] == "abstain"
+    assert answer.route == "abstain"
     assert answer.citations == []
     assert answer.savings.tokens == 0  # no answer, nothing saved
 

@@ -21,21 +21,21 @@ def test_savings_against_the_baseline() -> None:
     assert result.tokens == 900
     assert result.ratio == 10.0
     assert result.baseline_cost_usd == pytest.approx(1000 * 2.5 / 1e6)
-    assert result.cost_usd == pytest.approx(900 * 2.5 / 1e6)
+    assert result.saved_usd == pytest.approx(900 * 2.5 / 1e6)
 
 
 def test_sleep_tokens_are_charged_at_one_factor_th_of_a_question_token() -> None:
     used = Usage(90, 10)
     assert effective_tokens(used, amortized_sleep_tokens=500, factor=10) == 150
     result = savings(used, Usage(950, 50), 2.5, amortized_sleep_tokens=500, factor=10)
-    assert result.cost_usd == pytest.approx((1000 - 150) * 2.5 / 1e6)
+    assert result.saved_usd == pytest.approx((1000 - 150) * 2.5 / 1e6)
     assert answer_cost_usd(used, 500, 10, 2.5) == pytest.approx(150 * 2.5 / 1e6)
 
 
 def test_instant_answers_report_the_whole_baseline_as_saved() -> None:
     result = savings(Usage(), Usage(400, 64), 1.0)
     assert result.tokens == 464
-    assert result.cost_usd == pytest.approx(464 / 1e6)
+    assert result.saved_usd == pytest.approx(464 / 1e6)
 
 
 def test_library_wide_digest_steps_are_shared_between_documents(digested: Library) -> None:
@@ -84,7 +84,7 @@ def test_the_log_matches_the_savings_lines(digested: Library, settings: Settings
     assert totals["baseline_cost_usd"] == pytest.approx(
         sum(a.savings.baseline_cost_usd for a in answers)
     )
-    assert totals["saved_usd"] == pytest.approx(sum(a.savings.cost_usd for a in answers), abs=1e-6)
+    assert totals["saved_usd"] == pytest.approx(sum(a.savings.saved_usd for a in answers), abs=1e-6)
     assert totals["abstained"] == 1
     assert totals["by_mode"]["instant"]["answers"] == 1
     assert totals["history"][0]["question"].startswith("How many yards")
@@ -99,3 +99,15 @@ def test_no_answers_yet(store) -> None:  # type: ignore[no-untyped-def]
     totals = answer_totals(store)
     assert totals["answers"] == 0 and totals["ratio"] is None
     assert format_answer_totals(totals) == "Answers: none yet"
+
+
+def test_the_json_contract_keeps_its_names_for_the_typed_fields() -> None:
+    from nocturne.answer.result import Savings
+
+    saved = Savings(tokens=900, ratio=10.0, saved_usd=0.002, baseline_cost_usd=0.0025)
+    assert saved.to_json() == {
+        "tokens": 900,
+        "ratio": 10.0,
+        "cost_usd": 0.002,
+        "baseline_cost_usd": 0.0025,
+    }

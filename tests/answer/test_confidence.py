@@ -151,7 +151,7 @@ def test_confidence_through_answer_question(
     route: str,
 ) -> None:
     answer = ask(store, settings, question)
-    assert answer.extra["route"] == route, answer.answer
+    assert answer.route == route, answer.answer
     assert answer.confidence == expected, answer.answer
     assert answer.to_json()["confidence"] == expected
 

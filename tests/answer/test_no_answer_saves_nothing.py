@@ -23,7 +23,7 @@ def test_an_abstention_claims_no_savings(store: Store, settings: Settings) -> No
     _digested(store)
     answer = ask(store, FakeEngine(), "Who painted the Sistine Chapel ceiling?", settings, "auto")
     assert answer.abstained and answer.answer == NOT_FOUND
-    assert answer.savings.tokens == 0 and answer.savings.cost_usd == 0
+    assert answer.savings.tokens == 0 and answer.savings.saved_usd == 0
     assert store.scalar("SELECT saved_tokens FROM answers") == 0
 
 

@@ -146,7 +146,7 @@ def test_page_furniture_answers_only_questions_about_the_page(library: Library) 
     assert owner.evidence[0].text.startswith("© 2024")
 
 
-def test_the_missing_kind_of_answer_comes_from_the_same_place_first(library: Library) -> None:
+def test_the_missing_kind_of_answer_comes_from_the_same_section_first(library: Library) -> None:
     from nocturne.answer.query import analyse
     from nocturne.answer.retrieval import Evidence, complementary
     from nocturne.library.learned_notes import Source
@@ -155,8 +155,9 @@ def test_the_missing_kind_of_answer_comes_from_the_same_place_first(library: Lib
     query = analyse(library.store, question)
     assert query.answer_type == "code"
 
-    def ev(text: str, chunk_id: int, score: float) -> Evidence:
-        return Evidence(text, Source(chunk_id, 1, "faq.txt", "/faq.txt", None), 0.6, score, "chunk")
+    def ev(text: str, section_id: int, score: float) -> Evidence:
+        source = Source(section_id, 1, "faq.txt", "/faq.txt", None)
+        return Evidence(text, source, 0.6, score, "chunk", section_id=section_id)
 
     first = ev("Before you send me a bug report, please read the README.", 1, 1.2)
     elsewhere = ev("Sending a bug to kvm_read() is an error.", 2, 0.95)

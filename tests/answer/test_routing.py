@@ -133,7 +133,7 @@ def test_summaries_come_from_document_summaries(digested: Library, settings: Set
     engine = FakeEngine()
     answer = ask(digested.store, engine, "Summarize the Super Bowl 50 document", settings)
     assert answer.answer == "Super Bowl 50 pitted the Panthers against the Broncos."
-    assert answer.extra["route"] == "summary:summary"
+    assert answer.route == "summary:summary"
     assert {c.page for c in answer.citations} == {1, 2}
     assert engine.calls == []
 
@@ -157,7 +157,7 @@ def test_summary_without_summaries_is_answered_normally(
     )
     engine = FakeEngine(["football"])
     answer = ask(library.store, engine, "Summarize Super Bowl 50", settings)
-    assert answer.extra["route"] != "summary:summary"
+    assert answer.route != "summary:summary"
 
 
 def test_bad_questions_and_modes_are_known_errors(digested: Library, settings: Settings) -> None:
@@ -210,5 +210,5 @@ def test_an_anticipated_answer_without_the_kind_asked_for_is_not_served_instantl
     answer = ask(
         library.store, FakeEngine(), "How many yards did Peyton Manning throw for?", settings
     )
-    assert answer.extra["route"] != "instant", answer.answer
+    assert answer.route != "instant", answer.answer
     assert "2,249 yards" in answer.answer

@@ -190,7 +190,7 @@ def test_what_a_numbered_section_is_about_is_an_instant_outline_answer(
     store: Store, settings: Settings, digested: dict[str, int]
 ) -> None:
     answer = ask(store, settings, SECTION_ABOUT)
-    assert (answer.mode, answer.extra["route"]) == ("instant", "instant"), answer.answer
+    assert (answer.mode, answer.route) == ("instant", "instant"), answer.answer
     assert answer.extra.get("outline") is True
     assert "4.3 The frobnicate script" in answer.answer
     assert answer.confidence == "high"
@@ -217,7 +217,7 @@ def test_which_section_is_instant_once_the_outline_holds_it(
 ) -> None:
     answer = ask(store, settings, COVERS)
     assert answer.answer.startswith("Section 4.3 (4.3 The frobnicate script)"), answer.answer
-    assert (answer.mode, answer.extra["route"]) == ("instant", "instant")
+    assert (answer.mode, answer.route) == ("instant", "instant")
     assert answer.extra.get("outline") is True
     assert answer.citations[0].section == "4.3 The frobnicate script"
 
@@ -230,7 +230,7 @@ def test_which_section_is_learned_without_the_outline(
         digest(store)
     answer = ask(store, settings, COVERS, use_notes=when != "without notes")
     assert answer.answer.startswith("Section 4.3 (4.3 The frobnicate script)"), answer.answer
-    assert (answer.mode, answer.extra["route"]) == ("learned", "learned")
+    assert (answer.mode, answer.route) == ("learned", "learned")
     assert answer.extra.get("outline") is False
     assert not answer.abstained
 
@@ -239,7 +239,7 @@ def test_an_exactly_named_option_is_answered_from_its_definition(
     store: Store, settings: Settings, digested: dict[str, int]
 ) -> None:
     answer = ask(store, settings, RETRY_DELAY)
-    assert (answer.mode, answer.extra["route"]) == ("instant", "instant"), answer.answer
+    assert (answer.mode, answer.route) == ("instant", "instant"), answer.answer
     assert answer.answer.startswith("retryDelay: “retryDelay {number} The number of milliseconds")
     assert "Default: 100" in answer.answer
     assert "maxRetries" not in answer.answer
@@ -252,7 +252,7 @@ def test_without_notes_nothing_is_instant(
     store: Store, settings: Settings, digested: dict[str, int], question: str
 ) -> None:
     answer = ask(store, settings, question, use_notes=False)
-    assert answer.mode != "instant" and answer.extra["route"] != "instant", answer.answer
+    assert answer.mode != "instant" and answer.route != "instant", answer.answer
     assert not answer.extra.get("outline")
 
 

@@ -41,7 +41,7 @@ def test_a_section_summary_is_whole_sentences_of_that_section(
     if budget:
         digest(store, budget)
     answer = ask(store, settings, "Summarise the frobnicate script in the Frobtool manual.")
-    assert answer.extra["route"] == "summary:section", answer.answer
+    assert answer.route == "summary:section", answer.answer
     prefix = "Summary of 4.3 The frobnicate script: "
     assert answer.answer.startswith(prefix), answer.answer
     sentences = whole_sentences(answer.answer.removeprefix(prefix))
@@ -57,13 +57,13 @@ def test_a_document_summary_before_a_medium_digest_says_it_is_pending(
 ) -> None:
     digest(store, "low")  # no summaries at the low budget
     answer = ask(store, settings, "Summarise the boiler notes.")
-    assert answer.extra["route"] == "summary:pending", answer.answer
+    assert answer.route == "summary:pending", answer.answer
     assert "has not been digested far enough for a summary" in answer.answer
     assert answer.confidence == "low"
     assert answer.citations == []
     digest(store, "medium")
     answer = ask(store, settings, "Summarise the boiler notes.")
-    assert answer.extra["route"] == "summary:document", answer.answer
+    assert answer.route == "summary:document", answer.answer
     assert answer.answer.startswith("Summary of boiler-notes: "), answer.answer
     assert len(whole_sentences(answer.answer.removeprefix("Summary of boiler-notes: "))) >= 2
     assert [c.document for c in answer.citations] == ["boiler-notes.txt"]
@@ -77,17 +77,17 @@ def test_what_a_titled_document_is_for_uses_the_document_summary(
 ) -> None:
     assert is_summary(analyse(store, FOR_QUESTION))
     answer = ask(store, settings, FOR_QUESTION)
-    assert answer.extra["route"] == "summary:pending", answer.answer  # actual: summary:section
+    assert answer.route == "summary:pending", answer.answer  # actual: summary:section
     assert "has not been digested" in answer.answer and answer.confidence == "low"
     digest(store, "medium")
     answer = ask(store, settings, FOR_QUESTION)
-    assert answer.extra["route"] == "summary:document", answer.answer
+    assert answer.route == "summary:document", answer.answer
     assert answer.answer.startswith("Summary of Gizmo FAQ: ")
 
 
 def test_what_notes_are_for(store: Store, settings: Settings, docs: dict[str, int]) -> None:
     answer = ask(store, settings, "What are the boiler notes for, in a sentence or two?")
-    assert answer.extra["route"] == "summary:pending", answer.answer  # actual: abstain
+    assert answer.route == "summary:pending", answer.answer  # actual: abstain
 
 
 COMPARE = "Do the Frobtool manual and the Gizmo FAQ agree on where bugs are reported?"
@@ -102,7 +102,7 @@ def test_a_comparison_quotes_and_cites_both_documents(
     query = analyse(store, COMPARE)
     assert is_comparison(query)
     answer = ask(store, settings, COMPARE)
-    assert answer.extra["route"] == "compare", answer.answer
+    assert answer.route == "compare", answer.answer
     lines = [SOURCE_MARK.sub("", line) for line in answer.answer.splitlines()]
     assert lines == [
         "frobtool-manual.md: “Bugs are reported on the project's mailing list.”",
@@ -110,7 +110,7 @@ def test_a_comparison_quotes_and_cites_both_documents(
     ]
     assert {c.document for c in answer.citations} == {"frobtool-manual.md", "gizmo-faq.md"}
     assert answer.confidence == "medium"
-    assert sorted(answer.extra["document_ids"]) == sorted(
+    assert sorted(list(answer.document_ids)) == sorted(
         [docs["frobtool-manual.md"], docs["gizmo-faq.md"]]
     )
 
@@ -144,7 +144,7 @@ def test_a_document_summary_covers_its_outline_in_whole_sourced_sentences(
 ) -> None:
     digest(store, "medium")
     answer = ask(store, settings, "Give me an overview of the Frobtool manual")
-    assert answer.extra["route"] == "summary:document", answer.answer
+    assert answer.route == "summary:document", answer.answer
     text = answer.answer.removeprefix("Summary of Frobtool manual: ")
     sentences = whole_sentences(text)
     assert 3 <= len(sentences) <= 6, sentences
@@ -166,7 +166,7 @@ def test_a_lease_is_summarised_by_its_clauses(
     list(add_paths(store, [folder], settings, FakeEngine()))
     digest(store, "medium")
     answer = ask(store, settings, "Summarize the lease")
-    assert answer.extra["route"] == "summary:document", answer.answer
+    assert answer.route == "summary:document", answer.answer
     sentences = whole_sentences(answer.answer.split(": ", 1)[1])
     assert len(sentences) >= 3
     assert sentences[0].startswith("This lease is made on 1 May 2026"), sentences
@@ -200,7 +200,7 @@ def test_compare_two_documents_says_what_each_is_for_and_cites_both(
 ) -> None:
     digest(store, "medium")
     answer = ask(store, settings, "Compare the Frobtool manual and the Gizmo FAQ")
-    assert answer.extra["route"] == "compare", answer.answer
+    assert answer.route == "compare", answer.answer
     lines = answer.answer.splitlines()
     assert lines[0].startswith("frobtool-manual.md: “"), lines
     assert lines[1].startswith("gizmo-faq.md: “"), lines

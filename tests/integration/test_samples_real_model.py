@@ -64,7 +64,7 @@ def test_the_lease_summary_is_whole_sourced_sentences(
     answer = answer_question(
         digested, real_engine, "Summarize the lease", settings, use_kv_cache=False
     )
-    assert answer.extra["route"] == "summary:document", answer.answer
+    assert answer.route == "summary:document", answer.answer
     body = answer.answer.split(": ", 1)[1]
     sentences = split_sentences(SOURCE_MARK.sub("", body))
     assert len(sentences) >= 3, sentences
@@ -83,7 +83,7 @@ def test_a_comparison_cites_both_documents(
         settings,
         use_kv_cache=False,
     )
-    assert answer.extra["route"] == "compare", answer.answer
+    assert answer.route == "compare", answer.answer
     assert {c.document for c in answer.citations} == {
         "espresso-machine-manual.md",
         "community-garden-handbook.html",

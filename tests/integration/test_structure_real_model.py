@@ -78,7 +78,7 @@ def test_what_a_numbered_section_is_about_is_answered_instantly(
         digested, real_engine, "What is section 4.3 of the Camlidl manual about?", settings
     )
     assert answer.mode == "instant"
-    assert answer.extra.get("route") == "instant"
+    assert answer.route == "instant"
     assert "The camlidldll script" in answer.answer
     assert answer.usage.total == 0
     assert [c.document for c in answer.citations] == ["camlidl-1.04.md"]

@@ -36,7 +36,7 @@ def savings(
     return Savings(
         tokens=saved,
         ratio=round(ratio, 3),
-        cost_usd=round(base_cost - own_cost, 8),
+        saved_usd=round(base_cost - own_cost, 8),
         baseline_cost_usd=round(base_cost, 8),
     )
 

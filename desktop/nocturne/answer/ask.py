@@ -406,6 +406,7 @@ def _finish(
     sleep_tokens, amortized = sleep_share(store, document_ids)
     factor = settings.question_token_factor
     price = settings.reference_price_per_million
+    cost = answer_cost_usd(used, amortized, factor, price)
     return Answer(
         answer=text,
         mode=mode,
@@ -419,11 +420,15 @@ def _finish(
         abstained=abstained,
         confidence=confidence,
         extra={
+            # Also under their old keys, for readers not yet on the typed fields.
             "route": route,
             "document_ids": document_ids,
-            "cost_usd": answer_cost_usd(used, amortized, factor, price),
+            "cost_usd": cost,
             **(extra or {}),
         },
+        route=route,
+        document_ids=tuple(document_ids),
+        spent_usd=cost,
     )
 
 
@@ -444,6 +449,9 @@ def _finish_raw(
     return replace(
         answer,
         extra={**answer.extra, "route": "raw", "document_ids": document_ids, "cost_usd": cost},
+        route="raw",
+        document_ids=tuple(document_ids),
+        spent_usd=cost,
     )
 
 

@@ -509,7 +509,7 @@ def add_answer(
         answer.usage.total,
         answer.timing.first_token_s,
         answer.timing.total_s,
-        str(answer.extra.get("route", answer.mode)),
+        answer.answered_by,
         first_document=answer.citations[0].document if answer.citations else None,
         confidence=getattr(answer, "confidence", None),
         short_chars=_short_answer_chars(answer.answer, answer.extra),
@@ -558,7 +558,7 @@ def run_bench(
         )
         auto = answer_question(store, replay, question.question, settings, "auto")
         add_answer(stats["auto"], question, auto)
-        if auto.extra.get("route") in ("learned", "abstain") and auto.mode == "learned":
+        if auto.answered_by in ("learned", "abstain") and auto.mode == "learned":
             add_answer(stats["learned"], question, auto)  # same computation; greedy decoding
         else:
             add_answer(

@@ -45,14 +45,14 @@ def record_answer(store: Store, question: str, answer: Answer, model_id: str = "
         question=question,
         answer=answer.answer,
         mode=answer.mode,
-        route=str(answer.extra.get("route", answer.mode)),
+        route=answer.answered_by,
         model_id=model_id,
         prompt_tokens=answer.usage.prompt_tokens,
         completion_tokens=answer.usage.completion_tokens,
         baseline_prompt_tokens=answer.baseline.prompt_tokens,
         baseline_completion_tokens=answer.baseline.completion_tokens,
         saved_tokens=answer.savings.tokens,
-        cost_usd=float(answer.extra.get("cost_usd", 0.0)),
+        cost_usd=answer.spent_usd,
         baseline_cost_usd=answer.savings.baseline_cost_usd,
         sleep_tokens=answer.sleep.tokens,
         amortized_sleep_tokens=answer.sleep.amortized_tokens_per_question,
@@ -60,4 +60,4 @@ def record_answer(store: Store, question: str, answer: Answer, model_id: str = "
         total_s=answer.timing.total_s,
         abstained=answer.abstained,
     )
-    return insert_answer(store, record, list(answer.extra.get("document_ids", [])))
+    return insert_answer(store, record, answer.document_ids)

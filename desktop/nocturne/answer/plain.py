@@ -87,7 +87,7 @@ def savings_line(answer: Answer) -> str:
     """What this answer cost, against reading the documents themselves (raw mode), in words."""
     used = answer.usage.total
     base = answer.baseline.total
-    route = str(answer.extra.get("route", answer.mode))
+    route = answer.answered_by
     took = _seconds(answer.timing.total_s)
     if is_abstention(answer.mode, route, answer.abstained):
         if used:
@@ -111,7 +111,7 @@ def savings_line(answer: Answer) -> str:
             spent += f" ({_ratio(answer.savings.ratio)} fewer)"
     else:
         spent = f"no model needed instead of reading {_tokens(base)}"
-    own_cost = max(0.0, answer.savings.baseline_cost_usd - answer.savings.cost_usd)
+    own_cost = max(0.0, answer.savings.baseline_cost_usd - answer.savings.saved_usd)
     parts = [
         f"{lead}: {spent}",
         f"{_money(own_cost)} instead of {_money(answer.savings.baseline_cost_usd)}",
@@ -139,7 +139,7 @@ def _digest_share(tokens: int, share: float) -> str:
 
 def plain_output(answer: Answer) -> list[str]:
     """The lines after the answer text in `nocturne ask`: kind and confidence, savings, hints."""
-    route = str(answer.extra.get("route", answer.mode))
+    route = answer.answered_by
     kind = badge(answer.mode, route, answer.abstained)
     lines = [kind if kind != answer.mode else f"{kind} · {confidence_text(answer.confidence)}"]
     lines.append(savings_line(answer))

@@ -32,8 +32,21 @@ TokenCount = Usage
 class Savings:
     tokens: int
     ratio: float  # baseline tokens / tokens used (1.0 for the baseline itself)
-    cost_usd: float  # money saved against the baseline at the reference price
+    saved_usd: float  # money saved against the baseline at the reference price
     baseline_cost_usd: float
+
+    @property
+    def cost_usd(self) -> float:
+        """The money saved, under the name `ask --json` gives it ("savings": {"cost_usd"})."""
+        return self.saved_usd
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tokens": self.tokens,
+            "ratio": self.ratio,
+            "cost_usd": self.saved_usd,
+            "baseline_cost_usd": self.baseline_cost_usd,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,16 @@ class Answer:
     abstained: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     confidence: str = "medium"  # high | medium | low, from measured signals (answer/confidence)
+    # How it was answered: "instant", "learned", "raw", "abstain", "outline", "summary", ...
+    # (empty: the same as `mode`), the documents it used, and what it cost at the set price.
+    route: str = ""
+    document_ids: tuple[int, ...] = ()
+    spent_usd: float = 0.0
+
+    @property
+    def answered_by(self) -> str:
+        """The route, or the mode for an answer built without one."""
+        return self.route or self.mode
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,7 +102,7 @@ class Answer:
             ],
             "usage": asdict(self.usage),
             "baseline": {**asdict(self.baseline), "method": self.baseline_method},
-            "savings": asdict(self.savings),
+            "savings": self.savings.to_json(),
             "timing": asdict(self.timing),
             "sleep": asdict(self.sleep),
             "confidence": self.confidence,

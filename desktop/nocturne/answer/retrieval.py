@@ -94,6 +94,7 @@ class Evidence:
     via: Source | None = None  # the referring sentence's source, cited too
     key: str = ""  # the sentence as first found, before a following sentence completed it
     points_to: int | None = None  # for a referring sentence: the section id it points to
+    section_id: int | None = None  # the innermost section the sentence lies in, if known
 
     @property
     def original(self) -> str:
@@ -307,8 +308,12 @@ def gather_evidence(
             - (furniture if _BOILERPLATE.search(ev.text) else 0.0)
         )
 
+    def leaf(ev: Evidence) -> int | None:
+        path = paths.get(ev.source.chunk_id, ())
+        return path[-1].id if path else None
+
     scored = [
-        replace(e, score=score(e))
+        replace(e, score=score(e), section_id=leaf(e))
         for e in (in_named_section(extended(ev)) for ev in candidates.values())
     ]
     scored.sort(key=lambda ev: -ev.score)
@@ -485,7 +490,7 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
         if missing_type:
             gain += ANSWER_TYPE_BOOST
         value = gain + 0.3 * ev.score
-        if ev.source.chunk_id == first.source.chunk_id:
+        if first.section_id is not None and ev.section_id == first.section_id:
             value += SECOND_SAME_PLACE_BONUS  # the rest of the same answer, not another topic
         if gain >= SECOND_MIN_GAIN and (best is None or value > best[0]):
             best = (value, ev)
