@@ -31,9 +31,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BENCH_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.bench)
-        if item.get_closest_marker("bench") or item.get_closest_marker("slow"):
-            if item.get_closest_marker("timeout") is None:
-                item.add_marker(pytest.mark.timeout(LONG_TIMEOUT_S))
+        long_by_design = item.get_closest_marker("bench") or item.get_closest_marker("slow")
+        if long_by_design and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(LONG_TIMEOUT_S))
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -22,7 +22,9 @@ STOPWORDS = frozenset(
     whom why will with would you your yours yourself yourselves s t don also may might must shall
     many much one two us per via""".split()
 )
-_WORD = re.compile(r"[\w][\w'-]*", re.UNICODE)
+# A key combination ("Ctrl+L") is one word, as in `library.words`; in a MATCH it is the phrase
+# of its parts, which the index holds side by side.
+_WORD = re.compile(r"\b(?:ctrl|alt|shift|meta|cmd|super|option)(?:\+\w+)+|[\w][\w'-]*", re.UNICODE)
 
 
 def content_words(text: str) -> list[str]:

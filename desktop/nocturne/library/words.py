@@ -16,7 +16,12 @@ from nocturne.library.search import STOPWORDS
 
 # Hyphens split words, as in the FTS index ("coding-style" -> "coding", "style").
 # Dots split words too ("node.js" -> "node", "js"), except inside numbers ("2.1", "1.5-2.1").
-_WORD = re.compile(r"[\w](?:[\w']|(?<=\d)\.(?=\d))*[\w]|[\w]", re.UNICODE)
+# A key combination stays one word ("Ctrl+L", "Shift+Tab"): its letter alone says nothing.
+_WORD = re.compile(
+    r"\b(?:ctrl|alt|shift|meta|cmd|super|option)(?:\+\w+)+|"
+    r"[\w](?:[\w']|(?<=\d)\.(?=\d))*[\w]|[\w]",
+    re.UNICODE,
+)
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 _STEMMER = snowballstemmer.stemmer("porter")
 

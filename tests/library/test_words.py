@@ -1,0 +1,28 @@
+"""One way of splitting words for the whole app: what stays whole and what is split."""
+
+from __future__ import annotations
+
+import pytest
+
+from nocturne.library.search import fts_query
+from nocturne.library.words import content_stems, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What does Ctrl+L do?", ["what", "does", "ctrl+l", "do"]),
+        ("Shift+Tab or Ctrl+Alt+Del", ["shift+tab", "or", "ctrl+alt+del"]),
+        ("the coding-style section", ["the", "coding", "style", "section"]),
+        ("Node.js in LGPL 2.1", ["node", "js", "in", "lgpl", "2.1"]),
+        ("the controller's state", ["the", "controller", "state"]),
+    ],
+)
+def test_words(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_a_key_combination_is_matched_whole() -> None:
+    assert content_stems("Ctrl+L | Clear screen") == ["ctrl+l", "clear", "screen"]
+    # the full-text index splits it, so its query is the phrase of its parts
+    assert '"ctrl+l"' in fts_query("What does Ctrl+L do?")
