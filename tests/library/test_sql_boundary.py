@@ -17,7 +17,7 @@ import pytest
 
 import nocturne
 
-PACKAGES = ("sleeptime", "schedule")
+PACKAGES = ("sleeptime", "schedule", "ui")
 SQL_TEXT = re.compile(
     r"\b(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
     r"CREATE\s+(TABLE|INDEX|VIRTUAL|TRIGGER)|PRAGMA\s|BEGIN\s+IMMEDIATE|ROLLBACK\b)"

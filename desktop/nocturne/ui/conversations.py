@@ -1,4 +1,5 @@
-"""Persisted chats (tables from migration m006), without Qt so tests and workers can use them.
+"""Persisted chats as the window keeps them: an answer becomes the record its card is redrawn
+from (no Qt, so tests and workers can use it); the storing is `library/conversations.py`.
 
 An answer is stored as the `ask --json` object plus what the window needs to redraw it later: the
 citations' file paths, the savings line, whether it abstained and its route. Keeping the whole
@@ -7,32 +8,26 @@ object means the savings panel shows exactly the numbers the person saw under ea
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from typing import Any
 
 from nocturne.answer.result import Answer
+from nocturne.library import conversations as stored
+from nocturne.library.conversations import Conversation, StoredMessage
 from nocturne.library.store import Store
 
 TITLE_LENGTH = 60
 
-
-@dataclass(frozen=True)
-class Conversation:
-    id: int
-    title: str
-    updated_at: str
-    message_count: int
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    id: int
-    conversation_id: int
-    role: str  # user, assistant, error
-    text: str
-    answer: dict[str, Any] | None
-    created_at: str
+__all__ = [
+    "Conversation",
+    "StoredMessage",
+    "add_message",
+    "answer_record",
+    "conversation_messages",
+    "create_conversation",
+    "delete_conversation",
+    "list_conversations",
+    "title_for",
+]
 
 
 def answer_record(answer: Answer, savings_line: str | None = None) -> dict[str, Any]:
@@ -43,7 +38,7 @@ def answer_record(answer: Answer, savings_line: str | None = None) -> dict[str, 
         citation["path"] = source.path
     record["savings_line"] = answer.savings_line() if savings_line is None else savings_line
     record["abstained"] = answer.abstained
-    record["route"] = str(answer.extra.get("route", answer.mode))  # badge, "Digest now"
+    record["route"] = answer.answered_by  # badge, "Digest now"
     return record
 
 
@@ -53,18 +48,11 @@ def title_for(question: str) -> str:
 
 
 def create_conversation(store: Store, title: str = "") -> int:
-    with store.transaction() as conn:
-        cur = conn.execute("INSERT INTO conversations(title) VALUES (?)", (title,))
-        return int(cur.lastrowid or 0)
+    return stored.create_conversation(store, title)
 
 
 def list_conversations(store: Store) -> list[Conversation]:
-    rows = store.query(
-        "SELECT c.id, c.title, c.updated_at, COUNT(m.id) AS message_count FROM conversations c "
-        "LEFT JOIN messages m ON m.conversation_id = c.id GROUP BY c.id "
-        "ORDER BY c.updated_at DESC, c.id DESC"
-    )
-    return [Conversation(r["id"], r["title"], r["updated_at"], r["message_count"]) for r in rows]
+    return stored.list_conversations(store)
 
 
 def add_message(
@@ -76,44 +64,13 @@ def add_message(
     savings_line: str | None = None,
 ) -> int:
     """Append a message; the first question of a conversation becomes its title."""
-    record = json.dumps(answer_record(answer, savings_line)) if answer is not None else None
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO messages(conversation_id, role, text, answer_json) VALUES (?, ?, ?, ?)",
-            (conversation_id, role, text, record),
-        )
-        conn.execute(
-            "UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
-            "title = CASE WHEN title = '' AND ? = 'user' THEN ? ELSE title END WHERE id = ?",
-            (role, title_for(text), conversation_id),
-        )
-        return int(cur.lastrowid or 0)
+    record = answer_record(answer, savings_line) if answer is not None else None
+    return stored.add_message(store, conversation_id, role, text, record, title_for(text))
 
 
 def conversation_messages(store: Store, conversation_id: int) -> list[StoredMessage]:
-    rows = store.query(
-        "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
-    )
-    return [
-        StoredMessage(
-            r["id"],
-            r["conversation_id"],
-            r["role"],
-            r["text"],
-            json.loads(r["answer_json"]) if r["answer_json"] else None,
-            r["created_at"],
-        )
-        for r in rows
-    ]
+    return stored.conversation_messages(store, conversation_id)
 
 
 def delete_conversation(store: Store, conversation_id: int) -> None:
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
-
-
-def rename_conversation(store: Store, conversation_id: int, title: str) -> None:
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE conversations SET title = ? WHERE id = ?", (title.strip(), conversation_id)
-        )
+    stored.delete_conversation(store, conversation_id)

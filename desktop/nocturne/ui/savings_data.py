@@ -3,9 +3,10 @@
 Every point is a logged answer (`nocturne.answer.status.answer_totals`, which also counts answers
 asked from the command line), so the panel never disagrees with the savings line printed under an
 answer; where that log is missing (an older core), the answers kept with the conversations are
-used instead. Sleep-time tokens come from the model call log. Time saved is an estimate and
-labelled as one: the baseline prompt is never run, so its duration is the baseline's tokens at
-the speed this machine's model was measured to read prompts at, minus the time actually taken.
+used instead. Sleep-time tokens are the digest's model calls (`library.sleep_tokens`). Time
+saved is an estimate and labelled as one: the baseline prompt is never run, so its duration is
+the baseline's tokens at the speed this machine's model was measured to read prompts at
+(`library.reading_speed`), minus the time actually taken.
 
 Every total is a sum of per-answer amounts that never change once the answer is logged, so the
 totals only grow: an answer's reading speed is the one measured up to that answer (a later,
@@ -17,10 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nocturne.library.reading_speed import MIN_PROMPT_TOKENS, PromptReading, prompt_readings
+from nocturne.library.sleep_tokens import logged_tokens
 from nocturne.library.store import Store
 
 CHART_HISTORY = 500
-MIN_PROMPT_TOKENS = 50  # shorter prompts say more about overhead than about reading speed
 
 
 @dataclass(frozen=True)
@@ -156,52 +158,38 @@ def _points_from_answer_log(store: Store) -> list[SavingsPoint]:
 def savings_summary(store: Store) -> SavingsSummary:
     summary = SavingsSummary()
     summary.points = _points_from_answer_log(store)
-    summary.sleep_tokens = int(
-        store.scalar(
-            "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM model_calls "
-            "WHERE purpose LIKE 'digest%'"
-        )
-        or 0
-    )
-    summary.seconds_per_raw_token = prompt_seconds_per_token(store)
-    summary.points = with_reading_speeds(store, summary.points)
+    summary.sleep_tokens = logged_tokens(store)
+    readings = prompt_readings(store, MIN_PROMPT_TOKENS)
+    summary.seconds_per_raw_token = median_speed(readings)
+    summary.points = with_reading_speeds(readings, summary.points)
     return summary
 
 
-def with_reading_speeds(store: Store, points: list[SavingsPoint]) -> list[SavingsPoint]:
+def with_reading_speeds(
+    readings: list[PromptReading], points: list[SavingsPoint]
+) -> list[SavingsPoint]:
     """Each answer with the prompt reading speed measured up to its time (the median of the
     calls until then), or, for answers before any measurement, the first one ever made: a
     value that later calls never change."""
     from dataclasses import replace
 
-    calls = [
-        (str(row["at"]), float(row["first_token_s"]) / float(row["prompt_tokens"]))
-        for row in store.query(
-            "SELECT at, first_token_s, prompt_tokens FROM model_calls WHERE purpose LIKE "
-            "'answer%' AND first_token_s IS NOT NULL AND prompt_tokens >= ? ORDER BY at, id",
-            (MIN_PROMPT_TOKENS,),
-        )
-    ]
-    if not calls:
+    if not readings:
         return points
     out = []
     for point in points:
-        seen = sorted(rate for at, rate in calls if at <= point.at)
-        rate = seen[len(seen) // 2] if seen else calls[0][1]
+        seen = sorted(r.seconds_per_token for r in readings if r.at <= point.at)
+        rate = seen[len(seen) // 2] if seen else readings[0].seconds_per_token
         out.append(replace(point, seconds_per_raw_token=rate))
     return out
 
 
-def prompt_seconds_per_token(store: Store) -> float | None:
-    """How long this machine's model takes to read one prompt token: the median over answer
-    calls of time-to-first-token per prompt token (the median ignores the first call of a
-    session, which also loads the model)."""
-    rates = sorted(
-        float(row["first_token_s"]) / float(row["prompt_tokens"])
-        for row in store.query(
-            "SELECT first_token_s, prompt_tokens FROM model_calls WHERE purpose LIKE 'answer%' "
-            "AND first_token_s IS NOT NULL AND prompt_tokens >= ?",
-            (MIN_PROMPT_TOKENS,),
-        )
-    )
+def median_speed(readings: list[PromptReading]) -> float | None:
+    """The median over answer calls of time-to-first-token per prompt token (the median
+    ignores the first call of a session, which also loads the model)."""
+    rates = sorted(r.seconds_per_token for r in readings)
     return rates[len(rates) // 2] if rates else None
+
+
+def prompt_seconds_per_token(store: Store) -> float | None:
+    """How long this machine's model takes to read one prompt token (see `median_speed`)."""
+    return median_speed(prompt_readings(store, MIN_PROMPT_TOKENS))
