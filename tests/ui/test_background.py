@@ -189,3 +189,34 @@ def test_added_folders_are_watched_by_the_window(
     finally:
         background.shutdown()
         backend.close()
+
+
+def test_the_window_takes_the_daily_backup_when_it_runs_the_schedule(
+    background: CoreBackground, store: Store
+) -> None:
+    from datetime import UTC, timedelta
+
+    from nocturne.library.backups import list_backups, make_backup
+
+    background.tick()  # the first tick asks whether a backup is due: there is none yet
+    (taken,) = list_backups()
+    assert taken.reason == "daily"
+    background.daily_backup()  # the same day: nothing more
+    assert list_backups() == [taken]
+    taken.path.unlink()
+    old = make_backup(store, "daily", datetime.now(UTC) - timedelta(days=2))
+    background.daily_backup()  # the newest is two days old
+    assert [b.reason for b in list_backups()] == ["daily", "daily"]
+    assert list_backups()[1].path == old.path
+
+
+def test_beside_a_daemon_or_without_a_schedule_the_window_takes_no_backup(
+    background: CoreBackground, settings: Settings, store: Store
+) -> None:
+    from nocturne.library.backups import list_backups
+
+    background.scheduler.last_decision = type("Decision", (), {"code": "other-scheduler"})()
+    background.tick()
+    idle = CoreBackground(settings, lambda: store, start_scheduler=False)
+    idle.tick()
+    assert list_backups() == []

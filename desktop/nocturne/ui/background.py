@@ -81,6 +81,7 @@ def format_eta(seconds: float | None) -> str:
 STATUS_EVERY_S = 10.0
 OTHER_SCHEDULER = "other-scheduler"  # the scheduler's decision code when another one holds it
 FOLDERS_EVERY_S = 10.0
+BACKUP_EVERY_S = 600.0  # how often to ask whether the daily backup is due (it is, once a day)
 log = logging.getLogger(__name__)
 
 
@@ -117,6 +118,7 @@ class CoreBackground:
         self._event_seen: tuple[Any, float, float] | None = None
         self._watcher: Any = None
         self._folders_checked = 0.0
+        self._backup_checked: float | None = None  # never yet: the first tick asks
         if start_scheduler:
             self._start_scheduler()
 
@@ -163,9 +165,28 @@ class CoreBackground:
 
         self._watcher.set_folders(watched_folders(self._store()))
 
+    def daily_backup(self) -> None:
+        """The library's daily backup, as the daemon takes it (`schedule.daemon.daily_backup`,
+        never fatal), when this window runs the schedule; beside a running daemon, the daemon
+        takes it."""
+        from nocturne.schedule.daemon import daily_backup
+
+        if self.scheduler is None or self.another_scheduler_in_charge():
+            return
+        daily_backup(self._store())
+
+    def _housekeeping(self) -> None:
+        """What the daemon does between ticks: follow the watched folders, take the daily
+        backup (each at most every so often; the backup itself once a day)."""
+        self._follow_folders()
+        now = time.monotonic()
+        if self._backup_checked is None or now - self._backup_checked >= BACKUP_EVERY_S:
+            self._backup_checked = now
+            self.daily_backup()
+
     def tick(self) -> None:
         """One scheduler step (from a worker); skipped while a "Digest now" run goes on."""
-        self._follow_folders()
+        self._housekeeping()
         with self._lock:
             if self.scheduler is None or self._manual_running():
                 return
