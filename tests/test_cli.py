@@ -112,7 +112,9 @@ def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_pa
     assert (" tokens instead of " in savings and "fewer" in savings) or (
         "no model needed instead of reading " in savings
     )
-    assert " instead of $" in savings and "first words after " in savings
+    assert " instead of $" in savings
+    # Before any digest the answer comes from the documents' own sentences, and says so.
+    assert savings.startswith("Answered from the documents' own sentences: ")
     for jargon in ("sleep-time share", "baseline", "digest tokens", "$0.00000"):
         assert jargon not in answered.stdout
 
@@ -164,7 +166,8 @@ def fake_answer(text: str, **changes: Any) -> Answer:
         "savings": Savings(1071, 18.85, 0.00096, 0.00113),
         "timing": Timing(0.14, 0.5),
         "sleep": SleepShare(1551, 155.1),
-        "extra": {"route": "learned"},
+        "route": "learned",
+        "learned_evidence": True,
         "confidence": "medium",
     }
     return Answer(**(fields | changes))
@@ -173,21 +176,24 @@ def fake_answer(text: str, **changes: Any) -> Answer:
 def test_savings_lines_are_plain_words_with_their_numbers() -> None:
     learned = plain.savings_line(fake_answer("x"))
     assert learned == (
-        "Answered by the model from a short passage: 60 tokens instead of 1,131 (19× fewer)"
-        " · $0.00017 instead of $0.0011 · first words after 0.14 s."
+        "Answered from what Nocturne learned: 60 tokens instead of 1,131 (19× fewer), 0.50 s"
+        " · $0.00017 instead of $0.0011."
         " Counts 155 of the 1,551 tokens spent learning these documents, shared with the other"
         " questions about them."
+    )
+    own = plain.savings_line(fake_answer("x", learned_evidence=False), 3.0 / 1131)
+    assert own.startswith(
+        "Answered from the documents' own sentences: 60 tokens instead of 1,131 (19× fewer),"
+        " 0.50 s instead of about 3 s"
     )
     first = plain.savings_line(fake_answer("x", sleep=SleepShare(1551, 1551.0)))
     assert first.endswith(
         "Counts all 1,551 tokens spent learning these documents (the first question about them)."
     )
-    instant = plain.savings_line(
-        fake_answer("x", mode="instant", usage=Usage(), extra={"route": "instant"})
-    )
-    assert instant.startswith(
-        "Instant answer from what Nocturne learned while digesting: no model needed instead of"
-        " reading 1,131 tokens"
+    instant = plain.savings_line(fake_answer("x", mode="instant", usage=Usage(), route="instant"))
+    assert instant == (
+        "Instant answer from what Nocturne learned: no model needed, 0.50 s"
+        " (reading the documents: 1,131 tokens)."
     )
     none = fake_answer(
         "The documents do not say.",
@@ -196,7 +202,7 @@ def test_savings_lines_are_plain_words_with_their_numbers() -> None:
         savings=Savings(0, 0.0, 0.0, 0.0),
         sleep=SleepShare(0, 0.0),
         abstained=True,
-        extra={"route": "abstain"},
+        route="abstain",
     )
     assert plain.savings_line(none) == "No answer, so nothing saved."
     assert plain.plain_output(none) == ["not in your documents", "No answer, so nothing saved."]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from nocturne.answer.result import Answer, Citation, Savings, SleepShare, Timing, TokenCount
+from nocturne.answer.plain import LEARNED, OWN_SENTENCES, savings_line
+from nocturne.answer.result import Answer, Citation, Savings, SleepShare, Timing
+from nocturne.engine.base import Usage
 from nocturne.engine.fake import FakeEngine
 from nocturne.sleeptime.fake_replies import fake_reply
 from nocturne.sleeptime.runner import DigestRunner
-from nocturne.ui.answer_savings import LEARNED, OWN_SENTENCES, card_savings_line
 
 QUESTIONS = ("How much is the monthly rent?", "When is the deposit returned?")
 
@@ -74,34 +75,38 @@ def test_instant_answers_and_abstentions_have_short_lines_of_their_own(
     assert record["savings_line"] == "No answer, so nothing saved."
 
 
-def answer(route: str = "learned", used: int = 160, base: int = 1131) -> Answer:
+def answer(
+    route: str = "learned", used: int = 160, base: int = 1131, learned: bool = True
+) -> Answer:
     return Answer(
         answer="The monthly rent is 1,450 euros.",
         mode="learned",
         citations=[Citation("lease.pdf", 1, 7)],
-        usage=TokenCount(used - 10, 10) if used else TokenCount(),
-        baseline=TokenCount(base - 20, 20),
+        usage=Usage(used - 10, 10) if used else Usage(),
+        baseline=Usage(base - 20, 20),
         baseline_method="raw-bm25-prompt-tokenized",
         savings=Savings(base - used, base / used if used else 0.0, 0.0009, 0.0011),
         timing=Timing(0.1, 0.2),
         sleep=SleepShare(0, 0.0),
-        extra={"route": route, "quote": "“The monthly rent is 1,450 euros.”"},
+        extra={"quote": "“The monthly rent is 1,450 euros.”"},
+        route=route,
+        learned_evidence=learned,
     )
 
 
 def test_the_words_of_the_issue() -> None:
     speed = 3.0 / 1131  # this machine reads the raw prompt in about 3 s
-    assert card_savings_line(answer(), True, speed).startswith(
+    assert savings_line(answer(), speed).startswith(
         "Answered from what Nocturne learned: 160 tokens instead of 1,131 (7.1× fewer), "
         "0.20 s instead of about 3 s"
     )
-    assert card_savings_line(answer(), False, speed).startswith(
+    assert savings_line(answer(learned=False), speed).startswith(
         "Answered from the documents' own sentences: 160 tokens instead of 1,131 (7.1× fewer), "
         "0.20 s instead of about 3 s"
     )
     # No reading speed measured yet: no guess at the time a raw reading would take.
-    assert "instead of about" not in card_savings_line(answer(), True, None)
-    assert card_savings_line(answer("instant", used=0), True, speed) == (
+    assert "instead of about" not in savings_line(answer(), None)
+    assert savings_line(answer("instant", used=0), speed) == (
         "Instant answer from what Nocturne learned: no model needed, 0.20 s instead of about "
         "3 s (reading the documents: 1,131 tokens)."
     )

@@ -62,6 +62,7 @@ from nocturne.answer.text_match import IdfTable
 from nocturne.engine.base import Engine, Usage
 from nocturne.errors import KnownError
 from nocturne.library import ocr_pages
+from nocturne.library.learned_evidence import learned_notes_holding
 from nocturne.library.learned_notes import Source, document_name, note_sources
 from nocturne.library.store import Store
 from nocturne.library.structure import section_paths
@@ -106,6 +107,13 @@ ABSTAIN_UNTYPED_COVERAGE = 0.6
 # share of the question (below it the passage is about something else).
 CLOSEST_MIN_COVERAGE = ABSTAIN_COVERAGE
 CLOSEST_LABEL = "Closest passage (not an answer):"
+LEARNED_SUMMARY_ROUTES = (
+    "summary:section",
+    "summary:document",
+    "summary:summary",
+    "summary:library",
+    "summary:compare",
+)
 
 
 def ask(
@@ -395,6 +403,7 @@ def _finish(
     first_token_s: float | None = None,
     extra: dict[str, object] | None = None,
     confidence: str = MEDIUM,
+    learned_evidence: bool | None = None,
 ) -> Answer:
     """Timing stops here; the baseline and the sleep-time share are accounting, not answering."""
     total_s = clock.elapsed()
@@ -429,6 +438,13 @@ def _finish(
         route=route,
         document_ids=tuple(document_ids),
         spent_usd=cost,
+        # Instant answers (anticipated questions, the outline, definitions) and summaries are
+        # what the digest wrote; the other routes say it when they know.
+        learned_evidence=(
+            learned_evidence
+            if learned_evidence is not None
+            else not abstained and (route == "instant" or route in LEARNED_SUMMARY_ROUTES)
+        ),
     )
 
 
@@ -503,7 +519,16 @@ def _finish_learned(
         Usage(outcome.prompt_tokens, outcome.completion_tokens),
         extra=extra,
         confidence=evidence_confidence(retrieval, outcome.quote, outcome.supported),
+        learned_evidence=_learned_carried(store, outcome.quote),
     )
+
+
+def _learned_carried(store: Store, quoted: Evidence) -> bool:
+    """Whether what the digest learned carried this quote: it came from a note, or a fresh
+    note of its chunk holds the same sentence (a key fact, an anticipated question's answer)."""
+    if quoted.origin != "chunk":
+        return True
+    return bool(learned_notes_holding(store, [quoted.source.chunk_id], quoted.original))
 
 
 def _answer_whole_documents(

@@ -72,7 +72,6 @@ def _ratio(ratio: float) -> str:
 
 
 _SOURCES = {
-    "instant": "Instant answer from what Nocturne learned while digesting",
     "summary:document": "From the summary the digest wrote",
     "summary:summary": "From the summary the digest wrote",
     "summary:section": "Summarised from that section",
@@ -83,8 +82,28 @@ _SOURCES = {
 }
 
 
-def savings_line(answer: Answer) -> str:
-    """What this answer cost, against reading the documents themselves (raw mode), in words."""
+LEARNED = "Answered from what Nocturne learned"
+OWN_SENTENCES = "Answered from the documents' own sentences"
+INSTANT = "Instant answer from what Nocturne learned"
+
+
+def _about(seconds: float) -> str:
+    return f"about {seconds:.0f} s" if seconds >= 1.5 else f"about {seconds:.1f} s"
+
+
+def _time_part(answer: Answer, seconds_per_token: float | None) -> str:
+    took = _seconds(answer.timing.total_s)
+    if seconds_per_token is None or answer.baseline.total <= 0:
+        return took
+    return f"{took} instead of {_about(answer.baseline.total * seconds_per_token)}"
+
+
+def savings_line(answer: Answer, seconds_per_token: float | None = None) -> str:
+    """What this answer cost against reading the documents themselves (raw mode), in words,
+    honest about where it came from: "Answered from what Nocturne learned" only when the
+    digest's notes carried it, "from the documents' own sentences" when they did not (as before
+    any digest). `seconds_per_token`: this machine's measured raw reading speed, when known, for
+    "0.2 s instead of about 3 s"."""
     used = answer.usage.total
     base = answer.baseline.total
     route = answer.answered_by
@@ -100,9 +119,15 @@ def savings_line(answer: Answer) -> str:
         )
     if route == PENDING_ROUTE:
         return "No summary yet, so nothing saved."
-    lead = _SOURCES.get(route)
-    if lead is None:
-        lead = (
+    if route == "instant":
+        return (
+            f"{INSTANT}: no model needed, {_time_part(answer, seconds_per_token)} "
+            f"(reading the documents: {_tokens(base)})."
+        )
+    if route == "learned":
+        lead = LEARNED if answer.learned_evidence else OWN_SENTENCES
+    else:
+        lead = _SOURCES.get(route) or (
             "Answered by the model from a short passage" if used else "Quoted from your documents"
         )
     if used:
@@ -112,12 +137,10 @@ def savings_line(answer: Answer) -> str:
     else:
         spent = f"no model needed instead of reading {_tokens(base)}"
     own_cost = max(0.0, answer.savings.baseline_cost_usd - answer.savings.saved_usd)
-    parts = [
-        f"{lead}: {spent}",
-        f"{_money(own_cost)} instead of {_money(answer.savings.baseline_cost_usd)}",
-        f"first words after {_seconds(answer.timing.first_token_s)}",
-    ]
-    line = " · ".join(parts) + "."
+    line = (
+        f"{lead}: {spent}, {_time_part(answer, seconds_per_token)} · "
+        f"{_money(own_cost)} instead of {_money(answer.savings.baseline_cost_usd)}."
+    )
     if answer.sleep.tokens:
         line += " " + _digest_share(answer.sleep.tokens, answer.sleep.amortized_tokens_per_question)
     return line

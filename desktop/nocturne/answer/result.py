@@ -80,6 +80,9 @@ class Answer:
     route: str = ""
     document_ids: tuple[int, ...] = ()
     spent_usd: float = 0.0
+    # Whether what the digest learned carried the answer (a note, an anticipated question, a
+    # followed reference), rather than the documents' own sentences as before any digest.
+    learned_evidence: bool = False
 
     @property
     def answered_by(self) -> str:
