@@ -190,22 +190,17 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     if recovery.kept_as is not None:
         print(f"kept the damaged library as {display_path(recovery.kept_as)}")
     settings = _settings()
-    folders = [f for f in recovery.files if Path(f).is_dir()]
-    files = [
-        f
-        for f in recovery.files
-        if not Path(f).is_dir() and not any(Path(f).is_relative_to(d) for d in folders)
-    ]
+    again = recovery.paths_to_add()
     failed = 0
     with _store() as store:
-        if not recovery.files:
+        if not again:
             print("no documents to add again: add them with `nocturne add PATH`")
             return 0
         counter = make_tokenizer(settings)
-        for result in add_paths(store, [*folders, *files], settings, counter):
+        for result in add_paths(store, again, settings, counter):
             print(result.line(), flush=True)
             failed += result.failed
-        watch_folders_among(store, folders)
+        watch_folders_among(store, again)
     print("the learned notes are digested again at the next digest (`nocturne digest` now)")
     return 1 if failed else 0
 

@@ -120,3 +120,15 @@ def test_damage_then_rebuild_from_the_original_files(home: Path, tmp_path: Path)
     assert "lease.txt" in status and "trip.md" in status
     with Store.open(home / "library.sqlite3") as store:
         assert [r["path"] for r in store.query("SELECT path FROM watched_folders")] == [str(docs)]
+
+
+def test_a_rebuild_adds_the_folders_first_and_the_files_outside_them(tmp_path: Path) -> None:
+    from nocturne.library.backups import Recovery
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    inside, outside = folder / "a.txt", tmp_path / "b.txt"
+    for path in (inside, outside):
+        path.write_text("x")
+    recovery = Recovery(None, files=(str(inside), str(outside), str(folder)))
+    assert recovery.paths_to_add() == [str(folder), str(outside)]

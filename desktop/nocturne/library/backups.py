@@ -155,7 +155,23 @@ def _move_aside(target: Path, now: datetime) -> Path | None:
 class Recovery:
     kept_as: Path | None  # where the damaged file went
     source: Backup | None = None  # the backup restored
-    files: tuple[str, ...] = ()  # the documents to add again (rebuild)
+    files: tuple[str, ...] = ()  # the documents and watched folders to add again (rebuild)
+
+    def paths_to_add(self) -> list[str]:
+        """What a rebuild adds again: the watched folders first (watched again once added),
+        then the documents that lie in none of them (those inside come with their folder)."""
+        folders = [f for f in self.files if Path(f).is_dir()]
+        files = [
+            f
+            for f in self.files
+            if not Path(f).is_dir() and not any(Path(f).is_relative_to(d) for d in folders)
+        ]
+        return [*folders, *files]
+
+
+def newest_good_backup() -> Backup | None:
+    """The backup `restore_backup()` would put back: the newest that passes SQLite's check."""
+    return next((b for b in list_backups() if not database_problem(b.path)), None)
 
 
 def restore_backup(backup: Backup | None = None, now: datetime | None = None) -> Recovery:

@@ -2,7 +2,8 @@
 
 `run_gui(args)` is what `nocturne` / `nocturne gui` calls. With `args.smoke_test` it opens the
 real window, lets it load, closes it and returns 0 (the installer's check that the app starts);
-a smoke test neither starts the scheduler nor takes the single-instance socket.
+a smoke test neither starts the scheduler nor takes the single-instance socket. A damaged
+library (`ui/repair.py`) first asks whether to restore its backup, rebuild it or quit.
 """
 
 from __future__ import annotations
@@ -10,24 +11,28 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nocturne import __version__, paths
-from nocturne.errors import KnownError
+from nocturne.errors import KnownError, StoreError
+from nocturne.library.backups import Recovery, database_problem, newest_good_backup
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
 from nocturne.ui.background import CoreBackground
 from nocturne.ui.crash import install_excepthook
 from nocturne.ui.icons import app_icon
 from nocturne.ui.main_window import MainWindow
+from nocturne.ui.repair import RepairDialog, backup_date
 from nocturne.ui.single_instance import SingleInstance
 from nocturne.ui.style import apply_theme, follow_system_scheme
 from nocturne.ui.tray import Tray
 
 SMOKE_TEST_MS = 1500
+log = logging.getLogger(__name__)
 
 
 def make_application() -> QApplication:
@@ -69,6 +74,60 @@ def _quit_on_signals(window: MainWindow) -> QTimer:
     return timer
 
 
+def damage_of_library(backend: Backend) -> str:
+    """'' when the library opens, migrates and passes SQLite's quick check, else what is wrong
+    with it (its connections then closed, so the file can be moved aside)."""
+    problem = database_problem()
+    if not problem:
+        try:
+            backend.store().documents()  # open (and migrate) before the window shows it
+        except StoreError as exc:
+            if exc.condition != "damaged":
+                raise
+            problem = str(exc)
+    if problem:
+        backend.close()
+    return problem
+
+
+def ask_how_to_repair(dialog: RepairDialog) -> None:
+    dialog.exec()
+
+
+def open_window(
+    settings: Settings,
+    *,
+    start_scheduler: bool = True,
+    repair: Callable[[RepairDialog], None] = ask_how_to_repair,
+) -> MainWindow | None:
+    """The main window on the library; a damaged library first asks how to get it back
+    (`repair` runs the dialog: `exec()` here, a click in tests). None: the person chose Quit.
+    A `KnownError` (the library cannot be opened for another reason) is the caller's."""
+    backend = Backend(settings)
+    problem = damage_of_library(backend)
+    recovery: Recovery | None = None
+    if problem:
+        log.warning("the library is damaged: %s", problem)
+        dialog = RepairDialog(problem, newest_good_backup())
+        repair(dialog)
+        recovery = dialog.recovery
+        if recovery is None:
+            return None
+        log.info("library kept aside as %s", recovery.kept_as)
+        backend = Backend(settings)
+        backend.store()  # the restored backup, or a new library: opened and migrated
+    background = CoreBackground(settings, backend.store, start_scheduler=start_scheduler)
+    window = MainWindow(backend, background, settings, Tray())
+    if recovery is not None and recovery.source is None:  # rebuilt: add the documents again
+        window.add_again(recovery)
+    elif recovery is not None and recovery.source is not None:
+        kept = f"; the damaged file was kept as {recovery.kept_as.name}" if recovery.kept_as else ""
+        window.statusBar().showMessage(
+            f"Restored the backup of {backup_date(recovery.source)}{kept}", 30000
+        )
+    return window
+
+
 def run_gui(args: Any) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     app = make_application()
@@ -82,16 +141,22 @@ def run_gui(args: Any) -> int:
         install_excepthook(paths.log_dir() / "gui.log")  # a bug: logged and shown
     try:
         settings = Settings.load()
-        backend = Backend(settings)
-        backend.store()  # open (and migrate) the library before the window shows it
-        background = CoreBackground(settings, backend.store, start_scheduler=not smoke)
+        if smoke:  # no one to answer a dialog: say what is wrong and stop
+            probe = Backend(settings)
+            problem = damage_of_library(probe)
+            probe.close()
+            if problem:
+                print(f"nocturne: error: {problem}", file=sys.stderr)
+                return 1
+        window = open_window(settings, start_scheduler=not smoke)
     except KnownError as exc:
         QMessageBox.critical(None, "Nocturne cannot start", str(exc))
         return 1
-    tray = Tray()
-    window = MainWindow(backend, background, settings, tray)
+    if window is None:  # a damaged library, and the person chose Quit
+        return 1
+    if window.tray is not None:
+        app.setQuitOnLastWindowClosed(not window.tray.available)
     instance.raise_requested.connect(window.bring_to_front)
-    app.setQuitOnLastWindowClosed(not tray.available)
     window.show()
     if smoke:
         QTimer.singleShot(SMOKE_TEST_MS, window.quit_app)

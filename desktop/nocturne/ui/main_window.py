@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from nocturne import __version__, paths
+from nocturne.library.backups import Recovery
 from nocturne.library.ingest import IngestResult
 from nocturne.library.loaders import SUPPORTED_SUFFIXES
 from nocturne.settings import Settings
@@ -44,6 +45,7 @@ from nocturne.ui.digest_actions import DigestActions
 from nocturne.ui.digest_status import DigestStatus
 from nocturne.ui.icons import app_icon
 from nocturne.ui.library_view import LibraryPane
+from nocturne.ui.repair import AddAgain
 from nocturne.ui.resources import samples_dir
 from nocturne.ui.savings_view import SavingsPane
 from nocturne.ui.settings_dialog import SettingsDialog
@@ -300,6 +302,13 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
             self.refresh()
 
         self.disk.submit(work, done, self.show_error, progress)
+
+    def add_again(self, recovery: Recovery) -> AddAgain:
+        """A rebuilt library's documents and folders, added again with progress (a damaged
+        library, `ui/repair.py`)."""
+        self.adding_again = AddAgain(self, self.backend, self.disk, self.refresh, self.show_error)
+        self.adding_again.start(recovery)
+        return self.adding_again
 
     def show_problems(self, problems: list[IngestResult]) -> None:
         """Files that have no row to turn red (unsupported type, missing): say so in a box."""

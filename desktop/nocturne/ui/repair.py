@@ -1,0 +1,190 @@
+"""A damaged library, met when the window starts: say what happened and offer the ways back.
+
+`RepairDialog` says in plain words that the library file is damaged and that the documents are
+not, then offers what `nocturne restore` and `nocturne rebuild` do (`library/backups.py`):
+"Restore the backup of <date>" (only when a good backup is kept), "Rebuild from my documents",
+and "Quit". Either way back first keeps the damaged file as `library.sqlite3.damaged-<time>`.
+
+A rebuild only moves the damaged file aside here; the window then opens on a new, empty library
+and `AddAgain` adds the documents and watched folders again in its disk worker, with a progress
+bar in the status bar, so the window is usable (and the documents appear one by one) while it
+runs. What Nocturne had learned is digested again at the next digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nocturne import paths
+from nocturne.errors import KnownError
+from nocturne.library.backups import Backup, Recovery, restore_backup, start_rebuild
+from nocturne.library.ingest import IngestResult, discover
+from nocturne.ui.backend import Backend
+from nocturne.ui.workers import TaskRunner
+
+
+def backup_date(backup: Backup) -> str:
+    """When a backup was taken, in local time, as the button says it."""
+    return f"{backup.taken_at.astimezone():%Y-%m-%d %H:%M}"
+
+
+class RepairDialog(QDialog):
+    """The three ways on from a damaged library. `recovery` is set when one of the two ways
+    back has been taken (the dialog is then accepted); Quit rejects it and changes nothing."""
+
+    def __init__(self, problem: str, backup: Backup | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Nocturne's library is damaged")
+        self.backup = backup
+        self.recovery: Recovery | None = None
+        database = paths.display_path(paths.db_path())
+        self.message = QLabel(
+            f"Nocturne cannot read its library: the file {database} is damaged. "
+            "Your documents themselves are not affected."
+        )
+        self.message.setStyleSheet("font-weight: 600;")
+        self.detail = QLabel(self._ways_back())
+        self.problem = QLabel(f"Details: {problem}")
+        self.problem.setObjectName("muted")
+        self.error = QLabel("")
+        self.error.hide()
+        for label in (self.message, self.detail, self.problem, self.error):
+            label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        for label in (self.message, self.detail, self.problem, self.error):
+            layout.addWidget(label)
+        self.restore_button = QPushButton(
+            f"Restore the backup of {backup_date(backup)}" if backup else "Restore a backup"
+        )
+        self.restore_button.setVisible(backup is not None)
+        self.rebuild_button = QPushButton("Rebuild from my documents")
+        self.quit_button = QPushButton("Quit")
+        for button in (self.restore_button, self.rebuild_button, self.quit_button):
+            button.setAccessibleName(button.text())
+            layout.addWidget(button)
+        (self.restore_button if backup else self.rebuild_button).setDefault(True)
+        self.restore_button.clicked.connect(self.restore)
+        self.rebuild_button.clicked.connect(self.rebuild)
+        self.quit_button.clicked.connect(self.reject)
+        self.setMinimumWidth(520)
+
+    def _ways_back(self) -> str:
+        rebuild = (
+            "Rebuilding starts a new library and reads your documents again from where they "
+            "are; what Nocturne learned about them is learned again at the next digest."
+        )
+        kept = "Either way, the damaged file is kept beside the library, not deleted."
+        if self.backup is None:
+            return f"There is no backup to restore. {rebuild} {kept}"
+        return (
+            f"Restoring puts back the library as it was on {backup_date(self.backup)}: the "
+            "documents, conversations and what Nocturne had learned then. "
+            f"{rebuild} {kept}"
+        )
+
+    def restore(self) -> None:
+        self._take(lambda: restore_backup(self.backup))
+
+    def rebuild(self) -> None:
+        self._take(start_rebuild)
+
+    def _take(self, way_back: Callable[[], Recovery]) -> None:
+        """Both ways back are a file copy or rename: quick enough to do here."""
+        try:
+            self.recovery = way_back()
+        except (KnownError, OSError) as exc:
+            self.error.setText(f"That did not work: {exc}")
+            self.error.show()
+            return
+        self.accept()
+
+
+class AddAgain:
+    """A rebuilt library's documents added again through the window's disk worker, with a
+    progress bar in the status bar; the rows appear as each file is read."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        backend: Backend,
+        disk: TaskRunner,
+        refresh: Callable[[], None],
+        show_error: Callable[[str], None],
+    ) -> None:
+        self.window = window
+        self.backend = backend
+        self.disk = disk
+        self.refresh = refresh
+        self.show_error = show_error
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName("Rebuilding the library")
+        self.bar.setMaximumWidth(220)
+        self.total = 0
+        self.done = 0
+        self.finished = False
+        self.results: list[IngestResult] = []
+
+    def start(self, recovery: Recovery) -> None:
+        again = recovery.paths_to_add()
+        status = self.window.statusBar()
+        if not again:
+            self.finished = True
+            status.showMessage(
+                "A new library was started; no documents to add again were found: add them "
+                "with Add documents",
+                30000,
+            )
+            return
+        status.addPermanentWidget(self.bar)
+        self.bar.setRange(0, 0)  # busy until the files are counted
+        status.showMessage("Rebuilding the library: finding your documents…")
+
+        def work(report: Callable[[Any], None]) -> list[IngestResult]:
+            report(sum(1 for _ in discover(again)))
+            return self.backend.add(again, report)
+
+        self.disk.submit(work, self._finished, self._failed, self._progress)
+
+    def _progress(self, value: Any) -> None:
+        if isinstance(value, int):
+            self.total = value
+            self.bar.setRange(0, max(1, value))
+            return
+        self.done += 1
+        self.bar.setValue(min(self.done, self.bar.maximum()))
+        name = Path(value.path).name
+        self.window.statusBar().showMessage(
+            f"Rebuilding the library: {self.done} of {self.total} ({name})"
+        )
+        self.refresh()
+
+    def _finished(self, results: list[IngestResult]) -> None:
+        self.results = results
+        self.finished = True
+        self.window.statusBar().removeWidget(self.bar)
+        added = sum(1 for r in results if r.status in ("added", "updated"))
+        failed = sum(1 for r in results if r.failed)
+        text = f"Library rebuilt: {added} document{'s' if added != 1 else ''} added again"
+        if failed:
+            text += f", {failed} could not be read"
+        self.window.statusBar().showMessage(
+            text + "; what Nocturne learned is learned again at the next digest", 30000
+        )
+        self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self.finished = True
+        self.window.statusBar().removeWidget(self.bar)
+        self.show_error(f"The library could not be rebuilt: {message}")
