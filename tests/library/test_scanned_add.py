@@ -90,3 +90,27 @@ def _jpeg() -> bytes:
     buffer = io.BytesIO()
     page_image(["x"]).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def test_the_pages_ocr_could_not_read_are_listed_by_document(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    tmp_path = _docs(tmp_path)
+    page = page_image(["Total due: 1,842.50 EUR"])
+    (tmp_path / "invoice.pdf").write_bytes(scanned_pdf([page, page, page]))
+    page.save(tmp_path / "receipt.jpg")
+    _add(store, settings, tmp_path)
+    assert ocr_pages.problems_by_document(store) == {}
+    pending = ocr_pages.pending_pages(store)
+    first, second, third = (p for p in pending if p.name == "invoice.pdf")
+    (photo,) = (p for p in pending if p.name == "receipt.jpg")
+    ocr_pages.record(store, first, state=ocr_pages.DONE, text="Total due: 1,842.50 EUR")
+    ocr_pages.record(store, third, state=ocr_pages.EMPTY, message="OCR found no text")
+    ocr_pages.record(store, second, state=ocr_pages.ERROR, message="cannot be rendered")
+    ocr_pages.record(store, photo, state=ocr_pages.DONE, text="Total due")
+    assert ocr_pages.problems_by_document(store) == {
+        first.document_id: ((2, "cannot be rendered"), (3, "OCR found no text"))
+    }
+    assert ocr_pages.problems_by_document(store)[first.document_id] == tuple(
+        ocr_pages.problems(store, first.document_id)
+    )

@@ -167,3 +167,24 @@ def test_a_path_that_is_not_utf8_shows_in_the_tooltip_with_a_replacement_charact
     path = os.fsdecode(b"/docs/caf\xe9.txt")  # Latin-1 bytes, as old archives have them
     row = DocumentRow(1, "caf\ufffd.txt", path, "text", None, 1, 10, "ready", None)
     assert "/docs/caf\ufffd.txt" in row_tooltip(row)
+
+
+def test_pages_ocr_could_not_read_show_on_the_row_with_details(window: Any) -> None:
+    from nocturne.ui.backend import DocumentRow
+    from nocturne.ui.library_view import detail_line, row_tooltip
+
+    problems = ((2, "OCR found no text on this page"), (4, "the page could not be rendered"))
+    row = DocumentRow(
+        1, "scan.pdf", "/docs/scan.pdf", "pdf", 4, 2, 80, "ready", None, None, problems
+    )
+    assert detail_line(row).startswith("OCR could not read p. 2, 4 · 4 pages")
+    assert "p. 4: the page could not be rendered" in row_tooltip(row)
+    many = DocumentRow(1, "scan.pdf", "/s.pdf", "pdf", 9, 1, 9, "ready", None, None, problems * 2)
+    assert "OCR could not read 4 pages" in detail_line(many)
+    menu = window.library.menu_for(row)
+    assert [a.text() for a in menu.actions() if a.text()][:1] == ["Details…"]
+    assert "Try again" not in [a.text() for a in menu.actions()]  # the same file reads the same
+    box = window.show_document_error(row)
+    assert box.text() == "Some pages of scan.pdf could not be read; the others are in the library."
+    assert "p. 2: OCR found no text on this page" in box.informativeText()
+    box.close()

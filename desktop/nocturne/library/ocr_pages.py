@@ -169,6 +169,21 @@ def problems(store: Store, document_id: int) -> list[tuple[int, str]]:
     return [(int(row["page"]), str(row["message"])) for row in rows]
 
 
+def problems_by_document(store: Store) -> dict[int, tuple[tuple[int, str], ...]]:
+    """`problems()` of every document that has any, in one query (the library pane's rows)."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    for row in store.query(
+        "SELECT o.document_id, o.page, o.message FROM ocr_pages o "
+        "JOIN documents d ON d.id = o.document_id AND o.content_hash = d.content_hash "
+        "WHERE o.state IN (?, ?) ORDER BY o.document_id, o.page",
+        (EMPTY, ERROR),
+    ):
+        found.setdefault(int(row["document_id"]), []).append(
+            (int(row["page"]), str(row["message"]))
+        )
+    return {document: tuple(pages) for document, pages in found.items()}
+
+
 def read_pages(store: Store, chunk_ids: Iterable[int]) -> set[int]:
     """Which of these chunks lie on a page whose text came from OCR (citations say so)."""
     ids = list(chunk_ids)

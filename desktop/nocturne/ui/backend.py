@@ -18,6 +18,7 @@ from nocturne.answer.result import Answer
 from nocturne.engine.base import Engine
 from nocturne.engine.factory import make_engine, make_tokenizer
 from nocturne.engine.logged import LoggedEngine
+from nocturne.library import ocr_pages
 from nocturne.library.ingest import IngestResult, add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
@@ -40,6 +41,8 @@ class DocumentRow:
     state: str  # queued, digesting, ready, stale, error
     error: str | None
     progress: float | None = None  # 0..1 while digesting, when the digest reports it
+    # Scanned pages OCR could not read, (page, why), as `library/ocr_pages.py` keeps them.
+    page_problems: tuple[tuple[int, str], ...] = ()
 
 
 def _digest_progress(store: Store, settings: Settings) -> dict[int, float]:
@@ -110,6 +113,7 @@ class Backend:
         rows = store.documents()
         digesting = any(row["state"] == "digesting" for row in rows)
         progress = _digest_progress(store, self.settings) if digesting else {}
+        unread = ocr_pages.problems_by_document(store)
         return [
             DocumentRow(
                 id=row["id"],
@@ -122,6 +126,7 @@ class Backend:
                 state=display_state(row["state"], row["learned_stale"]),
                 error=row["error"],
                 progress=progress.get(row["id"]),
+                page_problems=unread.get(row["id"], ()),
             )
             for row in rows
         ]

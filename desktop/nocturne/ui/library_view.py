@@ -89,6 +89,8 @@ def detail_line(row: DocumentRow, eta_s: float | None = None) -> str:
     if row.state != "ready":
         digest.append(eta_words(row.state, eta_s))
     parts = [p for p in digest if p]
+    if row.page_problems:
+        parts.append(unread_pages(row))
     if row.pages:
         parts.append(plural(row.pages, "page"))
     parts.append(plural(row.chunk_count, "passage"))
@@ -96,6 +98,19 @@ def detail_line(row: DocumentRow, eta_s: float | None = None) -> str:
     if row.error and not progress:
         parts.append(f"last update failed: {row.error}")
     return " · ".join(parts)
+
+
+def unread_pages(row: DocumentRow) -> str:
+    """Which scanned pages OCR could not read, short: "OCR could not read p. 2"."""
+    pages = [page for page, _ in row.page_problems]
+    if len(pages) > 3:
+        return f"OCR could not read {len(pages)} pages"
+    return "OCR could not read p. " + ", ".join(str(page) for page in pages)
+
+
+def page_problem_lines(row: DocumentRow) -> list[str]:
+    """Each page OCR could not read, with why ("p. 2: OCR found no text on this page")."""
+    return [f"p. {page}: {why or 'no reason was recorded'}" for page, why in row.page_problems]
 
 
 def plural(count: int, word: str) -> str:
@@ -108,6 +123,8 @@ def row_tooltip(row: DocumentRow) -> str:
     if row.error:
         what = "Could not be read" if row.state == "error" else "The last update failed"
         tip += f"\n\n{what}: {row.error}\n(right-click for Details… or Try again)"
+    if row.page_problems:
+        tip += "\n\nOCR could not read:\n" + "\n".join(page_problem_lines(row))
     return tip
 
 
@@ -416,9 +433,11 @@ class LibraryPane(QWidget):
 
     def menu_for(self, row: DocumentRow) -> QMenu:
         menu = QMenu(self)
-        if row.error:
+        if row.error or row.page_problems:
             menu.addAction("Details…", lambda: self.details_requested.emit(row))
+        if row.error:
             menu.addAction("Try again", lambda: self.retry_requested.emit(row.path))
+        if row.error or row.page_problems:
             menu.addSeparator()
         menu.addAction("Open original", lambda: self.open_requested.emit(row.path))
         menu.addAction("Show in folder", lambda: self.reveal_requested.emit(row.path))

@@ -44,7 +44,7 @@ from nocturne.ui.conversation_list import ConversationList
 from nocturne.ui.digest_actions import DigestActions
 from nocturne.ui.digest_status import DigestStatus
 from nocturne.ui.icons import app_icon
-from nocturne.ui.library_view import LibraryPane
+from nocturne.ui.library_view import LibraryPane, page_problem_lines
 from nocturne.ui.repair import AddAgain
 from nocturne.ui.resources import samples_dir
 from nocturne.ui.savings_view import SavingsPane
@@ -365,18 +365,26 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
             self.show_error(f"Cannot open the file manager. The file is in {folder}")
 
     def show_document_error(self, row: Any) -> QMessageBox:
-        """A broken document's whole error, with Try again and Show in folder."""
+        """A broken document's whole error, with Try again and Show in folder; or the scanned
+        pages OCR could not read, page by page."""
+        whole = bool(row.error) or not row.page_problems
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Nocturne",
-            f"{row.name} could not be read.",
+            f"{row.name} could not be read."
+            if whole
+            else f"Some pages of {row.name} could not be read; the others are in the library.",
             QMessageBox.StandardButton.Close,
             self,
         )
-        box.setInformativeText(f"{row.error or 'No reason was recorded.'}\n\n{row.path}")
-        retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+        reasons = [row.error] if row.error else []
+        reasons += page_problem_lines(row)
+        reason = "\n".join(reasons) or "No reason was recorded."
+        box.setInformativeText(f"{reason}\n\n{row.path}")
+        if whole:
+            retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+            retry.clicked.connect(lambda: self.add_paths([row.path]))
         reveal = box.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
-        retry.clicked.connect(lambda: self.add_paths([row.path]))
         reveal.clicked.connect(lambda: self.show_in_folder(row.path))
         box.setModal(False)
         box.show()
