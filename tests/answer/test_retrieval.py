@@ -176,3 +176,15 @@ def test_the_questions_words_in_their_order_count(library: Library) -> None:
     )
     found = retrieve(library.store, "What must the modified work be?")
     assert found.evidence[0].text.startswith("The modified work must itself be")
+
+
+def test_prose_is_quoted_before_a_code_listing_unless_code_is_asked_for(library: Library) -> None:
+    library.add_document(
+        "tutorial.md",
+        [
+            'match command: case (x, y): go(x, y) case _: print("_ pattern in match statement")\n\n'
+            "In a match statement the _ pattern never fails to match: it is a wildcard, always."
+        ],
+    )
+    found = retrieve(library.store, "What does the _ pattern do in a match statement?")
+    assert found.evidence[0].text.startswith("In a match statement the _ pattern")

@@ -26,3 +26,12 @@ def test_a_key_combination_is_matched_whole() -> None:
     assert content_stems("Ctrl+L | Clear screen") == ["ctrl+l", "clear", "screen"]
     # the full-text index splits it, so its query is the phrase of its parts
     assert '"ctrl+l"' in fts_query("What does Ctrl+L do?")
+
+
+def test_an_underscore_is_a_word_and_a_single_letter_is_not() -> None:
+    assert content_stems("what does the `_` pattern do in a match statement") == [
+        "_",
+        "pattern",
+        "match",
+        "statement",
+    ]

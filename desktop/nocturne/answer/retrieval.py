@@ -63,6 +63,11 @@ DEFINES_BOOST = 0.15  # a sentence defining a term the question asks about: "X (
 # questions about copyright, licences or dates of the page.
 BOILERPLATE_PENALTY = 0.3
 PHRASE_BOOST = 0.2  # the question's word pairs in the same order ("the modified work")
+# A code listing split off as a "sentence" ("match point: case (0, 0): print(...)") shows, it
+# does not say; prose is the better quote unless the question asks for code.
+CODE_PENALTY = 0.15
+CODE_SYMBOLS_SHARE = 0.08
+_CODE_SYMBOLS = frozenset('(){}[]:;#"|\\')
 _ABOUT_THE_PAGE = frozenset(stems("copyright licence license licensed rights reserved updated"))
 
 
@@ -253,6 +258,7 @@ def gather_evidence(
     named_by_title = {n.section.id: n.shared for n in titled_sections}
     phrases = _pairs([s for s in content_stems(query.asked if query else question) if s in asked])
     furniture = 0.0 if asked & _ABOUT_THE_PAGE else BOILERPLATE_PENALTY
+    listing = CODE_PENALTY if kind != "code" else 0.0
 
     def in_named_section(ev: Evidence) -> Evidence:
         """In the section the question names, the words naming it are found in every sentence."""
@@ -306,6 +312,7 @@ def gather_evidence(
             + (DEFINES_BOOST if defines is not None and defines.search(ev.text) else 0.0)
             - elsewhere
             - (furniture if _BOILERPLATE.search(ev.text) else 0.0)
+            - (listing if _looks_like_code(ev.text) else 0.0)
         )
 
     def leaf(ev: Evidence) -> int | None:
@@ -318,6 +325,10 @@ def gather_evidence(
     ]
     scored.sort(key=lambda ev: -ev.score)
     return scored
+
+
+def _looks_like_code(text: str) -> bool:
+    return sum(c in _CODE_SYMBOLS for c in text) > CODE_SYMBOLS_SHARE * max(1, len(text))
 
 
 def _pairs(sequence: list[str]) -> set[tuple[str, str]]:

@@ -139,8 +139,9 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of the words of `text` that carry meaning (no stopwords, no single letters)."""
-    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+    """Stems of the words of `text` that carry meaning (no stopwords, no single letters; a lone
+    "_" is a name in code, as in Python's wildcard pattern)."""
+    return [stem(w) for w in words(text) if (len(w) > 1 or w == "_") and w not in STOPWORDS]
 
 
 # Words that only make a sentence a question; they say nothing about the answer.
