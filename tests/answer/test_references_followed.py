@@ -84,3 +84,47 @@ def test_the_answer_quotes_the_target_section_and_cites_both(
         chunk_of(store, manual, "6.3"),
         chunk_of(store, manual, "4.3"),
     }
+
+
+OFFER_LICENCE = """WIDGET LIBRARY LICENCE
+
+TERMS AND CONDITIONS
+
+0. This Licence applies to any widget library that carries a notice saying so.
+
+1. You may copy and give away verbatim copies of the Library as you receive it.
+
+2. You may modify your copy of the Library and give away the modified copies.
+
+3. You may apply the terms of a later version of this Licence instead.
+
+4. You may give away the Library in object code, with its source code beside it.
+
+5. A work that only links with the Library is not a derivative of the Library.
+
+6. As an exception to the Sections above, you may combine a work with the Library and
+distribute it under terms of your choice, provided that you do one of these things:
+
+a) Accompany the work with the complete corresponding machine-readable source code for the
+Library.
+
+b) Use a suitable shared library mechanism for linking with the Library.
+
+c) Accompany the work with a written offer, valid for three years, to give the same user the
+materials specified in Subsection 6a, above, for a charge no more than the cost of copying.
+"""
+
+
+def test_a_lettered_item_reference_is_followed_to_the_items_own_sentence(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    ingest(store, settings, tmp_path / "licence", {"widget-licence.txt": OFFER_LICENCE})
+    digest(store)
+    question = (
+        "If I choose the written-offer option of the widget licence, what does the offer have "
+        "to give the user?"
+    )
+    answer = ask(store, settings, question)
+    assert not answer.abstained, answer.extra
+    assert "written offer" in answer.answer
+    assert "complete corresponding machine-readable source code" in answer.answer, answer.answer

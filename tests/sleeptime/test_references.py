@@ -117,3 +117,34 @@ def test_the_first_of_two_sections_with_one_number_wins() -> None:
 
 def test_no_sections_no_references() -> None:
     assert find_references("See section 4.3.", [], None) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("to give the same user the materials specified in Subsection 6a, above", [("6", "a")]),
+        ("Therefore, Subsection 2d requires that the function be optional.", [("2", "d")]),
+        ("as required by section 6(b) and clause 1 (c)", [("6", "b"), ("1", "c")]),
+        ("see section 6 for the terms", []),  # a whole section: find_references
+        ("section 9a does not exist here", []),  # no section 9
+    ],
+)
+def test_item_references(sentence: str, expected: list[tuple[str, str]]) -> None:
+    from nocturne.sleeptime.references import find_item_references
+
+    found = find_item_references(sentence, SECTIONS)
+    assert [(r.target.number, r.item) for r in found] == expected
+
+
+def test_the_sentence_that_opens_an_item() -> None:
+    from nocturne.sleeptime.references import item_sentence
+
+    sentences = [
+        "6. As an exception, you may distribute the work if you do one of these:",
+        "a) Accompany the work with the complete source code.",
+        "(b) Use a suitable shared library mechanism.",
+        "c) Accompany the work with a written offer to give the materials of Subsection 6a.",
+    ]
+    assert item_sentence("a", sentences) == sentences[1]
+    assert item_sentence("b", sentences) == sentences[2]
+    assert item_sentence("d", sentences) == ""

@@ -49,6 +49,8 @@ from nocturne.library.words import content_stems
 EVIDENCE_NOTE_KINDS = ("fact", "definition", "reference")
 NAMED_ELSEWHERE_PENALTY = 0.3  # evidence from documents other than the one the question names
 FOLLOWED_BOOST = 0.1
+ITEM_BOOST = 0.1  # the item sentence a "Subsection 6a" reference names
+_ITEM_LABEL = re.compile(r" › [a-h]\)$")  # "6. As an exception to the Sections above › a)"
 SECTION_TITLE_WEIGHT = 0.5  # question words found in the sentence's section titles count half
 DENSITY_WEIGHT = 0.1  # a sentence of a section that a matching cross reference points to
 RRF_K = 60
@@ -188,8 +190,17 @@ def gather_evidence(
         cover = weighted_coverage(asked, stems(f"{lead} {text}"), idf, context)
         boosts[key] = max(boosts.get(key, 0.0), bonus)
         if key not in candidates or (lead and not candidates[key].lead):
+            earlier = candidates.get(key)
             candidates[key] = Evidence(
-                text.strip(), source, cover, cover, origin, lead, via, points_to=points_to
+                text.strip(),
+                source,
+                cover,
+                cover,
+                origin,
+                lead,
+                via,
+                # a referring sentence found again in the section it refers to still refers
+                points_to=points_to or (earlier.points_to if earlier is not None else None),
             )
         elif points_to and not candidates[key].points_to:
             candidates[key] = replace(candidates[key], points_to=points_to)
@@ -398,9 +409,14 @@ def _add_note_evidence(
         if hit.kind != "reference":
             add(hit.text, found[0], hit.kind)
             continue
-        referring = hit.text.split(" → ", 1)[0]
+        referring, _, pointed = hit.text.partition(" → ")
         target = int(hit.key) if hit.key.isdigit() else None
         add(referring, found[0], "reference", points_to=target)
+        label = hit.answer or ""
+        if _ITEM_LABEL.search(label) and pointed.startswith(f"{label} "):
+            # "Subsection 6a": the note holds the item's own sentence, the exact place meant.
+            item = pointed[len(label) + 1 :]
+            add(item, found[-1], "followed", FOLLOWED_BOOST + ITEM_BOOST, f"{label}: ", found[0])
         if followed >= 3 or target is None:
             continue
         followed += 1
@@ -482,6 +498,17 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
     missing_type = query.answer_type in TYPED and not holds_expected_answer(
         query.answer_type, first.text, query.asked
     )
+    if first.points_to is not None:
+        # "… the materials specified in Subsection 6a": the place it points to completes it.
+        pointed = [
+            ev
+            for ev in evidence[1:20]
+            if ev.origin == "followed"
+            and ev.via is not None
+            and ev.via.chunk_id == first.source.chunk_id
+        ]
+        if pointed:
+            return pointed[0]
     if not (query.two_part or missing_type):
         return None
     covered = stems(f"{first.lead} {first.text}") & set(query.stems)

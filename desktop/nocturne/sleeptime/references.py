@@ -29,6 +29,12 @@ _POINTER = re.compile(
 )
 _RANGE = re.compile(r"(?P<first>\d+)\s*(?:-|–|through|to)\s*(?P<last>\d+)\b")
 _ADDRESS = re.compile(r"\S+://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# "Subsection 6a", "section 2(d)", "clause 4.1 (c)": one lettered item of a numbered section.
+_ITEM = re.compile(
+    r"\b(?:sub)?(?:sections?|clauses?|paragraphs?|articles?)\s+(?P<number>\d+(?:\.\d+)*)"
+    r"\s?(?:\((?P<paren>[a-h])\)|(?P<letter>[a-h]))(?![\w(])",
+    re.IGNORECASE,
+)
 MIN_TITLE_CHARS = 8
 MAX_RANGE = 10  # "Sections 1-4" names four sections; "sections 1-900" is no reference
 
@@ -90,3 +96,29 @@ def _numbers(match: re.Match[str]) -> list[str]:
             numbers.extend(str(n) for n in range(first, last + 1))
     numbers.extend(re.findall(r"\d+(?:\.\d+)*[a-z]?", text))
     return list(dict.fromkeys(numbers))
+
+
+@dataclass(frozen=True)
+class ItemReference:
+    sentence: str
+    target: Section
+    item: str  # the item's letter: "a" for "Subsection 6a"
+
+
+def find_item_references(sentence: str, sections: Sequence[Section]) -> list[ItemReference]:
+    """The lettered items of numbered sections `sentence` points to ("Subsection 6a"), its own
+    section's included: "the materials specified in Subsection 6a, above" is read in 6c."""
+    by_number = {s.number: s for s in reversed(sections) if s.number}
+    found: dict[tuple[int, str], ItemReference] = {}
+    for match in _ITEM.finditer(sentence):
+        target = by_number.get(match.group("number"))
+        item = (match.group("paren") or match.group("letter") or "").lower()
+        if target is not None and item:
+            found.setdefault((target.id, item), ItemReference(sentence, target, item))
+    return list(found.values())
+
+
+def item_sentence(item: str, sentences: Sequence[str]) -> str:
+    """The sentence that opens item `item` ("a) Accompany the work …", "(a) …"), or ""."""
+    opening = re.compile(rf"^\s*\(?{re.escape(item)}\)\s+\S", re.IGNORECASE)
+    return next((s for s in sentences if opening.match(s)), "")

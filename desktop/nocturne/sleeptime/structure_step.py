@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nocturne.library.digest_inputs import Chunk, document_chunks
-from nocturne.library.sentences import split_sentences
+from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import Section, sections_of
 from nocturne.sleeptime.definitions import Definition, find_definitions
@@ -27,7 +27,7 @@ from nocturne.sleeptime.prompts import (
     QUESTION_STRUCTURE,
     REFERENCE_EXTRACT,
 )
-from nocturne.sleeptime.references import find_references
+from nocturne.sleeptime.references import find_item_references, find_references, item_sentence
 
 OUTLINE_MAX_ENTRIES = 80
 KEY_SENTENCE_CHARS = 240
@@ -277,6 +277,56 @@ def _add_references(
                         key=str(target.id),
                     )
                 )
+            _add_item_references(output, chunk, sentence, context, sections, chunks, seen)
+
+
+def _add_item_references(
+    output: StepOutput,
+    chunk: Chunk,
+    sentence: str,
+    context: str,
+    sections: Sequence[Section],
+    chunks: Sequence[Chunk],
+    seen: set[tuple[str, int]],
+) -> None:
+    """ "… the materials specified in Subsection 6a, above": the note joins the referring
+    sentence with the item's own sentence ("a) Accompany the work with the complete …")."""
+    for reference in find_item_references(sentence, sections):
+        target = reference.target
+        key = (f"{sentence}#{reference.item}", target.id)
+        if key in seen or len(seen) >= MAX_REFERENCES:
+            continue
+        where = [c for c in chunks if c.section_id == target.id]
+        found = next(
+            (
+                (c, text)
+                for c in where
+                if (text := item_sentence(reference.item, _sentences(c.text)))
+            ),
+            None,
+        )
+        if found is None:
+            continue
+        seen.add(key)
+        item_chunk, text = found
+        label = f"{target.label} › {reference.item})"
+        output.notes.append(
+            NoteDraft(
+                "reference",
+                f"{_trim(context, 400)} → {label} {_trim(text, 400)}",
+                tuple(dict.fromkeys((chunk.id, item_chunk.id))),
+                chunk.page,
+                chunk.document_id,
+                EXTRACTED,
+                REFERENCE_EXTRACT,
+                answer=label,
+                key=str(target.id),
+            )
+        )
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for paragraph in split_paragraphs(text) for s in split_sentences(paragraph)]
 
 
 def _referring_candidates(text: str) -> list[tuple[str, str]]:
