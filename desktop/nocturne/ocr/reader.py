@@ -74,6 +74,7 @@ class OcrReader:
                         os.environ.pop(key, None)
                     else:
                         os.environ[key] = value
+            _telemetry_off()
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
             self._engine = RapidOCR(
                 intra_op_num_threads=self.threads, inter_op_num_threads=1, print_verbose=False
@@ -128,6 +129,17 @@ class OcrReader:
             return []
         # Tiny specks are noise, not lines; they would sway the vote.
         return [box for box in boxes if max(_width(box), _height(box)) >= 8]
+
+
+def _telemetry_off() -> None:
+    """onnxruntime's telemetry off at run time too (`nocturne.ocr` set ORT_DISABLE_TELEMETRY)."""
+    try:
+        import onnxruntime
+    except ImportError:  # RapidOCR imported it; only a stand-in RapidOCR gets here
+        return
+    disable = getattr(onnxruntime, "disable_telemetry_events", None)
+    if disable is not None:
+        disable()
 
 
 def prepared(image: Image) -> Image:
