@@ -59,7 +59,8 @@ _NAME_SPAN = re.compile(
 )
 _CALENDAR = re.compile(rf"{_MONTH}|{_WEEKDAY}")
 _DETERMINER = re.compile(
-    r"\b(?:the|a|an|this|that|these|those|our|your|its|their|each|any)\s+$|\b\d{1,2}\.\s+$",
+    # (or a line of a title page, joined with " · ": its first word is capitalised anyway)
+    r"\b(?:the|a|an|this|that|these|those|our|your|its|their|each|any)\s+$|\b\d{1,2}\.\s+$|·\s+$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(

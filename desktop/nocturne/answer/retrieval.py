@@ -19,6 +19,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from nocturne.answer.answer_type import TYPED, expected_answer, holds_expected_answer
+from nocturne.answer.front_matter import AUTHORSHIP_STEMS, front_matter
 from nocturne.answer.named_sections import named_sections
 from nocturne.answer.query import LIGHT_VERB_STEMS, Query, analyse, without_section_words
 from nocturne.answer.text_match import (
@@ -49,6 +50,7 @@ from nocturne.library.words import content_stems
 EVIDENCE_NOTE_KINDS = ("fact", "definition", "reference")
 NAMED_ELSEWHERE_PENALTY = 0.3  # evidence from documents other than the one the question names
 FOLLOWED_BOOST = 0.1
+FRONT_MATTER_BOOST = 0.15  # a named document's title page, for "who wrote X"
 ITEM_BOOST = 0.1  # the item sentence a "Subsection 6a" reference names
 _ITEM_LABEL = re.compile(r" › [a-h]\)$")  # "6. As an exception to the Sections above › a)"
 SECTION_TITLE_WEIGHT = 0.5  # question words found in the sentence's section titles count half
@@ -183,11 +185,12 @@ def gather_evidence(
         lead: str = "",
         via: Source | None = None,
         points_to: int | None = None,
+        found_too: frozenset[str] = frozenset(),
     ) -> None:
         key = _normal(text)
         if not _LETTERS.search(key):
             return  # "1.", "2)", "—": a list marker or a rule split off as a sentence says nothing
-        cover = weighted_coverage(asked, stems(f"{lead} {text}"), idf, context)
+        cover = weighted_coverage(asked, stems(f"{lead} {text}") | found_too, idf, context)
         boosts[key] = max(boosts.get(key, 0.0), bonus)
         if key not in candidates or (lead and not candidates[key].lead):
             earlier = candidates.get(key)
@@ -217,6 +220,15 @@ def gather_evidence(
         hits = search_chunks(store, topic, limit=2 * chunk_limit, document_ids=named) + hits
     if query is not None and named:
         _add_named_sections(store, query, add)
+    if query is not None:
+        for opening in front_matter(store, query):
+            add(
+                opening.text,
+                opening.source,
+                "chunk",
+                FRONT_MATTER_BOOST,
+                found_too=AUTHORSHIP_STEMS,
+            )
     titled_sections = named_sections(store, query) if query is not None else []
     for named_section in titled_sections:
         _add_section_sentences(store, named_section.section, add)

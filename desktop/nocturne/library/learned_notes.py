@@ -170,3 +170,11 @@ def document_name(store: Store, document_id: int) -> str | None:
 
 def chunk_count(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM chunks") or 0)
+
+
+def first_chunks(store: Store, document_id: int, count: int = 3) -> list[Source]:
+    """Where a document begins: its first chunks (a title page, the first lines)."""
+    rows = store.query(
+        "SELECT id FROM chunks WHERE document_id = ? ORDER BY ordinal LIMIT ?", (document_id, count)
+    )
+    return [s for s in (chunk_source(store, int(r[0])) for r in rows) if s is not None]
