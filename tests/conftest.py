@@ -6,12 +6,17 @@ touch a person's real library or secrets.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import keyring.backend
 import pytest
+
+# onnxruntime (OCR) sends telemetry unless told not to before its import; a test may import it
+# before `nocturne.ocr` does (pytest.importorskip), so the switch is set for the whole run.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 from nocturne.engine.fake import FakeEngine
 from nocturne.engine.model_file import bundled_model_path
