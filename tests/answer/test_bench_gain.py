@@ -142,6 +142,7 @@ def test_short_part_is_the_phrase_before_the_quote() -> None:
     assert short_part("2,249 yards — “Peyton Manning threw for 2,249 yards.”") == "2,249 yards"
     assert short_part("“The Panthers defense gave up just 308 points.”") == ""
     assert short_part("Canberra\n\nmore lines") == "Canberra"
+    assert short_part("6.3 Report files: “Each pass writes a report.”") == ""
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,8 @@ def short_part(text: str) -> str:
         return ""
     if f" — {_OPEN_QUOTE}" in first:
         first = first.split(f" — {_OPEN_QUOTE}", 1)[0]
+    elif f": {_OPEN_QUOTE}" in first:
+        return ""  # "6.3 Report files: “…”": where the quote comes from, not a phrase
     return first.strip()
 
 

@@ -19,7 +19,7 @@ CROSS_EXTRACT = "cross:extract-v1"
 BRIEF_EXTRACT = "brief:extract-v1"
 OUTLINE_EXTRACT = "outline:extract-v3"
 DEFINITION_EXTRACT = "definition:extract-v3"
-REFERENCE_EXTRACT = "reference:extract-v3"
+REFERENCE_EXTRACT = "reference:extract-v4"
 QUESTION_STRUCTURE = "question:structure-v1"
 
 # The version of each step kind: a step is redone when its version (or model) changes.

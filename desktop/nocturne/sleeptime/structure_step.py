@@ -313,7 +313,8 @@ def _add_item_references(
         output.notes.append(
             NoteDraft(
                 "reference",
-                f"{_trim(context, 400)} → {label} {_trim(text, 400)}",
+                # the item whole: it is quoted as evidence, and a trimmed one reads as cut
+                f"{_trim(context, 400)} → {label} {' '.join(text.split())}",
                 tuple(dict.fromkeys((chunk.id, item_chunk.id))),
                 chunk.page,
                 chunk.document_id,
