@@ -147,6 +147,36 @@ class CountingProgram:
         self.process.wait()
 
 
+class OtherLoad:
+    """Cores used by programs outside this benchmark (its process and all it started) between
+    `start()` and `stop()`: the other load that a shared machine adds to every measurement."""
+
+    def _ours(self) -> dict[int, float]:
+        me = psutil.Process()
+        seconds: dict[int, float] = {}
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            seconds[process.pid] = times.user + times.system
+        return seconds
+
+    def start(self) -> None:
+        self._machine = psutil.cpu_times()
+        self._before = self._ours()
+
+    def stop(self) -> float:
+        machine, after = psutil.cpu_times(), self._ours()
+        total = sum(machine) - sum(self._machine)
+        idle = (machine.idle + getattr(machine, "iowait", 0.0)) - (
+            self._machine.idle + getattr(self._machine, "iowait", 0.0)
+        )
+        ours = sum(after[pid] - self._before.get(pid, 0.0) for pid in after)
+        cpus = psutil.cpu_count() or 1
+        return max(0.0, (total - idle - ours) / total * cpus) if total > 0 else 0.0
+
+
 def load_average() -> str:
     return ", ".join(f"{x:.2f}" for x in psutil.getloadavg())
 
@@ -214,12 +244,14 @@ class DigestWatch:
 
     def __init__(self) -> None:
         self.steps: list[tuple[float, int]] = []  # (monotonic time, tokens so far)
+        self.kinds: list[tuple[float, str, int]] = []  # (time, step kind, its tokens)
         self.computing = threading.Event()
         self.process = DigestProcess(budget="low", on_event=self._event, low_priority=True)
 
     def _event(self, event: DigestEvent) -> None:
         if event.kind == STEP:
             self.steps.append((time.monotonic(), event.tokens))
+            self.kinds.append((time.monotonic(), event.step_kind, event.step_tokens))
             self.computing.set()
 
     def rate(self, start: float, end: float) -> float:
@@ -241,15 +273,21 @@ def _reset_digest() -> None:
 BOTH, DIGEST_ONLY, PROGRAM_ONLY = "both", "digest only", "busy program only"
 
 
-def _digest_beside_a_busy_program() -> dict[str, list[tuple[float, float]]]:
+def _digest_beside_a_busy_program() -> dict[str, list[tuple[float, float, float]]]:
     """One digest process and one busy program, both long-lived; each segment suspends one of
     them or neither, in turn, so that other load drifting on the machine hits every state.
-    Returns per state a list of (digest tokens/s, busy program units/s), one per segment."""
+    Returns per state a list of (digest tokens/s, busy program units/s, other load in cores),
+    one per segment."""
     _reset_digest()
     watch = DigestWatch()
     watch.process.start()
     program = CountingProgram()
-    results: dict[str, list[tuple[float, float]]] = {BOTH: [], DIGEST_ONLY: [], PROGRAM_ONLY: []}
+    results: dict[str, list[tuple[float, float, float]]] = {
+        BOTH: [],
+        DIGEST_ONLY: [],
+        PROGRAM_ONLY: [],
+    }
+    other = OtherLoad()
     try:
         assert watch.computing.wait(180), "the digest never finished a step"
         for _ in range(SEGMENT_ROUNDS):
@@ -260,11 +298,14 @@ def _digest_beside_a_busy_program() -> dict[str, list[tuple[float, float]]]:
                     watch.process.pause()
                 time.sleep(SEGMENT_SETTLE_S)  # the engine's reading and the running call adapt
                 start = time.monotonic()
+                other.start()
                 time.sleep(DIGEST_SECONDS)
+                others = other.stop()
                 end = time.monotonic()
-                results[state].append((watch.rate(start, end), program.rate(start, end)))
+                results[state].append((watch.rate(start, end), program.rate(start, end), others))
                 program.resume()
                 watch.process.resume()
+        assert watch.process.is_running, "the digest ran out of work during the measurement"
     finally:
         program.end()
         watch.process.stop(grace_s=1.0)
@@ -300,8 +341,10 @@ def _back_off(settings: Settings) -> tuple[float | None, str]:
             time.sleep(1.0)
         assert scheduler.controller is not None, "the digest did not start"
         for _ in range(12):  # computing, and the CPU window (10 s) filled
-            scheduler.tick()
+            before = scheduler.tick()
             time.sleep(1.0)
+        if before.code == "cpu-saturated":
+            return 0.0, before.reason  # other load took every core already
         with busy_pair() as started_at:
             while time.monotonic() - started_at < 40:
                 decision = scheduler.tick()
@@ -382,10 +425,10 @@ def test_fair_cpu_sharing_on_a_busy_machine(
     list(add_paths(digest_store, docs, settings, LocalTokenizer(model_path)))
     digest_store.close()
     runs = _digest_beside_a_busy_program()
-    quiet_rate = statistics.mean(d for d, _ in runs[DIGEST_ONLY])
-    busy_rate = statistics.mean(d for d, _ in runs[BOTH])
-    alone_rate = statistics.mean(p for _, p in runs[PROGRAM_ONLY])
-    beside_rate = statistics.mean(p for _, p in runs[BOTH])
+    quiet_rate = statistics.mean(d for d, _, _ in runs[DIGEST_ONLY])
+    busy_rate = statistics.mean(d for d, _, _ in runs[BOTH])
+    alone_rate = statistics.mean(p for _, p, _ in runs[PROGRAM_ONLY])
+    beside_rate = statistics.mean(p for _, p, _ in runs[BOTH])
     share = busy_rate / quiet_rate if quiet_rate else 0.0
     slowdown = 1 - beside_rate / alone_rate
     print(
@@ -394,8 +437,9 @@ def test_fair_cpu_sharing_on_a_busy_machine(
     )
     for state, values in runs.items():
         print(
-            f"  {state:<18} digest {' '.join(f'{d:6.1f}' for d, _ in values)} tok/s   "
-            f"program {' '.join(f'{p:6.0f}' for _, p in values)} units/s"
+            f"  {state:<18} digest {' '.join(f'{d:6.1f}' for d, _, _ in values)} tok/s   "
+            f"program {' '.join(f'{p:6.0f}' for _, p, _ in values)} units/s   "
+            f"other load {' '.join(f'{o:4.2f}' for _, _, o in values)} cores"
         )
     print(
         f"digest throughput beside a busy program: {busy_rate:.1f} / {quiet_rate:.1f} tok/s = "
@@ -409,7 +453,11 @@ def test_fair_cpu_sharing_on_a_busy_machine(
     )
 
     backed_off, reason = _back_off(settings)
-    if backed_off is None:
+    if backed_off == 0.0:
+        print(
+            f"two busy programs: the machine was already saturated before they started ({reason})"
+        )
+    elif backed_off is None:
         print(f"two busy programs: the scheduler did NOT back off within 40 s ({reason})")
     else:
         print(f"two busy programs: the scheduler paused the digest after {backed_off:.1f} s")
