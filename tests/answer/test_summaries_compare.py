@@ -202,8 +202,16 @@ def test_compare_two_documents_says_what_each_is_for_and_cites_both(
     answer = ask(store, settings, "Compare the Frobtool manual and the Gizmo FAQ")
     assert answer.route == "compare", answer.answer
     lines = answer.answer.splitlines()
-    assert lines[0].startswith("frobtool-manual.md: “"), lines
-    assert lines[1].startswith("gizmo-faq.md: “"), lines
+    # What each is for: the first sentence of the summary the digest wrote, else a quote.
+    for line, name in zip(lines, ("frobtool-manual.md", "gizmo-faq.md"), strict=False):
+        summary = store.scalar(
+            "SELECT n.text FROM notes n JOIN documents d ON d.id = n.document_id "
+            "WHERE d.name = ? AND n.kind = 'document_summary' AND n.stale = 0",
+            (name,),
+        )
+        assert line.startswith(f"{name}: "), lines
+        said = line[len(name) + 2 :]
+        assert (summary and summary.startswith(said)) or said.startswith("“"), (said, summary)
     assert any(line.startswith("Only frobtool-manual.md covers: ") for line in lines), lines
     assert {c.document for c in answer.citations} == {"frobtool-manual.md", "gizmo-faq.md"}
     assert "#" not in answer.answer

@@ -17,10 +17,10 @@ import re
 from dataclasses import replace
 
 from nocturne.answer.document_parts import Outline, Sentence, WholeAnswer, outline_of, readable
-from nocturne.answer.query import Query
+from nocturne.answer.query import LIGHT_VERB_STEMS, Query
 from nocturne.answer.retrieval import Evidence, retrieve
 from nocturne.answer.text_match import IdfTable, coverage, stems
-from nocturne.library.learned_notes import Source
+from nocturne.library.learned_notes import Source, document_notes, note_sources
 from nocturne.library.names import DocumentName
 from nocturne.library.search import STOPWORDS
 from nocturne.library.sentences import split_sentences
@@ -269,8 +269,22 @@ def _gist(outline: Outline) -> Sentence | None:
     return None
 
 
+def _summary_gist(store: Store, document_id: int) -> tuple[str, Source] | None:
+    """What the document is for, in the first sentence of the summary the digest wrote of it
+    (an opening line such as "Welcome to the garden" or "Rinse the water tank" says less)."""
+    notes = document_notes(store, document_id, "document_summary")
+    if not notes:
+        return None
+    first = next((s for s in split_sentences(notes[-1].text) if readable(s)), "")
+    found = note_sources(store, [notes[-1].id]).get(notes[-1].id, ())
+    if not first or not found:
+        return None
+    return first, found[0]
+
+
 def _title_stems(title: str) -> set[str]:
-    return set(content_stems(title)) - _COMPARE_STEMS
+    # "Use of the premises" and "Before first use" share no topic: light verbs name none
+    return set(content_stems(title)) - _COMPARE_STEMS - LIGHT_VERB_STEMS
 
 
 def _compare_documents(store: Store, query: Query, use_notes: bool, idf: IdfTable) -> WholeAnswer:
@@ -287,6 +301,12 @@ def _compare_documents(store: Store, query: Query, use_notes: bool, idf: IdfTabl
         return f"“{sentence.text}”" + (f" [{sentence.label}]" if sentence.label else "")
 
     for d in ids:
+        summary = _summary_gist(store, d) if use_notes else None
+        if summary is not None:
+            text, source = summary
+            sources.append(source)
+            lines.append(f"{names[d]}: {text}")
+            continue
         gist = _gist(outlines[d])
         if gist is not None:
             lines.append(f"{names[d]}: {mark(gist)}")
