@@ -35,7 +35,7 @@ import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nocturne.answer.ask import answer_question
 from nocturne.answer.result import Answer
@@ -53,6 +53,9 @@ from nocturne.library.learned_notes import chunk_count, fresh_note_count, readab
 from nocturne.library.sentence_index import SentenceIndex
 from nocturne.library.store import Store
 from nocturne.settings import Settings
+
+if TYPE_CHECKING:
+    from nocturne.engine.kv_cache import PrefixCache
 
 MODES = ("raw", "learned", "auto")
 NO_DIGEST = "auto_no_digest"  # auto mode with use_notes=False: the pipeline as if undigested
@@ -433,7 +436,7 @@ class ReplayEngine:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self.inner = engine  # `prefix_cache_for` looks through `inner` for the llama.cpp engine
+        self.inner = engine
         self.replaying = False
         self.replayed = 0
         self._seen: dict[tuple[tuple[tuple[str, str], ...], GenerationOptions], Completion] = {}
@@ -450,10 +453,10 @@ class ReplayEngine:
         return self.inner.count_tokens(text)
 
     def count_prompt_tokens(self, messages: list[Message]) -> int:
-        counter = getattr(self.inner, "count_prompt_tokens", None)
-        if counter is not None:
-            return int(counter(messages))
-        return sum(self.inner.count_tokens(m["content"]) for m in messages)
+        return self.inner.count_prompt_tokens(messages)
+
+    def prefix_cache(self, directory: Path) -> PrefixCache | None:
+        return self.inner.prefix_cache(directory)
 
     def complete(
         self,

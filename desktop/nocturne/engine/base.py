@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, TypedDict, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypedDict, runtime_checkable
+
+if TYPE_CHECKING:
+    from nocturne.engine.kv_cache import PrefixCache
 
 
 class Message(TypedDict):
@@ -101,6 +105,11 @@ class Engine(Protocol):
     def count_prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens a call with these messages would prefill (chat template included): what the
         savings baseline counts for a prompt that is not run."""
+        ...
+
+    def prefix_cache(self, directory: Path) -> PrefixCache | None:
+        """A cache of prompt prefixes' computed state kept in `directory`, for an engine that
+        runs the model in this process (llama.cpp); None where there is none (remote, fake)."""
         ...
 
     def complete(

@@ -10,6 +10,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from nocturne.engine.base import (
     Completion,
@@ -63,6 +64,9 @@ class FakeEngine:
 
     def count_prompt_tokens(self, messages: list[Message]) -> int:
         return sum(self.count_tokens(m["content"]) + 3 for m in messages)
+
+    def prefix_cache(self, directory: Path) -> None:
+        return None  # no model state in this process to keep
 
     def complete(
         self,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from nocturne.engine.base import Message
+from nocturne.engine.base import Engine, Message
 
 FILE_SUFFIX = ".kv"
 
@@ -186,11 +186,7 @@ class LlamaStateBackend:
             self.llama.load_state(state)
 
 
-def prefix_cache_for(engine: Any, directory: Path) -> PrefixCache | None:
-    """A cache for engines that run llama.cpp in this process; None for any other engine."""
-    inner = engine
-    while hasattr(inner, "inner"):  # LoggedEngine and other wrappers
-        inner = inner.inner
-    if not all(hasattr(inner, name) for name in ("llama", "render", "lock", "adapt_threads")):
-        return None
-    return PrefixCache(LlamaStateBackend(inner), directory)
+def prefix_cache_for(engine: Engine, directory: Path) -> PrefixCache | None:
+    """A cache for engines that run llama.cpp in this process (`Engine.prefix_cache`); None for
+    any other engine."""
+    return engine.prefix_cache(directory)

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nocturne.engine.base import (
     Completion,
@@ -20,6 +20,9 @@ from nocturne.engine.base import (
 from nocturne.engine.model_file import check_model_file, physical_cores
 from nocturne.engine.threads import ThreadChoice, ThreadPlan
 from nocturne.errors import ModelError
+
+if TYPE_CHECKING:
+    from nocturne.engine.kv_cache import PrefixCache
 
 
 @contextlib.contextmanager
@@ -172,6 +175,11 @@ class LocalEngine:
     def count_prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens the chat template turns these messages into (what a call would prefill)."""
         return len(self._llama.tokenize(self.render(messages).encode("utf-8"), special=True))
+
+    def prefix_cache(self, directory: Path) -> PrefixCache | None:
+        from nocturne.engine.kv_cache import LlamaStateBackend, PrefixCache
+
+        return PrefixCache(LlamaStateBackend(self), directory)
 
     def render(self, messages: list[Message]) -> str:
         """The model's chat template applied to `messages`, ready for the assistant's turn."""

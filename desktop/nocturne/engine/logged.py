@@ -6,6 +6,8 @@ The savings shown to people are computed from this log, so nothing is estimated 
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nocturne.engine.base import (
     Completion,
@@ -15,6 +17,9 @@ from nocturne.engine.base import (
     Message,
 )
 from nocturne.library.store import Store
+
+if TYPE_CHECKING:
+    from nocturne.engine.kv_cache import PrefixCache
 
 
 class LoggedEngine:
@@ -36,6 +41,9 @@ class LoggedEngine:
 
     def count_prompt_tokens(self, messages: list[Message]) -> int:
         return self.inner.count_prompt_tokens(messages)
+
+    def prefix_cache(self, directory: Path) -> PrefixCache | None:
+        return self.inner.prefix_cache(directory)
 
     def complete(
         self,

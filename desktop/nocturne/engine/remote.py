@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from nocturne.engine.base import (
@@ -155,6 +156,9 @@ class RemoteEngine:
             return exact
         with_system = bool(messages) and messages[0]["role"] == "system"
         return self._tokenizer.count_contents(messages) + self._template_overhead(with_system)
+
+    def prefix_cache(self, directory: Path) -> None:
+        return None  # no model state in this process to keep
 
     def _template_overhead(self, with_system: bool) -> int:
         """Prompt tokens the template adds beyond the role markers (such as a default system
