@@ -2,7 +2,7 @@
 added through the window's own add path, read by the digest that the window's "Digest now"
 starts (a real digest process, the fake engine), and asked about in the window's chat; the
 answer card quotes the text that is only in the image and cites "p. 1 (OCR)". A blank scanned
-page, which OCR cannot read, shows its problem in the library pane. About 30 s on two cores."""
+page, which OCR cannot read, shows its problem in the library pane. About 10 s on two cores."""
 
 from __future__ import annotations
 
