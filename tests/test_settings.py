@@ -60,3 +60,15 @@ def test_data_dir_setting_moves_the_library(
     settings.set("data_dir", str(tmp_path / "elsewhere"))
     settings.save()
     assert paths.db_path() == tmp_path / "elsewhere" / "library.sqlite3"
+
+
+def test_every_setting_is_a_typed_attribute_and_every_attribute_a_setting() -> None:
+    from nocturne.settings import SETTINGS, Settings, _Value
+
+    attributes = {name: v for name, v in vars(Settings).items() if isinstance(v, _Value)}
+    assert set(attributes) == {s.name for s in SETTINGS}
+    values = Settings()
+    for setting in SETTINGS:
+        assert isinstance(getattr(values, setting.name), setting.type), setting.name
+    with pytest.raises(AttributeError):
+        _ = values.no_such_setting  # type: ignore[attr-defined]

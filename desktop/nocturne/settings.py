@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from nocturne import paths
 from nocturne.errors import KnownError
@@ -327,8 +327,57 @@ def _check_time(name: str, value: str) -> None:
         raise KnownError(f"setting {name!r} must be a time like 01:30, not {value!r}") from exc
 
 
+_T = TypeVar("_T")
+
+
+class _Value(Generic[_T]):
+    """A setting read as a typed attribute (`settings.threads` is an int to mypy too)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Value[_T]: ...
+
+    @overload
+    def __get__(self, obj: Settings, owner: type) -> _T: ...
+
+    def __get__(self, obj: Settings | None, owner: type) -> _T | _Value[_T]:
+        if obj is None:
+            return self
+        value: _T = obj._values[self.name]
+        return value
+
+
 class Settings:
-    """The current values, loaded from and saved to a JSON file."""
+    """The current values, loaded from and saved to a JSON file; each setting is also a typed
+    attribute (a test checks they match `SETTINGS`)."""
+
+    model_path = _Value[str]()
+    threads = _Value[int]()
+    context_size = _Value[int]()
+    embedding_model_path = _Value[str]()
+    max_file_mb = _Value[int]()
+    chunk_tokens = _Value[int]()
+    chunk_overlap_tokens = _Value[int]()
+    raw_context_tokens = _Value[int]()
+    max_answer_tokens = _Value[int]()
+    reference_price_per_million = _Value[float]()
+    question_token_factor = _Value[float]()
+    digest_budget = _Value[str]()
+    new_documents = _Value[str]()
+    ocr = _Value[bool]()
+    night_start = _Value[str]()
+    night_end = _Value[str]()
+    idle_minutes = _Value[int]()
+    allow_on_battery = _Value[bool]()
+    remote_url = _Value[str]()
+    remote_model = _Value[str]()
+    digest_engine = _Value[str]()
+    answer_engine = _Value[str]()
+    remote_concurrency = _Value[int]()
+    remote_timeout_s = _Value[float]()
+    data_dir = _Value[str]()
 
     def __init__(self, values: dict[str, Any] | None = None, path: Path | None = None) -> None:
         self._values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
@@ -356,12 +405,6 @@ class Settings:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(changed, indent=2, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
-
-    def __getattr__(self, name: str) -> Any:
-        values = self.__dict__.get("_values")
-        if values is not None and name in values:
-            return values[name]
-        raise AttributeError(name)
 
     def get(self, name: str) -> Any:
         return self._values[name]
