@@ -109,8 +109,9 @@ def answer(
         timing=Timing(0.01, 0.02),
         sleep=SleepShare(0, 0.0),
         abstained=abstained,
-        extra={"route": route, **extra},
+        extra=dict(extra),
         confidence=confidence,
+        route=route,
     )
 
 

@@ -428,13 +428,7 @@ def _finish(
         sleep=SleepShare(sleep_tokens, round(amortized, 2)),
         abstained=abstained,
         confidence=confidence,
-        extra={
-            # Also under their old keys, for readers not yet on the typed fields.
-            "route": route,
-            "document_ids": document_ids,
-            "cost_usd": cost,
-            **(extra or {}),
-        },
+        extra=dict(extra or {}),
         route=route,
         document_ids=tuple(document_ids),
         spent_usd=cost,
@@ -464,7 +458,6 @@ def _finish_raw(
     )
     return replace(
         answer,
-        extra={**answer.extra, "route": "raw", "document_ids": document_ids, "cost_usd": cost},
         route="raw",
         document_ids=tuple(document_ids),
         spent_usd=cost,
