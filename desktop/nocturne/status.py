@@ -6,7 +6,8 @@ from typing import Any
 
 from nocturne import paths
 from nocturne.answer.status import answer_totals, format_answer_totals
-from nocturne.engine.remote_status import engine_choice, engine_choices
+from nocturne.engine.factory import engine_choice
+from nocturne.engine.remote_status import engine_choices
 from nocturne.library.store import Store
 from nocturne.schedule.status import format_schedule_status, schedule_status
 from nocturne.settings import Settings

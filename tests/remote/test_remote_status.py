@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from remote_servers import Reply, ScriptedServer, chat_reply, free_port
 
-from nocturne.engine.remote_status import check_remote, engine_choice, engine_choices
+from nocturne.engine.factory import engine_choice
+from nocturne.engine.remote_status import check_remote, engine_choices
 from nocturne.keychain import set_secret
 from nocturne.settings import Settings
 
@@ -58,3 +60,23 @@ def test_check_remote_fails_fast_with_the_reason(settings: Settings) -> None:
     assert not check.ok
     assert "cannot reach" in check.message
     assert waits == []  # one attempt only
+
+
+def test_one_choice_decides_the_engine_the_status_and_the_digest_model(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nocturne.engine.factory import make_engine
+    from nocturne.engine.fake import FakeEngine
+    from nocturne.sleeptime.status import expected_model_id
+
+    settings.set("remote_url", "http://gpu-box:8080/v1")
+    settings.set("remote_model", "qwen2.5-14b-instruct")
+    settings.set("digest_engine", "remote")
+    assert expected_model_id(settings) == "qwen2.5-14b-instruct"
+    assert engine_choice(settings, "answer").model_id == expected_model_id(
+        Settings({"digest_engine": "local"})
+    )
+    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    assert engine_choice(settings, "digest").kind == "fake"
+    assert isinstance(make_engine(settings, "digest"), FakeEngine)
+    assert expected_model_id(settings) == FakeEngine().model_id

@@ -14,45 +14,23 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from nocturne.engine.base import GenerationOptions, Message
-from nocturne.engine.model_file import resolve_model_path
+from nocturne.engine.factory import ROLES, engine_choice
 from nocturne.engine.remote import RemoteEngine
 from nocturne.engine.remote_http import RetryPolicy
 from nocturne.errors import KnownError
 from nocturne.settings import Settings
 
-ROLES = ("digest", "answer")
 CHECK_TIMEOUT_S = 15.0
 CHECK_PROMPT: list[Message] = [{"role": "user", "content": "Reply with OK."}]
 
 
-@dataclass(frozen=True)
-class EngineChoice:
-    role: str  # "digest" or "answer"
-    kind: str  # "local" or "remote"
-    model: str  # file name or the server's model name ("" = the server's default)
-    where: str  # model path or server URL
-
-    def line(self) -> str:
-        if self.kind == "remote":
-            model = self.model or "the server's model"
-            return f"{self.role}: remote, {model} at {self.where}"
-        return f"{self.role}: local, {self.model}"
-
-
-def engine_choice(settings: Settings, role: str) -> EngineChoice:
-    """The engine `role` would use, from settings alone."""
-    if settings.get(f"{role}_engine") == "remote":
-        return EngineChoice(role, "remote", str(settings.remote_model), str(settings.remote_url))
-    try:
-        path = resolve_model_path(str(settings.model_path))
-    except KnownError as exc:
-        return EngineChoice(role, "local", f"no model ({exc.message})", "")
-    return EngineChoice(role, "local", path.name, str(path))
-
-
 def engine_choices(settings: Settings) -> dict[str, dict[str, str]]:
     """For `status --json`: {"digest": {...}, "answer": {...}}."""
-    return {role: asdict(engine_choice(settings, role)) for role in ROLES}
+    fields = ("role", "kind", "model", "where")
+    return {
+        role: {k: v for k, v in asdict(engine_choice(settings, role)).items() if k in fields}
+        for role in ROLES
+    }
 
 
 @dataclass(frozen=True)

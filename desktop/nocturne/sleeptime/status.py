@@ -22,22 +22,11 @@ def expected_model_id(settings: Settings) -> str | None:
 
     A digest with another model redoes every step, so status must not call such work done. Local
     models are named by their file; a remote model by its configured name (None when the server
-    is to be asked, in which case any model counts).
+    is to be asked, in which case any model counts). `engine.factory.engine_choice` decides.
     """
-    import os
+    from nocturne.engine.factory import engine_choice
 
-    if os.environ.get("NOCTURNE_ENGINE") == "fake":
-        from nocturne.engine.fake import FakeEngine
-
-        return FakeEngine().model_id  # what `engine.factory.make_engine` gives then
-    try:
-        if settings.digest_engine == "remote":
-            return str(settings.remote_model) or None
-        from nocturne.engine.model_file import resolve_model_path
-
-        return resolve_model_path(settings.model_path).name
-    except KnownError:
-        return None
+    return engine_choice(settings, "digest").model_id
 
 
 def _done_keys(store: Store, model_id: str | None = None) -> set[str]:
