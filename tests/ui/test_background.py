@@ -178,14 +178,18 @@ def test_added_folders_are_watched_by_the_window(
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "a.txt").write_text("Tomatoes need six hours of sun.", encoding="utf-8")
+    from nocturne.schedule.service import BackgroundService
+
     backend = Backend(settings)
     background = CoreBackground(settings, backend.store, start_scheduler=False)
-    background._watcher = background._start_folder_watcher()
+    service = BackgroundService(settings, backend.store().path)  # what the window starts
+    service.start(backup_now=False)
+    background._service = service
     try:
-        assert background._watcher.folders == []
+        assert service.watcher.folders == []
         backend.add([folder])
         background.tick()
-        assert background._watcher.folders == [folder]
+        assert service.watcher.folders == [folder]
     finally:
         background.shutdown()
         backend.close()

@@ -25,12 +25,12 @@ from nocturne import paths
 from nocturne.errors import KnownError
 from nocturne.library.store import Store
 from nocturne.schedule.cpu import CpuMonitor
-from nocturne.schedule.folders import watched_folders
 from nocturne.schedule.idle import AssumedIdleProbe, IdleMonitor, IdleProbe, choose_idle_source
 from nocturne.schedule.policy import FIRST_DIGEST_BUDGET, Rules
 from nocturne.schedule.power import PowerReading, read_power
 from nocturne.schedule.questions import live_questions, questions_dir
 from nocturne.schedule.scheduler import TICK_SECONDS, DigestController, DigestScheduler, Probes
+from nocturne.schedule.service import BackgroundService
 from nocturne.schedule.single import SchedulerLock
 from nocturne.schedule.state import ScheduleState
 from nocturne.schedule.work import WorkLeft
@@ -266,25 +266,21 @@ def run_daemon(
     else:
         idle = IdleMonitor(chooser=choose_idle_source)
     idle.read()  # choose the source now, so the log says which one early
-    scheduler = build_scheduler(
+    database = store.path
+    store.close()  # the service opens its own connections
+    service = BackgroundService(
         settings,
-        store,
+        database,
         idle=idle,
         power_probe=parts.power_probe,
         controller_factory=parts.controller_factory,
         lock=lock,
         cpu=parts.cpu,
+        watch_folders=parts.watch_folders,
     )
     previous = _install_signal_handlers(parts.stop)
-    flags = QuestionFlagWatch(scheduler)
-    watcher = None
-    housekeeping_store = Store.open(store.path)
     try:
-        if parts.watch_folders:
-            watcher = _start_watcher(settings, housekeeping_store)
-        flags.start()
-        daily_backup(housekeeping_store)
-        scheduler.start(interval_s=parts.tick_seconds)
+        service.start(tick_interval_s=parts.tick_seconds)
         log.info(
             "nocturne daemon running (pid %s); idle source %s; log %s",
             os.getpid(),
@@ -292,18 +288,12 @@ def run_daemon(
             log_file,
         )
         if parts.on_ready is not None:
-            parts.on_ready(scheduler)
-        _wait_for_stop(parts.stop, lambda: _housekeeping(watcher, housekeeping_store))
+            parts.on_ready(service.scheduler)
+        _wait_for_stop(parts.stop, service.housekeeping)
     finally:
         log.info("stopping: a running digest finishes its current step first")
-        flags.stop()
-        scheduler.shutdown(stop_digest=True)
-        if watcher is not None:
-            watcher.stop()
-        scheduler.state.clear_heartbeat()
+        service.stop(stop_digest=True)
         idle.close()
-        housekeeping_store.close()
-        store.close()
         _restore_signal_handlers(previous)
         lock.release()
         log.info("nocturne daemon stopped")
@@ -320,41 +310,6 @@ def _wait_for_stop(stop: threading.Event, housekeeping: Callable[[], None]) -> N
         if time.monotonic() >= next_housekeeping:
             housekeeping()
             next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
-
-
-def _housekeeping(watcher: Any, store: Store) -> None:
-    if watcher is not None:
-        watcher.set_folders(watched_folders(store))
-    daily_backup(store)
-
-
-def daily_backup(store: Store) -> None:
-    """The library's daily backup (SQLite's online backup API), logged; never fatal."""
-    from nocturne.library.backups import backup_if_due
-
-    try:
-        taken = backup_if_due(store)
-    except KnownError as exc:
-        log.warning("no daily backup: %s", exc)
-        return
-    if taken is not None:
-        log.info("backed up the library to %s", taken.path)
-
-
-def _start_watcher(settings: Settings, store: Store) -> Any:
-    from nocturne.engine.factory import make_tokenizer
-    from nocturne.schedule.watcher import FolderWatcher
-
-    try:
-        counter = make_tokenizer(settings)
-    except KnownError as exc:
-        log.warning("not watching folders: %s", exc)
-        return None
-    watcher = FolderWatcher(
-        lambda: Store.open(store.path), settings, counter, watched_folders(store)
-    )
-    watcher.start()
-    return watcher
 
 
 def _install_signal_handlers(stop: threading.Event) -> dict[int, Any]:

@@ -105,8 +105,7 @@ class CoreBackground:
         self.settings = settings
         self._store = store_for_thread
         self.scheduler: Any = None
-        self._scheduler_store: Store | None = None
-        self._flags: Any = None
+        self._service: Any = None  # schedule.service.BackgroundService
         self._manual: Any = None  # a run started with "Digest now"
         self._watched: Any = None  # the run whose end we report
         self._outcome: tuple[str, str] | None = None  # ("done" | "error", message)
@@ -116,7 +115,6 @@ class CoreBackground:
         # run's counts become the library's, and the ETA counts down between events.
         self._run_base: tuple[Any, int, int] | None = None
         self._event_seen: tuple[Any, float, float] | None = None
-        self._watcher: Any = None
         self._folders_checked = 0.0
         self._backup_checked: float | None = None  # never yet: the first tick asks
         if start_scheduler:
@@ -129,51 +127,30 @@ class CoreBackground:
         return decision is not None and decision.code == OTHER_SCHEDULER
 
     def _start_scheduler(self) -> None:
-        from nocturne.schedule.daemon import QuestionFlagWatch, build_scheduler
+        from nocturne.schedule.service import BackgroundService
 
-        self._scheduler_store = Store.open(self._store().path)
-        self.scheduler = build_scheduler(self.settings, self._scheduler_store)
-        self._flags = QuestionFlagWatch(self.scheduler)
-        self._flags.start()
-        self._watcher = self._start_folder_watcher()
-
-    def _start_folder_watcher(self) -> Any:
-        """Watch the library's folders, as the daemon would (new, changed, deleted files)."""
-        from nocturne.engine.factory import make_tokenizer
-        from nocturne.schedule.folders import watched_folders
-        from nocturne.schedule.watcher import FolderWatcher
-
-        try:
-            counter = make_tokenizer(self.settings)
-        except KnownError as exc:
-            log.warning("not watching folders: %s", exc)
-            return None
-        path = self._store().path
-        watcher = FolderWatcher(
-            lambda: Store.open(path), self.settings, counter, watched_folders(self._store())
-        )
-        watcher.start()
-        return watcher
+        self._service = BackgroundService(self.settings, self._store().path)
+        self.scheduler = self._service.scheduler
+        # the window ticks the scheduler and its housekeeping itself, from a worker
+        self._service.start(backup_now=False)
 
     def _follow_folders(self) -> None:
         """Pick up folders added since the last look (at most every FOLDERS_EVERY_S)."""
         now = time.monotonic()
-        if self._watcher is None or now - self._folders_checked < FOLDERS_EVERY_S:
+        if self._service is None or now - self._folders_checked < FOLDERS_EVERY_S:
             return
         self._folders_checked = now
-        from nocturne.schedule.folders import watched_folders
-
-        self._watcher.set_folders(watched_folders(self._store()))
+        self._service.follow_folders()
 
     def daily_backup(self) -> None:
-        """The library's daily backup, as the daemon takes it (`schedule.daemon.daily_backup`,
-        never fatal), when this window runs the schedule; beside a running daemon, the daemon
-        takes it."""
-        from nocturne.schedule.daemon import daily_backup
-
+        """The library's daily backup, as the daemon takes it (`schedule.service`, never
+        fatal), when this window runs the schedule; beside a running daemon, the daemon takes
+        it."""
         if self.scheduler is None or self.another_scheduler_in_charge():
             return
-        daily_backup(self._store())
+        from nocturne.schedule.service import daily_backup
+
+        daily_backup(self._service.housekeeping_store if self._service else self._store())
 
     def _housekeeping(self) -> None:
         """What the daemon does between ticks: follow the watched folders, take the daily
@@ -400,16 +377,12 @@ class CoreBackground:
 
     def shutdown(self) -> None:
         with self._lock:
-            if self._flags is not None:
-                self._flags.stop()
-            if self._watcher is not None:
-                self._watcher.stop()
-            if self.scheduler is not None:
+            if self._service is not None:
+                self._service.stop(stop_digest=True)
+            elif self.scheduler is not None:  # a scheduler given from outside (tests)
                 self.scheduler.shutdown(stop_digest=True)
             if self._manual_running():
                 self._manual.stop()
-            if self._scheduler_store is not None:
-                self._scheduler_store.close()
 
 
 def pause_label(until: datetime | None, now: datetime | None = None) -> str:
