@@ -173,7 +173,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     assert recovery.source is not None
     if recovery.kept_as is not None:
         print(f"kept the library it replaces as {display_path(recovery.kept_as)}")
-    print(f"restored the backup of {recovery.source.line()}")
+    source = recovery.source
+    print(f"restored the backup of {source.when} ({source.documents} document(s))")
     with _store() as store:  # opens, migrates and checks the restored file
         documents = len(store.documents())
     print(f"the library holds {documents} document(s); answers and notes are as they were then")

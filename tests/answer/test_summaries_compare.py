@@ -58,6 +58,7 @@ def test_a_document_summary_before_a_medium_digest_says_it_is_pending(
     digest(store, "low")  # no summaries at the low budget
     answer = ask(store, settings, "Summarise the boiler notes.")
     assert answer.route == "summary:pending", answer.answer
+    assert answer.savings.tokens == 0 and answer.baseline == answer.usage  # nothing saved
     assert "has not been digested far enough for a summary" in answer.answer
     assert answer.confidence == "low"
     assert answer.citations == []

@@ -58,6 +58,8 @@ def test_a_backup_is_a_checked_copy_and_only_the_last_few_are_kept(store: Store)
 
 
 def test_the_daily_backup_waits_a_day(store: Store) -> None:
+    assert backup_if_due(store, NOON) is None  # an empty library: nothing to keep
+    store.record_error(path="/docs/a.txt", name="a.txt", kind="text", error="the file is empty")
     assert backup_if_due(store, NOON) is not None
     assert backup_if_due(store, NOON + timedelta(hours=23)) is None
     assert backup_if_due(store, NOON + timedelta(hours=24)) is not None
@@ -132,3 +134,15 @@ def test_a_rebuild_adds_the_folders_first_and_the_files_outside_them(tmp_path: P
         path.write_text("x")
     recovery = Recovery(None, files=(str(inside), str(outside), str(folder)))
     assert recovery.paths_to_add() == [str(folder), str(outside)]
+
+
+def test_restoring_skips_a_newer_backup_that_holds_no_documents(store: Store) -> None:
+    store.record_error(path="/docs/a.txt", name="a.txt", kind="text", error="the file is empty")
+    full = make_backup(store, "daily", NOON)
+    store.remove_document(store.documents()[0]["id"])
+    make_backup(store, "manual", NOON + timedelta(hours=1))  # taken after everything went
+    store.close()
+    recovery = restore_backup()
+    assert recovery.source is not None and recovery.source.path == full.path
+    assert recovery.source.documents == 1
+    assert recovery.kept_as is not None and ".replaced-" in recovery.kept_as.name  # it was fine

@@ -202,6 +202,7 @@ def test_the_window_takes_the_daily_backup_when_it_runs_the_schedule(
 
     from nocturne.library.backups import list_backups, make_backup
 
+    store.record_error(path="/docs/a.txt", name="a.txt", kind="text", error="the file is empty")
     background.tick()  # the first tick asks whether a backup is due: there is none yet
     (taken,) = list_backups()
     assert taken.reason == "daily"

@@ -409,8 +409,8 @@ def _finish(
     total_s = clock.elapsed()
     first = first_token_s if first_token_s is not None else (clock.first or total_s)
     baseline, _ = baseline_for(store, engine, question, settings)
-    if abstained:
-        baseline = used  # no answer was given, so nothing was saved
+    if abstained or route == "summary:pending":
+        baseline = used  # no answer (or no summary yet) was given, so nothing was saved
     document_ids = sorted({s.document_id for s in sources})
     sleep_tokens, amortized = sleep_share(store, document_ids)
     factor = settings.question_token_factor

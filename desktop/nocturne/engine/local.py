@@ -236,8 +236,9 @@ class LocalEngine:
             budget = self._context_size - len(prompt_tokens)
             if budget <= 0:
                 raise ModelError(
-                    f"the prompt has {len(prompt_tokens)} tokens, more than the model's context "
-                    f"of {self._context_size}"
+                    f"this is too long for the model: the question and its passages come to "
+                    f"{len(prompt_tokens):,} tokens, and the model reads {self._context_size:,} "
+                    "at most; ask in fewer words (or choose a model with a larger context)"
                 )
             threads = self.adapt_threads().threads
             started = time.perf_counter()

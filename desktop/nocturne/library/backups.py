@@ -36,10 +36,21 @@ class Backup:
     taken_at: datetime  # UTC
     reason: str
 
+    @property
+    def when(self) -> str:
+        return self.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def documents(self) -> int:
+        """How many documents the backup holds (0 when it cannot be read)."""
+        return len(_document_rows(self.path))
+
     def line(self) -> str:
-        local = self.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
         size = self.path.stat().st_size if self.path.exists() else 0
-        return f"{local}  {self.reason:<8} {size / 1e6:6.1f} MB  {paths.display_path(self.path)}"
+        return (
+            f"{self.when}  {self.reason:<8} {self.documents:>5} document(s)  "
+            f"{size / 1e6:6.1f} MB  {paths.display_path(self.path)}"
+        )
 
 
 def backup_dir() -> Path:
@@ -109,6 +120,8 @@ def backup_if_due(store: Store, now: datetime | None = None) -> Backup | None:
     newest = next(iter(list_backups()), None)
     if newest is not None and moment - newest.taken_at < DAILY:
         return None
+    if not store.scalar("SELECT 1 FROM documents LIMIT 1"):
+        return None  # an empty library has nothing to keep, and its copy would restore nothing
     return make_backup(store, "daily", moment)
 
 
@@ -139,10 +152,12 @@ def database_problem(path: Path | None = None) -> str:
 
 
 def _move_aside(target: Path, now: datetime) -> Path | None:
-    """Keep the current database file (and its WAL) under another name; never delete it."""
+    """Keep the current database file (and its WAL) under another name, `.damaged-<time>` or,
+    when it opens and checks fine, `.replaced-<time>`; never delete it."""
     if not target.exists():
         return None
-    aside = target.with_name(f"{target.name}.damaged-{now.strftime(_STAMP)}")
+    kind = "damaged" if database_problem(target) else "replaced"
+    aside = target.with_name(f"{target.name}.{kind}-{now.strftime(_STAMP)}")
     target.replace(aside)
     for suffix in ("-wal", "-shm"):
         extra = target.with_name(target.name + suffix)
@@ -170,15 +185,17 @@ class Recovery:
 
 
 def newest_good_backup() -> Backup | None:
-    """The backup `restore_backup()` would put back: the newest that passes SQLite's check."""
-    return next((b for b in list_backups() if not database_problem(b.path)), None)
+    """The backup `restore_backup()` would put back: the newest that passes SQLite's check and
+    holds documents (a copy of an empty library restores nothing), else None."""
+    return next((b for b in list_backups() if not database_problem(b.path) and b.documents), None)
 
 
 def restore_backup(backup: Backup | None = None, now: datetime | None = None) -> Recovery:
     """Put a backup (the newest good one by default) in place of the library database."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    candidates = [backup] if backup is not None else list_backups()
-    chosen = next((b for b in candidates if not database_problem(b.path)), None)
+    chosen = backup if backup is not None and not database_problem(backup.path) else None
+    if backup is None:
+        chosen = newest_good_backup()
     if chosen is None:
         raise KnownError(
             "there is no good backup to restore"
@@ -189,6 +206,21 @@ def restore_backup(backup: Backup | None = None, now: datetime | None = None) ->
     kept = _move_aside(target, moment)
     shutil.copy2(chosen.path, target)
     return Recovery(kept, chosen)
+
+
+def _document_rows(database: Path) -> list[str]:
+    """The document paths of a database (not its watched folders), as far as it can be read."""
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+    try:
+        return [str(r[0]) for r in conn.execute("SELECT path FROM documents")]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
 
 
 def document_paths(database: Path) -> list[str]:
@@ -212,11 +244,13 @@ def start_rebuild(now: datetime | None = None) -> Recovery:
     """Move the damaged database aside and say which files to add again to a new library."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     target = paths.db_path()
-    files = document_paths(target)
-    if not files:
-        for backup in list_backups():
-            files = document_paths(backup.path)
-            if files:
-                break
+    # the library itself where it still tells its files, else a library set aside earlier
+    # (the damaged one a restore replaced), else the newest backup that lists any
+    set_aside = sorted(target.parent.glob(f"{target.name}.damaged-*"), reverse=True)
+    files: list[str] = []
+    for source in [target, *set_aside, *(b.path for b in list_backups())]:
+        files = document_paths(source)
+        if files:
+            break
     kept = _move_aside(target, moment)
     return Recovery(kept, None, tuple(f for f in files if Path(f).exists()))

@@ -57,7 +57,11 @@ def configure_logging(verbose: bool) -> Path:
     remove_logging()
     handlers: list[logging.Handler] = [
         logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+            log_file,
+            maxBytes=2_000_000,
+            backupCount=3,
+            encoding="utf-8",
+            errors="backslashreplace",  # a file name that is not UTF-8 still logs
         ),
         logging.StreamHandler(sys.stderr),
     ]

@@ -50,7 +50,12 @@ def make_application() -> QApplication:
 
 
 def _log_to_file() -> None:
-    handler = logging.FileHandler(paths.log_dir() / "gui.log", encoding="utf-8")
+    handler = logging.FileHandler(
+        # a file name that is not UTF-8 is logged with \x escapes, never a "Logging error"
+        paths.log_dir() / "gui.log",
+        encoding="utf-8",
+        errors="backslashreplace",
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
