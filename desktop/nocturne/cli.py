@@ -212,6 +212,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(run_gui(args))
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nocturne",
@@ -241,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     digest.add_argument(
         "--max-seconds",
-        type=float,
+        type=_positive_seconds,
         default=None,
         metavar="N",
         help="stop after N seconds, keeping all finished work",

@@ -52,6 +52,10 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
     }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def format_status(report: dict[str, Any]) -> str:
     lines = [f"Library: {report['data_dir']}"]
     documents = report["documents"]
@@ -59,14 +63,14 @@ def format_status(report: dict[str, Any]) -> str:
         lines.append("  (empty — add documents with: nocturne add PATH...)")
     for doc in documents:
         pages = f"{doc['pages']} p., " if doc["pages"] else ""
-        detail = f"{pages}{doc['chunks']} chunks, {doc['tokens']} tokens"
+        detail = f"{pages}{_count(doc['chunks'], 'chunk')}, {_count(doc['tokens'], 'token')}"
         if doc["state"] == "error":
             detail = str(doc["error"])
         lines.append(f"  {doc['state']:<9} {doc['name']}  ({detail})")
     totals = report["totals"]
     lines.append(
-        f"Totals: {totals['documents']} documents ({totals['errors']} with errors), "
-        f"{totals['chunks']} chunks, {totals['tokens']} tokens"
+        f"Totals: {_count(totals['documents'], 'document')} ({totals['errors']} with errors), "
+        f"{_count(totals['chunks'], 'chunk')}, {_count(totals['tokens'], 'token')}"
     )
     spent = totals["tokens_by_purpose"]
     if spent:
