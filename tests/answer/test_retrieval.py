@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nocturne.answer.intent import Intent, detect_intent, find_document
 from nocturne.answer.retrieval import fuse_dense, fuse_rankings, retrieve
 from nocturne.answer.text_match import IdfTable, question_similarity, stem, stems
 from nocturne.library.sentence_index import SentenceIndex
+from nocturne.library.store import Store
+from nocturne.settings import Settings
 
 from .conftest import Library
 
@@ -188,3 +192,27 @@ def test_prose_is_quoted_before_a_code_listing_unless_code_is_asked_for(library:
     )
     found = retrieve(library.store, "What does the _ pattern do in a match statement?")
     assert found.evidence[0].text.startswith("In a match statement the _ pattern")
+
+
+def test_a_numbered_clause_the_structure_missed_is_what_section_n_means(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    from .test_structure_answers import ingest
+
+    ingest(
+        store,
+        settings,
+        tmp_path / "docs",
+        {
+            "lease.txt": "Residential lease agreement between the Landlord and the Tenant.\n\n"
+            "8. Use. The Premises are a private home for two people. 9. Pets. Small pets such as "
+            "cats are allowed with the Landlord's permission. Dogs are not allowed. 10. Keys. "
+            "The Tenant receives two keys and returns them at the end of the lease.\n"
+        },
+    )
+    found = retrieve(store, "What is section 9 of the lease about?")
+    assert found.evidence[0].text == (
+        "9. Pets. Small pets such as cats are allowed with the Landlord's permission. "
+        "Dogs are not allowed."
+    )
+    assert found.evidence[0].coverage == 1.0  # "section 9" is found in it: not an abstention

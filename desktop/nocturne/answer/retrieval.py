@@ -30,6 +30,7 @@ from nocturne.answer.text_match import (
     weighted_coverage,
 )
 from nocturne.answer.unknown_names import unknown_numbered_name
+from nocturne.library.digest_inputs import document_chunks
 from nocturne.library.learned_notes import (
     Source,
     chunk_source,
@@ -372,8 +373,52 @@ NAMED_SECTION_BOOST = 0.15
 def _add_named_sections(store: Store, query: Query, add: Callable[..., None]) -> None:
     """ "What does Section 1 say …": the sentences of the section the question names."""
     for match in list(_NAMED_SECTION.finditer(query.asked))[:2]:
-        for section in sections_numbered(store, query.document_ids, match.group("number"))[:1]:
+        number = match.group("number")
+        found = sections_numbered(store, query.document_ids, number)[:1]
+        for section in found:
             _add_section_sentences(store, section, add, NAMED_SECTION_BOOST)
+        if not found:
+            _add_numbered_paragraphs(store, query, number, add)
+
+
+def _next_number(number: str) -> str:
+    """ "9" -> "10", "4.2" -> "4\\.3" (as a pattern)."""
+    head, _, last = number.rpartition(".")
+    following = str(int(last) + 1) if last.isdigit() else last
+    return re.escape(f"{head}.{following}" if head else following)
+
+
+_PART_WORDS_STEMS = frozenset(stems("section sections clause clauses part article chapter"))
+
+
+def _add_numbered_paragraphs(
+    store: Store, query: Query, number: str, add: Callable[..., None]
+) -> None:
+    """A clause the structure did not make a section of ("9. Pets. Small pets need …" inside a
+    lease's page text): the paragraph that opens with its number is what "section 9" means."""
+    # at a paragraph's start, or after a sentence's end when a page ran clauses together
+    opening = re.compile(rf"(?:^|(?<=[.!?:]\s))(?:§\s*)?{re.escape(number)}[.)]\s+[A-Z]")
+    for document_id in query.document_ids[:2]:
+        for chunk in document_chunks(store, document_id):
+            for paragraph in split_paragraphs(chunk.text):
+                flat = " ".join(paragraph.split())
+                start = opening.search(flat)
+                if start is None:
+                    continue
+                source = chunk_source(store, chunk.id)
+                if source is None:
+                    continue
+                text = flat[start.start() :]
+                # a page's paragraph may run on into the next clause: "… 5. Notice period. …"
+                text = re.split(rf"\s(?={_next_number(number)}[.)]\s)", text, maxsplit=1)[0]
+                add(
+                    text,
+                    source,
+                    "chunk",
+                    NAMED_SECTION_BOOST,
+                    found_too=_PART_WORDS_STEMS | {number},
+                )
+                return
 
 
 def _add_section_sentences(
