@@ -88,11 +88,11 @@ def test_a_damaged_page_met_while_iterating_rows_is_still_the_plain_message(
     )
 
 
-def test_digest_refuses_a_time_limit_that_is_not_positive(
+def test_digest_refuses_a_negative_time_limit(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
         cli.main(["digest", "--max-seconds", "-5"])
     assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert "-5 is not a positive number of seconds" in err and "Traceback" not in err
+    assert "-5 is not a number of seconds (it is negative)" in err and "Traceback" not in err
