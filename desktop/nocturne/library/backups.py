@@ -208,23 +208,8 @@ def restore_backup(backup: Backup | None = None, now: datetime | None = None) ->
     return Recovery(kept, chosen)
 
 
-def _document_rows(database: Path) -> list[str]:
-    """The document paths of a database (not its watched folders), as far as it can be read."""
-    try:
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return []
-    conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
-    try:
-        return [str(r[0]) for r in conn.execute("SELECT path FROM documents")]
-    except sqlite3.Error:
-        return []
-    finally:
-        conn.close()
-
-
-def document_paths(database: Path) -> list[str]:
-    """The paths of the documents a library database lists, as far as it can still be read."""
+def _read_paths(database: Path, tables: tuple[str, ...]) -> list[str]:
+    """The `path` column of these tables of a library database, as far as it can be read."""
     try:
         conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     except sqlite3.Error:
@@ -232,12 +217,23 @@ def document_paths(database: Path) -> list[str]:
     conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
     found: list[str] = []
     try:
-        for table, column in (("documents", "path"), ("watched_folders", "path")):
+        for table in tables:
             with contextlib.suppress(sqlite3.Error):
-                found.extend(str(r[0]) for r in conn.execute(f"SELECT {column} FROM {table}"))
+                found.extend(str(r[0]) for r in conn.execute(f"SELECT path FROM {table}"))
     finally:
         conn.close()
     return list(dict.fromkeys(found))
+
+
+def _document_rows(database: Path) -> list[str]:
+    """The document paths of a database (not its watched folders)."""
+    return _read_paths(database, ("documents",))
+
+
+def document_paths(database: Path) -> list[str]:
+    """The paths of the documents and watched folders a library database lists, as far as it
+    can still be read."""
+    return _read_paths(database, ("documents", "watched_folders"))
 
 
 def start_rebuild(now: datetime | None = None) -> Recovery:

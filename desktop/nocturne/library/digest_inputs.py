@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nocturne.library.learned_notes import document_notes
 from nocturne.library.store import Store
 
 
@@ -78,11 +79,7 @@ def chunk_texts(store: Store, document_id: int) -> list[str]:
 
 def fresh_note_texts(store: Store, document_id: int, kind: str) -> list[str]:
     """The text of a document's notes of one kind, in the order they were written."""
-    rows = store.query(
-        "SELECT text FROM notes WHERE document_id = ? AND kind = ? AND stale = 0 ORDER BY id",
-        (document_id, kind),
-    )
-    return [str(row["text"]) for row in rows]
+    return [note.text for note in document_notes(store, document_id, kind)]
 
 
 def facts_of_chunks(store: Store, chunk_ids: Sequence[int]) -> list[ChunkFact]:
