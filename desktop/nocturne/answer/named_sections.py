@@ -54,7 +54,7 @@ def named_sections(store: Store, query: Query) -> list[NamedSection]:
     )
     found: list[tuple[float, NamedSection]] = []
     for section, _score in hits:
-        title = [stem(w) for w in words(_bare(section)) if w not in _FILLER]
+        title = [stem(w) for w in words(section.bare_title) if w not in _FILLER]
         if not title or len(title) > MAX_TITLE_WORDS:
             continue
         present = [t for t in title if t in near]
@@ -66,10 +66,3 @@ def named_sections(store: Store, query: Query) -> list[NamedSection]:
             found.append((share, NamedSection(section, shared)))
     found.sort(key=lambda item: -item[0])
     return [named for _value, named in found[:MAX_NAMED]]
-
-
-def _bare(section: Section) -> str:
-    title = section.title
-    if section.number and title.startswith(section.number):
-        title = title[len(section.number) :]
-    return title

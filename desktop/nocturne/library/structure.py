@@ -30,6 +30,13 @@ class Section:
     def label(self) -> str:
         return section_label(self.number, self.title)
 
+    @property
+    def bare_title(self) -> str:
+        """The title without its leading number: "4.6. match Statements" -> ". match Statements"."""
+        if self.number and self.title.startswith(self.number):
+            return self.title[len(self.number) :]
+        return self.title
+
 
 def _section(row: sqlite3.Row) -> Section:
     return Section(

@@ -50,10 +50,7 @@ def _normal(text: str) -> str:
 
 
 def _bare_title(section: Section) -> str:
-    title = section.title
-    if section.number and title.startswith(section.number):
-        title = title[len(section.number) :]
-    return _normal(title)
+    return _normal(section.bare_title)
 
 
 def find_references(
