@@ -135,9 +135,11 @@ def _integrity_problem(conn: sqlite3.Connection) -> str:
     return "" if first == "ok" else first
 
 
-def database_problem(path: Path | None = None) -> str:
+def database_problem(path: Path | None = None, *, thorough: bool = True) -> str:
     """'' when the library database opens and passes SQLite's quick check (or does not exist
-    yet), else what is wrong with it."""
+    yet), else what is wrong with it. `thorough=False` only reads its header and schema: at
+    start-up the quick check would read the whole file, and damage further in shows up as a
+    "damaged" error of the first query that meets it."""
     target = path or paths.db_path()
     if not target.exists():
         return ""
@@ -146,6 +148,12 @@ def database_problem(path: Path | None = None) -> str:
     except sqlite3.Error as exc:
         return str(exc)
     try:
+        if not thorough:
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as exc:
+                return str(exc)
+            return ""
         return _integrity_problem(conn)
     finally:
         conn.close()

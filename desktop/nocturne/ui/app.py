@@ -80,9 +80,10 @@ def _quit_on_signals(window: MainWindow) -> QTimer:
 
 
 def damage_of_library(backend: Backend) -> str:
-    """'' when the library opens, migrates and passes SQLite's quick check, else what is wrong
-    with it (its connections then closed, so the file can be moved aside)."""
-    problem = database_problem()
+    """'' when the library opens and migrates, else what is wrong with it (its connections
+    then closed, so the file can be moved aside). Only the header and schema are checked here:
+    a quick check would read the whole file on every start."""
+    problem = database_problem(thorough=False)
     if not problem:
         try:
             backend.store().documents()  # open (and migrate) before the window shows it
