@@ -229,9 +229,11 @@ class DigestScheduler:
             )
             decision = decide(rules, conditions)
             with self._lock:
-                self._act(decision, conditions)
+                # Published before acting: whoever sees the controller this tick starts (another
+                # thread, e.g. the window) also sees the decision that started it.
                 self.last_decision = decision
                 self.last_conditions = conditions
+                self._act(decision, conditions)
             self._record(decision, now)
             self._beat(now)
             return decision
