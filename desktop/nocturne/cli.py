@@ -236,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window, process events, close it and exit (for installers)",
     )
+    gui.add_argument(
+        "--repair",
+        action="store_true",
+        help="check the whole library file before opening it, and offer to repair it if damaged",
+    )
     gui.set_defaults(func=cmd_gui)
 
     add = sub.add_parser("add", help="add files and folders (recursively) to the library")
