@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -79,11 +80,11 @@ def _quit_on_signals(window: MainWindow) -> QTimer:
     return timer
 
 
-def damage_of_library(backend: Backend) -> str:
+def damage_of_library(backend: Backend, *, thorough: bool = False) -> str:
     """'' when the library opens and migrates, else what is wrong with it (its connections
-    then closed, so the file can be moved aside). Only the header and schema are checked here:
-    a quick check would read the whole file on every start."""
-    problem = database_problem(thorough=False)
+    then closed, so the file can be moved aside). Only the header and schema are checked unless
+    `thorough` (`gui --repair`): a quick check would read the whole file on every start."""
+    problem = database_problem(thorough=thorough)
     if not problem:
         try:
             backend.store().documents()  # open (and migrate) before the window shows it
@@ -105,12 +106,13 @@ def open_window(
     *,
     start_scheduler: bool = True,
     repair: Callable[[RepairDialog], None] = ask_how_to_repair,
+    thorough: bool = False,
 ) -> MainWindow | None:
     """The main window on the library; a damaged library first asks how to get it back
     (`repair` runs the dialog: `exec()` here, a click in tests). None: the person chose Quit.
     A `KnownError` (the library cannot be opened for another reason) is the caller's."""
     backend = Backend(settings)
-    problem = damage_of_library(backend)
+    problem = damage_of_library(backend, thorough=thorough)
     recovery: Recovery | None = None
     if problem:
         log.warning("the library is damaged: %s", problem)
@@ -154,7 +156,9 @@ def run_gui(args: Any) -> int:
             if problem:
                 print(f"nocturne: error: {problem}", file=sys.stderr)
                 return 1
-        window = open_window(settings, start_scheduler=not smoke)
+        window = open_window(
+            settings, start_scheduler=not smoke, thorough=bool(getattr(args, "repair", False))
+        )
     except KnownError as exc:
         QMessageBox.critical(None, "Nocturne cannot start", str(exc))
         return 1
@@ -170,4 +174,12 @@ def run_gui(args: Any) -> int:
     code = app.exec()
     keep_alive.stop()
     instance.close()
+    if window.restart_args:  # "Restart and repair": this instance has let go of the library
+        start_again(window.restart_args)
     return int(code)
+
+
+def start_again(args: list[str]) -> None:
+    """Start Nocturne anew with `args`, detached from this process, which is about to exit."""
+    log.info("starting Nocturne again: %s", " ".join(args))
+    subprocess.Popen([sys.executable, "-m", "nocturne", *args], start_new_session=True)

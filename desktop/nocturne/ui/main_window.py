@@ -46,7 +46,7 @@ from nocturne.ui.digest_actions import DigestActions
 from nocturne.ui.digest_status import DigestStatus
 from nocturne.ui.icons import app_icon
 from nocturne.ui.library_view import LibraryPane, page_problem_lines
-from nocturne.ui.repair import AddAgain
+from nocturne.ui.repair import REPAIR_ARGS, AddAgain, DamageNotice
 from nocturne.ui.resources import samples_dir
 from nocturne.ui.savings_view import SavingsPane
 from nocturne.ui.settings_dialog import SettingsDialog
@@ -95,6 +95,11 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.tray = tray
         self.disk = TaskRunner(3, self)
         self.model = TaskRunner(1, self)
+        # What to start again once this window has quit (`run_gui` does it): the repair.
+        self.restart_args: list[str] | None = None
+        self.damage = DamageNotice(self, self.restart_to_repair)
+        self.disk.library_damaged.connect(self.damage.show)
+        self.model.library_damaged.connect(self.damage.show)
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
         self.quit_hook: Callable[[], Any] = QApplication.quit
         self.conversation_id: int | None = None
@@ -477,6 +482,11 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
                 )
             return
         event.accept()
+        self.quit_app()
+
+    def restart_to_repair(self) -> None:
+        """Quit, and have `run_gui` start Nocturne again on the repair dialog."""
+        self.restart_args = list(REPAIR_ARGS)
         self.quit_app()
 
     def quit_app(self) -> None:

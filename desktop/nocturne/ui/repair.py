@@ -9,6 +9,10 @@ A rebuild only moves the damaged file aside here; the window then opens on a new
 and `AddAgain` adds the documents and watched folders again in its disk worker, with a progress
 bar in the status bar, so the window is usable (and the documents appear one by one) while it
 runs. What Nocturne had learned is digested again at the next digest.
+
+Damage met while the window is open (a query reads a damaged page further in the file) is
+offered once by `DamageNotice`: "Restart and repair" quits and starts Nocturne again with
+`gui --repair`, whose start-up runs SQLite's full quick check and so opens `RepairDialog`.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -109,6 +115,41 @@ class RepairDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+REPAIR_ARGS = ["gui", "--repair"]
+
+
+class DamageNotice:
+    """Says once that the library is damaged, and offers to restart into the repair dialog."""
+
+    def __init__(self, parent: QWidget, restart: Callable[[], None]) -> None:
+        self.parent = parent
+        self.restart = restart
+        self.box: QMessageBox | None = None
+
+    def show(self, message: str) -> None:
+        if self.box is not None:  # said once: every later query fails the same way
+            return
+        box = QMessageBox(self.parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("The library is damaged")
+        box.setText(message)
+        box.setInformativeText(
+            "Your documents are not affected. Restart Nocturne to get the library back: "
+            "restore its latest backup, or rebuild it from your documents. "
+            "The damaged file is kept either way."
+        )
+        self.restart_button = box.addButton("Restart and repair", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setModal(False)
+        box.buttonClicked.connect(self._clicked)
+        self.box = box
+        box.show()
+
+    def _clicked(self, button: QAbstractButton) -> None:
+        if button is self.restart_button:
+            self.restart()
 
 
 class AddAgain:

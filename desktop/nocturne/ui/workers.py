@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from nocturne.errors import KnownError
+from nocturne.errors import KnownError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class TaskSignals(QObject):
     progress = Signal(object)
     done = Signal(object)
     failed = Signal(str)  # a sentence for a person
+    damaged = Signal(str)  # the library database is damaged (also sent as `failed`)
     finished = Signal()
 
 
@@ -41,6 +42,8 @@ class _Runnable(QRunnable):
         try:
             result = self.task(self.signals.progress.emit)
         except KnownError as exc:
+            if isinstance(exc, StoreError) and exc.condition == "damaged":
+                self.signals.damaged.emit(str(exc))
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # a bug of ours: shown, logged with its traceback, never hidden
             log.error("task failed\n%s", traceback.format_exc())
@@ -51,7 +54,12 @@ class _Runnable(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Submits tasks to a pool and keeps their signal objects alive until they finish."""
+    """Submits tasks to a pool and keeps their signal objects alive until they finish.
+
+    `library_damaged` is sent whenever a task meets a damaged library database, whoever
+    submitted it, so the window can offer the repair once instead of each caller."""
+
+    library_damaged = Signal(str)
 
     def __init__(self, max_threads: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +85,7 @@ class TaskRunner(QObject):
         ):
             if slot is not None:
                 signal.connect(self._unless_closed(slot))
+        signals.damaged.connect(self._unless_closed(self.library_damaged.emit))
         self._live.add(signals)
         signals.finished.connect(lambda: self._live.discard(signals))
         self.pool.start(_Runnable(task, signals))
