@@ -84,7 +84,7 @@ class FakeDigest:
         return self.paused
 
     @property
-    def is_done(self) -> bool:
+    def completed(self) -> bool:
         return self.finished
 
     def step(self) -> None:

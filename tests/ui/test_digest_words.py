@@ -106,7 +106,7 @@ class Run:
         self.progress = event
         self.is_running = True
         self.is_paused = False
-        self.is_done = False
+        self.completed = False
 
 
 class Clock:

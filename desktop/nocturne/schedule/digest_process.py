@@ -74,13 +74,14 @@ class DigestProcessController:
 
     def _result(self) -> DigestEvent | None:
         """The finish event; once the process has ended, wait briefly for its last events."""
-        if self.process.is_done and self.process.result is None:
+        if self.process.has_ended and self.process.result is None:
             self.process.wait(timeout=2.0)
         return self.process.result
 
     @property
-    def is_done(self) -> bool:
-        if not self.process.is_done:
+    def completed(self) -> bool:
+        """The run ended because everything of its budget was digested."""
+        if not self.process.has_ended:
             return False
         result = self._result()
         return result is not None and result.reason == "done"
@@ -88,7 +89,7 @@ class DigestProcessController:
     @property
     def error(self) -> str | None:
         """Why a run that ended was not done (for the log), or None."""
-        if not self.process.is_done or self.is_done:
+        if not self.process.has_ended or self.completed:
             return None
         result = self._result()
         if result is not None:

@@ -53,8 +53,8 @@ class DigestController(Protocol):
 
     `start()` begins digesting whatever is left; `pause()`/`resume()` hold and release the CPU
     within a second, keeping the step in progress; `stop()` ends the run after saving finished
-    steps. `is_running` is true from start until the run ends (paused included); `is_done` is
-    true when it ended because everything was digested.
+    steps. `is_running` is true from start until the run ends (paused included); `completed`
+    is true when it ended because everything was digested.
     """
 
     def start(self) -> None: ...
@@ -72,7 +72,7 @@ class DigestController(Protocol):
     def is_paused(self) -> bool: ...
 
     @property
-    def is_done(self) -> bool: ...
+    def completed(self) -> bool: ...
 
 
 def local_now() -> datetime:
@@ -352,7 +352,7 @@ class DigestScheduler:
         """The run ended by itself: done, or failed (then wait before trying again)."""
         budget = self.controller_budget
         self._drop_controller()
-        if controller.is_done:
+        if controller.completed:
             left = (
                 self.probes.first_digest_left()
                 if budget == FIRST_DIGEST_BUDGET
@@ -391,7 +391,7 @@ class DigestScheduler:
             if self.last_decision is not None and self.last_decision.code == "done":
                 return "done"
             return "not started"
-        if controller.is_done:
+        if controller.completed:
             return "done"
         if not controller.is_running:
             return "stopped"

@@ -8,7 +8,7 @@ Used by the scheduler and the window. The whole API::
     digest.resume()
     digest.stop()           # stop after the current step; killed if not gone within 1 s
     digest.wait(timeout)    # True once the process has ended
-    digest.is_running / is_paused / is_done / exitcode
+    digest.is_running / is_paused / has_ended / exitcode
     digest.last_event       # the latest DigestEvent (done/total steps, tokens, eta_s)
     digest.result           # the final DigestEvent (kind "finish", reason done|stopped|time|error)
 
@@ -199,7 +199,8 @@ class DigestProcess:
         return self._paused and self.is_running
 
     @property
-    def is_done(self) -> bool:
+    def has_ended(self) -> bool:
+        """The process has exited (for any reason: finished, stopped, failed)."""
         return self._process is not None and not self._process.is_alive()
 
     @property

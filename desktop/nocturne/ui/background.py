@@ -195,7 +195,7 @@ class CoreBackground:
         watched = self._watched
         if watched is None or watched.is_running or self._outcome is not None:
             return
-        if watched.is_done:
+        if watched.completed:
             self._outcome = ("done", "")
         else:
             error = getattr(watched, "error", None)
