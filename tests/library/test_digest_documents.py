@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from nocturne.library.digest_documents import (
-    DigestibleDocument,
     digestible_documents,
     documents_waiting,
     has_stale_notes,
@@ -38,10 +37,12 @@ def test_only_documents_with_text_and_no_error_are_digestible(store: Store) -> N
     second = _document(store, "b.txt")
     _document(store, "empty.txt", chunks=0)
     store.record_error(path="/docs/bad.pdf", name="bad.pdf", kind="pdf", error="encrypted")
-    assert digestible_documents(store) == [
-        DigestibleDocument(first, "a.txt", "hash-of-a.txt"),
-        DigestibleDocument(second, "b.txt", "hash-of-b.txt"),
+    documents = digestible_documents(store)
+    assert [(d.id, d.name, d.content_hash, d.chunk_count) for d in documents] == [
+        (first, "a.txt", "hash-of-a.txt", 1),
+        (second, "b.txt", "hash-of-b.txt", 1),
     ]
+    assert all(d.changed_at.endswith("Z") for d in documents)  # when added, for the order
     assert documents_waiting(store) == 2
     set_digest_state(store, first, "ready", learned_stale=False)
     assert documents_waiting(store) == 1

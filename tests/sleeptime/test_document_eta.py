@@ -10,6 +10,7 @@ import pytest
 
 from nocturne.engine.base import GenerationOptions, Message
 from nocturne.engine.fake import FakeEngine
+from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
 from nocturne.sleeptime.fake_replies import fake_reply
@@ -54,6 +55,7 @@ def test_each_document_gets_its_time_left_in_the_order_the_run_reads_them(
     store: Store, library: Callable[[], dict[str, int]]
 ) -> None:
     docs = library()
+    request_documents(store, [docs["oil"]])  # read first: its passages each take one call
     clock = ModelClock()
     _runner, events = digest(store, clock)
     steps = [e for e in events if e.kind == STEP]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from nocturne.engine.base import GenerationOptions, Message
 from nocturne.engine.fake import FakeEngine
+from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
 from nocturne.sleeptime.plan import plan_digest
@@ -161,7 +162,8 @@ def test_supported_model_summary_is_kept_and_labelled(store: Store, library: Lib
 def test_stop_request_ends_after_the_current_step(
     store: Store, library: Library, digest_engine: FakeEngine
 ) -> None:
-    library()
+    docs = library()
+    request_documents(store, [docs["oil"]])  # read first: its passages take model calls
     events: list[DigestEvent] = []
     runner = DigestRunner(store, digest_engine, "low", on_event=events.append)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nocturne.library.digest_priorities import note_asked_about
 from nocturne.library.store import Store
 
 
@@ -33,7 +34,8 @@ class AnswerRecord:
 
 
 def insert_answer(store: Store, record: AnswerRecord, document_ids: Sequence[int]) -> int:
-    """Log one answer and the documents it used (those still in the library); returns its id."""
+    """Log one answer and the documents it used (those still in the library); returns its id.
+    Those of them whose digest is not done go to the front of the digest's queue."""
     with store.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO answers(question, answer, mode, route, model_id, prompt_tokens, "
@@ -67,6 +69,8 @@ def insert_answer(store: Store, record: AnswerRecord, document_ids: Sequence[int
             "SELECT ?, id FROM documents WHERE id = ?",
             [(answer_id, d) for d in sorted(set(document_ids))],
         )
+        # A question about a document not digested yet: the next digest starts with it.
+        note_asked_about(store, document_ids)
     return answer_id
 
 

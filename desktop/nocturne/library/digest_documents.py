@@ -18,16 +18,31 @@ class DigestibleDocument:
     id: int
     name: str
     content_hash: str | None
+    chunk_count: int = 0
+    changed_at: str = ""  # when it was added or last changed (ISO, UTC)
 
 
 def digestible_documents(store: Store) -> list[DigestibleDocument]:
-    """Documents with text and no error, by id (the digest's order)."""
+    """Documents with text and no error, by id (`sleeptime/order.py` puts them in the digest's
+    order)."""
+    return [d for d in library_documents(store) if d.chunk_count > 0]
+
+
+def library_documents(store: Store) -> list[DigestibleDocument]:
+    """Documents not in error, with text or not yet (pages waiting for OCR), by id."""
     rows = store.query(
-        "SELECT id, name, content_hash FROM documents WHERE state != 'error' AND chunk_count > 0 "
-        "ORDER BY id"
+        "SELECT id, name, content_hash, chunk_count, updated_at FROM documents "
+        "WHERE state != 'error' ORDER BY id"
     )
     return [
-        DigestibleDocument(int(row["id"]), str(row["name"]), row["content_hash"]) for row in rows
+        DigestibleDocument(
+            int(row["id"]),
+            str(row["name"]),
+            row["content_hash"],
+            int(row["chunk_count"]),
+            str(row["updated_at"] or ""),
+        )
+        for row in rows
     ]
 
 
@@ -52,11 +67,14 @@ def has_stale_notes(store: Store, document_id: int) -> bool:
 
 
 def set_digest_state(store: Store, document_id: int, state: str, *, learned_stale: bool) -> None:
+    """A ready document leaves the front of the queue (`digest_priorities`)."""
     with store.transaction() as conn:
         conn.execute(
             "UPDATE documents SET state = ?, learned_stale = ? WHERE id = ?",
             (state, int(learned_stale), document_id),
         )
+        if state == "ready":
+            conn.execute("DELETE FROM digest_priorities WHERE document_id = ?", (document_id,))
 
 
 def mark_digesting(store: Store, document_id: int) -> None:

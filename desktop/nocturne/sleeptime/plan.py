@@ -19,19 +19,22 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from nocturne.library import digest_steps, ocr_pages
 from nocturne.library.digest_documents import (
     DigestibleDocument,
-    digestible_documents,
     has_stale_notes,
+    library_documents,
     set_digest_state,
 )
 from nocturne.library.digest_inputs import Chunk, document_chunks
+from nocturne.library.digest_priorities import priorities
 from nocturne.library.digest_steps import StepRecord
 from nocturne.library.store import Store
+from nocturne.sleeptime.order import digest_order
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 from nocturne.sleeptime.terms import document_terms, related_pairs
 
@@ -136,14 +139,36 @@ def ocr_steps(store: Store) -> list[Step]:
     ]
 
 
-def all_steps(store: Store, ocr: bool = True) -> list[Step]:
-    """Every step of the high budget: OCR first (when `ocr`), then document by document, then
-    the library-wide ones."""
-    steps: list[Step] = ocr_steps(store) if ocr else []
-    waiting = {step.document_id for step in steps}
-    documents = [d for d in digestible_documents(store) if d.id not in waiting]
-    for document in documents:
+def all_steps(
+    store: Store,
+    ocr: bool = True,
+    only: Collection[int] | None = None,
+    now: datetime | None = None,
+) -> list[Step]:
+    """Every step of the high budget: OCR first (when `ocr`), then document by document in the
+    order of `sleeptime/order.py`, then the library-wide ones.
+
+    `only`: just the steps of these documents (`nocturne digest PATH`, "Digest this document
+    now"); the library-wide steps then wait for a digest of the whole library. `now`: the time
+    the order counts "recently added" from (tests)."""
+    pages: list[Step] = ocr_steps(store) if ocr else []
+    if only is not None:
+        pages = [step for step in pages if step.document_id in only]
+    waiting = Counter(step.document_id for step in pages if step.document_id is not None)
+    everything = library_documents(store)
+    front = priorities(store)
+    # Pages to read go by the same order, a document's size being its pages left to read.
+    reading = digest_order(
+        (replace(d, chunk_count=waiting[d.id]) for d in everything if d.id in waiting), front, now
+    )
+    rank = {d.id: i for i, d in enumerate(reading)}
+    steps = sorted(pages, key=lambda step: rank.get(step.document_id or 0, len(rank)))
+    documents = [d for d in everything if d.chunk_count > 0 and d.id not in waiting]
+    chosen = documents if only is None else [d for d in documents if d.id in only]
+    for document in digest_order(chosen, front, now):
         steps.extend(_document_steps(store, document))
+    if only is not None:
+        return steps
     by_id = {d.id: d for d in documents}
     profiles = {doc_id: document_terms(store, doc_id) for doc_id in by_id}
     for first, second in related_pairs(profiles):
@@ -176,9 +201,11 @@ class Plan:
         return [s for s in self.steps if s.key not in self.done]
 
 
-def budget_steps(store: Store, budget: str, ocr: bool = True) -> list[Step]:
+def budget_steps(
+    store: Store, budget: str, ocr: bool = True, only: Collection[int] | None = None
+) -> list[Step]:
     """The steps of `budget` (a known one), in the order a digest does them."""
-    return [s for s in all_steps(store, ocr) if in_budget(s.kind, budget)]
+    return [s for s in all_steps(store, ocr, only) if in_budget(s.kind, budget)]
 
 
 def step_is_current(record: StepRecord, model_id: str | None) -> bool:
@@ -195,18 +222,29 @@ def done_keys(records: Iterable[StepRecord], model_id: str | None) -> set[str]:
     return {r.key for r in records if step_is_current(r, model_id) and not r.has_stale_notes}
 
 
-def plan_digest(store: Store, budget: str, model_id: str, ocr: bool = True) -> Plan:
+def plan_digest(
+    store: Store,
+    budget: str,
+    model_id: str,
+    ocr: bool = True,
+    only: Collection[int] | None = None,
+    now: datetime | None = None,
+) -> Plan:
     """The steps of `budget`; marks outdated notes stale and forgets superseded library steps.
 
-    `ocr`: read scanned pages (the `ocr` setting); off, they keep waiting.
+    `ocr`: read scanned pages (the `ocr` setting); off, they keep waiting. `only`: the steps of
+    these documents alone (`all_steps`). `now`: for the order's "recently added" (tests).
     """
     if budget not in BUDGETS:
         raise ValueError(f"unknown digest budget {budget!r}")
-    every = all_steps(store, ocr)
+    every = all_steps(store, ocr, only, now)
     keys = {s.key for s in every}
     with store.transaction():
         records = digest_steps.step_records(store)
-        superseded = {r.id for r in records if r.key not in keys and r.kind in LIBRARY_KINDS}
+        # A plan of some documents has no library steps: none of those is superseded by it.
+        superseded = {
+            r.id for r in records if only is None and r.key not in keys and r.kind in LIBRARY_KINDS
+        }
         for record in records:
             if record.id in superseded:
                 digest_steps.forget_step(store, record.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from nocturne.engine.base import Engine
@@ -77,8 +77,11 @@ class DigestRunner:
         clock: Callable[[], float] = time.monotonic,
         settings: Settings | None = None,
         ocr_work: OcrWork | None = None,
+        documents: Collection[int] | None = None,
     ) -> None:
-        """`settings`: for OCR (on/off, threads); loaded when needed if not given."""
+        """`settings`: for OCR (on/off, threads); loaded when needed if not given. `documents`:
+        digest only these (`plan_digest`'s `only`)."""
+        self.documents = documents
         self.store = store
         self.engine: Engine = (
             engine if isinstance(engine, LoggedEngine) else LoggedEngine(engine, store)
@@ -113,7 +116,7 @@ class DigestRunner:
     def run(self) -> DigestResult:
         started = self.clock()
         ocr = bool(self.settings.ocr)
-        plan = plan_digest(self.store, self.budget, self.engine.model_id, ocr)
+        plan = plan_digest(self.store, self.budget, self.engine.model_id, ocr, self.documents)
         pending = plan.pending
         remaining_by_doc = _remaining(pending)
         eta = EtaEstimator(_prior_means(self.store, self.engine.model_id))
@@ -213,7 +216,9 @@ class DigestRunner:
         ):
             return pending
         totals["replanned"] += 1
-        fresh = plan_digest(self.store, self.budget, self.engine.model_id, ocr).pending
+        fresh = plan_digest(
+            self.store, self.budget, self.engine.model_id, ocr, self.documents
+        ).pending
         rest = [step for step in fresh if step.kind != OCR_PAGE]
         remaining.clear()
         remaining.update(_remaining(rest))
