@@ -249,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = sub.add_parser("digest", help="run sleep-time compute now, in the foreground")
     digest.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="only these documents (files or folders as they were added), first; notes across "
+        "documents wait for a digest of the whole library",
+    )
+    digest.add_argument(
         "--budget",
         choices=("low", "medium", "high"),
         default=None,

@@ -3,6 +3,11 @@
 Ctrl-C or SIGTERM stops after the current step (a second Ctrl-C interrupts at once; the step in
 progress is rolled back, finished steps are kept either way). `--max-seconds` stops before a step
 that would not finish in time. The last line says what was done.
+
+`nocturne digest PATH...` digests only the documents added from those files or folders (and puts
+them at the front of the queue until they are done, should the run be stopped); a path not in
+the library is an error naming it. Notes across documents and the library brief are not part of
+such a run: they depend on every document and wait for a digest of the whole library.
 """
 
 from __future__ import annotations
@@ -10,18 +15,21 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import FrameType
 from typing import Any
 
 from tqdm import tqdm
 
 from nocturne.engine.base import Engine
+from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, DigestEvent
 from nocturne.sleeptime.fake_replies import adapt_fake_engine
+from nocturne.sleeptime.plan import LIBRARY_KINDS, in_budget
 from nocturne.sleeptime.runner import DigestResult, DigestRunner
+from nocturne.sleeptime.selection import select_documents
 
 
 def make_digest_engine(settings: Settings) -> Engine:
@@ -119,9 +127,17 @@ def run_digest(
     max_seconds: float | None,
     on_event: Callable[[DigestEvent], None],
     settings: Settings | None = None,
+    documents: Collection[int] | None = None,
 ) -> DigestResult:
+    """`documents`: digest only these (`nocturne digest PATH...`)."""
     runner = DigestRunner(
-        store, engine, budget, on_event=on_event, max_seconds=max_seconds, settings=settings
+        store,
+        engine,
+        budget,
+        on_event=on_event,
+        max_seconds=max_seconds,
+        settings=settings,
+        documents=documents,
     )
     restore = install_stop_handlers(runner.stop)
     try:
@@ -133,13 +149,31 @@ def run_digest(
 def run_digest_command(args: argparse.Namespace) -> int:
     settings = Settings.load()
     budget = args.budget or settings.digest_budget
+    paths: list[str] = list(getattr(args, "paths", None) or [])
     with Store.open() as store:
+        selection = select_documents(store, paths) if paths else None
+        for line in selection.unreadable if selection else ():
+            print(f"nocturne: {line}", file=sys.stderr)
+        if selection is not None and not selection.document_ids:
+            return 1
+        documents = selection.document_ids if selection else None
+        if documents:  # at the front of the queue until done, should this run be stopped
+            request_documents(store, documents)
         engine = make_digest_engine(settings)
         progress = ProgressBar()
         try:
-            result = run_digest(store, engine, budget, args.max_seconds, progress, settings)
+            result = run_digest(
+                store, engine, budget, args.max_seconds, progress, settings, documents
+            )
         finally:
             progress.close()
     print(result.summary_line(), flush=True)
-    # Stopped by Ctrl-C or SIGTERM: finished work is kept, but the run did not complete.
-    return 130 if result.reason == "stopped" else 0
+    if documents and in_budget(LIBRARY_KINDS[0], budget):
+        print(
+            "Notes across documents and the library brief wait for a digest of the whole "
+            "library (`nocturne digest`).",
+            flush=True,
+        )
+    if result.reason == "stopped":  # Ctrl-C or SIGTERM: finished work is kept, but the run
+        return 130  # did not complete
+    return 1 if selection is not None and selection.unreadable else 0
