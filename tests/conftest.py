@@ -18,10 +18,16 @@ import pytest
 # before `nocturne.ocr` does (pytest.importorskip), so the switch is set for the whole run.
 os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.engine.model_file import bundled_model_path
 from nocturne.library.store import Store
 from nocturne.settings import Settings
+
+from fakes.engine import FakeEngine
+from support import with_tests_on_pythonpath
+
+# A subprocess started by a test (the CLI, the digest process, the window) finds the fake engine
+# that NOCTURNE_ENGINE=support.FAKE_ENGINE names in tests/, as pytest does.
+os.environ["PYTHONPATH"] = with_tests_on_pythonpath(os.environ.get("PYTHONPATH"))
 
 BENCH_DIR = Path(__file__).resolve().parent / "bench"
 

@@ -5,9 +5,24 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 SAMPLES = REPO / "resources" / "samples"
+
+# The fake engine through the engine plug-in point (nocturne/engine/plugin.py): set as
+# NOCTURNE_ENGINE for a subprocess (`cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE)`) or with
+# monkeypatch for code that builds its engine from the environment. The subprocess imports it from
+# `tests/`, which conftest.py puts on PYTHONPATH for the whole run (`with_tests_on_pythonpath`).
+FAKE_ENGINE = "fakes.engine:fake_engine"
+
+
+def with_tests_on_pythonpath(pythonpath: str | None) -> str:
+    """`pythonpath` with `tests/` added, so that a subprocess can import `fakes` like pytest."""
+    parts = [part for part in (pythonpath or "").split(os.pathsep) if part]
+    if str(TESTS) not in parts:
+        parts.append(str(TESTS))
+    return os.pathsep.join(parts)
 
 
 def cli_env(home: Path, **extra: str) -> dict[str, str]:

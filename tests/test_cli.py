@@ -15,7 +15,7 @@ from nocturne.answer.result import Answer, Savings, SleepShare, Timing
 from nocturne.engine.base import Usage
 from nocturne.library.store import Store
 
-from support import SAMPLES, cli_env
+from support import FAKE_ENGINE, SAMPLES, cli_env
 
 
 def nocturne(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -39,21 +39,21 @@ def test_add_then_status_json(home: Path, tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("The deposit is two months of rent.")
     (tmp_path / "b.txt").write_bytes(b"")
     added = nocturne(
-        home, "add", str(tmp_path / "a.md"), str(tmp_path / "b.txt"), NOCTURNE_ENGINE="fake"
+        home, "add", str(tmp_path / "a.md"), str(tmp_path / "b.txt"), NOCTURNE_ENGINE=FAKE_ENGINE
     )
     assert added.returncode == 1
-    report = json.loads(nocturne(home, "status", "--json", NOCTURNE_ENGINE="fake").stdout)
+    report = json.loads(nocturne(home, "status", "--json", NOCTURNE_ENGINE=FAKE_ENGINE).stdout)
     by_name = {d["name"]: d for d in report["documents"]}
     assert by_name["a.md"]["chunks"] == 1 and by_name["a.md"]["error"] is None
     assert by_name["b.txt"]["state"] == "error" and by_name["b.txt"]["error"] == "the file is empty"
     assert report["totals"]["documents"] == 2 and report["totals"]["errors"] == 1
-    again = nocturne(home, "add", str(tmp_path / "a.md"), NOCTURNE_ENGINE="fake")
+    again = nocturne(home, "add", str(tmp_path / "a.md"), NOCTURNE_ENGINE=FAKE_ENGINE)
     assert again.returncode == 0 and again.stdout.startswith("unchanged")
 
 
 def test_ask_with_an_empty_library_says_so(home: Path) -> None:
     run = nocturne(
-        home, "ask", "What is the rent?", "--mode", "raw", "--json", NOCTURNE_ENGINE="fake"
+        home, "ask", "What is the rent?", "--mode", "raw", "--json", NOCTURNE_ENGINE=FAKE_ENGINE
     )
     assert run.returncode == 0, run.stderr
     answer = json.loads(run.stdout)
@@ -76,13 +76,13 @@ space.
 def test_ask_shows_the_section_of_each_source(home: Path, tmp_path: Path) -> None:
     guide = tmp_path / "guide.md"
     guide.write_text(GUIDE, encoding="utf-8")
-    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE="fake").returncode == 0
+    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE=FAKE_ENGINE).returncode == 0
     question = "How much disk space does the setup script need?"
-    plain = nocturne(home, "ask", question, NOCTURNE_ENGINE="fake")
+    plain = nocturne(home, "ask", question, NOCTURNE_ENGINE=FAKE_ENGINE)
     assert plain.returncode == 0, plain.stderr
     assert "40 megabytes" in plain.stdout
     assert "Sources:\n  - guide.md › 2 Setup\n" in plain.stdout
-    run = nocturne(home, "ask", question, "--json", NOCTURNE_ENGINE="fake")
+    run = nocturne(home, "ask", question, "--json", NOCTURNE_ENGINE=FAKE_ENGINE)
     answer = json.loads(run.stdout)
     assert answer["citations"][0]["document"] == "guide.md"
     assert answer["citations"][0]["section"] == "2 Setup"
@@ -98,12 +98,14 @@ LEASE = (
 def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_path: Path) -> None:
     lease = tmp_path / "lease.txt"
     lease.write_text(LEASE, encoding="utf-8")
-    assert nocturne(home, "add", str(lease), NOCTURNE_ENGINE="fake").returncode == 0
-    answered = nocturne(home, "ask", "How much is the deposit?", NOCTURNE_ENGINE="fake")
+    assert nocturne(home, "add", str(lease), NOCTURNE_ENGINE=FAKE_ENGINE).returncode == 0
+    answered = nocturne(home, "ask", "How much is the deposit?", NOCTURNE_ENGINE=FAKE_ENGINE)
     assert answered.returncode == 0, answered.stderr
     lines = answered.stdout.splitlines()
     confidence = json.loads(
-        nocturne(home, "ask", "How much is the deposit?", "--json", NOCTURNE_ENGINE="fake").stdout
+        nocturne(
+            home, "ask", "How much is the deposit?", "--json", NOCTURNE_ENGINE=FAKE_ENGINE
+        ).stdout
     )["confidence"]
     kind = "best guess — check the source" if confidence == "low" else f"{confidence} confidence"
     assert f"learned · {kind}" in lines
@@ -118,7 +120,7 @@ def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_pa
     for jargon in ("sleep-time share", "baseline", "digest tokens", "$0.00000"):
         assert jargon not in answered.stdout
 
-    absent = nocturne(home, "ask", "What is the Wi-Fi password?", NOCTURNE_ENGINE="fake")
+    absent = nocturne(home, "ask", "What is the Wi-Fi password?", NOCTURNE_ENGINE=FAKE_ENGINE)
     assert absent.returncode == 0, absent.stderr
     assert absent.stdout.splitlines()[-2:] == [
         "not in your documents",
@@ -126,7 +128,7 @@ def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_pa
     ]
     assert "instead of 0" not in absent.stdout and "$0.0" not in absent.stdout
 
-    pending = nocturne(home, "ask", "Summarize the lease", NOCTURNE_ENGINE="fake")
+    pending = nocturne(home, "ask", "Summarize the lease", NOCTURNE_ENGINE=FAKE_ENGINE)
     assert pending.returncode == 0, pending.stderr
     assert "no summary yet" in pending.stdout.splitlines()
     assert pending.stdout.splitlines()[-1].startswith("Summaries are written by the digest: run")
@@ -136,22 +138,22 @@ def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_pa
 def test_ask_think_harder_reads_passages_one_by_one_and_says_so(home: Path, tmp_path: Path) -> None:
     guide = tmp_path / "guide.md"
     guide.write_text(GUIDE, encoding="utf-8")
-    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE="fake").returncode == 0
+    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE=FAKE_ENGINE).returncode == 0
     question = "What is the widget for?"
-    run = nocturne(home, "ask", question, "--think-harder", "--json", NOCTURNE_ENGINE="fake")
+    run = nocturne(home, "ask", question, "--think-harder", "--json", NOCTURNE_ENGINE=FAKE_ENGINE)
     assert run.returncode == 0, run.stderr
     answer = json.loads(run.stdout)
     assert answer["mode"] in ("instant", "learned", "raw")  # the contract's modes only
     assert answer["mode"] == "learned"
     assert answer["note"].startswith("Thought harder:") and "one by one" in answer["note"]
-    plain_run = nocturne(home, "ask", question, "--think-harder", NOCTURNE_ENGINE="fake")
+    plain_run = nocturne(home, "ask", question, "--think-harder", NOCTURNE_ENGINE=FAKE_ENGINE)
     assert plain_run.returncode == 0, plain_run.stderr
     assert plain_run.stdout.splitlines()[-1] == answer["note"]
     with Store.open() as store:  # the fake model is no large model: it never read raw pages
         purposes = {row[0] for row in store.query("SELECT purpose FROM model_calls")}
     assert "answer:harder" in purposes and "answer:raw" not in purposes
     assert "note" not in json.loads(
-        nocturne(home, "ask", question, "--json", NOCTURNE_ENGINE="fake").stdout
+        nocturne(home, "ask", question, "--json", NOCTURNE_ENGINE=FAKE_ENGINE).stdout
     )
 
 

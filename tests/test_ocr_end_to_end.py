@@ -13,6 +13,7 @@ import pytest
 from nocturne.cli import main
 
 from scan_maker import mixed_pdf, page_image, scanned_pdf, two_column_image
+from support import FAKE_ENGINE
 
 pytest.importorskip("rapidocr_onnxruntime")
 pytestmark = pytest.mark.slow
@@ -27,7 +28,7 @@ def _ask(capsys: pytest.CaptureFixture[str], question: str) -> dict[str, object]
 def test_scans_are_read_and_answered_with_pages(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     docs = tmp_path / "docs"
     docs.mkdir()
     invoice = page_image(["INVOICE 2024-117", "Total due: 1,842.50 EUR, payable within 30 days."])

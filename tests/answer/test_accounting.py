@@ -10,10 +10,10 @@ from nocturne.answer.ledger import sleep_share, sleep_tokens_by_document
 from nocturne.answer.raw import baseline_for
 from nocturne.answer.status import answer_totals, format_answer_totals
 from nocturne.engine.base import Usage
-from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 
 from .conftest import Library
+from fakes.engine import FakeEngine
 
 
 def test_savings_against_the_baseline() -> None:

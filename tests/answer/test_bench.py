@@ -17,11 +17,12 @@ from nocturne.answer.bench import (
     run_bench_command,
 )
 from nocturne.answer.bench_report import format_report, write_plot
-from nocturne.engine.fake import FakeEngine
 from nocturne.errors import KnownError
 from nocturne.settings import Settings
 
 from .conftest import Library
+from fakes.engine import FakeEngine
+from support import FAKE_ENGINE
 
 QUESTIONS = [
     {
@@ -113,7 +114,7 @@ def test_bench_command_json(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     path = write_questions(tmp_path / "q.jsonl", QUESTIONS)
     args = Namespace(questions=str(path), json=True, plot=None, limit=2)
     assert run_bench_command(args) == 0

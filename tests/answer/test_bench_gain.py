@@ -31,10 +31,11 @@ from nocturne.answer.bench import (
 from nocturne.answer.bench_report import format_report
 from nocturne.answer.result import Answer, Citation, Savings, SleepShare, Timing
 from nocturne.engine.base import GenerationOptions, Message, Usage
-from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 
 from .conftest import Library
+from fakes.engine import FakeEngine
+from support import FAKE_ENGINE
 
 KINDED: list[dict[str, Any]] = [
     {
@@ -377,7 +378,7 @@ def test_bench_command_warns_on_stderr(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     items = [*KINDED[:2], {"id": "z", "question": "What?", "answers": ["x"], "doc": "Gone.md"}]
     path = write_questions(tmp_path / "q.jsonl", items)
     args = Namespace(questions=str(path), json=True, plot=None, limit=None)

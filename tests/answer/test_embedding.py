@@ -8,10 +8,10 @@ import pytest
 
 from nocturne.answer.ask import answer_question
 from nocturne.engine.embedding import EmbeddingModel, cosine
-from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 
 from .conftest import Library
+from fakes.engine import FakeEngine
 
 
 def test_cosine() -> None:

@@ -14,12 +14,12 @@ from nocturne.answer.harder import (
 )
 from nocturne.answer.retrieval import Evidence
 from nocturne.engine.base import GenerationOptions, Message
-from nocturne.engine.fake import FakeEngine
 from nocturne.engine.remote import RemoteEngine
 from nocturne.library.learned_notes import Source
 from nocturne.settings import Settings
 
 from .conftest import Library
+from fakes.engine import FakeEngine
 
 BUNDLED = "SmolLM2-135M-Instruct.Q4_1.gguf"
 

@@ -9,12 +9,12 @@ import pytest
 from nocturne.answer.ask import ask
 from nocturne.answer.learned import learned_version
 from nocturne.engine.base import Message
-from nocturne.engine.fake import FakeEngine
 from nocturne.engine.kv_cache import PrefixCache, pack_state, prefix_cache_for, unpack_state
 from nocturne.engine.logged import LoggedEngine
 from nocturne.settings import Settings
 
 from .conftest import Library
+from fakes.engine import FakeEngine
 
 
 class FakeModelState:

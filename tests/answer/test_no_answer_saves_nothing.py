@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from nocturne.answer.ask import NO_INSTANT_MATCH, ask
 from nocturne.answer.raw import NOT_FOUND
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
-from nocturne.sleeptime.fake_replies import adapt_fake_engine
 from nocturne.sleeptime.runner import DigestRunner
 
+from fakes.engine import FakeEngine, fake_engine
 from support import SAMPLES
 
 
 def _digested(store: Store) -> None:
     assert all(not r.failed for r in add_paths(store, [SAMPLES], Settings(), FakeEngine()))
-    DigestRunner(store, adapt_fake_engine(FakeEngine()), "low").run()
+    DigestRunner(store, fake_engine("digest"), "low").run()
 
 
 def test_an_abstention_claims_no_savings(store: Store, settings: Settings) -> None:

@@ -6,11 +6,11 @@ import pytest
 
 from nocturne.answer.ask import INSTANT_THRESHOLD, answer_question, ask
 from nocturne.answer.raw import NOT_FOUND
-from nocturne.engine.fake import FakeEngine
 from nocturne.errors import KnownError
 from nocturne.settings import Settings
 
 from .conftest import Library
+from fakes.engine import FakeEngine
 
 
 def test_auto_before_any_digest_answers_from_raw_sentences(

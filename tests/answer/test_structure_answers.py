@@ -22,12 +22,13 @@ from nocturne.answer.structure_answers import (
     which_section,
 )
 from nocturne.answer.text_match import IdfTable
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.library.structure import sections_of
 from nocturne.settings import Settings
 from nocturne.sleeptime.runner import DigestRunner
+
+from fakes.engine import FakeEngine
 
 MANUAL = """# Frobtool manual
 

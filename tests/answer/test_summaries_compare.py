@@ -161,8 +161,9 @@ def test_a_lease_is_summarised_by_its_clauses(
     folder = tmp_path / "lease"
     folder.mkdir()
     (folder / "lease.txt").write_text(LEASE, encoding="utf-8")
-    from nocturne.engine.fake import FakeEngine
     from nocturne.library.ingest import add_paths
+
+    from fakes.engine import FakeEngine
 
     list(add_paths(store, [folder], settings, FakeEngine()))
     digest(store, "medium")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from nocturne.engine.base import Engine, Message
-from nocturne.engine.fake import FakeEngine
 from nocturne.engine.local import LocalEngine
 from nocturne.engine.logged import LoggedEngine
 from nocturne.engine.remote import RemoteEngine
 from nocturne.library.store import Store
+
+from fakes.engine import FakeEngine
 
 MESSAGES: list[Message] = [
     {"role": "system", "content": "Answer from the passage."},

@@ -3,10 +3,11 @@ from pathlib import Path
 import pytest
 
 from nocturne.engine.base import Engine, GenerationOptions
-from nocturne.engine.fake import FakeEngine
 from nocturne.engine.local import LocalEngine, LocalTokenizer
 from nocturne.engine.logged import LoggedEngine
 from nocturne.library.store import Store
+
+from fakes.engine import FakeEngine
 
 
 def test_fake_engine_replays_and_records() -> None:

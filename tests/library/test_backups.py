@@ -23,7 +23,7 @@ from nocturne.library.backups import (
 )
 from nocturne.library.store import Store
 
-from support import cli_env
+from support import FAKE_ENGINE, cli_env
 
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -33,7 +33,7 @@ def nocturne(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "nocturne", *args],
         capture_output=True,
         text=True,
-        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        env=cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE),
         timeout=300,
     )
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library import ingest
 from nocturne.library.ingest import IngestResult, add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
+from fakes.engine import FakeEngine
 from pdf_maker import pdf_bytes, write_pdf
-from support import SHARED, cli_env
+from support import FAKE_ENGINE, SHARED, cli_env
 
 GOOD_TEXT = "The garden opens at seven. Watering is allowed before ten."
 
@@ -237,7 +237,7 @@ def test_cli_reports_each_bad_file_and_fails(home: Path, folder: Path) -> None:
         [sys.executable, "-m", "nocturne", "add", str(folder), str(folder / "missing.md")],
         capture_output=True,
         text=True,
-        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        env=cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE),
         timeout=120,
     )
     assert run.returncode == 1

@@ -1,6 +1,7 @@
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.chunking import PageText, chunk_pages
 from nocturne.library.sentences import split_sentences
+
+from fakes.engine import FakeEngine
 
 
 def test_sentences_split_on_punctuation_but_not_abbreviations() -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.ingest import IngestResult, add_paths
 from nocturne.library.store import Store
 from nocturne.paths import display_path
 from nocturne.settings import Settings
 
+from fakes.engine import FakeEngine
 from support import cli_env
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux")

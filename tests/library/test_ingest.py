@@ -2,11 +2,11 @@ from pathlib import Path
 
 from docx import Document
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
+from fakes.engine import FakeEngine
 from pdf_maker import write_pdf
 
 

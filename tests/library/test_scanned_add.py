@@ -8,12 +8,12 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library import ocr_pages
 from nocturne.library.ingest import IngestResult, add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
+from fakes.engine import FakeEngine
 from scan_maker import mixed_pdf, page_image, scanned_pdf
 
 

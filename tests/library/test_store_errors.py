@@ -19,6 +19,8 @@ from nocturne import cli
 from nocturne.errors import StoreError
 from nocturne.library.store import ChunkDraft, MappedConnection, Store
 
+from support import FAKE_ENGINE
+
 WORDS = "The tenant pays the rent on the first day of each month by bank transfer. "
 
 
@@ -224,7 +226,7 @@ def test_a_digest_on_a_full_disk_ends_with_the_plain_message_and_keeps_finished_
     for number in range(6):
         sentences = [f"Clause {number}.{i} says the fee is {i * 7} euros." for i in range(300)]
         (docs / f"contract-{number}.txt").write_text(" ".join(sentences), encoding="utf-8")
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     assert cli.main(["add", str(docs)]) == 0
     db = home / "library.sqlite3"
     opened = Store.open

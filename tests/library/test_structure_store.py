@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.ingest import LOADER_VERSION, IngestResult, add_paths
 from nocturne.library.migrations import all_migrations
 from nocturne.library.store import Store
@@ -23,6 +22,8 @@ from nocturne.library.structure import (
     sections_of,
 )
 from nocturne.settings import Settings
+
+from fakes.engine import FakeEngine
 
 MANUAL = """# Camlidl manual
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 
 from nocturne.engine.base import Completion, GenerationOptions, Message, Usage
-from nocturne.engine.fake import FakeEngine
 from nocturne.engine.logged import LoggedEngine
 from nocturne.engine.remote_batch import CompletionRequest, map_complete
 from nocturne.errors import ModelError
 from nocturne.library.store import Store
+
+from fakes.engine import FakeEngine
 
 
 def ask(text: str, key: object = None) -> CompletionRequest:

@@ -10,6 +10,8 @@ from nocturne.engine.remote_status import check_remote, engine_choices
 from nocturne.keychain import set_secret
 from nocturne.settings import Settings
 
+from support import FAKE_ENGINE
+
 
 def test_digest_and_answer_engines_are_described_separately(settings: Settings) -> None:
     settings.set("remote_url", "http://gpu-box:8080/v1")
@@ -66,8 +68,9 @@ def test_one_choice_decides_the_engine_the_status_and_the_digest_model(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from nocturne.engine.factory import make_engine
-    from nocturne.engine.fake import FakeEngine
     from nocturne.sleeptime.status import expected_model_id
+
+    from fakes.engine import FakeEngine
 
     settings.set("remote_url", "http://gpu-box:8080/v1")
     settings.set("remote_model", "qwen2.5-14b-instruct")
@@ -76,7 +79,8 @@ def test_one_choice_decides_the_engine_the_status_and_the_digest_model(
     assert engine_choice(settings, "answer").model_id == expected_model_id(
         Settings({"digest_engine": "local"})
     )
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
-    assert engine_choice(settings, "digest").kind == "fake"
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    assert engine_choice(settings, "digest").kind == "plugin"
+    assert engine_choice(settings, "digest").line() == f"digest: plugin {FAKE_ENGINE}, fake-model"
     assert isinstance(make_engine(settings, "digest"), FakeEngine)
     assert expected_model_id(settings) == FakeEngine().model_id

@@ -23,6 +23,8 @@ from nocturne.schedule.questions import question_in_flight
 from nocturne.schedule.scheduler import DigestScheduler
 from nocturne.schedule.state import ScheduleState
 
+from support import FAKE_ENGINE
+
 TIMEOUT_S = 15
 
 
@@ -58,7 +60,7 @@ class Recorder:
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("NOCTURNE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     yield tmp_path / "home"
 
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings
 
-from support import SAMPLES, cli_env
+from fakes.engine import FakeEngine
+from support import FAKE_ENGINE, SAMPLES, cli_env
 
 pytestmark = pytest.mark.slow
 TIMEOUT_S = 60
@@ -33,7 +33,7 @@ class Daemon:
     """A daemon child whose stderr is read up to a line we wait for (select with a deadline)."""
 
     def __init__(self, home: Path, delay: str) -> None:
-        env = cli_env(home, NOCTURNE_ENGINE="fake", NOCTURNE_FAKE_DELAY=delay)
+        env = cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE, NOCTURNE_FAKE_DELAY=delay)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "nocturne.schedule.daemon", "--verbose", "--assume-idle"],
             env=env,

@@ -12,7 +12,6 @@ import psutil
 import pytest
 from schedule_fakes import FakeClock, FakeWorld
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
@@ -24,7 +23,8 @@ from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, STEP, DigestEvent
 from nocturne.sleeptime.process import DigestProcess
 
-from support import SAMPLES
+from fakes.engine import FakeEngine
+from support import FAKE_ENGINE, SAMPLES
 
 pytestmark = pytest.mark.slow
 TIMEOUT_S = 60
@@ -52,7 +52,7 @@ class Events:
 @pytest.fixture
 def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("NOCTURNE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     monkeypatch.setenv("NOCTURNE_FAKE_DELAY", "0.01")  # each model call takes a moment
     store = Store.open()
     results = list(add_paths(store, [SAMPLES], Settings(), FakeEngine()))

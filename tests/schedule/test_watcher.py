@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.store import Store
 from nocturne.schedule.folders import (
     add_watched_folder,
@@ -19,6 +18,8 @@ from nocturne.schedule.folders import (
 )
 from nocturne.schedule.watcher import FolderWatcher, WatchResult, apply_change
 from nocturne.settings import Settings
+
+from fakes.engine import FakeEngine
 
 TIMEOUT_S = 15
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.schedule.work import WorkLeft
 from nocturne.settings import Settings
-from nocturne.sleeptime.fake_replies import adapt_fake_engine
 from nocturne.sleeptime.runner import DigestRunner
 
+from fakes.engine import FakeEngine, fake_engine
 from support import SAMPLES
 
 
@@ -30,7 +29,7 @@ def test_work_left_follows_the_real_digest(store: Store) -> None:
     budget = ["low"]
     work_left = WorkLeft(store, lambda: budget[0])
     assert work_left()  # new documents: cheap path
-    DigestRunner(store, adapt_fake_engine(FakeEngine()), "low").run()
+    DigestRunner(store, fake_engine("digest"), "low").run()
     assert not work_left()  # everything of the low budget is done
     budget[0] = "high"
     assert work_left()  # library-wide steps wait, though no document is stale
@@ -62,7 +61,7 @@ def test_exact_count_only_when_the_library_changed_or_now_and_then(store: Store)
 
 def test_a_different_digest_model_is_work_left(store: Store) -> None:
     _library(store)
-    engine = adapt_fake_engine(FakeEngine())
+    engine = fake_engine("digest")
     DigestRunner(store, engine, "low").run()
     model = [engine.model_id]
     work_left = WorkLeft(store, lambda: "low", model_id=lambda: model[0])

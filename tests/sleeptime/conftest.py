@@ -7,14 +7,15 @@ from collections.abc import Callable
 import pytest
 from digest_samples import FOREST, OIL, add_document
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.store import Store
-from nocturne.sleeptime.fake_replies import fake_reply
+
+from fakes.digest_replies import digest_reply
+from fakes.engine import FakeEngine
 
 
 @pytest.fixture
 def digest_engine() -> FakeEngine:
-    return FakeEngine(responder=fake_reply)
+    return FakeEngine(responder=digest_reply)
 
 
 @pytest.fixture

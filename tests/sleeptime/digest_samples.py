@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.chunking import PageText, chunk_pages
 from nocturne.library.store import Store
+
+from fakes.engine import FakeEngine
 
 OIL = [
     "The 1973 oil crisis began in October 1973 when OPEC members proclaimed an oil embargo. "

@@ -9,12 +9,13 @@ from collections.abc import Callable
 import pytest
 
 from nocturne.engine.base import GenerationOptions, Message
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
-from nocturne.sleeptime.fake_replies import fake_reply
 from nocturne.sleeptime.runner import DigestRunner
+
+from fakes.digest_replies import digest_reply
+from fakes.engine import FakeEngine
 
 MODEL_CALL_S = 2.0
 
@@ -30,7 +31,7 @@ class ModelClock:
 
     def reply(self, messages: list[Message], options: GenerationOptions) -> str:
         self.now += MODEL_CALL_S
-        return fake_reply(messages, options)
+        return digest_reply(messages, options)
 
 
 def digest(

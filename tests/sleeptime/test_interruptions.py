@@ -21,7 +21,7 @@ from nocturne.library.store import Store
 from nocturne.sleeptime.events import STEP, DigestEvent
 from nocturne.sleeptime.process import DigestProcess
 
-from support import cli_env
+from support import FAKE_ENGINE, cli_env
 
 pytestmark = pytest.mark.slow
 DEADLINE_S = 60.0
@@ -77,7 +77,7 @@ def assert_consistent(db: Path) -> None:
 
 
 def digest(home: Path, *extra: str, delay: str = "0.03") -> subprocess.Popen[str]:
-    env = cli_env(home, NOCTURNE_ENGINE="fake", NOCTURNE_FAKE_DELAY=delay)
+    env = cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE, NOCTURNE_FAKE_DELAY=delay)
     return subprocess.Popen(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high", *extra],
         env=env,
@@ -100,7 +100,7 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(home: Path) -> Non
 
     finished = subprocess.run(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high"],
-        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        env=cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE),
         capture_output=True,
         text=True,
         timeout=120,
@@ -114,7 +114,7 @@ def test_kill_9_mid_run_then_resume_loses_and_repeats_nothing(home: Path) -> Non
     assert_consistent(db)
     again = subprocess.run(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high"],
-        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        env=cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE),
         capture_output=True,
         text=True,
         timeout=120,
@@ -140,7 +140,7 @@ def test_max_seconds_limits_the_run(home: Path) -> None:
     make_library(home)
     done = subprocess.run(
         [sys.executable, "-m", "nocturne", "digest", "--budget", "high", "--max-seconds", "0"],
-        env=cli_env(home, NOCTURNE_ENGINE="fake"),
+        env=cli_env(home, NOCTURNE_ENGINE=FAKE_ENGINE),
         capture_output=True,
         text=True,
         timeout=120,
@@ -153,7 +153,7 @@ def test_digest_process_pauses_resumes_and_stops(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = make_library(home)
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     monkeypatch.setenv("NOCTURNE_FAKE_DELAY", "0.05")
     stepped = threading.Event()
     seen: list[DigestEvent] = []
@@ -198,7 +198,7 @@ def pause_resume_stop(digest: DigestProcess, db: Path, stepped: threading.Event)
 
 def test_digest_process_runs_to_the_end(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = make_library(home)
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     digest = DigestProcess(budget="medium")
     digest.start()
     try:

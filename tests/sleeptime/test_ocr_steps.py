@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PIL import Image
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library import ocr_pages
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
@@ -19,6 +18,7 @@ from nocturne.sleeptime.ocr_step import OcrWork
 from nocturne.sleeptime.plan import OCR_PAGE, plan_digest
 from nocturne.sleeptime.runner import DigestRunner
 
+from fakes.engine import FakeEngine
 from scan_maker import page_image, scanned_pdf
 
 TEXTS = ["The deposit is 900 pounds.", "", "The gate code is 4471."]

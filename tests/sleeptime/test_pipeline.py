@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nocturne.engine.base import GenerationOptions, Message
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
 from nocturne.sleeptime.plan import plan_digest
 from nocturne.sleeptime.runner import DigestResult, DigestRunner
 from nocturne.sleeptime.support import is_supported
+
+from fakes.engine import FakeEngine
 
 Library = Callable[[], dict[str, int]]
 

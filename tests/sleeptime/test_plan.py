@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library import digest_steps
 from nocturne.library.digest_steps import StepRecord
 from nocturne.library.store import Store
@@ -24,6 +23,8 @@ from nocturne.sleeptime.plan import (
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 from nocturne.sleeptime.runner import DigestRunner
 from nocturne.sleeptime.status import digest_status, document_progress, ocr_enabled
+
+from fakes.engine import FakeEngine
 
 Library = Callable[[], dict[str, int]]
 

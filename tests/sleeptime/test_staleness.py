@@ -7,12 +7,13 @@ from collections.abc import Callable
 import pytest
 from digest_samples import OIL, add_document
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.store import Store
 from nocturne.sleeptime import plan as plan_module
-from nocturne.sleeptime.fake_replies import fake_reply
 from nocturne.sleeptime.plan import plan_digest
 from nocturne.sleeptime.runner import DigestRunner
+
+from fakes.digest_replies import digest_reply
+from fakes.engine import FakeEngine
 
 Library = Callable[[], dict[str, int]]
 
@@ -32,7 +33,7 @@ def test_a_different_model_marks_notes_stale_and_redoes_them(
     library()
     DigestRunner(store, digest_engine, "medium").run()
     before = store.scalar("SELECT COUNT(*) FROM notes")
-    bigger = FakeEngine(responder=fake_reply, model_id="bigger-model")
+    bigger = FakeEngine(responder=digest_reply, model_id="bigger-model")
     plan = plan_digest(store, "medium", "bigger-model")
     assert plan.done == set() and plan.pending
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 0") == 0

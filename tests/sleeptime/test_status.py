@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import STEP, DigestEvent
@@ -15,6 +14,8 @@ from nocturne.sleeptime.status import (
     expected_model_id,
     format_digest_status,
 )
+
+from fakes.engine import FakeEngine
 
 Library = Callable[[], dict[str, int]]
 

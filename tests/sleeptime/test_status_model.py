@@ -1,6 +1,6 @@
 """`nocturne status` and the window count a finished digest's steps as done (issue 12, #2).
 
-With the fake engine (NOCTURNE_ENGINE=fake, used for screenshots and CLI tests) the digest
+With the fake engine (NOCTURNE_ENGINE=support.FAKE_ENGINE, as in the CLI tests) the digest
 records its steps as "fake-model", while status expected the bundled model's file name: a
 digest that had just finished read "0/39 steps" there.
 """
@@ -11,19 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.store import ChunkDraft, Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.command import make_digest_engine
 from nocturne.sleeptime.runner import DigestRunner
 from nocturne.sleeptime.status import digest_status, expected_model_id
 
+from fakes.engine import FakeEngine
+from support import FAKE_ENGINE
+
 
 def test_status_expects_the_model_the_digest_will_use(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NOCTURNE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     settings = Settings()
     engine = make_digest_engine(settings)
     assert isinstance(engine, FakeEngine)

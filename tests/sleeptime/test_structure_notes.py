@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.library.structure import keyed_notes, sections_of
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import STEP, DigestEvent
-from nocturne.sleeptime.fake_replies import fake_reply
 from nocturne.sleeptime.notes import EXTRACTED
 from nocturne.sleeptime.prompts import (
     DEFINITION_EXTRACT,
@@ -24,6 +22,9 @@ from nocturne.sleeptime.prompts import (
     STEP_VERSIONS,
 )
 from nocturne.sleeptime.runner import DigestRunner
+
+from fakes.digest_replies import digest_reply
+from fakes.engine import FakeEngine
 
 MANUAL = """# Camlidl manual
 
@@ -106,7 +107,7 @@ def add(store: Store, settings: Settings, *paths: Path) -> dict[str, int]:
 
 
 def digest(store: Store) -> object:
-    result = DigestRunner(store, FakeEngine(responder=fake_reply), "low").run()
+    result = DigestRunner(store, FakeEngine(responder=digest_reply), "low").run()
     assert result.reason == "done"
     return result
 
@@ -309,7 +310,7 @@ def _structure_counts(store: Store) -> list[tuple[int, str, int]]:
 
 def test_a_second_digest_does_nothing(store: Store, docs: dict[str, int]) -> None:
     before = _structure_counts(store)
-    result = DigestRunner(store, FakeEngine(responder=fake_reply), "low").run()
+    result = DigestRunner(store, FakeEngine(responder=digest_reply), "low").run()
     assert result.total == 0 and result.done == 0
     assert _structure_counts(store) == before
 
@@ -322,7 +323,7 @@ def test_an_interrupted_digest_resumes_without_duplicates(
     (folder / "camlidl.md").write_text(MANUAL)
     (folder / "LGPL-2.1.txt").write_text(licence_text())
     add(store, settings, folder)
-    engine = FakeEngine(responder=fake_reply)
+    engine = FakeEngine(responder=digest_reply)
     runner = DigestRunner(store, engine, "low")
 
     def stop_after_first(event: DigestEvent) -> None:
@@ -337,7 +338,7 @@ def test_an_interrupted_digest_resumes_without_duplicates(
     # Compare with a library digested in one go.
     fresh = Store.open(":memory:")
     add(fresh, settings, folder)
-    DigestRunner(fresh, FakeEngine(responder=fake_reply), "low").run()
+    DigestRunner(fresh, FakeEngine(responder=digest_reply), "low").run()
     assert [c[1:] for c in counts] == [c[1:] for c in _structure_counts(fresh)]
     assert store.scalar("SELECT COUNT(*) FROM digest_steps WHERE kind = 'structure'") == 2
     fresh.close()
@@ -385,7 +386,7 @@ def test_documents_without_usual_structure_digest_without_error(
     path = tmp_path / name
     path.write_text(text)
     doc = add(store, settings, path)[name]
-    result = DigestRunner(store, FakeEngine(responder=fake_reply), "low").run()
+    result = DigestRunner(store, FakeEngine(responder=digest_reply), "low").run()
     assert result.reason == "done" and result.done == result.total
     sections = sections_of(store, doc)
     outline = notes(store, doc, "outline")

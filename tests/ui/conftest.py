@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
 from nocturne.ui.background import DigestSnapshot
+
+from fakes.engine import FakeEngine
+from support import FAKE_ENGINE
 
 LEASE = (
     "Residential lease agreement. The lease runs for twelve months from 1 March 2025. "
@@ -65,7 +67,7 @@ class FakeBackground:
 @pytest.fixture(autouse=True)
 def fake_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ingest counts tokens with the fake engine's tokenizer (no model file needed)."""
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
 
 
 @pytest.fixture

@@ -21,11 +21,16 @@ from nocturne.ui.main_window import MainWindow
 from nocturne.ui.single_instance import SingleInstance, server_name
 from nocturne.ui.tray import Tray
 
+from support import FAKE_ENGINE
+
 
 def test_smoke_test_opens_the_window_and_returns_zero(home: Path) -> None:
     """What the installer runs; in a subprocess, since it runs and quits an event loop."""
     env = dict(
-        os.environ, NOCTURNE_HOME=str(home), QT_QPA_PLATFORM="offscreen", NOCTURNE_ENGINE="fake"
+        os.environ,
+        NOCTURNE_HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        NOCTURNE_ENGINE=FAKE_ENGINE,
     )
     done = subprocess.run(
         [sys.executable, "-m", "nocturne", "gui", "--smoke-test"],
@@ -95,7 +100,10 @@ def test_the_samples_are_found_in_the_checkout() -> None:
 @pytest.mark.slow
 def test_a_second_nocturne_raises_the_running_one(home: Path) -> None:
     env = dict(
-        os.environ, NOCTURNE_HOME=str(home), QT_QPA_PLATFORM="offscreen", NOCTURNE_ENGINE="fake"
+        os.environ,
+        NOCTURNE_HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        NOCTURNE_ENGINE=FAKE_ENGINE,
     )
     first = subprocess.Popen(
         [sys.executable, "-m", "nocturne", "gui"],

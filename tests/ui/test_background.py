@@ -14,6 +14,8 @@ from nocturne.settings import Settings
 from nocturne.sleeptime.events import DigestEvent
 from nocturne.ui.background import CoreBackground, pause_label
 
+from support import FAKE_ENGINE
+
 
 class FakeController:
     def __init__(self) -> None:
@@ -174,7 +176,7 @@ def test_added_folders_are_watched_by_the_window(
 ) -> None:
     from nocturne.ui.backend import Backend
 
-    monkeypatch.setenv("NOCTURNE_ENGINE", "fake")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "a.txt").write_text("Tomatoes need six hours of sun.", encoding="utf-8")

@@ -8,12 +8,13 @@ from typing import Any
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 
-from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 from nocturne.ui.backend import Backend
 from nocturne.ui.chat_view import AnswerCard, elided_label
 from nocturne.ui.main_window import MainWindow, citation_url
 from nocturne.ui.tray import Tray
+
+from fakes.engine import FakeEngine
 
 ANSWER = "The lease runs for twelve months from 1 March 2025."
 

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from nocturne.answer.ask import ask
-from nocturne.engine.fake import FakeEngine
 from nocturne.engine.logged import LoggedEngine
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.ui import conversations as chats
 from nocturne.ui.savings_data import SavingsPoint, SavingsSummary, savings_summary
+
+from fakes.engine import FakeEngine
 
 
 def test_migration_creates_the_tables(store: Store) -> None:

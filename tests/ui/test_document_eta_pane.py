@@ -12,13 +12,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nocturne.engine.base import GenerationOptions, Message
-from nocturne.engine.fake import FakeEngine
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import STEP, DigestEvent
-from nocturne.sleeptime.fake_replies import fake_reply
 from nocturne.sleeptime.runner import DigestRunner
 from nocturne.ui.backend import Backend
 from nocturne.ui.background import CoreBackground
+
+from fakes.digest_replies import digest_reply
+from fakes.engine import FakeEngine
 
 MODEL_CALL_S = 20.0
 GARDEN = " ".join(
@@ -44,7 +45,7 @@ class Clock:
 
     def reply(self, messages: list[Message], options: GenerationOptions) -> str:
         self.now += MODEL_CALL_S
-        return fake_reply(messages, options)
+        return digest_reply(messages, options)
 
 
 class Run:

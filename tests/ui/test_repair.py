@@ -22,6 +22,8 @@ from nocturne.ui.app import open_window
 from nocturne.ui.backend import Backend
 from nocturne.ui.repair import RepairDialog
 
+from support import FAKE_ENGINE
+
 DOCUMENTS = {
     "lease.txt": "The deposit is 2,500 euros and is returned within 30 days.",
     "trip.md": "The return flight TP 672 leaves Lisbon at 18:40.",
@@ -152,7 +154,10 @@ def test_the_smoke_test_reports_a_damaged_library_without_a_dialog(
 ) -> None:
     close_and_damage(settings, backup=False)
     env = dict(
-        os.environ, NOCTURNE_HOME=str(home), QT_QPA_PLATFORM="offscreen", NOCTURNE_ENGINE="fake"
+        os.environ,
+        NOCTURNE_HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        NOCTURNE_ENGINE=FAKE_ENGINE,
     )
     done = subprocess.run(
         [sys.executable, "-m", "nocturne", "gui", "--smoke-test"],

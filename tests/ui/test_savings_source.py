@@ -11,9 +11,10 @@ from typing import Any
 from nocturne.answer.plain import LEARNED, OWN_SENTENCES, savings_line
 from nocturne.answer.result import Answer, Citation, Savings, SleepShare, Timing
 from nocturne.engine.base import Usage
-from nocturne.engine.fake import FakeEngine
-from nocturne.sleeptime.fake_replies import fake_reply
 from nocturne.sleeptime.runner import DigestRunner
+
+from fakes.digest_replies import digest_reply
+from fakes.engine import FakeEngine
 
 QUESTIONS = ("How much is the monthly rent?", "When is the deposit returned?")
 
@@ -28,7 +29,7 @@ def ask(window: Any, qtbot: Any, question: str, mode: str = "auto") -> dict[str,
 
 
 def digest(window: Any) -> None:
-    DigestRunner(window.backend.store(), FakeEngine(responder=fake_reply), "low").run()
+    DigestRunner(window.backend.store(), FakeEngine(responder=digest_reply), "low").run()
 
 
 def test_before_the_digest_the_documents_own_sentences_after_it_what_nocturne_learned(

@@ -72,7 +72,7 @@ AGREEMENT_BONUS = 0.1
 # context that holds the raw-mode prompt. The parameter count is the one llama.cpp reports for a
 # local model, else the size the model's name gives ("Qwen2.5-7B-Instruct", "135M"); a remote
 # server's model whose name gives no size counts as large (servers run the big ones); anything
-# else (the fake engine, an unnamed local file) counts as small.
+# else (a plugged-in test engine, an unnamed local file) counts as small.
 LARGE_MODEL_PARAMETERS = 3_000_000_000
 RAW_PROMPT_ROOM = 256  # system message, passage headers and question around the raw context
 

@@ -1,4 +1,6 @@
-"""The model behind one Protocol (`Engine`): local llama.cpp, a remote server, or a fake for tests.
+"""The model behind one Protocol (`Engine`): local llama.cpp, a remote server, or a plug-in.
+
+`NOCTURNE_ENGINE=package.module:callable` plugs in an engine of one's own (`plugin.py`).
 
 Only this package imports llama_cpp.
 """

@@ -109,7 +109,7 @@ class Engine(Protocol):
 
     def prefix_cache(self, directory: Path) -> PrefixCache | None:
         """A cache of prompt prefixes' computed state kept in `directory`, for an engine that
-        runs the model in this process (llama.cpp); None where there is none (remote, fake)."""
+        runs the model in this process (llama.cpp); None where there is none (remote)."""
         ...
 
     def complete(

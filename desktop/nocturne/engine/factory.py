@@ -1,20 +1,21 @@
 """Which engine to use, from settings and the environment: decided here, once.
 
-`NOCTURNE_ENGINE=fake` gives the FakeEngine (for command-line tests in a subprocess);
-otherwise the setting `digest_engine` / `answer_engine` chooses local or remote.
+`NOCTURNE_ENGINE=package.module:callable` plugs in an engine of one's own for both roles
+(`engine/plugin.py`; the tests' fake engine comes this way); otherwise the setting
+`digest_engine` / `answer_engine` chooses local or remote.
 `engine_choice` says which without loading a model or opening a connection, for `status`, the
 settings dialog and the digest plan (which model's work counts as done); `make_engine` builds it.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from nocturne.engine.base import Engine
 from nocturne.engine.model_file import check_model_file, resolve_model_path
+from nocturne.engine.plugin import load_engine_plugin, plugin_spec
 from nocturne.errors import KnownError
 from nocturne.settings import Settings
 
@@ -24,15 +25,17 @@ ROLES = ("digest", "answer")
 @dataclass(frozen=True)
 class EngineChoice:
     role: str  # "digest" or "answer"
-    kind: str  # "local", "remote" or "fake"
-    model: str  # file name or the server's model name ("" = the server's default)
-    where: str  # model path or server URL
-    usable: bool = True  # False: a local model that cannot be found (`model` says why)
+    kind: str  # "local", "remote" or "plugin"
+    model: str  # file name, the server's or the plug-in's model name ("" = the server's default)
+    where: str  # model path, server URL or the plug-in's NOCTURNE_ENGINE value
+    usable: bool = True  # False: a model or plug-in that cannot be used (`model` says why)
 
     def line(self) -> str:
         if self.kind == "remote":
             model = self.model or "the server's model"
             return f"{self.role}: remote, {model} at {self.where}"
+        if self.kind == "plugin":
+            return f"{self.role}: plugin {self.where}, {self.model}"
         return f"{self.role}: {self.kind}, {self.model}"
 
     @property
@@ -47,10 +50,13 @@ class EngineChoice:
 def engine_choice(settings: Settings, role: str) -> EngineChoice:
     """The engine `role` ("digest" or "answer") would use, from settings and the environment
     alone."""
-    if os.environ.get("NOCTURNE_ENGINE") == "fake":
-        from nocturne.engine.fake import FakeEngine
-
-        return EngineChoice(role, "fake", FakeEngine().model_id, "")
+    spec = plugin_spec()
+    if spec is not None:
+        try:
+            plugged = load_engine_plugin(spec, role)
+        except KnownError as exc:
+            return EngineChoice(role, "plugin", f"no engine ({exc.message})", spec, usable=False)
+        return EngineChoice(role, "plugin", plugged.model_id, spec)
     if role in ROLES and settings.get(f"{role}_engine") == "remote":
         return EngineChoice(role, "remote", str(settings.remote_model), str(settings.remote_url))
     try:
@@ -70,12 +76,10 @@ def model_path(settings: Settings) -> Path:
 
 def make_engine(settings: Settings, role: str = "answer") -> Engine:
     """The engine for `role` ("answer" or "digest"), as `engine_choice` decides."""
-    choice = engine_choice(settings, role).kind
-    if choice == "fake":
-        from nocturne.engine.fake import FakeEngine
-
-        return FakeEngine()
-    if choice == "remote":
+    spec = plugin_spec()
+    if spec is not None:
+        return load_engine_plugin(spec, role)
+    if engine_choice(settings, role).kind == "remote":
         from nocturne.engine.remote import RemoteEngine
 
         return RemoteEngine.from_settings(settings)
@@ -88,10 +92,9 @@ def make_engine(settings: Settings, role: str = "answer") -> Engine:
 
 def make_tokenizer(settings: Settings) -> TokenCounter:
     """Counts tokens the way the answering model will, without loading its weights."""
-    if os.environ.get("NOCTURNE_ENGINE") == "fake":
-        from nocturne.engine.fake import FakeEngine
-
-        return FakeEngine()
+    spec = plugin_spec()
+    if spec is not None:
+        return load_engine_plugin(spec, "answer")
     from nocturne.engine.local import LocalTokenizer
 
     return LocalTokenizer(model_path(settings))

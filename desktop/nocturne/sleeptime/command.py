@@ -26,7 +26,6 @@ from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, DigestEvent
-from nocturne.sleeptime.fake_replies import adapt_fake_engine
 from nocturne.sleeptime.plan import LIBRARY_KINDS, in_budget
 from nocturne.sleeptime.runner import DigestResult, DigestRunner
 from nocturne.sleeptime.selection import select_documents
@@ -35,7 +34,7 @@ from nocturne.sleeptime.selection import select_documents
 def make_digest_engine(settings: Settings) -> Engine:
     from nocturne.engine.factory import make_engine
 
-    return adapt_fake_engine(make_engine(settings, "digest"))
+    return make_engine(settings, "digest")
 
 
 def format_seconds(seconds: float | None) -> str:

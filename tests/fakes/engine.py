@@ -1,10 +1,14 @@
 """A deterministic engine for tests: canned replies, recorded calls, no weights.
 
-Selected in a subprocess with `NOCTURNE_ENGINE=fake` so command-line tests run without a model.
+In-process tests build a `FakeEngine` directly. A subprocess (the CLI, the digest process, the
+window) gets one through the engine plug-in point, `NOCTURNE_ENGINE=fakes.engine:fake_engine`
+(`support.FAKE_ENGINE_ENV`): `fake_engine("digest")` answers with the canned digest replies and
+waits `NOCTURNE_FAKE_DELAY` seconds per generated word (to make a run slow enough to interrupt).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections import deque
@@ -19,6 +23,8 @@ from nocturne.engine.base import (
     Message,
     Usage,
 )
+
+from fakes.digest_replies import digest_reply
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
@@ -114,3 +120,15 @@ class FakeEngine:
             first_token_s=first or seconds,
             model_id=self._model_id,
         )
+
+
+def fake_engine(role: str = "answer") -> FakeEngine:
+    """The engine factory named by `NOCTURNE_ENGINE=fakes.engine:fake_engine`, for either role.
+
+    The digest's engine replies like a model digesting (`digest_reply`) and waits
+    `NOCTURNE_FAKE_DELAY` seconds per word; the answering engine says it does not know.
+    """
+    if role != "digest":
+        return FakeEngine()
+    delay = os.environ.get("NOCTURNE_FAKE_DELAY")
+    return FakeEngine(responder=digest_reply, delay_s=float(delay) if delay else 0.0)
