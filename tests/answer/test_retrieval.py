@@ -17,7 +17,8 @@ from .conftest import Library
 
 
 def test_stems_match_plural_and_tense_and_drop_question_words() -> None:
-    assert stem("tackles") == stem("tackle") or stem("tackles") == "tackl"
+    assert stem("tackles") == stem("tackle") == stem("tackled") == stem("tackling")
+    assert stem("passes") == stem("pass") != stem("passport")  # not just the first letters
     assert stems("Who intercepted passes?") == stems("intercepts pass")
     assert "who" not in stems("Who was born?")
 
