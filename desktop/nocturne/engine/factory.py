@@ -1,10 +1,11 @@
 """Which engine to use, from settings and the environment: decided here, once.
 
 `NOCTURNE_ENGINE=package.module:callable` plugs in an engine of one's own for both roles
-(`engine/plugin.py`; the tests' fake engine comes this way); otherwise the setting
+(`engine/plugin.py`; the tests plug in theirs this way); otherwise the setting
 `digest_engine` / `answer_engine` chooses local or remote.
-`engine_choice` says which without loading a model or opening a connection, for `status`, the
-settings dialog and the digest plan (which model's work counts as done); `make_engine` builds it.
+`engine_choice` says which without loading a model or opening a connection (a plug-in's factory
+is called, for its model id), for `status`, the settings dialog and the digest plan (which model's
+work counts as done); `make_engine` builds it.
 """
 
 from __future__ import annotations
