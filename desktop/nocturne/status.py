@@ -11,7 +11,9 @@ from nocturne.engine.remote_status import engine_choices
 from nocturne.library.store import Store
 from nocturne.schedule.status import format_schedule_status, schedule_status
 from nocturne.settings import Settings
-from nocturne.sleeptime.status import digest_status, expected_model_id, format_digest_status
+from nocturne.sleeptime.horizon import library_horizon
+from nocturne.sleeptime.progress import digest_progress, shown_state
+from nocturne.sleeptime.status import expected_model_id, format_digest_status
 
 
 def library_status(store: Store, settings: Settings) -> dict[str, Any]:
@@ -23,11 +25,13 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
             "pages": row["pages"],
             "chunks": row["chunk_count"],
             "tokens": row["token_count"],
-            "state": row["state"],
+            "state": shown_state(row["state"], row["learned_stale"]),
             "error": row["error"],
         }
         for row in store.documents()
     ]
+    # One progress for the whole report: the schedule's "work left" reads the same (cached) plan.
+    progress = digest_progress(store, settings.digest_budget, expected_model_id(settings))
     calls = store.model_call_totals()
     spent = {
         purpose: int(values["prompt_tokens"] + values["completion_tokens"])
@@ -35,8 +39,9 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
     }
     return {
         "data_dir": str(paths.data_dir()),
-        "digest": digest_status(store, settings.digest_budget, expected_model_id(settings)),
-        "answers": answer_totals(store),
+        "digest": progress.as_dict(),
+        "horizon": library_horizon(store, settings, progress).as_dict(),
+        "answers": answer_totals(store, settings=settings),
         "schedule": schedule_status(store, settings),
         "engines": engine_choices(settings),
         "documents": documents,
@@ -78,6 +83,7 @@ def format_status(report: dict[str, Any]) -> str:
         lines.append(f"Model tokens spent: {parts}")
     lines.append("")
     lines.append(format_digest_status(report["digest"]))
+    lines.append(f"  whole library: {report['horizon']['text']}")
     lines.append("")
     lines.append(format_answer_totals(report["answers"]))
     lines.append("")

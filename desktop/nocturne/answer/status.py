@@ -1,20 +1,86 @@
 """Totals and history of answers, for `nocturne status` and the window's savings panel.
 
 Everything is summed from the answer log (`answers`, migration m004), so the totals always match
-the savings lines people saw.
+the savings lines people saw. `AnswerTotals` is the one computation of the totals both show
+(`nocturne status` and the window's tiles): tokens saved, "N× fewer", money saved, answers.
+The window's chart draws recent answers only; its tiles are these totals of every answer.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from nocturne.library.answer_log import answer_sums, recent_answers, sums_by_mode
+from nocturne.library.answer_log import answer_sums, recent_answers, savings_sums, sums_by_mode
 from nocturne.library.store import Store
+from nocturne.settings import Settings
 
 
-def answer_totals(store: Store, history_limit: int = 200) -> dict[str, Any]:
-    """Cumulative tokens, baseline, savings and cost; per-mode counts; recent answers."""
+@dataclass(frozen=True)
+class AnswerTotals:
+    """Every logged answer, summed by the rules the savings panel explains ("How is this
+    computed?"): tokens saved are each answer's baseline less what it used, never below zero;
+    "N× fewer" compares the answers that saved something (not raw mode, not an abstention) with
+    their baselines; money is each answer's baseline less what it used and its share of the
+    digest (amortized sleep-time tokens / `factor`), never below zero, at `price_per_million`."""
+
+    answers: int
+    tokens: int
+    baseline_tokens: int
+    saved_tokens: int
+    ratio_answers: int
+    ratio_tokens: int
+    ratio_baseline_tokens: int
+    money_tokens: float  # question-time tokens the money stands for
+    price_per_million: float
+    factor: float
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times fewer tokens (None before any answer that counts for it)."""
+        return self.ratio_baseline_tokens / self.ratio_tokens if self.ratio_tokens else None
+
+    @property
+    def saved_usd(self) -> float:
+        return self.money_tokens * self.price_per_million / 1_000_000
+
+
+def answer_summary(
+    store: Store, price_per_million: float | None = None, factor: float | None = None
+) -> AnswerTotals:
+    """The totals at the reference price and cost factor (default: the settings' defaults;
+    `nocturne status` and the window pass the person's settings)."""
+    defaults = Settings()
+    price = defaults.reference_price_per_million if price_per_million is None else price_per_million
+    factor = defaults.question_token_factor if factor is None else factor
     sums = answer_sums(store)
+    savings = savings_sums(store, factor)
+    return AnswerTotals(
+        answers=sums.answers,
+        tokens=sums.tokens,
+        baseline_tokens=sums.baseline_tokens,
+        saved_tokens=sums.saved_tokens,
+        ratio_answers=savings.ratio_answers,
+        ratio_tokens=savings.ratio_tokens,
+        ratio_baseline_tokens=savings.ratio_baseline_tokens,
+        money_tokens=savings.money_tokens,
+        price_per_million=float(price),
+        factor=float(factor),
+    )
+
+
+def answer_totals(
+    store: Store, history_limit: int = 200, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Cumulative tokens, baseline, savings and cost; per-mode counts; recent answers (the
+    `answers` of `nocturne status --json`). Money and the ratio as `AnswerTotals` has them, at
+    the price and factor of `settings` (default: the defaults)."""
+    sums = answer_sums(store)
+    totals = answer_summary(
+        store,
+        None if settings is None else settings.reference_price_per_million,
+        None if settings is None else settings.question_token_factor,
+    )
     by_mode = {
         m.mode: {
             "answers": m.answers,
@@ -50,10 +116,10 @@ def answer_totals(store: Store, history_limit: int = 200) -> dict[str, Any]:
         "tokens": tokens,
         "baseline_tokens": baseline,
         "saved_tokens": sums.saved_tokens,
-        "ratio": round(baseline / tokens, 2) if tokens else None,
+        "ratio": None if totals.ratio is None else round(totals.ratio, 2),
         "cost_usd": round(sums.cost_usd, 8),
         "baseline_cost_usd": round(sums.baseline_cost_usd, 8),
-        "saved_usd": round(sums.baseline_cost_usd - sums.cost_usd, 8),
+        "saved_usd": round(totals.saved_usd, 8),
         "amortized_sleep_tokens": round(sums.amortized_sleep_tokens, 1),
         "seconds": round(sums.seconds, 2),
         "abstained": sums.abstained,
@@ -66,7 +132,11 @@ def format_answer_totals(totals: dict[str, Any]) -> str:
     """One line for `nocturne status`."""
     if not totals["answers"]:
         return "Answers: none yet"
-    ratio = f", {totals['ratio']:.1f}x fewer" if totals["ratio"] else ""
+    ratio = (
+        f" ({totals['ratio']:.1f}x fewer by the answers that saved something)"
+        if totals["ratio"]
+        else ""
+    )
     modes = ", ".join(f"{m} {v['answers']}" for m, v in sorted(totals["by_mode"].items()))
     return (
         f"Answers: {totals['answers']} ({modes}); {totals['tokens']} tokens instead of "

@@ -117,6 +117,34 @@ def answer_sums(store: Store) -> AnswerSums:
 
 
 @dataclass(frozen=True)
+class SavingsSums:
+    """The sums behind "N× fewer" and the money saved (`answer.status.AnswerTotals` says what
+    they mean)."""
+
+    ratio_answers: int  # answers that count for the ratio: neither raw mode nor an abstention
+    ratio_tokens: int  # the tokens those used
+    ratio_baseline_tokens: int  # and their baselines
+    money_tokens: float  # per answer: baseline less used less its digest share, never below 0
+
+
+def savings_sums(store: Store, factor: float) -> SavingsSums:
+    """One pass over the log; `factor`: how many sleep-time tokens a question-time one is worth
+    (the digest share is counted as amortized sleep-time tokens / factor)."""
+    share = "amortized_sleep_tokens / ?" if factor > 0 else "0"
+    counted = "(mode != 'raw' AND route != 'abstain')"
+    row = store.query(
+        f"SELECT COALESCE(SUM({counted}), 0), "
+        f"COALESCE(SUM(CASE WHEN {counted} THEN prompt_tokens + completion_tokens END), 0), "
+        f"COALESCE(SUM(CASE WHEN {counted} THEN baseline_prompt_tokens "
+        "+ baseline_completion_tokens END), 0), "
+        "COALESCE(SUM(MAX(0, baseline_prompt_tokens + baseline_completion_tokens "
+        f"- prompt_tokens - completion_tokens - {share})), 0) FROM answers",
+        (factor,) if factor > 0 else (),
+    )[0]
+    return SavingsSums(int(row[0]), int(row[1]), int(row[2]), float(row[3]))
+
+
+@dataclass(frozen=True)
 class ModeSums:
     mode: str
     answers: int

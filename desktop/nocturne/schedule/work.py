@@ -3,9 +3,11 @@
 The cheap answer is "some document is new or changed" (`learned_stale`). It misses work that is
 not tied to one document (notes across documents, the library brief, after a document was
 removed), so the exact answer, counting the budget's steps against the finished ones
-(`sleeptime.status.digest_status`), is computed too — but only when the library changed since
-it was last computed, or every `exact_every_s`. Without it the scheduler would never redo
-library-wide notes; computed every second it would plan the whole library every second.
+(`sleeptime.progress`, the progress `nocturne status` and the window show), is computed too —
+but only when the library changed since it was last computed, or every `exact_every_s`. Without
+it the scheduler would never redo library-wide notes; computed every second it would plan the
+whole library every second. The planning itself is shared: `sleeptime.progress` caches it per
+change of the library, so the scheduler, the window and `nocturne status` plan it once.
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ EXACT_EVERY_S = 600.0
 
 def _steps_pending(store: Store, budget: str, model_id: str | None = None) -> bool:
     """Steps of `budget` not yet done by `model_id` (None: by any model)."""
-    from nocturne.sleeptime.status import digest_status
+    from nocturne.sleeptime.progress import steps_pending
 
-    status = digest_status(store, budget, model_id)
-    return int(status["steps_done"]) < int(status["steps_total"])
+    return steps_pending(store, budget, model_id)
 
 
 class WorkLeft:

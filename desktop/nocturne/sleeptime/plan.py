@@ -64,6 +64,14 @@ class Step:
     page: int | None = None  # the page an ocr_page step reads
 
 
+def check_budget(budget: str) -> str:
+    """`budget` when the digest knows it. An unknown one is the same error for the digest and
+    for every progress and status (settings refuse one when read, so here it is a bug)."""
+    if budget not in BUDGETS:
+        raise ValueError(f"unknown digest budget {budget!r}")
+    return budget
+
+
 def in_budget(kind: str, budget: str) -> bool:
     return BUDGETS.index(KIND_BUDGET[kind]) <= BUDGETS.index(budget)
 
@@ -235,8 +243,7 @@ def plan_digest(
     `ocr`: read scanned pages (the `ocr` setting); off, they keep waiting. `only`: the steps of
     these documents alone (`all_steps`). `now`: for the order's "recently added" (tests).
     """
-    if budget not in BUDGETS:
-        raise ValueError(f"unknown digest budget {budget!r}")
+    check_budget(budget)
     every = all_steps(store, ocr, only, now)
     keys = {s.key for s in every}
     with store.transaction():

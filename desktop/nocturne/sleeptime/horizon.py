@@ -1,0 +1,182 @@
+"""How long the rest of the library's digest will take, in hours and in nights at the schedule.
+
+The steps left come from the progress (`sleeptime.progress`), the pace from the steps already
+done: each kind's mean duration as recorded with the model that will do them (the store keeps the
+seconds of every finished step and its model id; pages read by OCR have their own). A kind never
+timed with that model is counted at the slowest measured kind's pace, as the run's own ETA does
+(`events.EtaEstimator`): a guess on the long side. No measurement at all, no number: "no estimate
+yet" is better than a wrong one.
+
+Nights are the configured nightly window (what is left of it tonight when it is on now, then
+whole windows); the idle trigger may digest sooner, so "about 6 nights" is the schedule's
+promise, not a lower bound. When the digest runs locally and a remote server is configured whose
+model has done steps before, the estimate at its measured pace is given beside it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from nocturne.library import digest_steps, ocr_pages
+from nocturne.library.store import Store
+from nocturne.schedule.policy import NightWindow
+from nocturne.settings import Settings
+from nocturne.sleeptime.plan import OCR_PAGE
+from nocturne.sleeptime.progress import DigestProgress
+
+
+def step_means(store: Store, model_id: str) -> dict[str, float]:
+    """Mean seconds of a step of each kind done by `model_id` (OCR pages: by any model)."""
+    means = {k: v for k, v in digest_steps.mean_seconds_by_kind(store, model_id).items() if v > 0}
+    ocr_mean = ocr_pages.mean_seconds(store)
+    if ocr_mean is not None:
+        means[OCR_PAGE] = ocr_mean
+    return means
+
+
+def seconds_left(pending_by_kind: Mapping[str, int], means: Mapping[str, float]) -> float | None:
+    """The steps left at these means (an unmeasured kind at the slowest one's); None when no
+    kind at all has been measured."""
+    if not pending_by_kind:
+        return 0.0
+    if not means:
+        return None
+    slowest = max(means.values())
+    return sum(means.get(kind, slowest) * count for kind, count in pending_by_kind.items())
+
+
+def nights_needed(seconds: float, window: NightWindow, now: datetime) -> tuple[int, datetime]:
+    """How many nightly windows `seconds` of digest fill, counting what is left of the window on
+    now, and when the last of them ends."""
+    length = window.length.total_seconds()
+    current = window.containing(now)
+    if current is not None:
+        tonight = (current.end - now).total_seconds()
+        if seconds <= tonight:
+            return 1, now + timedelta(seconds=seconds)
+        seconds -= tonight
+        nights, first = 1, window.next_start(now)
+    else:
+        nights, first = 0, window.next_start(now)
+    assert first is not None  # an enabled window always has a next one
+    more = math.ceil(seconds / length) if length else 0
+    last_end = first.end + timedelta(days=max(0, more - 1))
+    return nights + more, last_end
+
+
+def duration_words(seconds: float) -> str:
+    """ "about 40 minutes", "about 6 hours" (rounded; under a minute said as such)."""
+    if seconds < 60:
+        return "under a minute"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(seconds / 3600)
+    if hours < 2:
+        return f"about {round(seconds / 3600, 1):g} hours" if minutes >= 75 else "about 1 hour"
+    return f"about {hours:,} hours"
+
+
+@dataclass(frozen=True)
+class Horizon:
+    steps_left: int
+    seconds: float | None  # the digest engine at its measured pace; None: not measured yet
+    nights: int | None  # nightly windows needed (None: no window, or no estimate)
+    done_by: datetime | None  # when the last of those windows ends
+    window: str | None  # "01:00–06:00"
+    remote_seconds: float | None = None  # a configured remote server at its measured pace
+    remote_model: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `horizon` of `nocturne status --json`."""
+        return {
+            "steps_left": self.steps_left,
+            "seconds": None if self.seconds is None else round(self.seconds, 1),
+            "hours": None if self.seconds is None else round(self.seconds / 3600, 2),
+            "nights": self.nights,
+            "done_by": self.done_by.isoformat() if self.done_by else None,
+            "nightly_window": self.window,
+            "remote_seconds": (
+                None if self.remote_seconds is None else round(self.remote_seconds, 1)
+            ),
+            "remote_model": self.remote_model,
+            "text": self.sentence(),
+        }
+
+    def sentence(self) -> str:
+        """In plain words: "about 31 hours of digest left: about 7 nights at this pace
+        (01:00–06:00); the remote server would take about 2 hours"."""
+        if self.steps_left == 0:
+            return "nothing left to digest"
+        if self.seconds is None:
+            text = "no estimate yet (no step has been timed with this model)"
+        else:
+            text = f"{duration_words(self.seconds)} of digest left"
+            if self.nights is not None and self.window is not None:
+                if self.nights <= 1:
+                    text += f": within the next nightly window ({self.window})"
+                else:
+                    text += f": about {self.nights} nights at this pace ({self.window})"
+        if self.remote_seconds is not None:
+            text += f"; the remote server would take {duration_words(self.remote_seconds)}"
+        return text
+
+
+def estimate(
+    store: Store,
+    pending_by_kind: Mapping[str, int],
+    model_id: str | None,
+    window: NightWindow,
+    now: datetime,
+    remote_model: str | None = None,
+) -> Horizon:
+    """The horizon of `pending_by_kind` steps for the digest's model `model_id` (None: not known
+    without asking, so not measured), at the nightly `window`, seen from `now`. `remote_model`:
+    a remote server's model, when one is configured but is not the digest's engine."""
+    steps_left = sum(pending_by_kind.values())
+    seconds = seconds_left(pending_by_kind, step_means(store, model_id)) if model_id else None
+    nights: int | None = None
+    done_by: datetime | None = None
+    if seconds is not None and steps_left and window.enabled:
+        nights, done_by = nights_needed(seconds, window, now)
+    remote_seconds = None
+    if (
+        remote_model
+        and remote_model != model_id
+        and steps_left
+        and digest_steps.mean_seconds_by_kind(store, remote_model)  # it has done steps here
+    ):
+        remote_seconds = seconds_left(pending_by_kind, step_means(store, remote_model))
+    label = f"{window.start:%H:%M}–{window.end:%H:%M}" if window.enabled else None
+    return Horizon(
+        steps_left,
+        seconds,
+        nights,
+        done_by,
+        label,
+        remote_seconds,
+        remote_model if remote_seconds is not None else None,
+    )
+
+
+def library_horizon(
+    store: Store, settings: Settings, progress: DigestProgress, now: datetime | None = None
+) -> Horizon:
+    """The horizon of the whole library's digest (`progress`) at the settings' schedule, with
+    the digest engine `engine_choice` names, and a configured remote server beside a local one."""
+    from nocturne.engine.factory import engine_choice
+
+    digest = engine_choice(settings, "digest")
+    remote = str(settings.remote_model) if settings.remote_url else ""
+    return estimate(
+        store,
+        progress.pending_by_kind,
+        progress.model_id,
+        NightWindow.parse(settings.night_start, settings.night_end),
+        now or datetime.now().astimezone(),
+        remote if digest.kind != "remote" and remote else None,
+    )

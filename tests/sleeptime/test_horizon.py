@@ -1,0 +1,109 @@
+"""The honest horizon (issue 15): the whole library's digest time left, in hours and in nights at
+the configured schedule, from the step durations the store recorded, seen from a given clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from nocturne.library import digest_steps
+from nocturne.library.digest_steps import FinishedStep
+from nocturne.library.store import Store
+from nocturne.schedule.policy import NightWindow
+from nocturne.sleeptime.horizon import (
+    Horizon,
+    duration_words,
+    estimate,
+    nights_needed,
+    seconds_left,
+)
+from nocturne.sleeptime.prompts import STEP_VERSIONS
+
+TZ = timezone(timedelta(hours=1))
+NOON = datetime(2026, 3, 2, 12, 0, tzinfo=TZ)
+NIGHT = NightWindow.parse("01:00", "06:00")  # five hours a night
+
+
+def _timed(store: Store, key: str, kind: str, seconds: float, model_id: str = "local.gguf") -> None:
+    step = FinishedStep(key, kind, None, model_id, STEP_VERSIONS[kind], 10, 5, seconds, 1, 0)
+    assert digest_steps.record_step(store, step, []) is not None
+
+
+def test_the_pace_is_each_kinds_measured_mean(store: Store) -> None:
+    _timed(store, "a", "chunk_notes", 2.0)
+    _timed(store, "b", "chunk_notes", 4.0)
+    _timed(store, "c", "document_summary", 30.0)
+    _timed(store, "d", "chunk_notes", 100.0, model_id="other-model")  # not this model's pace
+    left = {"chunk_notes": 600, "document_summary": 100}
+    horizon = estimate(store, left, "local.gguf", NIGHT, NOON)
+    assert horizon.seconds == pytest.approx(600 * 3.0 + 100 * 30.0)  # 4,800 s
+    assert horizon.sentence() == (
+        "about 1.3 hours of digest left: within the next nightly window (01:00–06:00)"
+    )
+
+
+def test_an_unmeasured_kind_counts_at_the_slowest_pace_and_nothing_measured_says_so() -> None:
+    assert seconds_left({"chunk_notes": 10, "section_summary": 2}, {"chunk_notes": 1.0}) == 12.0
+    assert seconds_left({"chunk_notes": 10}, {}) is None
+    assert seconds_left({}, {}) == 0.0
+
+
+def test_no_measurement_gives_no_number(store: Store) -> None:
+    horizon = estimate(store, {"chunk_notes": 5}, "local.gguf", NIGHT, NOON)
+    assert horizon.seconds is None and horizon.nights is None
+    assert horizon.sentence() == "no estimate yet (no step has been timed with this model)"
+    assert estimate(store, {}, "local.gguf", NIGHT, NOON).sentence() == "nothing left to digest"
+
+
+def test_nights_at_the_schedule_count_what_is_left_of_tonight() -> None:
+    hours = 3600.0
+    # At noon: 26 hours of digest fill six five-hour windows, the last ending on the 7th at 06:00.
+    nights, done_by = nights_needed(26 * hours, NIGHT, NOON)
+    assert nights == 6 and done_by == datetime(2026, 3, 8, 6, 0, tzinfo=TZ)
+    # At 05:00, inside tonight's window: one hour is left of it, then whole windows.
+    five = datetime(2026, 3, 2, 5, 0, tzinfo=TZ)
+    assert nights_needed(0.5 * hours, NIGHT, five) == (1, five + timedelta(minutes=30))
+    nights, done_by = nights_needed(6 * hours, NIGHT, five)
+    assert nights == 2 and done_by == datetime(2026, 3, 3, 6, 0, tzinfo=TZ)
+    # A window across midnight (22:30–06:30, eight hours).
+    late = NightWindow.parse("22:30", "06:30")
+    assert nights_needed(17 * hours, late, NOON)[0] == 3
+
+
+def test_the_sentence_in_plain_words(store: Store) -> None:
+    _timed(store, "a", "chunk_notes", 9.0)
+    horizon = estimate(store, {"chunk_notes": 10_000}, "local.gguf", NIGHT, NOON)
+    assert horizon.sentence() == (
+        "about 25 hours of digest left: about 5 nights at this pace (01:00–06:00)"
+    )
+    no_window = estimate(
+        store, {"chunk_notes": 10_000}, "local.gguf", NightWindow.parse("01:00", "01:00"), NOON
+    )
+    assert no_window.nights is None and no_window.sentence() == "about 25 hours of digest left"
+    assert duration_words(20) == "under a minute"
+    assert duration_words(60) == "about 1 minute"
+    assert duration_words(40 * 60) == "about 40 minutes"
+    assert duration_words(65 * 60) == "about 1 hour"
+    assert duration_words(6 * 3600) == "about 6 hours"
+
+
+def test_a_measured_remote_server_is_said_beside_the_local_pace(store: Store) -> None:
+    _timed(store, "a", "chunk_notes", 9.0)
+    left = {"chunk_notes": 10_000}
+    assert estimate(store, left, "local.gguf", NIGHT, NOON, "qwen-7b").remote_seconds is None
+    _timed(store, "b", "chunk_notes", 0.72, model_id="qwen-7b")  # the server did steps before
+    horizon = estimate(store, left, "local.gguf", NIGHT, NOON, "qwen-7b")
+    assert horizon.remote_seconds == pytest.approx(7200.0)
+    assert horizon.sentence().endswith(
+        "about 5 nights at this pace (01:00–06:00); the remote server would take about 2 hours"
+    )
+    assert horizon.as_dict()["remote_model"] == "qwen-7b"
+
+
+def test_the_json_has_hours_nights_and_the_sentence() -> None:
+    horizon = Horizon(12, 7200.0, 1, datetime(2026, 3, 3, 3, 0, tzinfo=TZ), "01:00–06:00")
+    report = horizon.as_dict()
+    assert report["hours"] == 2.0 and report["nights"] == 1 and report["steps_left"] == 12
+    assert report["done_by"] == "2026-03-03T03:00:00+01:00"
+    assert report["text"] == horizon.sentence()
