@@ -46,16 +46,12 @@ class DocumentRow:
 
 
 def _digest_progress(store: Store, settings: Settings) -> dict[int, float]:
-    """Per-document fraction of the digest done."""
-    from nocturne.sleeptime.status import document_progress, expected_model_id
+    """Per-document fraction of the digest done (`sleeptime.progress`, as `nocturne status`)."""
+    from nocturne.sleeptime.progress import digest_progress
+    from nocturne.sleeptime.status import expected_model_id
 
-    progress: dict[int, float] = {}
-    model_id = expected_model_id(settings)
-    for document_id, value in document_progress(store, settings.digest_budget, model_id).items():
-        fraction = value.get("fraction") if isinstance(value, dict) else value
-        if isinstance(fraction, (int, float)):
-            progress[int(document_id)] = float(fraction)
-    return progress
+    progress = digest_progress(store, settings.digest_budget, expected_model_id(settings))
+    return {document_id: value.fraction for document_id, value in progress.documents.items()}
 
 
 def remember_folders(store: Store, paths: Iterable[str | Path]) -> None:
@@ -66,10 +62,11 @@ def remember_folders(store: Store, paths: Iterable[str | Path]) -> None:
 
 
 def display_state(state: str, learned_stale: int) -> str:
-    """What a row shows: a ready document whose text changed since its digest is stale."""
-    if state == "ready" and learned_stale:
-        return "stale"
-    return state
+    """What a row shows: a ready document whose text changed since its digest is stale (as
+    `nocturne status` counts it: `sleeptime.progress.shown_state`)."""
+    from nocturne.sleeptime.progress import shown_state
+
+    return shown_state(state, learned_stale)
 
 
 class Backend:
@@ -207,4 +204,4 @@ class Backend:
         return answer_savings_line(self.store(), answer)
 
     def savings(self) -> SavingsSummary:
-        return savings_summary(self.store())
+        return savings_summary(self.store(), self.settings)

@@ -12,15 +12,25 @@ Every total is a sum of per-answer amounts that never change once the answer is 
 totals only grow: an answer's reading speed is the one measured up to that answer (a later,
 slower call once made "time saved" go down from 23.7 s to 19.6 s); money is each answer's saved
 tokens, less its share of the digest in question-time tokens, at the price set in Settings.
+
+The tiles (tokens saved, × fewer, money, answers) are the totals of every answer as `nocturne
+status` computes them (`answer.status.AnswerTotals`), and the sleep-time tokens are the digest's
+`sleep_tokens_logged` there; the chart and the last-answer line draw the most recent
+`CHART_HISTORY` answers (`points`), and the running total drawn under the chart starts from the
+answers before them, so it ends at the tile's total. Time saved is summed over those recent
+answers only (the reading speed up to each answer is measured per answer).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nocturne.answer.status import AnswerTotals, answer_summary
+from nocturne.library.answer_log import recent_answers
 from nocturne.library.reading_speed import MIN_PROMPT_TOKENS, PromptReading, prompt_readings
 from nocturne.library.sleep_tokens import logged_tokens
 from nocturne.library.store import Store
+from nocturne.settings import Settings
 
 CHART_HISTORY = 500
 
@@ -69,13 +79,20 @@ class SavingsPoint:
 
 @dataclass
 class SavingsSummary:
+    """`points`: the most recent answers (the chart's); `totals`: every answer's, when read from
+    the library (a summary built from points alone, as tests do, totals its points)."""
+
     points: list[SavingsPoint] = field(default_factory=list)
     sleep_tokens: int = 0
     seconds_per_raw_token: float | None = None  # prompt reading speed measured on this machine
+    totals: AnswerTotals | None = None
+
+    def _counted(self) -> list[SavingsPoint]:
+        return [p for p in self.points if p.counts_for_ratio]
 
     @property
     def answers(self) -> int:
-        return len(self.points)
+        return self.totals.answers if self.totals else len(self.points)
 
     @property
     def used_tokens(self) -> int:
@@ -87,6 +104,8 @@ class SavingsSummary:
 
     @property
     def saved_tokens(self) -> int:
+        if self.totals:
+            return self.totals.saved_tokens
         return sum(p.saved_tokens for p in self.points)
 
     @property
@@ -94,19 +113,30 @@ class SavingsSummary:
         return sum(p.saved_usd for p in self.points)
 
     @property
+    def ratio_tokens(self) -> tuple[int, int]:
+        """(used, baseline) of the answers that count for the ratio (see `counts_for_ratio`)."""
+        if self.totals:
+            return self.totals.ratio_tokens, self.totals.ratio_baseline_tokens
+        counted = self._counted()
+        return sum(p.used_tokens for p in counted), sum(p.baseline_tokens for p in counted)
+
+    @property
     def ratio(self) -> float:
         """How many times fewer tokens the answers that saved something used than their
         baselines (raw-mode answers and abstentions are left out: see `counts_for_ratio`)."""
-        counted = [p for p in self.points if p.counts_for_ratio]
-        used = sum(p.used_tokens for p in counted)
-        base = sum(p.baseline_tokens for p in counted)
+        used, base = self.ratio_tokens
         return base / used if used else 0.0
 
     @property
     def ratio_answers(self) -> int:
-        return sum(1 for p in self.points if p.counts_for_ratio)
+        if self.totals:
+            return self.totals.ratio_answers
+        return len(self._counted())
 
     def saved_usd_at(self, price_per_million: float, factor: float = 10.0) -> float:
+        totals = self.totals
+        if totals is not None and totals.factor == factor:
+            return totals.money_tokens * price_per_million / 1_000_000
         return sum(p.saved_usd_at(price_per_million, factor) for p in self.points)
 
     def seconds_saved(self) -> float | None:
@@ -126,7 +156,10 @@ class SavingsSummary:
         return replace(point, seconds_per_raw_token=self.seconds_per_raw_token)
 
     def cumulative_saved_tokens(self) -> list[int]:
-        running, out = 0, []
+        """The running total at each of `points`, from what the answers before them saved (so
+        that it ends at `saved_tokens`)."""
+        running = self.saved_tokens - sum(p.saved_tokens for p in self.points)
+        out = []
         for point in self.points:
             running += point.saved_tokens
             out.append(running)
@@ -134,31 +167,32 @@ class SavingsSummary:
 
 
 def _points_from_answer_log(store: Store) -> list[SavingsPoint]:
-    from nocturne.answer.status import answer_totals
-
-    history = answer_totals(store, history_limit=CHART_HISTORY)["history"]
     return [
         SavingsPoint(
-            at=str(item["at"]),
-            mode=str(item["mode"]),
-            used_tokens=int(item["tokens"] or 0),
-            baseline_tokens=int(item["baseline_tokens"] or 0),
-            saved_tokens=int(item["saved_tokens"] or 0),
-            saved_usd=max(
-                0.0, float(item["baseline_cost_usd"] or 0.0) - float(item["cost_usd"] or 0.0)
-            ),
-            total_s=float(item["total_s"] or 0.0),
-            route=str(item.get("route") or ""),
-            amortized_sleep_tokens=float(item.get("amortized_sleep_tokens") or 0.0),
+            at=str(a.at),
+            mode=str(a.mode),
+            used_tokens=a.tokens,
+            baseline_tokens=a.baseline_tokens,
+            saved_tokens=a.saved_tokens,
+            saved_usd=max(0.0, a.baseline_cost_usd - a.cost_usd),
+            total_s=a.total_s,
+            route=a.route or "",
+            amortized_sleep_tokens=a.amortized_sleep_tokens,
         )
-        for item in history
+        for a in recent_answers(store, CHART_HISTORY)
     ]
 
 
-def savings_summary(store: Store) -> SavingsSummary:
+def savings_summary(store: Store, settings: Settings | None = None) -> SavingsSummary:
+    """The panel's numbers, money at the price and factor of `settings` (default: defaults)."""
     summary = SavingsSummary()
     summary.points = _points_from_answer_log(store)
-    summary.sleep_tokens = logged_tokens(store)
+    summary.totals = answer_summary(
+        store,
+        None if settings is None else settings.reference_price_per_million,
+        None if settings is None else settings.question_token_factor,
+    )
+    summary.sleep_tokens = logged_tokens(store)  # the digest's `sleep_tokens_logged`
     readings = prompt_readings(store, MIN_PROMPT_TOKENS)
     summary.seconds_per_raw_token = median_speed(readings)
     summary.points = with_reading_speeds(readings, summary.points)

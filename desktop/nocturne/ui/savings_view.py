@@ -327,12 +327,12 @@ class SavingsPane(QWidget):
             short_number(summary.saved_tokens),
             f"{summary.saved_tokens:,} tokens not sent to the model",
         )
-        counted = [p for p in summary.points if p.counts_for_ratio]
+        ratio_used, ratio_baseline = summary.ratio_tokens
+        counted = summary.ratio_answers
         self.ratio.set(
             f"{summary.ratio:.1f}×" if summary.ratio else "—",
-            f"{sum(p.used_tokens for p in counted):,} tokens used instead of "
-            f"{sum(p.baseline_tokens for p in counted):,} by the "
-            f"{len(counted)} answer{'s' if len(counted) != 1 else ''} that saved something "
+            f"{ratio_used:,} tokens used instead of {ratio_baseline:,} by the "
+            f"{counted} answer{'s' if counted != 1 else ''} that saved something "
             "(raw-mode answers and abstentions left out)",
         )
         self.money.set(
@@ -341,10 +341,15 @@ class SavingsPane(QWidget):
             "answer's share of the digest",
         )
         seconds = summary.seconds_saved()
+        recent = (
+            f" (the last {len(summary.points):,} answers)"
+            if summary.answers > len(summary.points)
+            else ""
+        )
         self.time.set(
             duration(seconds),
             "reading each answer's documents at this computer's measured speed, minus the "
-            "time the answer took"
+            f"time the answer took{recent}"
             if seconds is not None
             else "not measured yet: needs one answer that read a passage with the model",
         )
