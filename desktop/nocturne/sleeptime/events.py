@@ -35,6 +35,7 @@ class DigestEvent:
     # Per document id still to do in this run: seconds until its last step is done, in the
     # run's order (the document being read first, then the ones queued behind it).
     documents_eta_s: dict[int, float] = field(default_factory=dict)
+    in_flight: float = 0.0  # model requests in flight on average so far (0: one at a time)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

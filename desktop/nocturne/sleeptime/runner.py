@@ -1,5 +1,11 @@
 """The digest loop: plan, then do pending steps one at a time, each committed atomically.
 
+Against a server with parallel slots (`remote_concurrency` > 1) the model requests of the coming
+steps run ahead in worker threads (`prefetch.py`) while this loop still runs and commits every
+step on its own thread, each document's steps in plan order, so the store ends with the same
+notes and step records as with one request at a time (a step whose answers are back may go
+before an earlier step of another document that still waits for its own).
+
 Between steps the runner checks whether it should stop (a flag set by Ctrl-C, SIGTERM, a parent
 process, or the time limit), so stopping never loses finished work and never leaves half a step.
 Every model call goes through `LoggedEngine`, so sleep-time tokens appear in the call log with
@@ -28,6 +34,7 @@ from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
 from nocturne.sleeptime.ocr_step import OcrSkipped, OcrWork
 from nocturne.sleeptime.plan import OCR_PAGE, Plan, Step, plan_digest
+from nocturne.sleeptime.prefetch import StepPrefetcher, concurrency_of
 from nocturne.sleeptime.step_work import StepSuperseded, commit_step, run_step
 
 EventSink = Callable[[DigestEvent], None]
@@ -44,6 +51,16 @@ class DigestResult:
     dropped: int
     seconds: float
     superseded: int = 0  # steps skipped because their document changed meanwhile
+    concurrency: int = 1  # model requests allowed in flight (remote_concurrency; local: 1)
+    in_flight: float = 0.0  # requests in flight on average (the parallelism achieved)
+    wasted: int = 0  # requests sent ahead whose answers no step used
+
+    def parallelism_line(self) -> str:
+        """ ", 3.8 of 4 requests in flight on average" when several were allowed."""
+        if self.concurrency <= 1:
+            return ""
+        wasted = f", {self.wasted} sent ahead unused" if self.wasted else ""
+        return f", {self.in_flight:.1f} of {self.concurrency} requests in flight on average{wasted}"
 
     def summary_line(self) -> str:
         verb = {"done": "finished", "stopped": "stopped", "time": "stopped at the time limit"}
@@ -52,7 +69,7 @@ class DigestResult:
         return (
             f"Digest {verb.get(self.reason, self.reason)}: {self.done}/{self.total} steps in "
             f"{self.seconds:.1f} s ({self.already_done} done earlier), {self.kept} notes kept, "
-            f"{self.dropped} dropped, {self.tokens} model tokens"
+            f"{self.dropped} dropped, {self.tokens} model tokens{self.parallelism_line()}"
         )
 
 
@@ -124,57 +141,73 @@ class DigestRunner:
         self._emit(START, plan, 0, len(pending), eta, pending, started, totals)
         reason = "done"
         index = 0
-        while index < len(pending):
-            step = pending[index]
-            if self._stopping():
-                reason = "stopped"
-                break
-            if self._out_of_time(started, eta.mean(step.kind)):
-                reason = "time"
-                break
-            self._start_document(step, remaining_by_doc)
-            step_started = self.clock()
-            message = ""
-            try:
+        concurrency = concurrency_of(self.engine)
+        prefetcher = (
+            StepPrefetcher(self.store, self.engine, concurrency, run_step)
+            if concurrency > 1 and isinstance(self.engine, LoggedEngine)
+            else None
+        )
+        engine: Engine = self.engine if prefetcher is None else prefetcher.engine
+        try:
+            while index < len(pending):
+                if prefetcher is not None:
+                    pending = prefetcher.next_first(pending, index)
+                step = pending[index]
+                if self._stopping():
+                    reason = "stopped"
+                    break
+                if self._out_of_time(started, eta.mean(step.kind)):
+                    reason = "time"
+                    break
+                self._start_document(step, remaining_by_doc)
+                step_started = self.clock()
+                message = ""
+                try:
+                    if step.kind == OCR_PAGE:
+                        outcome = self._ocr().run(step)
+                        message = f"p. {step.page}: {outcome.message}" if outcome.message else ""
+                        output = None
+                    else:
+                        output = run_step(self.store, engine, step)
+                    seconds = self.clock() - step_started
+                    if output is not None:
+                        with self.store.transaction():
+                            commit_step(self.store, step, output, self.engine.model_id, seconds)
+                            self._finish_document(step, remaining_by_doc)
+                except (StepSuperseded, OcrSkipped):
+                    totals["superseded"] += 1
+                    index += 1
+                    pending = self._replan_after_ocr(pending, index, totals, remaining_by_doc, ocr)
+                    continue
+                eta.record(step.kind, seconds)
+                totals["done"] += 1
                 if step.kind == OCR_PAGE:
-                    outcome = self._ocr().run(step)
-                    message = f"p. {step.page}: {outcome.message}" if outcome.message else ""
-                    output = None
-                else:
-                    output = run_step(self.store, self.engine, step)
-                seconds = self.clock() - step_started
+                    totals["ocr_done"] += 1
                 if output is not None:
-                    with self.store.transaction():
-                        commit_step(self.store, step, output, self.engine.model_id, seconds)
-                        self._finish_document(step, remaining_by_doc)
-            except (StepSuperseded, OcrSkipped):
-                totals["superseded"] += 1
+                    totals["tokens"] += output.usage.total
+                    totals["kept"] += len(output.notes)
+                    totals["dropped"] += output.dropped
                 index += 1
                 pending = self._replan_after_ocr(pending, index, totals, remaining_by_doc, ocr)
-                continue
-            eta.record(step.kind, seconds)
-            totals["done"] += 1
-            if step.kind == OCR_PAGE:
-                totals["ocr_done"] += 1
-            if output is not None:
-                totals["tokens"] += output.usage.total
-                totals["kept"] += len(output.notes)
-                totals["dropped"] += output.dropped
-            index += 1
-            pending = self._replan_after_ocr(pending, index, totals, remaining_by_doc, ocr)
-            self._emit(
-                STEP,
-                plan,
-                index,
-                len(pending),
-                eta,
-                pending[index:],
-                started,
-                totals,
-                step=step,
-                step_tokens=output.usage.total if output is not None else 0,
-                message=message,
-            )
+                self._emit(
+                    STEP,
+                    plan,
+                    index,
+                    len(pending),
+                    eta,
+                    pending[index:],
+                    started,
+                    totals,
+                    step=step,
+                    step_tokens=output.usage.total if output is not None else 0,
+                    message=message,
+                    in_flight=prefetcher.mean_in_flight() if prefetcher is not None else 0.0,
+                )
+        finally:
+            in_flight = 0.0
+            if prefetcher is not None:
+                in_flight = prefetcher.mean_in_flight()
+                totals["wasted"] = prefetcher.close()
         self._release_unfinished(remaining_by_doc)
         result = DigestResult(
             reason,
@@ -186,6 +219,9 @@ class DigestRunner:
             totals["dropped"],
             self.clock() - started,
             totals["superseded"],
+            concurrency,
+            in_flight,
+            totals["wasted"],
         )
         self._emit(
             FINISH,
@@ -197,6 +233,7 @@ class DigestRunner:
             started,
             totals,
             reason=reason,
+            in_flight=in_flight,
         )
         return result
 
@@ -266,6 +303,7 @@ class DigestRunner:
         step_tokens: int = 0,
         reason: str = "",
         message: str = "",
+        in_flight: float = 0.0,
     ) -> None:
         self.on_event(
             DigestEvent(
@@ -283,6 +321,7 @@ class DigestRunner:
                 eta_s=eta.remaining([s.kind for s in rest]) if kind != FINISH else 0.0,
                 reason=reason,
                 message=message,
+                in_flight=in_flight,
                 documents_eta_s=(
                     eta.by_document((s.kind, s.document_id) for s in rest) if kind != FINISH else {}
                 ),

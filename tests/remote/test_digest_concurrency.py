@@ -1,0 +1,150 @@
+"""The digest against a server with parallel slots: N requests in flight, the same store as one
+at a time, a failed request retried without losing the others, and stopping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from digest_library import new_library, notes_of, steps_of, stored_order
+from slot_server import SlotServer
+
+from nocturne.engine.remote import RemoteEngine
+from nocturne.engine.remote_http import RetryPolicy
+from nocturne.library.store import Store
+from nocturne.settings import Settings
+from nocturne.sleeptime.events import STEP, DigestEvent
+from nocturne.sleeptime.plan import plan_digest
+from nocturne.sleeptime.prefetch import concurrency_of
+from nocturne.sleeptime.runner import DigestResult, DigestRunner
+
+from fakes.engine import FakeEngine
+
+BUDGET = "high"  # every step kind: chunks, structure, summaries, pairs, the library brief
+
+
+@pytest.fixture
+def server() -> Iterator[SlotServer]:
+    running = SlotServer()
+    yield running
+    running.close()
+
+
+def engine_for(server: SlotServer, concurrency: int, attempts: int = 4) -> RemoteEngine:
+    return RemoteEngine(
+        server.url,
+        "slot-model",
+        concurrency=concurrency,
+        retry=RetryPolicy(attempts=attempts),
+        sleep=lambda _s: None,
+    )
+
+
+def digest(
+    store: Store, engine: RemoteEngine, settings: Settings, **kwargs: object
+) -> DigestResult:
+    return DigestRunner(store, engine, BUDGET, settings=settings, **kwargs).run()  # type: ignore[arg-type]
+
+
+Stored = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
+
+
+@pytest.fixture
+def baseline(tmp_path: Path, settings: Settings) -> Iterator[Stored]:
+    """Notes and step records of the library digested one request at a time."""
+    one = SlotServer()
+    with new_library(tmp_path / "one.db") as store:
+        result = digest(store, engine_for(one, 1), settings)
+        assert result.reason == "done" and result.concurrency == 1
+        assert one.peak == 1
+        yield notes_of(store), steps_of(store)
+    one.close()
+
+
+def in_plan_order_per_document(store: Store, planned: list[str]) -> bool:
+    """Each document's steps were stored in the plan's order (a prefix of it, if stopped)."""
+    for keys in stored_order(store).values():
+        own = [key for key in planned if key in set(keys)]
+        if keys != own:
+            return False
+    return True
+
+
+def test_n_requests_are_really_in_flight_and_reported(tmp_path: Path, settings: Settings) -> None:
+    gated = SlotServer(gate=4)  # the first four requests wait until all four are in together
+    try:
+        with new_library(tmp_path / "lib.db") as store:
+            result = digest(store, engine_for(gated, 4), settings)
+    finally:
+        gated.close()
+    assert result.reason == "done"
+    assert not gated.gate_broken, "four requests were never in flight at once"
+    assert gated.peak == 4  # never more than remote_concurrency
+    assert result.concurrency == 4 and 1.0 < result.in_flight <= 4.0
+    assert "of 4 requests in flight on average" in result.summary_line()
+
+
+def test_the_store_ends_as_with_one_request_at_a_time(
+    tmp_path: Path, settings: Settings, baseline: Stored
+) -> None:
+    server = SlotServer(gate=4)
+    events: list[DigestEvent] = []
+    with new_library(tmp_path / "four.db") as store:
+        planned = [s.key for s in plan_digest(store, BUDGET, "slot-model").pending]
+        result = digest(store, engine_for(server, 4), settings, on_event=events.append)
+        assert result.reason == "done"
+        assert (notes_of(store), steps_of(store)) == baseline
+        assert in_plan_order_per_document(store, planned)
+        assert notes_of(store), "the digest made no notes"
+        logged = store.scalar("SELECT COUNT(*) FROM model_calls WHERE purpose LIKE 'digest:%'")
+    server.close()
+    assert server.peak == 4 and not server.gate_broken
+    assert logged == server.completions  # every answer is logged, used or not
+    assert events[-1].in_flight == pytest.approx(result.in_flight)
+
+
+@pytest.mark.parametrize("attempts", [4, 1])
+def test_a_failed_request_is_retried_without_losing_the_others(
+    tmp_path: Path,
+    settings: Settings,
+    server: SlotServer,
+    baseline: Stored,
+    attempts: int,
+) -> None:
+    """attempts=4: the engine's own retry; 1: the digest sends the failed request once more."""
+    server.fail_first(1, matching="Glaciers")
+    with new_library(tmp_path / "lib.db") as store:
+        result = digest(store, engine_for(server, 4, attempts), settings)
+        assert result.reason == "done"
+        assert server.failed, "no request failed"
+        assert (notes_of(store), steps_of(store)) == baseline
+
+
+def test_stop_keeps_whole_steps_only_and_a_rerun_finishes_the_same(
+    tmp_path: Path, settings: Settings, server: SlotServer, baseline: Stored
+) -> None:
+    seen: list[DigestEvent] = []
+    with new_library(tmp_path / "lib.db") as store:
+        planned = [s.key for s in plan_digest(store, BUDGET, "slot-model").pending]
+        result = digest(
+            store,
+            engine_for(server, 4),
+            settings,
+            on_event=seen.append,
+            should_stop=lambda: sum(e.kind == STEP for e in seen) >= 5,
+        )
+        assert result.reason == "stopped" and result.done == 5
+        assert len(steps_of(store)) == 5 and in_plan_order_per_document(store, planned)
+        noted_steps = store.scalar("SELECT COUNT(DISTINCT step_id) FROM notes")
+        assert noted_steps is not None and noted_steps <= 5
+        assert server.completions > 0
+        rerun = digest(store, engine_for(server, 4), settings)
+        assert rerun.reason == "done" and rerun.done == len(planned) - 5
+        assert (notes_of(store), steps_of(store)) == baseline
+
+
+def test_only_an_engine_that_says_so_gets_more_than_one_request(server: SlotServer) -> None:
+    assert concurrency_of(FakeEngine()) == 1  # the local engine has no `concurrency`
+    assert concurrency_of(engine_for(server, 1)) == 1
+    assert concurrency_of(engine_for(server, 8)) == 8
