@@ -164,6 +164,6 @@ def test_stopping_a_paused_digest_does_not_resume_it_for_long(library: Store) ->
     controller.stop()
     assert time.monotonic() - started < 5  # not the 30 s a running step may take
     assert not controller.is_running
-    assert not controller.is_done  # stopped, not finished
+    assert not controller.completed  # stopped, not finished
     assert controller.error is not None
     assert library.scalar("SELECT COUNT(*) FROM digest_steps") >= 1  # finished steps kept

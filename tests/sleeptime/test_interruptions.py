@@ -174,7 +174,7 @@ def test_digest_process_pauses_resumes_and_stops(
 
 
 def pause_resume_stop(digest: DigestProcess, db: Path, stepped: threading.Event) -> None:
-    assert digest.is_running and not digest.is_done
+    assert digest.is_running and not digest.has_ended
     assert stepped.wait(DEADLINE_S)
     digest.pause()
     assert digest.is_paused
@@ -193,7 +193,7 @@ def pause_resume_stop(digest: DigestProcess, db: Path, stepped: threading.Event)
     started = time.monotonic()
     digest.stop()
     assert time.monotonic() - started < 3.0
-    assert digest.is_done and not digest.is_running
+    assert digest.has_ended and not digest.is_running
 
 
 def test_digest_process_runs_to_the_end(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ class FakeController:
     def __init__(self) -> None:
         self.is_running = False
         self.is_paused = False
-        self.is_done = False
+        self.completed = False
         self.error: str | None = None
         self.progress: DigestEvent | None = None
         self.calls: list[str] = []

@@ -55,7 +55,7 @@ class Run:
         self.progress = event
         self.is_running = True
         self.is_paused = False
-        self.is_done = False
+        self.completed = False
 
 
 def detail(window: Any, name: str) -> str:
