@@ -52,7 +52,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from nocturne.answer.plain import plain_output, streamed_display
     from nocturne.engine.factory import make_engine
     from nocturne.engine.logged import LoggedEngine
-    from nocturne.schedule.questions import question_in_flight
+    from nocturne.schedule.questions_in_flight import question_in_flight
 
     settings = _settings()
     streamed: list[str] = []

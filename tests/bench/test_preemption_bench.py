@@ -31,7 +31,7 @@ from nocturne.schedule.digest_process import digest_process_controller
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.policy import NightWindow, Rules
 from nocturne.schedule.power import PowerReading
-from nocturne.schedule.questions import live_questions, question_in_flight
+from nocturne.schedule.questions_in_flight import live_questions, question_in_flight
 from nocturne.schedule.scheduler import DigestScheduler, Probes
 from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings

@@ -19,7 +19,7 @@ from nocturne.library.store import Store
 from nocturne.schedule.daemon import DaemonParts, run_daemon
 from nocturne.schedule.folders import add_watched_folder
 from nocturne.schedule.power import PowerReading
-from nocturne.schedule.questions import question_in_flight
+from nocturne.schedule.questions_in_flight import question_in_flight
 from nocturne.schedule.scheduler import DigestScheduler
 from nocturne.schedule.state import ScheduleState
 

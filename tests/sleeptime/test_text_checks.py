@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nocturne.sleeptime.anticipated_questions import template_question
 from nocturne.sleeptime.dedup import Deduplicator, similarity
 from nocturne.sleeptime.grammars import (
     QUESTION_GRAMMAR,
@@ -18,7 +19,6 @@ from nocturne.sleeptime.key_sentences import (
     strip_glued_title,
     strip_heading,
 )
-from nocturne.sleeptime.questions import template_question
 from nocturne.sleeptime.support import (
     best_supporting_sentence,
     is_model_text_supported,

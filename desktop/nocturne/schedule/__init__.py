@@ -4,7 +4,7 @@
   scheduler.py     DigestScheduler.tick(): measure, decide, start/pause/resume/stop the digest
   idle.py          how long the person has been away (idle_sources.py: X11, D-Bus, Windows, macOS)
   power.py         mains or battery
-  questions.py     question_in_flight(): a question pauses the digest, from any process
+  questions_in_flight.py  question_in_flight(): a question pauses the digest, from any process
   digest_process.py the real digest (sleeptime.process.DigestProcess) behind the scheduler
   state.py         pause-until, served windows, last decision, heartbeat: in the library database
   work.py          is there anything left to digest

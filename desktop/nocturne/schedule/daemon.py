@@ -28,7 +28,7 @@ from nocturne.schedule.cpu import CpuMonitor
 from nocturne.schedule.idle import AssumedIdleProbe, IdleMonitor, IdleProbe, choose_idle_source
 from nocturne.schedule.policy import FIRST_DIGEST_BUDGET, Rules
 from nocturne.schedule.power import PowerReading, read_power
-from nocturne.schedule.questions import live_questions, questions_dir
+from nocturne.schedule.questions_in_flight import live_questions, questions_dir
 from nocturne.schedule.scheduler import TICK_SECONDS, DigestController, DigestScheduler, Probes
 from nocturne.schedule.service import BackgroundService
 from nocturne.schedule.single import SchedulerLock

@@ -26,7 +26,7 @@ from nocturne.schedule.policy import (
     missed_window,
 )
 from nocturne.schedule.power import PowerReading, read_power
-from nocturne.schedule.questions import live_questions
+from nocturne.schedule.questions_in_flight import live_questions
 from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
 from nocturne.schedule.state import ScheduleState
 from nocturne.schedule.work import WorkLeft

@@ -6,7 +6,7 @@ are made of follows what the bundled 135M model can and cannot do:
 
 - `key_sentences`: facts are the documents' own key sentences (numbers, names, dates,
   definitions, defaults, obligations), chosen without a model;
-- `questions`, `chunk_step`: the model only phrases short questions under a GBNF grammar
+- `anticipated_questions`, `chunk_step`: the model only phrases short questions under a GBNF grammar
   (`grammars`, `prompts`); answers are extracted sentences;
 - `support`, `dedup`: every note must be supported by its source chunks; repeats are dropped;
 - `summaries`, `library_steps`: extractive summaries, cross-document notes and a library brief,

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nocturne.engine.base import Engine
+from nocturne.sleeptime.anticipated_questions import model_question, template_question
 from nocturne.sleeptime.dedup import Deduplicator
 from nocturne.sleeptime.key_sentences import key_sentences, sentences_of
 from nocturne.sleeptime.notes import EXTRACTED, NoteDraft, StepOutput
 from nocturne.sleeptime.prompts import FACT_EXTRACT, QUESTION_MODEL, QUESTION_TEMPLATE
-from nocturne.sleeptime.questions import model_question, template_question
 from nocturne.sleeptime.support import best_supporting_sentence, is_supported
 
 FACTS_PER_CHUNK = 3

@@ -27,7 +27,7 @@ from nocturne.ui.workers import TaskRunner
 @contextlib.contextmanager
 def question_flag() -> Iterator[None]:
     """Tell a digest in another process (the daemon) that a question is being answered."""
-    from nocturne.schedule.questions import question_in_flight
+    from nocturne.schedule.questions_in_flight import question_in_flight
 
     with question_in_flight():
         yield

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from nocturne.library.store import Store
-from nocturne.schedule.questions import live_questions, question_in_flight
+from nocturne.schedule.questions_in_flight import live_questions, question_in_flight
 from nocturne.schedule.state import RecordedDecision, ScheduleState
 
 TZ = timezone(timedelta(hours=-5))
