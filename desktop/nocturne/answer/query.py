@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 
 from nocturne.answer.answer_type import expected_answer
-from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments, named_documents
+from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments
 from nocturne.library.search import term_share
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
-from nocturne.library.structure import document_catalog
+from nocturne.library.structure import document_catalog, name_index
 from nocturne.library.words import QUESTION_STEMS, content_stems, stem, words
 
 # Verbs that say little on their own ("start", "use"); a library that never uses them is no
@@ -85,7 +85,7 @@ _ANSWER_FORM = re.compile(
 
 def analyse(store: Store, question: str) -> Query:
     catalog = document_catalog(store)
-    named = named_documents(question, catalog)
+    named = name_index(store).named(question)
     # Once a document is named, the words that name it ("LGPL", "2.1", "tutorial", "manual")
     # say which document, not what is asked — unless the document itself uses them only here
     # and there, where they still say where to look ("Normandy" in an article on the Normans).

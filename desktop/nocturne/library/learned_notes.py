@@ -50,8 +50,12 @@ def fresh_note_count(store: Store) -> int:
 
 def notes_signature(store: Store) -> tuple[int, int, int]:
     """(notes, highest id, stale notes): changes whenever the learned context does."""
-    row = store.query("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(stale), 0) FROM notes")
-    return (int(row[0][0]), int(row[0][1]), int(row[0][2]))
+    # Three queries, each answered from an index (notes_stale: the few stale ones), instead of
+    # one that read every note: 25 ms a question at 10,000 documents.
+    count = int(store.scalar("SELECT COUNT(*) FROM notes") or 0)
+    highest = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM notes") or 0)
+    stale = int(store.scalar("SELECT COALESCE(SUM(stale), 0) FROM notes WHERE stale > 0") or 0)
+    return (count, highest, stale)
 
 
 def note_sources(store: Store, note_ids: Sequence[int]) -> dict[int, tuple[Source, ...]]:

@@ -136,41 +136,80 @@ class NamedDocuments:
 
 def named_documents(question: str, catalog: Sequence[DocumentName]) -> NamedDocuments:
     """Documents whose distinctive name words the question uses, rarer names weighing more."""
-    tokens = words(question.replace("-", " "))
-    asked = [stem(w) for w in tokens]
-    asked_set = set(asked)
-    # "Node.js" is read as "node" + "js"; the document is "nodejs": adjacent words joined.
-    joined = {stem(a + b): (stem(a), stem(b)) for a, b in itertools.pairwise(tokens)}
-    asked_set |= set(joined)
-    profiles = {doc.document_id: doc.name_stems() for doc in catalog}
-    frequency: Counter[str] = Counter(s for stems in profiles.values() for s in stems)
-    scores: dict[int, float] = {}
-    used: set[str] = set()
-    for doc_id, stems in profiles.items():
-        score = 0.0
-        for name_stem, weight in stems.items():
-            if _asks_for(name_stem, asked_set):
-                score += weight / frequency[name_stem]
-                used.add(name_stem)
-        if score >= NAMED_SCORE:
-            scores[doc_id] = score
-    if not scores:
-        return NamedDocuments((), frozenset())
-    chosen = sorted(scores, key=lambda d: -scores[d])
-    if len(chosen) > MAX_NAMED:
-        return NamedDocuments((), frozenset())
-    chosen_stems = set().union(*(profiles[d] for d in chosen))
-    words_used = {a for a in asked_set if any(_asks_for(s, {a}) for s in chosen_stems)}
-    pieces: set[str] = set()
-    for form in list(words_used):
-        if form in joined:
-            # "node" + "js" write the name "nodejs"; "debian" + "14" only extend "debian".
-            if form in chosen_stems:
-                pieces.update(joined[form])
-            else:
-                words_used.discard(form)
-    words_used |= pieces
-    return NamedDocuments(tuple(chosen), frozenset(words_used), frozenset(pieces))
+    return NameIndex(catalog).named(question)
+
+
+class NameIndex:
+    """The catalog's name words, indexed once so that a question is matched against 10,000
+    documents without reading every document's names (`named` is `named_documents`)."""
+
+    def __init__(self, catalog: Sequence[DocumentName]) -> None:
+        self.profiles = {doc.document_id: doc.name_stems() for doc in catalog}
+        self.frequency: Counter[str] = Counter(
+            s for stems in self.profiles.values() for s in stems
+        )
+        self.position = {doc_id: index for index, doc_id in enumerate(self.profiles)}
+        self.holders: dict[str, list[int]] = {}
+        for doc_id, stems in self.profiles.items():
+            for name_stem in stems:
+                self.holders.setdefault(name_stem, []).append(doc_id)
+        # A question word asks for a longer name it starts ("node" for "nodejs", `_asks_for`):
+        # every start of a name stem that short a word may be, to the stems it starts.
+        self.starts: dict[str, list[str]] = {}
+        for name_stem in self.frequency:
+            for length in range(max(4, len(name_stem) - 2), len(name_stem) + 1):
+                self.starts.setdefault(name_stem[:length], []).append(name_stem)
+
+    def _asked_stems(self, asked: set[str]) -> set[str]:
+        """The name stems `_asks_for` finds in `asked` (the same rules, looked up)."""
+        found: set[str] = set()
+        for a in asked:
+            if a in self.frequency:
+                found.add(a)
+            if len(a) >= 4:
+                found.update(self.starts.get(a, ()))
+            for length in range(max(5, len(a) - 3), len(a) + 1):
+                if a[:length] in self.frequency:
+                    found.add(a[:length])
+        return found
+
+    def named(self, question: str) -> NamedDocuments:
+        tokens = words(question.replace("-", " "))
+        asked = [stem(w) for w in tokens]
+        asked_set = set(asked)
+        # "Node.js" is read as "node" + "js"; the document is "nodejs": adjacent words joined.
+        joined = {stem(a + b): (stem(a), stem(b)) for a, b in itertools.pairwise(tokens)}
+        asked_set |= set(joined)
+        found = self._asked_stems(asked_set)
+        candidates = sorted(
+            {doc_id for s in found for doc_id in self.holders.get(s, ())},
+            key=self.position.__getitem__,
+        )
+        scores: dict[int, float] = {}
+        for doc_id in candidates:
+            score = 0.0
+            for name_stem, weight in self.profiles[doc_id].items():
+                if name_stem in found:
+                    score += weight / self.frequency[name_stem]
+            if score >= NAMED_SCORE:
+                scores[doc_id] = score
+        if not scores:
+            return NamedDocuments((), frozenset())
+        chosen = sorted(scores, key=lambda d: -scores[d])
+        if len(chosen) > MAX_NAMED:
+            return NamedDocuments((), frozenset())
+        chosen_stems = set().union(*(self.profiles[d] for d in chosen))
+        words_used = {a for a in asked_set if any(_asks_for(s, {a}) for s in chosen_stems)}
+        pieces: set[str] = set()
+        for form in list(words_used):
+            if form in joined:
+                # "node" + "js" write the name "nodejs"; "debian" + "14" only extend "debian".
+                if form in chosen_stems:
+                    pieces.update(joined[form])
+                else:
+                    words_used.discard(form)
+        words_used |= pieces
+        return NamedDocuments(tuple(chosen), frozenset(words_used), frozenset(pieces))
 
 
 def _asks_for(name_stem: str, asked: set[str]) -> bool:

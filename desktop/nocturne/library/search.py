@@ -68,13 +68,26 @@ def search_chunks(
     if document_ids:
         within = f" AND c.document_id IN ({','.join('?' * len(document_ids))})"
     try:
-        rows = store.query(
-            "SELECT c.id, c.document_id, d.name, d.path, c.page, c.text, c.token_count, "
-            "bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-            f"JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ?{within} "
-            "ORDER BY score LIMIT ?",
-            (query, *document_ids, limit),
-        )
+        if document_ids:
+            rows = store.query(
+                "SELECT c.id, c.document_id, d.name, d.path, c.page, c.text, c.token_count, "
+                "bm25(chunks_fts) AS score FROM chunks_fts "
+                "JOIN chunks c ON c.id = chunks_fts.rowid "
+                f"JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ?{within} "
+                "ORDER BY score LIMIT ?",
+                (query, *document_ids, limit),
+            )
+        else:
+            # The best rows first, then their text: joining every match before the sort read
+            # the text of tens of thousands of chunks at 10,000 documents (twice the time).
+            rows = store.query(
+                "SELECT c.id, c.document_id, d.name, d.path, c.page, c.text, c.token_count, "
+                "best.score FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts "
+                "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) best "
+                "JOIN chunks c ON c.id = best.rowid JOIN documents d ON d.id = c.document_id "
+                "ORDER BY best.score",
+                (query, limit),
+            )
     except sqlite3.OperationalError:
         return []
     return [ChunkHit(*row) for row in rows]

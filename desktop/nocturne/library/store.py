@@ -192,6 +192,18 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | str) -> None:
         self.conn = conn
         self.path = path
+        self._cached: dict[str, tuple[object, Any]] = {}
+
+    def cached(self, name: str, version: object, build: Callable[[], _T]) -> _T:
+        """`build()`, kept on this connection while `version` stays equal (one value per
+        `name`, so the cache holds as many values as there are names, never more)."""
+        kept = self._cached.get(name)
+        if kept is not None and kept[0] == version:
+            value: _T = kept[1]
+            return value
+        value = build()
+        self._cached[name] = (version, value)
+        return value
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Store:

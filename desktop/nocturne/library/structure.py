@@ -10,7 +10,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from nocturne.library.names import DocumentName
+from nocturne.library.library_versions import library_versions
+from nocturne.library.names import DocumentName, NameIndex
 from nocturne.library.sections import section_label
 from nocturne.library.store import Store
 
@@ -145,13 +146,26 @@ def search_sections(
 
 
 def document_catalog(store: Store) -> list[DocumentName]:
-    """Every readable document's file name, title and aliases."""
+    """Every readable document's file name, title and aliases (read again only once a name
+    changed: `library_versions`)."""
+    version = library_versions(store).names
+    return list(store.cached("document_catalog", version, lambda: _read_catalog(store)))
+
+
+def name_index(store: Store) -> NameIndex:
+    """The catalog's names indexed for matching a question against them, kept like the
+    catalog."""
+    version = library_versions(store).names
+    return store.cached("name_index", version, lambda: NameIndex(document_catalog(store)))
+
+
+def _read_catalog(store: Store) -> tuple[DocumentName, ...]:
     rows = store.query(
         "SELECT d.id, d.name, d.title, GROUP_CONCAT(a.alias, char(31)) AS aliases "
         "FROM documents d LEFT JOIN document_aliases a ON a.document_id = d.id "
         "WHERE d.state != 'error' AND d.chunk_count > 0 GROUP BY d.id ORDER BY d.id"
     )
-    return [
+    return tuple(
         DocumentName(
             int(row["id"]),
             str(row["name"]),
@@ -159,7 +173,7 @@ def document_catalog(store: Store) -> list[DocumentName]:
             tuple(str(row["aliases"]).split("\x1f")) if row["aliases"] else (),
         )
         for row in rows
-    ]
+    )
 
 
 @dataclass(frozen=True)
