@@ -148,3 +148,19 @@ def test_only_an_engine_that_says_so_gets_more_than_one_request(server: SlotServ
     assert concurrency_of(FakeEngine()) == 1  # the local engine has no `concurrency`
     assert concurrency_of(engine_for(server, 1)) == 1
     assert concurrency_of(engine_for(server, 8)) == 8
+
+
+def test_step_times_are_each_steps_share_of_the_run(
+    tmp_path: Path, settings: Settings, server: SlotServer
+) -> None:
+    """With requests in flight a step's seconds are the wall time since the step before it
+    ended, so step means and ETAs keep the run's real pace (the clock here ticks once per
+    answer the server sends, so the steps' seconds must add up to every answer)."""
+    with new_library(tmp_path / "lib.db") as store:
+        result = digest(
+            store, engine_for(server, 4), settings, clock=lambda: float(server.completions)
+        )
+        assert result.reason == "done"
+        total = store.scalar("SELECT SUM(seconds) FROM digest_steps")
+    assert server.completions > 10
+    assert total == pytest.approx(server.completions)

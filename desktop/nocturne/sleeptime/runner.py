@@ -149,6 +149,9 @@ class DigestRunner:
         )
         engine: Engine = self.engine if prefetcher is None else prefetcher.engine
         try:
+            # With requests in flight a step's time is the wall time since the previous step
+            # ended (its share of the run), so ETAs and step means keep the run's real pace.
+            previous_end = self.clock() if prefetcher is not None else 0.0
             while index < len(pending):
                 if prefetcher is not None:
                     pending = prefetcher.next_first(pending, index)
@@ -160,7 +163,7 @@ class DigestRunner:
                     reason = "time"
                     break
                 self._start_document(step, remaining_by_doc)
-                step_started = self.clock()
+                step_started = self.clock() if prefetcher is None else previous_end
                 message = ""
                 try:
                     if step.kind == OCR_PAGE:
@@ -170,6 +173,7 @@ class DigestRunner:
                     else:
                         output = run_step(self.store, engine, step)
                     seconds = self.clock() - step_started
+                    previous_end = step_started + seconds
                     if output is not None:
                         with self.store.transaction():
                             commit_step(self.store, step, output, self.engine.model_id, seconds)
