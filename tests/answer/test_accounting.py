@@ -43,6 +43,9 @@ def test_library_wide_digest_steps_are_shared_between_documents(digested: Librar
     tokens = sleep_tokens_by_document(digested.store)
     assert tokens[digested.documents["Super_Bowl_50.md"]] == 1100
     assert tokens[digested.documents["Nikola_Tesla.md"]] == 500
+    # An answer reads the same sums for its own documents only (issue 15: no library-wide scan).
+    for document_id in digested.documents.values():
+        assert sleep_share(digested.store, [document_id])[0] == tokens.get(document_id, 0)
 
 
 def test_sleep_share_falls_with_each_question_about_the_document(

@@ -29,10 +29,20 @@ def sleep_tokens_by_document(store: Store) -> dict[int, int]:
 
 def sleep_share(store: Store, document_ids: list[int]) -> tuple[int, float]:
     """(sleep-time tokens of these documents, their share for one more question)."""
-    tokens_by_document = sleep_tokens_by_document(store)
+    wanted = sorted(set(document_ids))
+    # As `sleep_tokens_by_document` counts them, for these documents only: the whole library's
+    # sums were read for every answer (60 ms at 10,000 documents).
+    tokens_by_document = sleep_tokens.tokens_of_documents(store, wanted)
+    library_wide = sleep_tokens.library_wide_tokens(store)
+    count = sleep_tokens.document_count(store) if library_wide else 0
+    if count:
+        for document_id in sleep_tokens.existing_documents(store, wanted):
+            tokens_by_document[document_id] = (
+                tokens_by_document.get(document_id, 0) + library_wide // count
+            )
     total = 0
     amortized = 0.0
-    for document_id in sorted(set(document_ids)):
+    for document_id in wanted:
         tokens = tokens_by_document.get(document_id, 0)
         total += tokens
         amortized += tokens / (questions_asked_about(store, document_id) + 1)

@@ -8,6 +8,8 @@ work lost to interrupted steps.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from nocturne.library.store import Store
 
 
@@ -18,6 +20,21 @@ def tokens_per_document(store: Store) -> dict[int, int]:
         for row in store.query(
             "SELECT document_id, SUM(prompt_tokens + completion_tokens) FROM digest_steps "
             "WHERE document_id IS NOT NULL GROUP BY document_id"
+        )
+    }
+
+
+def tokens_of_documents(store: Store, document_ids: Sequence[int]) -> dict[int, int]:
+    """`tokens_per_document` for these documents only (read through their index)."""
+    if not document_ids:
+        return {}
+    marks = ",".join("?" * len(document_ids))
+    return {
+        int(row[0]): int(row[1] or 0)
+        for row in store.query(
+            "SELECT document_id, SUM(prompt_tokens + completion_tokens) FROM digest_steps "
+            f"WHERE document_id IN ({marks}) GROUP BY document_id",
+            tuple(document_ids),
         )
     }
 
@@ -64,3 +81,16 @@ def digested_documents(store: Store) -> int:
 
 def document_ids(store: Store) -> list[int]:
     return [int(row[0]) for row in store.query("SELECT id FROM documents")]
+
+
+def document_count(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM documents") or 0)
+
+
+def existing_documents(store: Store, document_ids: Sequence[int]) -> set[int]:
+    """Which of these documents are (still) in the library."""
+    if not document_ids:
+        return set()
+    marks = ",".join("?" * len(document_ids))
+    rows = store.query(f"SELECT id FROM documents WHERE id IN ({marks})", tuple(document_ids))
+    return {int(row[0]) for row in rows}

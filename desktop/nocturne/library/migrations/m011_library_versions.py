@@ -6,7 +6,7 @@ other aliases or enters or leaves the error state (what `structure.document_cata
 `text` when a chunk or section is added, removed or changed (what the word frequencies of
 `search.term_counts` read). A per-question cache of either is valid while its counter stays put.
 
-And an index of the notes by `stale`, so that counting the stale ones reads only those.
+And an index of the stale notes, so that counting them reads only those.
 """
 
 import sqlite3
@@ -47,6 +47,8 @@ def migrate(conn: sqlite3.Connection) -> None:
     for table in ("chunks", "sections"):
         for event in ("INSERT", "DELETE", "UPDATE"):
             script += _trigger(f"versions_{table}_{event.lower()}", event, table, "text")
-    # The stale notes are few: `learned_notes.notes_signature` counts them from this index.
-    script += "CREATE INDEX notes_stale ON notes(stale);\n"
+    # The stale notes are few: `learned_notes.notes_signature` counts them from this index. It
+    # holds only them, so a query for fresh notes is never planned through it (that read them
+    # all to find the one library brief).
+    script += "CREATE INDEX notes_stale ON notes(stale) WHERE stale > 0;\n"
     execute_script(conn, script)
