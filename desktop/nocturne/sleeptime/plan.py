@@ -18,7 +18,8 @@ is read (the runner plans again then).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -178,8 +179,8 @@ def all_steps(
     if only is not None:
         return steps
     by_id = {d.id: d for d in documents}
-    profiles = {doc_id: document_terms(store, doc_id) for doc_id in by_id}
-    for first, second in related_pairs(profiles):
+    digest = _library_identity(documents)
+    for first, second in _related_documents(store, documents, digest):
         a, b = by_id[first], by_id[second]
         steps.append(
             Step(
@@ -192,10 +193,39 @@ def all_steps(
             )
         )
     if documents:
-        identity = ",".join(f"{d.id}:{d.content_hash}" for d in documents)
-        digest = hashlib.sha1(identity.encode()).hexdigest()[:16]
         steps.append(Step(f"library:{digest}", "library_brief", None, label="library"))
     return steps
+
+
+def _library_identity(documents: Sequence[DigestibleDocument]) -> str:
+    """Names the documents and their contents (the library brief's step key)."""
+    identity = ",".join(f"{d.id}:{d.content_hash}" for d in documents)
+    return hashlib.sha1(identity.encode()).hexdigest()[:16]
+
+
+PAIRINGS_KEPT = 4
+_pairings: OrderedDict[tuple[str, str], list[tuple[int, int]]] = OrderedDict()
+_pairings_lock = threading.Lock()
+
+
+def _related_documents(
+    store: Store, documents: Sequence[DigestibleDocument], identity: str
+) -> list[tuple[int, int]]:
+    """The related pairs (`terms.related_pairs`) of `documents`. Comparing every document's
+    terms is the costliest part of planning a big library at budget high, and its answer
+    depends on the documents' contents alone, so it is kept per library file and `identity`
+    (a plan after each finished step, as the progress and the runner make, reuses it)."""
+    key = (str(store.path), identity)
+    with _pairings_lock:
+        if key in _pairings:
+            _pairings.move_to_end(key)
+            return _pairings[key]
+    pairs = related_pairs({d.id: document_terms(store, d.id) for d in documents})
+    with _pairings_lock:
+        _pairings[key] = pairs
+        while len(_pairings) > PAIRINGS_KEPT:
+            _pairings.popitem(last=False)
+    return pairs
 
 
 @dataclass

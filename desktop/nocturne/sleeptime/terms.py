@@ -54,21 +54,59 @@ def shared_terms(profiles: Mapping[int, Counter[str]], first: int, second: int) 
 
 
 def related_pairs(profiles: Mapping[int, Counter[str]]) -> list[tuple[int, int]]:
-    """Pairs of documents (lower id first) whose top terms overlap enough to compare them."""
-    top = weighted_terms(profiles)
+    """Pairs of documents (lower id first) whose top terms overlap enough to compare them.
+
+    The pairs with the largest overlap first (ties by the lower ids), each document in at most
+    PARTNERS_PER_DOCUMENT of them. Counted with bit sets, one bit per document: each term's set
+    of documents is a Python int, and a document's overlap with every other one is the sum of
+    its terms' sets, added bit-sliced (one int per binary digit of the count). So a library of
+    10,000 documents, where every pair shares a few common words, takes seconds where comparing
+    the pairs one by one took minutes, with the same pairs.
+    """
+    top = {doc_id: set(terms) for doc_id, terms in weighted_terms(profiles).items()}
     ids = sorted(profiles)
-    candidates: list[tuple[int, int, int]] = []
-    for i, first in enumerate(ids):
-        for second in ids[i + 1 :]:
-            overlap = len(set(top[first]) & set(top[second]))
-            if overlap >= MIN_SHARED_TERMS:
-                candidates.append((overlap, first, second))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    partners: Counter[int] = Counter()
+    holders: dict[str, int] = {}  # term -> the documents (bits by position in `ids`) using it
+    for position, doc_id in enumerate(ids):
+        for word in top[doc_id]:
+            holders[word] = holders.get(word, 0) | (1 << position)
+    width = max(1, TOP_TERMS.bit_length())
+
+    def overlaps(position: int) -> list[int]:
+        """The overlap of `ids[position]` with every document, as bit planes of the count."""
+        planes = [0] * width
+        for word in top[ids[position]]:
+            carry = holders[word]
+            for digit in range(width):
+                if not carry:
+                    break
+                planes[digit], carry = planes[digit] ^ carry, planes[digit] & carry
+        return planes
+
+    partners = [0] * len(ids)
+    available = (1 << len(ids)) - 1  # documents with partners to spare
+    counted: dict[int, list[int]] = {}
     pairs: list[tuple[int, int]] = []
-    for _, first, second in candidates:
-        if partners[first] < PARTNERS_PER_DOCUMENT and partners[second] < PARTNERS_PER_DOCUMENT:
-            pairs.append((first, second))
-            partners[first] += 1
-            partners[second] += 1
+    for overlap in range(TOP_TERMS, MIN_SHARED_TERMS - 1, -1):
+        for position, doc_id in enumerate(ids):
+            if len(top[doc_id]) < overlap or not available >> position & 1:
+                continue
+            planes = counted.get(position)
+            if planes is None:
+                planes = counted[position] = overlaps(position)
+            match = available & ~((1 << (position + 1)) - 1)  # later documents only
+            for digit, plane in enumerate(planes):
+                match &= plane if overlap >> digit & 1 else ~plane
+            while match and partners[position] < PARTNERS_PER_DOCUMENT:
+                lowest = match & -match
+                match ^= lowest
+                other = lowest.bit_length() - 1
+                pairs.append((doc_id, ids[other]))
+                partners[position] += 1
+                partners[other] += 1
+                if partners[other] >= PARTNERS_PER_DOCUMENT:
+                    available &= ~lowest
+                    counted.pop(other, None)
+            if partners[position] >= PARTNERS_PER_DOCUMENT:
+                available &= ~(1 << position)
+                counted.pop(position, None)
     return sorted(pairs)
