@@ -1,18 +1,21 @@
 """`nocturne status` and the digest's progress at 10,000 documents (issue 14/15), beside 10.
 
 A synthetic library of small text documents (three paragraphs each, drawn from a shared
-vocabulary so that no two are equal), added by `add_paths` (the code `nocturne add` runs), with
-half of the medium budget's steps recorded as finished (as a digest that ran for a while leaves
-it). Measured in the same run, beside a 10-document library built the same way:
+vocabulary and a few subject words of each document's own, so that no two are equal), added by
+`add_paths` (the code `nocturne add` runs), with half of the medium budget's steps recorded as
+finished (as a digest that ran for a while leaves it). Measured in the same run, beside a
+10-document library built the same way:
 
 - `nocturne status --json` in a subprocess, wall time (the demand: well under 2 s at 10,000);
 - the progress (`sleeptime.progress.digest_progress`): the first computation, which plans the
-  library, and a second one for the same library, which reads the cached plan;
+  library, a second one for the same library, which reads the cached plan, and the first at
+  budget high, which also pairs related documents for the notes across documents;
 - how many times one `nocturne status` plans the library (it was four times, each planning
   comparing every document with every other, before `DigestProgress`).
 
 Before `DigestProgress`, `nocturne status` took 268 s on this machine at 10,000 documents
-(medium budget, nothing digested; measured by hand at commit 7cf430f).
+(medium budget, nothing digested; measured by hand at commit 7cf430f), and planning at budget
+high compared every pair of documents (86 s at 10,000 in this bench, before the bit sets).
 
 Knob: NOCTURNE_PROGRESS_DOCUMENTS (default 10000).
 """
@@ -30,7 +33,7 @@ from pathlib import Path
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
-from nocturne.sleeptime import progress
+from nocturne.sleeptime import plan, progress
 from nocturne.sleeptime.plan import budget_steps
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 
@@ -38,6 +41,7 @@ from support import cli_env
 
 HUGE = int(os.environ.get("NOCTURNE_PROGRESS_DOCUMENTS", "10000"))
 SMALL = 10
+SUBJECTS = 20_000
 ROUNDS = 3
 WORDS = (
     "tenant landlord deposit rent clause notice repair garden heating boiler water meter "
@@ -58,7 +62,13 @@ def _library(home: Path, documents: int) -> Path:
     folder.mkdir(parents=True)
     rng = random.Random(documents)
     for i in range(documents):
-        paragraphs = [" ".join(rng.choice(WORDS) for _ in range(40)) + "." for _ in range(3)]
+        # Common words, and a few subject words of its own from a large vocabulary (drawn
+        # Zipf-like, so that some documents share subjects and most pairs share none).
+        subject = [f"subject{int(rng.paretovariate(0.6)) % SUBJECTS}" for _ in range(6)]
+        paragraphs = [
+            " ".join(rng.choice(WORDS if rng.random() < 0.75 else subject) for _ in range(40)) + "."
+            for _ in range(3)
+        ]
         (folder / f"doc{i:05d}.txt").write_text(f"Document {i}\n\n" + "\n\n".join(paragraphs))
     home.mkdir(parents=True)
     db = home / "library.sqlite3"
@@ -108,8 +118,9 @@ def _status_seconds(home: Path) -> float:
     return elapsed
 
 
-def _progress_seconds(db: Path) -> tuple[float, float, int]:
-    """First computation (plans), second one (cached plan), and the plannings one status did."""
+def _progress_seconds(db: Path) -> tuple[float, float, float, int]:
+    """First computation (plans), second one (cached plan), the first at budget high (which
+    also plans the notes across documents), and the plannings one status did."""
     store = Store.open(db)
     model_id = _expected_model_id()
     progress._cache.clear()
@@ -120,6 +131,11 @@ def _progress_seconds(db: Path) -> tuple[float, float, int]:
     again = progress.digest_progress(store, "medium", model_id)
     warm = time.perf_counter() - started
     assert again.steps_done == first.steps_done and 0 < first.steps_done < first.steps_total
+    plan._pairings.clear()  # the related documents are paired again, not read from memory
+    started = time.perf_counter()
+    high = progress.digest_progress(store, "high", model_id)
+    cold_high = time.perf_counter() - started
+    assert high.steps_total > first.steps_total
     progress._cache.clear()
     before = progress.plannings
     from nocturne.status import library_status
@@ -127,7 +143,7 @@ def _progress_seconds(db: Path) -> tuple[float, float, int]:
     library_status(store, Settings())
     plannings = progress.plannings - before
     store.close()
-    return cold, warm, plannings
+    return cold, warm, cold_high, plannings
 
 
 def test_status_and_progress_at_scale(tmp_path: Path) -> None:
@@ -139,13 +155,15 @@ def test_status_and_progress_at_scale(tmp_path: Path) -> None:
     status: dict[int, list[float]] = {SMALL: [], HUGE: []}
     cold: dict[int, list[float]] = {SMALL: [], HUGE: []}
     warm: dict[int, list[float]] = {SMALL: [], HUGE: []}
+    high: dict[int, list[float]] = {SMALL: [], HUGE: []}
     plannings: dict[int, int] = {}
     for _ in range(ROUNDS):  # interleaved, so both see the same machine
         for documents, db in built.items():
             status[documents].append(_status_seconds(db.parent))
-            first, second, plannings[documents] = _progress_seconds(db)
+            first, second, third, plannings[documents] = _progress_seconds(db)
             cold[documents].append(first)
             warm[documents].append(second)
+            high[documents].append(third)
     median = {n: statistics.median(v) for n, v in status.items()}
     print(f"\nprogress at scale ({HUGE:,} documents against {SMALL}), medians of {ROUNDS}:")
     print(
@@ -153,7 +171,11 @@ def test_status_and_progress_at_scale(tmp_path: Path) -> None:
         f"({median[HUGE] / median[SMALL]:.1f}x); demand well under 2 s: "
         f"{'held' if median[HUGE] < 2.0 else 'MISSED'}"
     )
-    for name, values in (("progress, planning", cold), ("progress, cached plan", warm)):
+    for name, values in (
+        ("progress, planning", cold),
+        ("progress, cached plan", warm),
+        ("progress, planning at budget high", high),
+    ):
         big, small = statistics.median(values[HUGE]), statistics.median(values[SMALL])
         print(f"  {name}: {big * 1000:.0f} ms vs {small * 1000:.1f} ms ({big / small:.0f}x)")
     print(f"  plannings per status: {plannings[HUGE]} (was 4)")
