@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from nocturne.engine.base import Completion, GenerationOptions, Message
+from nocturne.engine.base import Completion, Engine, GenerationOptions, Message
+from nocturne.engine.logged import LoggedEngine
 from nocturne.engine.remote_batch import CompletionRequest, RequestPool
+from nocturne.library.store import Store
 from nocturne.sleeptime.plan import Step
-from nocturne.sleeptime.prefetch import request_key, waits_for
+from nocturne.sleeptime.prefetch import StepPrefetcher, request_key, waits_for
 
 from fakes.engine import FakeEngine
 
@@ -116,3 +118,25 @@ def test_request_keys_tell_requests_apart() -> None:
         one, GenerationOptions(max_tokens=3), "p"
     )
     assert request_key(one, GenerationOptions(), "p") != request_key(one, GenerationOptions(), "q")
+
+
+def test_a_wrong_guess_costs_a_request_never_a_wrong_answer(store: Store) -> None:
+    """The probe asked for 'v0'; by the step's turn its input says 'v1': the step gets the
+    answer to 'v1', and the answer to 'v0' is logged as unused and counted as wasted."""
+    engine = FakeEngine(responder=lambda messages, _o: "answer to " + messages[-1]["content"])
+    version = ["v0"]
+
+    def body(_store: Store, model: Engine, _step: Step) -> str:
+        messages: list[Message] = [{"role": "user", "content": version[0]}]
+        return model.complete(messages, GenerationOptions(), purpose="digest:test").text
+
+    prefetcher = StepPrefetcher(store, LoggedEngine(engine, store), 2, body)
+    pending = [Step("only", "chunk_notes", 1, (1,))]
+    prefetcher.next_first(pending, 0)  # probes it and waits for its answer
+    version[0] = "v1"
+    assert body(store, prefetcher.engine, pending[0]) == "answer to v1"
+    prefetcher.next_first(pending, 1)  # the step is done: its unused answer is retired
+    assert prefetcher.engine.unused == 0
+    assert prefetcher.close() == 1
+    purposes = [row["purpose"] for row in store.query("SELECT purpose FROM model_calls")]
+    assert sorted(purposes) == ["digest:test", "digest:unused"]

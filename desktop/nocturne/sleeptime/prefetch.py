@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
@@ -158,6 +158,7 @@ class PrefetchedEngine(_Delegating):
         self.pool = pool
         self._ready: dict[str, deque[Future[MappedResult]]] = {}
         self._unused = 0
+        self._taken = Counter[str]()  # keys answered from `_ready` in the current step
 
     @property
     def unused(self) -> int:
@@ -179,9 +180,8 @@ class PrefetchedEngine(_Delegating):
         purpose: str = "",
     ) -> Completion:
         request = CompletionRequest(list(messages), options, purpose)
-        waiting = self._ready.get(request_key(messages, options, purpose))
-        future = waiting.popleft() if waiting else None
-        self._unused -= future is not None
+        key = request_key(messages, options, purpose)
+        future = self._take(key)
         if future is None or future.cancel():  # not sent yet: it goes first now
             future = self.pool.submit(request, urgent=True)
         result = future.result()
@@ -193,6 +193,43 @@ class PrefetchedEngine(_Delegating):
         self._log(purpose, result.completion)
         return result.completion
 
+    def begin_step(self) -> None:
+        self._taken.clear()
+
+    def retire(self, probed: Counter[str]) -> int:
+        """After a step's real run: drop what its probe sent ahead and the run did not take (a
+        wrong guess), logging the answers that came back; returns how many were dropped."""
+        dropped = 0
+        for key, count in probed.items():
+            for _ in range(count - self._taken[key]):
+                future = self._take(key, newest=True)
+                if future is None:
+                    break
+                dropped += 1
+                if not future.cancel() and future.done():
+                    self._log_if_answered(future)
+        self._taken.clear()
+        return dropped
+
+    def _take(self, key: str, *, newest: bool = False) -> Future[MappedResult] | None:
+        waiting = self._ready.get(key)
+        if not waiting:
+            return None
+        future = waiting.pop() if newest else waiting.popleft()
+        if not waiting:
+            del self._ready[key]
+        self._unused -= 1
+        if not newest:
+            self._taken[key] += 1
+        return future
+
+    def _log_if_answered(self, future: Future[MappedResult]) -> bool:
+        result = future.result()
+        if result.completion is None:
+            return False
+        self._log(UNUSED_PURPOSE, result.completion)
+        return True
+
     def log_unused(self) -> int:
         """Log the answers that came back but no step used (a probe's wrong guess, or a step
         the run stopped before); returns how many requests were wasted so."""
@@ -200,11 +237,9 @@ class PrefetchedEngine(_Delegating):
         for waiting in self._ready.values():
             for future in waiting:
                 if future.done() and not future.cancelled():
-                    result = future.result()
-                    if result.completion is not None:
-                        self._log(UNUSED_PURPOSE, result.completion)
-                        wasted += 1
+                    wasted += self._log_if_answered(future)
         self._ready.clear()
+        self._unused = 0
         return wasted
 
     def _log(self, purpose: str, completion: Completion) -> None:
@@ -229,6 +264,9 @@ class StepPrefetcher:
         self.engine = PrefetchedEngine(engine, self.pool)
         self._run_body = run_body
         self._probed: dict[str, list[Future[MappedResult]]] = {}  # step key: its requests
+        self._probed_keys: dict[str, Counter[str]] = {}  # step key: its requests' keys
+        self._current: Step | None = None  # the step last put first (run since, or not)
+        self._wasted = 0
 
     def fill(self, pending: Sequence[Step], index: int) -> None:
         """Probe steps from `pending[index]` on (that one always) until enough requests are
@@ -244,8 +282,9 @@ class StepPrefetcher:
             if step.kind == OCR_PAGE:
                 return  # the steps behind OCR are planned again once its pages are read
             same_document = earlier.setdefault(step.document_id, [])
-            if step.key not in self._probed and not any(
-                waits_for(step, before) for before in same_document
+            if step.key not in self._probed and (
+                step.kind in _INDEPENDENT
+                or not any(waits_for(step, before) for before in same_document)
             ):
                 self._probe(step)
             same_document.append(step)
@@ -255,6 +294,7 @@ class StepPrefetcher:
         are back, or, if a later step's answers are back first, that step, provided no earlier
         step of its document is still to do (so each document's steps keep their order).
         `pending` is reordered in place and returned."""
+        self._retire_current()
         while True:
             self.fill(pending, index)
             waiting: list[Future[MappedResult]] = []
@@ -270,11 +310,11 @@ class StepPrefetcher:
                         unfinished = [future for future in futures if not future.done()]
                         if not unfinished:
                             pending.insert(index, pending.pop(position))
-                            return pending
+                            return self._put_first(pending, index)
                         waiting.extend(unfinished)
                     documents.add(step.document_id)
             if not waiting:
-                return pending
+                return self._put_first(pending, index)
             wait(waiting, return_when=FIRST_COMPLETED)
 
     def mean_in_flight(self) -> float:
@@ -284,7 +324,21 @@ class StepPrefetcher:
         """Abandon what is still queued or running (nothing of it is stored) and log the
         answers that came back unused; returns how many those were."""
         self.pool.close()
-        return self.engine.log_unused()
+        return self._wasted + self.engine.log_unused()
+
+    def _put_first(self, pending: list[Step], index: int) -> list[Step]:
+        self._current = pending[index] if index < len(pending) else None
+        self.engine.begin_step()
+        return pending
+
+    def _retire_current(self) -> None:
+        """The step put first last time has run (or was skipped): forget its probe."""
+        if self._current is None:
+            return
+        key = self._current.key
+        self._probed.pop(key, None)
+        self._wasted += self.engine.retire(self._probed_keys.pop(key, Counter()))
+        self._current = None
 
     def _ready_to_run(self, step: Step) -> bool:
         futures = self._probed.get(step.key)
@@ -295,3 +349,6 @@ class StepPrefetcher:
         with contextlib.suppress(Exception):  # the real run meets (and reports) the same
             self._run_body(self.store, recorder, step)
         self._probed[step.key] = [self.engine.prefetch(request) for request in recorder.requests]
+        self._probed_keys[step.key] = Counter(
+            request_key(r.messages, r.options, r.purpose) for r in recorder.requests
+        )
