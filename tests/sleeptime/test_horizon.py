@@ -6,19 +6,28 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from digest_samples import OIL, add_document
 
 from nocturne.library import digest_steps
 from nocturne.library.digest_steps import FinishedStep
 from nocturne.library.store import Store
 from nocturne.schedule.policy import NightWindow
+from nocturne.settings import Settings
 from nocturne.sleeptime.horizon import (
     Horizon,
     duration_words,
     estimate,
+    library_horizon,
     nights_needed,
     seconds_left,
+    step_means,
 )
+from nocturne.sleeptime.progress import digest_progress, planned_counts
 from nocturne.sleeptime.prompts import STEP_VERSIONS
+from nocturne.sleeptime.runner import DigestRunner
+
+from fakes.digest_replies import digest_reply
+from fakes.engine import FakeEngine
 
 TZ = timezone(timedelta(hours=1))
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=TZ)
@@ -107,3 +116,29 @@ def test_the_json_has_hours_nights_and_the_sentence() -> None:
     assert report["hours"] == 2.0 and report["nights"] == 1 and report["steps_left"] == 12
     assert report["done_by"] == "2026-03-03T03:00:00+01:00"
     assert report["text"] == horizon.sentence()
+
+
+def test_the_remote_servers_time_is_for_the_steps_it_would_do(store: Store) -> None:
+    """The digest runs locally; the server's model digested this library's low budget once:
+    switched to it, it would do the summaries alone, while the local model has everything left
+    (notes remember the model that wrote them)."""
+    add_document(store, "Oil_crisis.pdf", OIL)
+    settings = Settings({"remote_url": "http://gpu-box:8080/v1", "remote_model": "qwen-7b"})
+    DigestRunner(store, FakeEngine(responder=digest_reply, model_id="qwen-7b"), "low").run()
+    _timed(store, "q", "document_summary", 60.0, model_id="qwen-7b")  # the server's pace
+    _timed(store, "l", "chunk_notes", 9.0, model_id="local.gguf")  # the local model's
+    progress = digest_progress(store, "medium", "local.gguf")
+    assert progress.steps_done == 0
+    horizon = library_horizon(store, settings, progress, NOON)
+    assert horizon.seconds == pytest.approx(progress.steps_left * 9.0)
+    remote_left = planned_counts(store, "medium", "qwen-7b").pending_by_kind
+    assert 0 < sum(remote_left.values()) < progress.steps_left
+    assert set(remote_left) <= {"section_summary", "document_summary"}
+    assert horizon.remote_seconds == pytest.approx(
+        seconds_left(remote_left, step_means(store, "qwen-7b"))
+    )
+    assert horizon.remote_model == "qwen-7b"
+    assert "; the remote server would take " in horizon.sentence()
+    # With the digest on the server itself, there is nothing to put beside it.
+    on_server = Settings({**settings.as_dict(), "digest_engine": "remote"})
+    assert library_horizon(store, on_server, progress, NOON).remote_seconds is None

@@ -10,7 +10,8 @@ yet" is better than a wrong one.
 Nights are the configured nightly window (what is left of it tonight when it is on now, then
 whole windows); the idle trigger may digest sooner, so "about 6 nights" is the schedule's
 promise, not a lower bound. When the digest runs locally and a remote server is configured whose
-model has done steps before, the estimate at its measured pace is given beside it.
+model has done steps before, the estimate at its measured pace is given beside it, for the steps
+that model would have to do (all not done by it: notes remember the model that wrote them).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from nocturne.library.store import Store
 from nocturne.schedule.policy import NightWindow
 from nocturne.settings import Settings
 from nocturne.sleeptime.plan import OCR_PAGE
-from nocturne.sleeptime.progress import DigestProgress
+from nocturne.sleeptime.progress import DigestProgress, planned_counts
 
 
 def step_means(store: Store, model_id: str) -> dict[str, float]:
@@ -133,10 +134,13 @@ def estimate(
     window: NightWindow,
     now: datetime,
     remote_model: str | None = None,
+    remote_pending: Mapping[str, int] | None = None,
 ) -> Horizon:
     """The horizon of `pending_by_kind` steps for the digest's model `model_id` (None: not known
     without asking, so not measured), at the nightly `window`, seen from `now`. `remote_model`:
-    a remote server's model, when one is configured but is not the digest's engine."""
+    a remote server's model, when one is configured but is not the digest's engine, with the
+    steps it would have to do (`remote_pending`, default `pending_by_kind`): notes remember the
+    model that wrote them, so a switch to the server redoes the local model's too."""
     steps_left = sum(pending_by_kind.values())
     seconds = seconds_left(pending_by_kind, step_means(store, model_id)) if model_id else None
     nights: int | None = None
@@ -150,7 +154,10 @@ def estimate(
         and steps_left
         and digest_steps.mean_seconds_by_kind(store, remote_model)  # it has done steps here
     ):
-        remote_seconds = seconds_left(pending_by_kind, step_means(store, remote_model))
+        remote_seconds = seconds_left(
+            pending_by_kind if remote_pending is None else remote_pending,
+            step_means(store, remote_model),
+        )
     label = f"{window.start:%H:%M}–{window.end:%H:%M}" if window.enabled else None
     return Horizon(
         steps_left,
@@ -172,11 +179,16 @@ def library_horizon(
 
     digest = engine_choice(settings, "digest")
     remote = str(settings.remote_model) if settings.remote_url else ""
+    beside = remote if digest.kind != "remote" and remote else None
+    remote_pending = None
+    if beside and progress.steps_left and digest_steps.mean_seconds_by_kind(store, beside):
+        remote_pending = planned_counts(store, progress.budget, beside).pending_by_kind
     return estimate(
         store,
         progress.pending_by_kind,
         progress.model_id,
         NightWindow.parse(settings.night_start, settings.night_end),
         now or datetime.now().astimezone(),
-        remote if digest.kind != "remote" and remote else None,
+        beside,
+        remote_pending,
     )
