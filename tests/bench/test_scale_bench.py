@@ -326,6 +326,14 @@ def running_digest(model_path: Path) -> Iterator[Any]:
         process.wait(timeout=60)
 
 
+def _digest_steps_done(library: Library) -> int:
+    """Steps the running digest finished (the synthetic notes' steps are not its own)."""
+    with Store.open(library.db) as store:
+        return int(
+            store.scalar("SELECT COUNT(*) FROM digest_steps WHERE model_id != 'scale-bench'")
+        )
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
@@ -334,7 +342,7 @@ def _p95(values: list[float]) -> float:
 # -- the window --------------------------------------------------------------------------------
 
 
-def _window(library: Library) -> dict[str, Any]:
+def _window(library: Library, scheduler: bool = False) -> dict[str, Any]:
     env = dict(
         os.environ,
         NOCTURNE_HOME=str(library.home),
@@ -347,6 +355,7 @@ def _window(library: Library) -> dict[str, Any]:
             str(HERE / "scale_window_probe.py"),
             repr(time.time()),
             str(library.documents),
+            "scheduler" if scheduler else "",
         ],
         env=env,
         capture_output=True,
@@ -385,9 +394,12 @@ def test_scale(tmp_path: Path, model_path: Path, engine: LocalEngine, running_di
         library.quiet = _first_tokens(library, engine, ROUNDS)
     for library in (small, huge):
         library.window = _window(library)
+        library.window["with_scheduler_s"] = _window(library, scheduler=True)["shown_s"]
+    digested: list[int] = []
     for library in (small, huge):
         running_digest(library)
         library.busy = _first_tokens(library, engine, 1)
+        digested.append(_digest_steps_done(library))
 
     print(f"\n=== Scale benchmark: {what}; shared PDFs: {len(_shared_pdfs())}")
     print(f"  {'':44} {'small':>10} {'big':>10} {'huge':>10}   big/small huge/small")
@@ -419,7 +431,15 @@ def test_scale(tmp_path: Path, model_path: Path, engine: LocalEngine, running_di
     row2("first token, learned, p95 s", [_p95(lib.quiet) for lib in timed])
     row2("  with a digest running: median s", [statistics.median(lib.busy) for lib in timed])
     row2("  with a digest running: p95 s", [_p95(lib.busy) for lib in timed])
+    print(
+        f"  {'  digest steps it finished meanwhile':44} {digested[0]:10,} {'':>10} "
+        f"{digested[1]:10,}"
+    )
     row2("window shown with its list filled, s", [lib.window["shown_s"] for lib in timed])
+    row2(
+        "  the same with its scheduler started, s",
+        [lib.window["with_scheduler_s"] for lib in timed],
+    )
     row2("window memory (RSS), MB", [lib.window["rss_mb"] for lib in timed], "{:10.0f}")
     row2(
         "list scroll, ms per page painted (median)",
@@ -431,7 +451,9 @@ def test_scale(tmp_path: Path, model_path: Path, engine: LocalEngine, running_di
         [lib.window["scroll_page_ms_max"] for lib in timed],
         "{:10.1f}",
     )
-    filters = sorted(set(small.window["filter_s"]) | set(huge.window["filter_s"]))
+    row2("refresh: rows read (worker), s", [lib.window["refresh_read_s"] for lib in timed])
+    row2("refresh: rows shown (event loop), s", [lib.window["refresh_rows_s"] for lib in timed])
+    filters = list(dict.fromkeys([*small.window["filter_s"], *huge.window["filter_s"]]))
     for key in filters:
         row2(
             f"list filter {key}, ms",
