@@ -41,6 +41,8 @@ class SlotServer:
         self.fail_matching = ""
         self.failed: list[str] = []  # the last message of each request answered with a 503
         self.hold = threading.Event()  # set: requests wait until `release` is set
+        self.busy = threading.Event()  # set once `busy_at` requests are in flight together
+        self.busy_at = 0
         self.release = threading.Event()
         server = self
 
@@ -99,6 +101,8 @@ class SlotServer:
                 self.failed.append(last)
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
+            if self.busy_at and self.in_flight >= self.busy_at:
+                self.busy.set()
         try:
             reply = self._reply(failing, messages, body)
         finally:  # counted out before answering: the client may send its next one at once

@@ -3,6 +3,7 @@ at a time, a failed request retried without losing the others, and stopping."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +165,30 @@ def test_step_times_are_each_steps_share_of_the_run(
         total = store.scalar("SELECT SUM(seconds) FROM digest_steps")
     assert server.completions > 10
     assert total == pytest.approx(server.completions)
+
+
+def test_a_stop_while_answers_are_outstanding_ends_the_run_at_once(
+    tmp_path: Path, settings: Settings, server: SlotServer
+) -> None:
+    """The server holds every request; the stop comes while four are in flight: the run ends
+    without them (nothing of theirs stored), not when the server would have answered."""
+    server.hold.set()
+    server.busy_at = 4
+    stop = threading.Event()
+    outcome: list[DigestResult] = []
+    with new_library(tmp_path / "lib.db") as store:
+
+        def run() -> None:
+            outcome.append(digest(store, engine_for(server, 4), settings, should_stop=stop.is_set))
+
+        runner = threading.Thread(target=run)
+        runner.start()
+        assert server.busy.wait(10), "four requests never were in flight"
+        stop.set()
+        runner.join(10)
+        assert not runner.is_alive(), "the stop waited for the server"
+        kinds = {row[1] for row in steps_of(store)}
+        assert outcome[0].reason == "stopped"
+        assert kinds <= {"structure"}  # only steps that need no model were done
+        assert server.completions == 0
+    server.release.set()

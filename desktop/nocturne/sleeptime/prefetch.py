@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 AHEAD_STEPS = 64  # steps looked ahead at most, per request slot
 QUEUED_PER_SLOT = 2  # requests kept submitted per slot (running or waiting for a worker)
 RESULTS_PER_SLOT = 16  # requests sent ahead and not used yet, at most, per slot
+STOP_CHECK_S = 0.25  # while waiting for answers, how often a stop request is looked at
 UNUSED_PURPOSE = "digest:unused"  # logged for answers a probe asked for and no step used
 _INDEPENDENT = frozenset({"chunk_notes", "structure", "cross_document", "library_brief"})
 
@@ -289,11 +290,13 @@ class StepPrefetcher:
                 self._probe(step)
             same_document.append(step)
 
-    def next_first(self, pending: list[Step], index: int) -> list[Step]:
+    def next_first(
+        self, pending: list[Step], index: int, stopping: Callable[[], bool] = lambda: False
+    ) -> list[Step]:
         """Probe ahead, then put first the step to do next: `pending[index]` once its answers
         are back, or, if a later step's answers are back first, that step, provided no earlier
         step of its document is still to do (so each document's steps keep their order).
-        `pending` is reordered in place and returned."""
+        `pending` is reordered in place and returned. Waiting ends early once `stopping()`."""
         self._retire_current()
         while True:
             self.fill(pending, index)
@@ -313,9 +316,9 @@ class StepPrefetcher:
                             return self._put_first(pending, index)
                         waiting.extend(unfinished)
                     documents.add(step.document_id)
-            if not waiting:
+            if not waiting or stopping():
                 return self._put_first(pending, index)
-            wait(waiting, return_when=FIRST_COMPLETED)
+            wait(waiting, timeout=STOP_CHECK_S, return_when=FIRST_COMPLETED)
 
     def mean_in_flight(self) -> float:
         return self.pool.mean_in_flight()

@@ -154,7 +154,7 @@ class DigestRunner:
             previous_end = self.clock() if prefetcher is not None else 0.0
             while index < len(pending):
                 if prefetcher is not None:
-                    pending = prefetcher.next_first(pending, index)
+                    pending = prefetcher.next_first(pending, index, self._stopping)
                 step = pending[index]
                 if self._stopping():
                     reason = "stopped"
