@@ -163,6 +163,11 @@ def _build_folders(root: Path, texts: list[Path]) -> dict[str, Path]:
     for text in texts[:BIG]:
         shutil.copy(text, folders["big"] / text.name)
     originals = [t.read_text(encoding="utf-8") for t in texts[:BIG]]
+    for number in range(len(originals), BIG):  # a machine with fewer pages: shuffled copies
+        source = texts[number % len(texts)]
+        (folders["big"] / f"{source.name.removesuffix('.txt')}.copy{number}.txt").write_text(
+            shuffled_copy(originals[number % len(texts)], -number), encoding="utf-8"
+        )
     for number in range(HUGE):
         source = texts[number % len(originals)]
         variant = number // len(originals)
