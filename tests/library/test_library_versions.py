@@ -48,6 +48,10 @@ def test_the_catalog_and_word_counts_follow_a_change(store: Store, tmp_path: Pat
     _add(store, tmp_path, "garden.txt", "A garden plot costs 40 euros a year.")
     assert sorted(d.name for d in document_catalog(store)) == ["garden.txt", "lease.txt"]
     assert not IdfTable(store).absent("garden")
+    before = name_index(store)
+    _add(store, tmp_path, "garden.txt", "A garden plot costs 45 euros a year.")  # re-read
+    after = name_index(store)
+    assert after is not before and after.by_name.keys() == before.by_name.keys()
     assert name_index(store).named("What does the garden notes say?").document_ids
 
 

@@ -205,6 +205,12 @@ class Store:
         self._cached[name] = (version, value)
         return value
 
+    def kept(self, name: str) -> Any:
+        """The value `cached` keeps under `name`, whatever its version (None: nothing yet), for a
+        rebuild that reuses what did not change."""
+        kept = self._cached.get(name)
+        return None if kept is None else kept[1]
+
     @classmethod
     def open(cls, path: Path | str | None = None) -> Store:
         target: Path | str = path if path is not None else paths.db_path()

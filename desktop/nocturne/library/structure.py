@@ -156,7 +156,11 @@ def name_index(store: Store) -> NameIndex:
     """The catalog's names indexed for matching a question against them, kept like the
     catalog."""
     version = library_versions(store).names
-    return store.cached("name_index", version, lambda: NameIndex(document_catalog(store)))
+    return store.cached(
+        "name_index",
+        version,
+        lambda: NameIndex(document_catalog(store), reuse=store.kept("name_index")),
+    )
 
 
 def _read_catalog(store: Store) -> tuple[DocumentName, ...]:
