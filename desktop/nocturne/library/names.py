@@ -146,8 +146,10 @@ class NameIndex:
     def __init__(self, catalog: Sequence[DocumentName], reuse: NameIndex | None = None) -> None:
         """`reuse`: an earlier index, whose documents' name words are taken as they are for the
         documents whose names did not change (a new document is not every document again)."""
-        earlier = reuse.by_name if reuse is not None else {}
-        self.by_name = {doc: earlier.get(doc) or doc.name_stems() for doc in catalog}
+        earlier: dict[DocumentName, dict[str, float]] = reuse.by_name if reuse is not None else {}
+        self.by_name: dict[DocumentName, dict[str, float]] = {
+            doc: earlier.get(doc) or doc.name_stems() for doc in catalog
+        }
         self.profiles = {doc.document_id: self.by_name[doc] for doc in catalog}
         self.frequency: Counter[str] = Counter(s for stems in self.profiles.values() for s in stems)
         self.position = {doc_id: index for index, doc_id in enumerate(self.profiles)}
