@@ -196,13 +196,15 @@ class Store:
 
     def cached(self, name: str, version: object, build: Callable[[], _T]) -> _T:
         """`build()`, kept on this connection while `version` stays equal (one value per
-        `name`, so the cache holds as many values as there are names, never more)."""
+        `name`, so the cache holds as many values as there are names, never more). Inside a
+        transaction nothing is kept: a rollback would undo what the value was read from."""
         kept = self._cached.get(name)
         if kept is not None and kept[0] == version:
             value: _T = kept[1]
             return value
         value = build()
-        self._cached[name] = (version, value)
+        if not self.conn.in_transaction:  # what a rollback may undo is not kept
+            self._cached[name] = (version, value)
         return value
 
     def kept(self, name: str) -> Any:
