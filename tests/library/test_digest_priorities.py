@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,7 @@ def test_a_document_leaves_the_front_once_ready(store: Store) -> None:
 
 def test_asking_again_moves_the_place_to_now_and_keeps_a_request(store: Store) -> None:
     doc = _document(store, "/docs/a.txt")
-    then = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    then = datetime(2026, 1, 1, tzinfo=UTC)
     request_documents(store, [doc], at=then)
     note_asked_about(store, [doc], at=then + timedelta(hours=1))
     entry = priorities(store)[doc]

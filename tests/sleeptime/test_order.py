@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from nocturne.library.digest_documents import DigestibleDocument
 from nocturne.library.digest_priorities import ASKED, REQUESTED, Priority
 from nocturne.sleeptime.order import RECENT_S, digest_order, size_class
 
-NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
 
 def _stamp(hours_ago: float) -> str:

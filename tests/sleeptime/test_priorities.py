@@ -3,7 +3,7 @@ added recently (small before huge), then the rest; and a digest of some document
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from digest_samples import FOREST, OIL, add_document
 
@@ -15,7 +15,7 @@ from nocturne.library.store import Store
 from nocturne.sleeptime.plan import plan_digest
 from nocturne.sleeptime.runner import DigestRunner
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 HUGE = [" ".join([page] * 6) for page in OIL * 4]  # many more passages than the others
 
 
