@@ -40,6 +40,9 @@ class FakeBackground:
     def digest_now(self) -> None:
         self.calls.append("digest_now")
 
+    def digest_document_now(self, document_id: int) -> None:
+        self.calls.append(f"digest_document_now:{document_id}")
+
     def pause_for_an_hour(self) -> datetime:
         self.calls.append("pause_for_an_hour")
         return datetime.now().astimezone() + timedelta(hours=1)

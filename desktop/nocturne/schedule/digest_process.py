@@ -9,6 +9,7 @@ scheduler waits for the current step to finish, up to a grace period, instead of
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from nocturne.sleeptime.events import FINISH, STEP, DigestEvent
@@ -47,6 +48,11 @@ class DigestProcessController:
     @property
     def budget(self) -> str | None:
         return self.process.budget
+
+    @property
+    def documents(self) -> tuple[int, ...] | None:
+        """The documents this run is limited to; None: the whole library."""
+        return self.process.documents
 
     def start(self) -> None:
         self.process.start()
@@ -106,14 +112,20 @@ class DigestProcessController:
 
 
 def digest_process_controller(
-    settings: Any, budget: str | None = None, *, low_priority: bool = True
+    settings: Any,
+    budget: str | None = None,
+    *,
+    low_priority: bool = True,
+    documents: Collection[int] | None = None,
 ) -> DigestProcessController:
     """A digest process at `budget` (default: the settings'), at the lowest OS priority unless
-    `low_priority` is False (a run the person asked for with "Digest now")."""
+    `low_priority` is False (a run the person asked for with "Digest now"); of `documents`
+    alone when given ("Digest this document now")."""
     return DigestProcessController(
         DigestProcess(
             budget=budget or settings.digest_budget,
             on_event=_log_event,
             low_priority=low_priority,
+            documents=documents,
         )
     )

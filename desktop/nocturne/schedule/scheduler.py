@@ -440,6 +440,17 @@ class DigestScheduler:
         except Exception:  # a failed tick must not kill the schedule; the next one retries
             log.exception("scheduler tick failed")
 
+    def stop_digest(self) -> None:
+        """Stop the running digest after its current step, for a run the person asked for
+        instead ("Digest this document now"): not a failure, so the schedule carries on as
+        before once that run is over (finished steps are kept)."""
+        with self._lock:
+            if self.controller is not None and self.controller.is_running:
+                log.info("stopping the digest for a run the person asked for")
+                self.controller.stop()
+            if self.controller is not None:
+                self._drop_controller()
+
     def shutdown(self, stop_digest: bool = True) -> None:
         """Stop ticking; stop the digest after its current step (`stop_digest`)."""
         if self._background is not None:

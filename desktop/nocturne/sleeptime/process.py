@@ -3,6 +3,7 @@
 Used by the scheduler and the window. The whole API::
 
     digest = DigestProcess(budget="medium", max_seconds=None, on_event=callback)
+    DigestProcess(documents=[3])   # a run of those documents alone ("Digest this document now")
     digest.start()          # spawns the process; returns at once
     digest.pause()          # suspends it (psutil): the CPU is free immediately
     digest.resume()
@@ -27,7 +28,7 @@ import multiprocessing
 import queue
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -48,6 +49,7 @@ def _child_main(
     stop_flag: Any,
     write_lock: Any,
     low_priority: bool = False,
+    documents: tuple[int, ...] | None = None,
 ) -> None:
     """The digest process: run until done, the time limit, or the parent's stop flag."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's to handle
@@ -84,6 +86,7 @@ def _child_main(
                 should_stop=stop_flag.is_set,
                 max_seconds=max_seconds,
                 settings=settings,
+                documents=documents,
             )
             runner.run()
     except KnownError as exc:
@@ -99,9 +102,12 @@ class DigestProcess:
         max_seconds: float | None = None,
         on_event: Callable[[DigestEvent], None] | None = None,
         low_priority: bool = False,
+        documents: Collection[int] | None = None,
     ) -> None:
-        """`low_priority`: the child runs at the lowest OS priority (`priority.py`)."""
+        """`low_priority`: the child runs at the lowest OS priority (`priority.py`).
+        `documents`: digest only these (the runner's `documents`)."""
         self.budget = budget
+        self.documents = tuple(documents) if documents is not None else None
         self.low_priority = low_priority
         self.max_seconds = max_seconds
         self.on_event = on_event
@@ -129,6 +135,7 @@ class DigestProcess:
                 self._stop_flag,
                 self._write_lock,
                 self.low_priority,
+                self.documents,
             ),
             name="nocturne-digest",
             daemon=True,

@@ -52,6 +52,8 @@ class Background(Protocol):
 
     def digest_now(self) -> None: ...
 
+    def digest_document_now(self, document_id: int) -> None: ...
+
     def pause_for_an_hour(self) -> datetime: ...
 
     def pause_until_tomorrow(self) -> datetime: ...
@@ -329,6 +331,43 @@ class CoreBackground:
                 return
             run = digest_process_controller(self.settings)
             run.start()  # raises before anything runs if the process cannot be started
+            self._manual = run
+
+    def digest_document_now(self, document_id: int) -> None:
+        """The library's "Digest this document now": the document goes to the front of the queue
+        (`library.digest_priorities`), and a run starts on it at once as "Digest now" starts
+        one. A run going on stops after its current step (finished work is kept) and makes way:
+        for a run of this document alone (`nocturne digest PATH`), or, when the person had
+        pressed "Digest now", for a new whole digest that starts with it; a run of other
+        documents asked for this way takes this one first and keeps them."""
+        from nocturne.library.digest_priorities import request_documents
+
+        request_documents(self._store(), [document_id])
+        if self.another_scheduler_in_charge():
+            self.resume()
+            raise KnownError(
+                "another Nocturne (the background service) digests this library and decides "
+                "when; it will take this document first"
+            )
+        from nocturne.schedule.digest_process import digest_process_controller
+        from nocturne.schedule.state import ScheduleState
+
+        with self._lock:
+            self._outcome = None
+            ScheduleState(self._store()).pause_until(None)
+            documents: tuple[int, ...] | None = (document_id,)
+            manual = self._manual if self._manual_running() else None
+            if manual is not None:
+                earlier = getattr(manual, "documents", None)
+                documents = None if earlier is None else (*earlier, document_id)
+                manual.stop()
+                self._manual = None
+            elif self.scheduler is not None:
+                self.scheduler.stop_digest()
+            run = digest_process_controller(
+                self.settings, documents=None if documents is None else sorted(set(documents))
+            )
+            run.start()
             self._manual = run
 
     def _pause_state(self) -> Any:

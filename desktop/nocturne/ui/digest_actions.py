@@ -109,6 +109,14 @@ class DigestActions:
     def digest_now(self) -> None:
         self._background_call(self.background.digest_now, "Digesting now")
 
+    def digest_document_now(self, document_id: int) -> None:
+        """The library's "Digest this document now": that document first, at once."""
+        name = next((r.name for r in self.library.model.rows if r.id == document_id), "")
+        self._background_call(
+            lambda: self.background.digest_document_now(document_id),
+            f"Digesting {name} now" if name else "Digesting now",
+        )
+
     def pause_hour(self) -> None:
         self._background_call(self.background.pause_for_an_hour, "Digest paused for an hour")
 

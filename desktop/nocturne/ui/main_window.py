@@ -159,6 +159,7 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.library.reveal_requested.connect(self.show_in_folder)
         self.library.retry_requested.connect(lambda p: self.add_paths([p]))
         self.library.details_requested.connect(self.show_document_error)
+        self.library.digest_document_requested.connect(self.digest_document_now)
         self.conversations.selected.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.new_conversation)
         self.conversations.delete_requested.connect(self.delete_conversation)
