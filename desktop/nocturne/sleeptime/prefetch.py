@@ -1,19 +1,27 @@
 """Several digest steps' model requests in flight at once, for a server with parallel slots.
 
 The store stays on the runner's thread and every step still runs and commits there, one at a
-time in plan order, so the notes are exactly those of a run with one request at a time. What
-changes is where the model's answers come from. Ahead of the step being done, the runner *probes*
-the next steps: it runs their bodies against a `RecordingEngine` that writes nothing and answers
-every request with an empty text, only to learn which requests they will make. Those requests
-go to a `RequestPool` (up to `remote_concurrency` on the wire). When a step's turn comes, its
-body runs again for real against a `PrefetchedEngine`, which answers each request from the
-matching prefetched result (waiting for it if it is still running), or sends it then if no probe
-foresaw it. A probe that guessed wrong costs a wasted request, never a wrong note.
+time, each document's steps in plan order, so the notes are exactly those of a run with one
+request at a time. What changes is where the model's answers come from. Ahead of the step being
+done, the runner *probes* the next steps: it runs their bodies against a `RecordingEngine` that
+writes nothing and answers every request with an empty text, only to learn which requests they
+will make. Those requests go to a `RequestPool` (up to `remote_concurrency` on the wire). When a
+step's turn comes, its body runs again for real against a `PrefetchedEngine`, which answers each
+request from the matching prefetched result (waiting for it if it is still running, and sending
+it first if it has not started), or sends it then if no probe foresaw it. A probe that guessed
+wrong costs a request (logged as `digest:unused`), never a wrong note.
 
 A step is probed only once the steps before it that write what its requests read are committed
 (`waits_for`): a section summary's prompt is made from its chunks' facts, a document summary's
 from its section summaries. Chunk notes, structure, cross-document and library steps read only
-the documents' text, so they can run ahead freely.
+the documents' text, so they can run ahead freely. Summaries therefore make a chain per document
+(chunks, then sections, then the document); so that the server is not idle while one document's
+summary is out, the step done next is the first one whose answers are back, provided no earlier
+step of its document is still to do (`next_first`). Steps of different documents never read
+each other's notes, so only the order of rows in the store changes, not what they hold.
+
+Bounds: at most 64 steps per slot looked ahead, 2 requests per slot submitted and unfinished,
+16 per slot answered and waiting for their step.
 """
 
 from __future__ import annotations
