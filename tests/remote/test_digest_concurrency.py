@@ -192,3 +192,16 @@ def test_a_stop_while_answers_are_outstanding_ends_the_run_at_once(
         assert kinds <= {"structure"}  # only steps that need no model were done
         assert server.completions == 0
     server.release.set()
+
+
+def test_the_scheduler_log_says_how_many_were_in_flight(caplog: pytest.LogCaptureFixture) -> None:
+    from nocturne.schedule.digest_process import _log_event
+    from nocturne.sleeptime.events import FINISH
+
+    with caplog.at_level("INFO", logger="nocturne.schedule.digest_process"):
+        _log_event(DigestEvent(FINISH, 9, 9, tokens=120, reason="done", in_flight=3.84))
+        _log_event(DigestEvent(FINISH, 9, 9, tokens=120, reason="done"))
+    assert [r.getMessage() for r in caplog.records] == [
+        "digest run ended (done) after 9/9 steps, 120 tokens, 3.8 requests in flight on average",
+        "digest run ended (done) after 9/9 steps, 120 tokens",
+    ]

@@ -30,12 +30,16 @@ def _log_event(event: DigestEvent) -> None:
         )
     elif event.kind == FINISH:
         detail = f": {event.message}" if event.message else ""
+        parallel = (
+            f", {event.in_flight:.1f} requests in flight on average" if event.in_flight else ""
+        )
         log.info(
-            "digest run ended (%s) after %d/%d steps, %d tokens%s",
+            "digest run ended (%s) after %d/%d steps, %d tokens%s%s",
             event.reason,
             event.done,
             event.total,
             event.tokens,
+            parallel,
             detail,
         )
 
