@@ -14,7 +14,7 @@ from remote_servers import LlamaServer, SleepRecorder
 from nocturne.engine.base import GenerationOptions, Message
 from nocturne.engine.local import LocalTokenizer
 from nocturne.engine.remote import RemoteEngine
-from nocturne.engine.remote_batch import CompletionRequest
+from nocturne.engine.remote_batch import CompletionRequest, RequestPool
 from nocturne.errors import ModelError
 from nocturne.keychain import set_secret
 from nocturne.settings import Settings
@@ -83,7 +83,11 @@ def test_concurrent_requests_all_come_back(llama_server: LlamaServer) -> None:
         )
         for i in range(3)
     ]
-    results = list(engine.map_complete(requests))
+    pool = RequestPool(engine, engine.concurrency)
+    try:
+        results = [future.result(timeout=300) for future in map(pool.submit, requests)]
+    finally:
+        pool.close()
     assert sorted(r.request.key for r in results) == [0, 1, 2]
     assert all(r.error is None and r.completion is not None for r in results)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from nocturne.engine.base import (
     Message,
     Usage,
 )
-from nocturne.engine.remote_batch import CompletionRequest, MappedResult, map_complete
 from nocturne.engine.remote_http import RemoteStatusError, RetryPolicy, ServerClient
 from nocturne.engine.remote_tokens import TEMPLATE_TOKENS_PER_PROMPT, RemoteTokenizer
 from nocturne.errors import KnownError, ModelError
@@ -214,13 +213,6 @@ class RemoteEngine:
         purpose: str = "",
     ) -> CompletionStream:
         return CompletionStream(self._generate(messages, options))
-
-    def map_complete(
-        self, requests: Iterable[CompletionRequest], concurrency: int | None = None
-    ) -> Iterator[MappedResult]:
-        """Several requests in flight at once (batch servers are fastest that way); results
-        come back as each finishes, so a caller can save every one before the next."""
-        return map_complete(self, requests, concurrency or self.concurrency)
 
     def _generate(
         self, messages: list[Message], options: GenerationOptions
