@@ -259,6 +259,7 @@ def _write_notes(store: Store) -> None:
 
 DIGEST_SCRIPT = """
 import sys
+from pathlib import Path
 from nocturne.sleeptime.priority import lowest_priority
 from nocturne.engine.local import LocalEngine
 from nocturne.library.store import Store
@@ -266,7 +267,8 @@ from nocturne.settings import Settings
 from nocturne.sleeptime.runner import DigestRunner
 lowest_priority()
 settings = Settings.load()
-engine = LocalEngine(sys.argv[1], context_size=settings.context_size, threads=settings.threads)
+model = Path(sys.argv[1])
+engine = LocalEngine(model, context_size=settings.context_size, threads=settings.threads)
 print("digest started", flush=True)
 DigestRunner(Store.open(), engine, "low", settings=settings, max_seconds=float(sys.argv[2])).run()
 """
@@ -317,12 +319,12 @@ def running_digest(model_path: Path) -> Iterator[Any]:
             [sys.executable, "-c", DIGEST_SCRIPT, str(model_path), "900"],
             env=env,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
             text=True,
         )
         processes.append(process)
         assert process.stdout is not None
-        process.stdout.readline()  # the model is loaded
+        said = process.stdout.readline()  # the model is loaded
+        assert said.startswith("digest started"), f"the digest beside the questions: {said!r}"
         time.sleep(2.0)  # into its first steps: the digest, not the model's loading, is beside
 
     yield start
