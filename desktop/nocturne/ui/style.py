@@ -40,7 +40,7 @@ QFrame#composer {
     background: palette(base); border: 1px solid palette(mid); border-radius: 10px;
 }
 QPlainTextEdit#questionEdit { border: none; background: transparent; }
-QListView, QListWidget { border: none; background: transparent; }
+QListView, QListWidget { border: none; background: palette(window); }
 QListWidget::item { padding: 6px 8px; border-radius: 6px; }
 QListWidget::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QToolButton#linkButton { border: none; color: palette(link); padding: 2px 4px; }
