@@ -9,6 +9,7 @@ the tiles stayed at 0 during a digest; the welcome did not say when anything wou
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -72,9 +73,15 @@ def test_status_bar_counts_follow_the_library(window: Any, qtbot: Any, lease_fil
     assert window.digest_status.label.full_text().startswith("No documents yet")
     window.add_paths([str(lease_file)])
     qtbot.waitUntil(lambda: len(window.library.model.rows) == 1, timeout=10000)
+    # Not yet digested: the count is of the documents shown ready, as `nocturne status` has it
+    # (it once said "The document is digested" of a queued one).
     qtbot.waitUntil(
-        lambda: window.digest_status.label.full_text() == "The document is digested",
+        lambda: window.digest_status.label.full_text() == "0 of 1 document digested",
         timeout=5000,
+    )
+    assert describe(DigestSnapshot("done"), 1, 0, ready=1) == "The document is digested"
+    assert describe(DigestSnapshot("done"), 3, 1, ready=2) == (
+        "2 documents digested · 1 could not be read (see the library)"
     )
 
 
@@ -149,8 +156,10 @@ def test_a_runs_steps_are_counted_as_the_librarys(
 ) -> None:
     background, _clock = core
     monkeypatch.setattr(
-        "nocturne.sleeptime.status.digest_status",
-        lambda *_a, **_k: {"steps_done": 0, "steps_total": 41},
+        "nocturne.sleeptime.progress.digest_progress",
+        lambda *_a, **_k: SimpleNamespace(
+            steps_done=0, steps_total=41, pending_by_kind={}, model_id=None
+        ),
     )
     background._manual = Run(DigestEvent("step", 0, 18, eta_s=None))  # a first, low digest
     assert (background.snapshot().done_steps, background.snapshot().total_steps) == (0, 41)

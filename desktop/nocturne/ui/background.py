@@ -36,6 +36,9 @@ class DigestSnapshot:
     # Per document id still to do in this run: seconds until it is digested, counted down like
     # `eta_s`; a document whose estimate ran out has none (the library pane says nothing then).
     document_eta_s: dict[int, float] = field(default_factory=dict)
+    # The whole library's digest time left, in words ("about 6 hours of digest left: about 2
+    # nights at this pace (01:00–06:00)"), `sleeptime.horizon` as `nocturne status` says it.
+    horizon: str = ""
 
     @property
     def fraction(self) -> float | None:
@@ -112,7 +115,7 @@ class CoreBackground:
         self._watched: Any = None  # the run whose end we report
         self._outcome: tuple[str, str] | None = None  # ("done" | "error", message)
         self._lock = threading.RLock()
-        self._status_cache: tuple[bool, float, int, int] | None = None
+        self._status_cache: tuple[bool, float, int, int, str] | None = None
         # The library's steps when the watched run started, and when each event arrived: the
         # run's counts become the library's, and the ETA counts down between events.
         self._run_base: tuple[Any, int, int] | None = None
@@ -209,32 +212,38 @@ class CoreBackground:
         if watched is self._manual:
             self._manual = None
 
-    def _steps(
-        self, digest_status: Callable[..., dict[str, Any]], running: bool
-    ) -> tuple[int, int]:
-        """Steps done and needed for the whole library; planning them costs, so at most every
-        STATUS_EVERY_S seconds unless a run just started or ended."""
+    def _progress(self, running: bool) -> tuple[int, int, str]:
+        """Steps done and needed for the whole library (`sleeptime.progress`, the numbers of
+        `nocturne status`), and the library's horizon in words; at most every STATUS_EVERY_S
+        seconds unless a run just started or ended (the plan itself is cached per change of
+        the library, but the counts around it are queries too)."""
         now = time.monotonic()
         cached = self._status_cache
         if cached is None or cached[0] != running or now - cached[1] > STATUS_EVERY_S:
+            from nocturne.sleeptime.horizon import library_horizon
+            from nocturne.sleeptime.progress import digest_progress
             from nocturne.sleeptime.status import expected_model_id
 
-            status = digest_status(
-                self._store(), self.settings.digest_budget, expected_model_id(self.settings)
+            store = self._store()
+            progress = digest_progress(
+                store, self.settings.digest_budget, expected_model_id(self.settings)
             )
-            cached = (running, now, int(status["steps_done"]), int(status["steps_total"]))
+            horizon = library_horizon(store, self.settings, progress).sentence()
+            cached = (running, now, progress.steps_done, progress.steps_total, horizon)
             self._status_cache = cached
-        return cached[2], cached[3]
+        return cached[2], cached[3], cached[4]
 
-    def _library_steps(
-        self, controller: Any, event: Any, digest_status: Callable[..., dict[str, Any]]
-    ) -> tuple[int, int]:
+    def _steps(self, running: bool) -> tuple[int, int]:
+        done, total, _horizon = self._progress(running)
+        return done, total
+
+    def _library_steps(self, controller: Any, event: Any) -> tuple[int, int]:
         """The run's progress as steps of the whole library, the numbers `nocturne status` and
         the document list use: the library's count when the run started plus the run's own.
         (The run's own total alone read "18/18" in the window while status said "18/41".)"""
         base = self._run_base
         if base is None or base[0] is not controller:
-            done, total = self._steps(digest_status, True)
+            done, total = self._steps(True)
             started = int(event.done)  # the run may have finished steps before we first looked
             base = (controller, max(0, done - started), total)
             self._run_base = base
@@ -265,8 +274,6 @@ class CoreBackground:
         return max(0.0, left), False, documents
 
     def snapshot(self) -> DigestSnapshot:
-        from nocturne.sleeptime.status import digest_status
-
         with self._lock:
             controller = self._controller()
             self._note_outcome(controller)
@@ -276,7 +283,7 @@ class CoreBackground:
             outcome = self._outcome
         paused_until = self._paused_until()
         if running and event is not None:
-            done, total = self._library_steps(controller, event, digest_status)
+            done, total = self._library_steps(controller, event)
             eta, overdue, documents = self._eta(event, paused or paused_until is not None)
             return DigestSnapshot(
                 "paused" if paused or paused_until else "digesting",
@@ -289,7 +296,7 @@ class CoreBackground:
                 int(getattr(event, "tokens", 0) or 0),
                 documents,
             )
-        done, total = self._steps(digest_status, running)
+        done, total, horizon = self._progress(running)
         if running:
             return DigestSnapshot(
                 "paused" if paused or paused_until else "digesting",
@@ -298,16 +305,19 @@ class CoreBackground:
                 None,
                 "",
                 paused_until,
+                horizon=horizon,
             )
         if outcome is not None and outcome[0] == "error":
-            return DigestSnapshot("error", done, total, None, outcome[1], paused_until)
+            return DigestSnapshot(
+                "error", done, total, None, outcome[1], paused_until, horizon=horizon
+            )
         if paused_until is not None:
-            return DigestSnapshot("paused", done, total, None, "", paused_until)
+            return DigestSnapshot("paused", done, total, None, "", paused_until, horizon=horizon)
         if total and done >= total:
             return DigestSnapshot("done", done, total)
         decision = getattr(self.scheduler, "last_decision", None)
         reason = decision.reason if decision is not None and not decision.run else ""
-        return DigestSnapshot("idle", done, total, None, reason)
+        return DigestSnapshot("idle", done, total, None, reason, horizon=horizon)
 
     # -- the person's buttons ---------------------------------------------------------------
 

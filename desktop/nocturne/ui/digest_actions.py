@@ -56,16 +56,21 @@ class DigestActions:
 
         self.disk.submit(tick_and_read, done, failed)
 
-    def library_counts(self) -> tuple[int, int]:
-        """Documents in the library, and how many of them are in error."""
+    def document_counts(self) -> tuple[int, int, int]:
+        """Documents in the library, how many are ready and how many in error, counted from the
+        states the list shows (`nocturne status` counts the same states)."""
         rows = self.library.model.rows
-        return len(rows), sum(1 for r in rows if r.state == "error")
+        return (
+            len(rows),
+            sum(1 for r in rows if r.state == "ready"),
+            sum(1 for r in rows if r.state == "error"),
+        )
 
     def show_snapshot(self, snapshot: DigestSnapshot) -> None:
         previous = self.snapshot
         self.snapshot = snapshot
-        documents, errors = self.library_counts()
-        self.digest_status.show_snapshot(snapshot, documents, errors)
+        documents, ready, errors = self.document_counts()
+        self.digest_status.show_snapshot(snapshot, documents, errors, ready)
         # Each document's time left, while the run is going (a paused run's would not count).
         self.library.model.set_etas(
             snapshot.document_eta_s if snapshot.phase == "digesting" else {}
@@ -95,8 +100,8 @@ class DigestActions:
 
     def documents_shown(self) -> None:
         """The library changed: the status bar's counts ("3 documents digested") follow."""
-        documents, errors = self.library_counts()
-        self.digest_status.show_snapshot(self.snapshot, documents, errors)
+        documents, ready, errors = self.document_counts()
+        self.digest_status.show_snapshot(self.snapshot, documents, errors, ready)
 
     def _background_call(self, call: Callable[[], Any], message: str) -> None:
         def done(_result: Any) -> None:

@@ -25,24 +25,35 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
-def _finished(documents: int | None, errors: int) -> str:
-    """What a finished digest says; never "everything" when nothing or not everything is."""
+def _finished(documents: int | None, errors: int, ready: int | None = None) -> str:
+    """What a finished digest says; never "everything" when nothing or not everything is.
+    `ready`: the documents shown ready (as `nocturne status` counts them); when not given, all
+    but those in error."""
     if documents is None:
         return "Digest finished"
-    ready = max(0, documents - errors)
-    if errors and not ready:
+    readable = max(0, documents - errors)
+    ready = readable if ready is None else min(ready, readable)
+    unread = f" · {errors:,} could not be read (see the library)" if errors else ""
+    if errors and not readable:
         return (
             f"{plural(errors, 'document')} could not be read; nothing to digest (see the library)"
         )
+    if ready < readable:
+        return f"{ready:,} of {plural(readable, 'document')} digested{unread}"
     if errors:
-        return (
-            f"{plural(ready, 'document')} digested · {errors:,} could not be read (see the library)"
-        )
+        return f"{plural(ready, 'document')} digested{unread}"
     return "The document is digested" if ready == 1 else f"All {ready:,} documents are digested"
 
 
-def describe(snapshot: DigestSnapshot, documents: int | None = None, errors: int = 0) -> str:
-    """The status bar's sentence. `documents`/`errors`: the library's counts, when known."""
+def describe(
+    snapshot: DigestSnapshot,
+    documents: int | None = None,
+    errors: int = 0,
+    ready: int | None = None,
+) -> str:
+    """The status bar's sentence. `documents`/`errors`: the library's counts, when known. While
+    the digest waits or is paused, the whole library's horizon follows the steps ("about 6 hours
+    of digest left: about 2 nights at this pace"), as `nocturne status` says it."""
     done, total = snapshot.done_steps, snapshot.total_steps
     steps = f"{done}/{plural(total, 'step')}" if total else ""
     if snapshot.phase == "digesting":
@@ -51,9 +62,10 @@ def describe(snapshot: DigestSnapshot, documents: int | None = None, errors: int
         )
         parts = ["Digesting", snapshot.detail, steps, eta]
         return " · ".join(p for p in parts if p)
+    horizon = f" · {snapshot.horizon}" if snapshot.horizon else ""
     if snapshot.phase == "paused":
         reason = pause_label(snapshot.paused_until) or "paused"
-        return f"Digest {reason}" + (f" · {steps}" if steps else "")
+        return f"Digest {reason}" + (f" · {steps}" if steps else "") + horizon
     if snapshot.phase == "error":
         return f"Digest failed: {snapshot.detail}"
     if snapshot.phase == "unavailable":
@@ -61,14 +73,14 @@ def describe(snapshot: DigestSnapshot, documents: int | None = None, errors: int
     if documents == 0:
         return "No documents yet: add some and Nocturne starts reading them by itself"
     if snapshot.phase == "done":
-        return _finished(documents, errors)
+        return _finished(documents, errors, ready)
     if total and done < total:
         why = snapshot.detail or "an idle moment or the night"
         if why.startswith(SENTENCE_REASONS):
-            return f"{why[0].upper()}{why[1:]} · {steps}"
-        return f"Digest waiting: {why} · {steps}"
+            return f"{why[0].upper()}{why[1:]} · {steps}{horizon}"
+        return f"Digest waiting: {why} · {steps}{horizon}"
     if total and done >= total:
-        return _finished(documents, errors)
+        return _finished(documents, errors, ready)
     return f"Digest idle: {snapshot.detail}" if snapshot.detail else "Digest idle"
 
 
@@ -150,9 +162,13 @@ class DigestStatus(QWidget):
         layout.addWidget(self.resume_button)
 
     def show_snapshot(
-        self, snapshot: DigestSnapshot, documents: int | None = None, errors: int = 0
+        self,
+        snapshot: DigestSnapshot,
+        documents: int | None = None,
+        errors: int = 0,
+        ready: int | None = None,
     ) -> None:
-        self.label.setText(describe(snapshot, documents, errors))
+        self.label.setText(describe(snapshot, documents, errors, ready))
         fraction = snapshot.fraction
         self.progress.setVisible(snapshot.phase in ("digesting", "paused") and fraction is not None)
         if fraction is not None:
