@@ -19,14 +19,14 @@ from nocturne.sleeptime.status import expected_model_id, format_digest_status
 def library_status(store: Store, settings: Settings) -> dict[str, Any]:
     documents = [
         {
-            "id": row["id"],
-            "name": row["name"],
-            "path": row["path"],
-            "pages": row["pages"],
-            "chunks": row["chunk_count"],
-            "tokens": row["token_count"],
-            "state": shown_state(row["state"], row["learned_stale"]),
-            "error": row["error"],
+            "id": row.id,
+            "name": row.name,
+            "path": row.path,
+            "pages": row.pages,
+            "chunks": row.chunk_count,
+            "tokens": row.token_count,
+            "state": shown_state(row.state, row.learned_stale),
+            "error": row.error,
         }
         for row in store.documents()
     ]

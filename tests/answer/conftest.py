@@ -42,7 +42,7 @@ class Library:
         )
         self.documents[name] = document_id
         for row in self.store.chunks(document_id):
-            self.chunks[f"{name}#{row['page']}"] = int(row["id"])
+            self.chunks[f"{name}#{row.page}"] = int(row.id)
         return document_id
 
     def add_note(
@@ -59,13 +59,13 @@ class Library:
         document_id = (
             None
             if kind in ("library_brief", "cross_document")
-            else (self.documents[document] if document else first["document_id"])
+            else (self.documents[document] if document else first.document_id)
         )
         with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO notes(kind, document_id, page, text, answer, model_id, "
                 "prompt_version, tokens, stale) VALUES (?, ?, ?, ?, ?, 'test', 'test', 10, ?)",
-                (kind, document_id, first["page"], text, answer, stale),
+                (kind, document_id, first.page, text, answer, stale),
             )
             note_id = int(cur.lastrowid or 0)
             conn.executemany(

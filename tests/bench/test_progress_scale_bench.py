@@ -82,7 +82,7 @@ def _library(home: Path, documents: int) -> Path:
 
 def _finish_half(store: Store) -> None:
     """Every other step of the medium budget recorded as done by the model status expects."""
-    ids = {int(row["id"]) for row in store.documents()}
+    ids = {row.id for row in store.documents()}
     steps = budget_steps(store, "medium", True, ids)
     model_id = _expected_model_id()
     rows = [

@@ -139,7 +139,7 @@ def test_a_rebuild_adds_the_folders_first_and_the_files_outside_them(tmp_path: P
 def test_restoring_skips_a_newer_backup_that_holds_no_documents(store: Store) -> None:
     store.record_error(path="/docs/a.txt", name="a.txt", kind="text", error="the file is empty")
     full = make_backup(store, "daily", NOON)
-    store.remove_document(store.documents()[0]["id"])
+    store.remove_document(store.documents()[0].id)
     make_backup(store, "manual", NOON + timedelta(hours=1))  # taken after everything went
     store.close()
     recovery = restore_backup()

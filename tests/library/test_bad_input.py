@@ -213,7 +213,7 @@ def test_a_bad_new_version_keeps_the_good_old_one(
     doc.write_bytes(b"")
     assert _add(store, settings, doc)["notes.md"].status == "error"
     row = store.document_by_path(str(doc))
-    assert row["chunk_count"] == 1 and row["error"] == "the file is empty"
+    assert row.chunk_count == 1 and row.error == "the file is empty"
 
 
 def test_real_odd_pdfs_from_other_projects(store: Store, settings: Settings) -> None:

@@ -29,7 +29,7 @@ def _document(store: Store, name: str, chunks: int = 1) -> int:
 def _state(store: Store, document_id: int) -> tuple[str, int]:
     row = store.document(document_id)
     assert row is not None
-    return str(row["state"]), int(row["learned_stale"])
+    return str(row.state), int(row.learned_stale)
 
 
 def test_only_documents_with_text_and_no_error_are_digestible(store: Store) -> None:

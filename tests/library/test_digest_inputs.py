@@ -25,7 +25,7 @@ def _document(store: Store) -> tuple[int, list[int]]:
         pages=2,
         chunks=[ChunkDraft(0, 1, "First chunk.", 3), ChunkDraft(1, 2, "Second chunk.", 4)],
     )
-    return doc, [int(c["id"]) for c in store.chunks(doc)]
+    return doc, [int(c.id) for c in store.chunks(doc)]
 
 
 def _note(

@@ -52,7 +52,7 @@ def _document(store: Store) -> tuple[int, int]:
         pages=None,
         chunks=[ChunkDraft(0, None, "A chunk.", 3)],
     )
-    return doc, int(store.chunks(doc)[0]["id"])
+    return doc, store.chunks(doc)[0].id
 
 
 def _step(key: str, kind: str, document_id: int | None, **changes: object) -> FinishedStep:

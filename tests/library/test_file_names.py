@@ -61,11 +61,11 @@ def test_a_name_that_is_not_utf8_is_stored_exactly_and_shown_with_replacement_ma
     row = store.document_by_path(_bad_path(archive))
     assert row is not None
     # The stored path is the file's own bytes: it opens the same file.
-    assert os.fsencode(row["path"]) == os.path.join(os.fsencode(archive), LATIN1_NAME)
-    assert Path(row["path"]).read_text(encoding="utf-8") == TEXT
-    assert row["name"] == shown
-    assert row["title"] == "caf\ufffd menu"  # from the name: shown as a person sees it
-    assert [d["name"] for d in store.documents()] == [shown, "good.txt"]
+    assert os.fsencode(row.path) == os.path.join(os.fsencode(archive), LATIN1_NAME)
+    assert Path(row.path).read_text(encoding="utf-8") == TEXT
+    assert row.name == shown
+    assert row.title == "caf\ufffd menu"  # from the name: shown as a person sees it
+    assert [d.name for d in store.documents()] == [shown, "good.txt"]
 
     again = _add(store, settings, archive)
     assert again[shown].status == "unchanged"
@@ -81,7 +81,7 @@ def test_a_file_with_such_a_name_that_cannot_be_read_is_reported_not_a_crash(
     assert results[shown].status == "error"
     assert results[shown].line().endswith(f"{shown}: the file is empty")
     row = store.document_by_path(_bad_path(archive))
-    assert row is not None and row["state"] == "error" and row["name"] == shown
+    assert row is not None and row.state == "error" and row.name == shown
 
 
 def test_fifos_sockets_and_devices_in_a_folder_are_skipped_with_the_reason(

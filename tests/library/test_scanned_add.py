@@ -50,8 +50,8 @@ def test_scans_and_images_wait_for_ocr(store: Store, settings: Settings, tmp_pat
         ("lease.pdf", 1),
     ):
         row = store.document_by_path(str(tmp_path / name))
-        assert row["state"] == ocr_pages.NEEDS_OCR
-        assert ocr_pages.counts(store, row["id"]).pending == waiting
+        assert row.state == ocr_pages.NEEDS_OCR
+        assert ocr_pages.counts(store, row.id).pending == waiting
     pending = [(p.name, p.page) for p in ocr_pages.pending_pages(store)]
     assert ("lease.pdf", 2) in pending and ("lease.pdf", 1) not in pending  # text page: no OCR
     # Unchanged on a second add, OCR rows kept.

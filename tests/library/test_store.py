@@ -85,7 +85,7 @@ def test_changing_a_document_drops_what_was_learned_from_it(store: Store) -> Non
     _save(store, "Changed text now.")
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE document_id = ?", (doc,)) == 0
     assert store.scalar("SELECT stale FROM notes WHERE kind = 'library_brief'") == 1
-    assert store.document(doc)["learned_stale"] == 1
+    assert store.document(doc).learned_stale == 1
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def test_a_full_disk_says_so_instead_of_cannot_rollback(store: Store, db: Path) 
     )
     assert info.value.condition == "full"
     assert not store.conn.in_transaction
-    assert [row["name"] for row in store.documents()] == ["small.txt"]
+    assert [row.name for row in store.documents()] == ["small.txt"]
 
 
 def test_an_error_after_sqlite_rolled_back_is_not_hidden_by_rollback(store: Store) -> None:

@@ -142,9 +142,9 @@ def test_ingest_stores_sections_chunk_sections_title_and_aliases(
     assert result.status == "added", result.line()
     document = store.document(result.document_id or 0)
     assert document is not None
-    assert document["title"] == "Camlidl manual"
-    assert document["loader_version"] == LOADER_VERSION
-    sections = sections_of(store, int(document["id"]))
+    assert document.title == "Camlidl manual"
+    assert document.loader_version == LOADER_VERSION
+    sections = sections_of(store, int(document.id))
     assert [(s.number, s.title, s.level) for s in sections] == [
         ("", "Camlidl manual", 1),
         ("4", "4 Building", 2),
@@ -157,20 +157,20 @@ def test_ingest_stores_sections_chunk_sections_title_and_aliases(
     assert by_title["4 Building"].parent_id == by_title["Camlidl manual"].id
     assert by_title["Camlidl manual"].parent_id is None
     assert [s.ordinal for s in sections] == list(range(5))
-    chunks = store.chunks(int(document["id"]))
+    chunks = store.chunks(int(document.id))
     # Every chunk knows its section, and no heading is glued into a chunk's text.
-    assert all(c["section_id"] is not None for c in chunks)
+    assert all(c.section_id is not None for c in chunks)
     texts: dict[int, list[str]] = {s.id: [] for s in sections}
     for chunk in chunks:
-        texts[chunk["section_id"]].append(chunk["text"])
+        texts[chunk.section_id].append(chunk.text)
     assert any(
         "camlidldll script builds" in t for t in texts[by_title["4.3 The camlidldll script"].id]
     )
-    assert all("Error handling" not in t for c in chunks for t in [c["text"]])
+    assert all("Error handling" not in t for c in chunks for t in [c.text])
     aliases = {
         r[0]
         for r in store.query(
-            "SELECT alias FROM document_aliases WHERE document_id = ?", (document["id"],)
+            "SELECT alias FROM document_aliases WHERE document_id = ?", (document.id,)
         )
     }
     assert {"camlidl 1.04", "camlidl", "camlidl manual"} <= aliases
@@ -181,8 +181,8 @@ def test_structure_queries(store: Store, settings: Settings, manual: Path) -> No
     doc = int(result.document_id or 0)
     sections = {s.number: s for s in sections_of(store, doc)}
     chunks = store.chunks(doc)
-    script_chunk = next(int(c["id"]) for c in chunks if "camlidldll script builds" in c["text"])
-    intro_chunk = next(int(c["id"]) for c in chunks if "stub generator" in c["text"])
+    script_chunk = next(int(c.id) for c in chunks if "camlidldll script builds" in c.text)
+    intro_chunk = next(int(c.id) for c in chunks if "stub generator" in c.text)
     paths = section_paths(store, [script_chunk, intro_chunk, 999_999])
     assert [s.label for s in paths[script_chunk]] == [
         "Camlidl manual",
@@ -292,9 +292,9 @@ def test_a_document_read_by_an_older_loader_is_read_again(
     assert again.status == "updated"
     assert again.document_id == doc
     document = store.document(doc)
-    assert document is not None and document["loader_version"] == LOADER_VERSION
+    assert document is not None and document.loader_version == LOADER_VERSION
     assert len(sections_of(store, doc)) == 5
-    assert all(c["section_id"] is not None for c in store.chunks(doc))
+    assert all(c.section_id is not None for c in store.chunks(doc))
     assert keyed_notes(store, "outline", "4.3") == []  # learned from the old reading: gone
     [third] = add(store, settings, manual)
     assert third.status == "unchanged"
@@ -341,4 +341,4 @@ def test_a_document_with_a_weird_file_name(
     assert entry.title  # never empty: the file stem at least
     assert all(alias.strip() == alias and alias for alias in entry.aliases)
     assert sections_of(store, entry.document_id) == []
-    assert all(c["section_id"] is None for c in store.chunks(entry.document_id))
+    assert all(c.section_id is None for c in store.chunks(entry.document_id))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from nocturne.library.records import DocumentRecord
 from nocturne.library.store import Store
 from nocturne.schedule.folders import (
     add_watched_folder,
@@ -69,9 +70,8 @@ def watched(tmp_path: Path, store: Store) -> Iterator[tuple[Path, Results, Folde
     watcher.stop()
 
 
-def _document(store: Store, path: Path) -> dict[str, object] | None:
-    row = store.document_by_path(str(path))
-    return dict(row) if row is not None else None
+def _document(store: Store, path: Path) -> DocumentRecord | None:
+    return store.document_by_path(str(path))
 
 
 def test_created_changed_moved_deleted_files_update_the_library(
@@ -82,16 +82,16 @@ def test_created_changed_moved_deleted_files_update_the_library(
     note.write_text("The boiler is serviced every March by Acme Heating.")
     results.wait_for("added", note)
     first = _document(store, note)
-    assert first is not None and first["learned_stale"] == 1
+    assert first is not None and first.learned_stale == 1
 
     # Pretend the digest learned it, then change the file: the document goes stale again.
     with store.transaction() as conn:
-        conn.execute("UPDATE documents SET learned_stale = 0 WHERE id = ?", (first["id"],))
+        conn.execute("UPDATE documents SET learned_stale = 0 WHERE id = ?", (first.id,))
     note.write_text("The boiler is serviced every April by Acme Heating.")
     results.wait_for("updated", note)
     changed = _document(store, note)
-    assert changed is not None and changed["learned_stale"] == 1
-    assert changed["id"] == first["id"]
+    assert changed is not None and changed.learned_stale == 1
+    assert changed.id == first.id
 
     moved = folder / "sub"
     moved.mkdir()
@@ -148,7 +148,7 @@ def test_hidden_and_unsupported_files_are_ignored(
     marker = folder / "real.txt"
     marker.write_text("A real document arrives after the noise.")
     results.wait_for("added", marker)
-    assert [row["name"] for row in store.documents()] == ["real.txt"]
+    assert [row.name for row in store.documents()] == ["real.txt"]
 
 
 def test_many_writes_to_one_file_are_debounced(

@@ -51,7 +51,7 @@ def test_exact_count_only_when_the_library_changed_or_now_and_then(store: Store)
     for _ in range(5):
         assert not work_left()
     assert calls == ["medium"]
-    store.remove_document(int(store.documents()[0]["id"]))
+    store.remove_document(int(store.documents()[0].id))
     assert not work_left()
     assert len(calls) == 2  # the library changed: counted again
     clock.now = 601

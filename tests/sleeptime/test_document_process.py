@@ -33,6 +33,6 @@ def test_a_digest_process_of_one_document_digests_it_alone(
         digest.stop()
     assert digest.result is not None and digest.result.reason == "done"
     with Store.open() as store:
-        states = {row["id"]: row["state"] for row in store.documents()}
+        states = {row.id: row.state for row in store.documents()}
         assert states == {oil: "ready", forest: "queued"}
         assert priorities(store) == {}

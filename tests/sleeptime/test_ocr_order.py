@@ -22,7 +22,7 @@ def _scans(store: Store, settings: Settings, tmp_path: Path) -> dict[str, int]:
     (folder / "long.pdf").write_bytes(scanned_pdf([page] * 20))  # more than 16 pages
     (folder / "short.pdf").write_bytes(scanned_pdf([page, page]))
     list(add_paths(store, [folder], settings, FakeEngine()))
-    return {row["name"]: int(row["id"]) for row in store.documents()}
+    return {row.name: int(row.id) for row in store.documents()}
 
 
 def _reading_order(store: Store) -> list[int]:

@@ -65,16 +65,16 @@ def test_ocr_comes_first_then_the_pages_read_are_digested(
     reader = FakeReader(TEXTS)
     result = _runner(store, settings, reader, on_event=events.append).run()
     assert result.reason == "done" and len(reader.pages) == 3
-    scan = next(d for d in store.documents() if d["name"] == "scan.pdf")
-    assert scan["state"] == "ready"
-    chunks = store.chunks(scan["id"])
-    assert [(c["page"], c["text"]) for c in chunks] == [
+    scan = next(d for d in store.documents() if d.name == "scan.pdf")
+    assert scan.state == "ready"
+    chunks = store.chunks(scan.id)
+    assert [(c.page, c.text) for c in chunks] == [
         (1, "The deposit is 900 pounds."),
         (3, "The gate code is 4471."),
     ]
-    assert ocr_pages.problems(store, scan["id"]) == [(2, "OCR found no text on this page")]
+    assert ocr_pages.problems(store, scan.id) == [(2, "OCR found no text on this page")]
     assert any(e.message == "p. 2: OCR found no text on this page" for e in events)
-    assert any(s.startswith("structure") for s in _step_keys(store, scan["id"]))
+    assert any(s.startswith("structure") for s in _step_keys(store, scan.id))
     assert plan_digest(store, "low", FakeEngine().model_id).pending == []
 
 
@@ -86,10 +86,10 @@ def test_stopped_after_one_page_resumes_with_the_next(
     runner = _runner(store, settings, reader)
     runner.on_event = lambda event: runner.stop() if event.step_kind == OCR_PAGE else None
     assert runner.run().reason == "stopped"
-    scan = next(d for d in store.documents() if d["name"] == "scan.pdf")
-    assert ocr_pages.counts(store, scan["id"]).pending == 2
-    assert [c["text"] for c in store.chunks(scan["id"])] == ["The deposit is 900 pounds."]
-    assert scan["state"] == ocr_pages.NEEDS_OCR
+    scan = next(d for d in store.documents() if d.name == "scan.pdf")
+    assert ocr_pages.counts(store, scan.id).pending == 2
+    assert [c.text for c in store.chunks(scan.id)] == ["The deposit is 900 pounds."]
+    assert scan.state == ocr_pages.NEEDS_OCR
     rest = FakeReader(TEXTS[1:])
     assert _runner(store, settings, rest).run().reason == "done"
     assert len(rest.pages) == 2  # page 1 was not read again
@@ -110,12 +110,12 @@ def test_a_page_that_cannot_be_rendered_is_reported_and_the_digest_goes_on(
 
     result = _runner(store, settings, Broken([])).run()
     assert result.reason == "done"
-    photo = next(d for d in store.documents() if d["name"] == "photo.png")
-    (page, message), *_ = ocr_pages.problems(store, photo["id"])
+    photo = next(d for d in store.documents() if d.name == "photo.png")
+    (page, message), *_ = ocr_pages.problems(store, photo.id)
     assert page == 1 and message.startswith("OCR failed on this page (RuntimeError")
-    assert photo["state"] == "error" and photo["error"] == "OCR found no text on any page"
-    notes = next(d for d in store.documents() if d["name"] == "notes.txt")
-    assert notes["state"] == "ready"
+    assert photo.state == "error" and photo.error == "OCR found no text on any page"
+    notes = next(d for d in store.documents() if d.name == "notes.txt")
+    assert notes.state == "ready"
 
 
 def test_ocr_off_leaves_scans_waiting_and_never_loads_the_model(
@@ -125,9 +125,9 @@ def test_ocr_off_leaves_scans_waiting_and_never_loads_the_model(
     settings.set("ocr", False)
     work = OcrWork(store, settings, counter=FakeEngine())
     DigestRunner(store, FakeEngine(), "low", settings=settings, ocr_work=work).run()
-    scan = next(d for d in store.documents() if d["name"] == "scan.pdf")
-    assert scan["state"] == ocr_pages.NEEDS_OCR
-    assert ocr_pages.counts(store, scan["id"]).pending == 3
+    scan = next(d for d in store.documents() if d.name == "scan.pdf")
+    assert scan.state == ocr_pages.NEEDS_OCR
+    assert ocr_pages.counts(store, scan.id).pending == 3
     assert work._reader is None  # the OCR model was never loaded
 
 

@@ -59,7 +59,7 @@ def test_low_budget_makes_supported_facts_and_questions_with_pages(
     assert store.scalar("SELECT COUNT(*) FROM model_calls WHERE purpose = 'digest:questions'") == (
         len(digest_engine.calls)
     )
-    states = {row["state"] for row in store.documents()}
+    states = {row.state for row in store.documents()}
     assert states == {"ready"}
 
 
@@ -181,7 +181,7 @@ def test_stop_request_ends_after_the_current_step(
     assert events[-1].reason == "stopped"
     step_events = [e for e in events if e.kind == STEP]
     assert step_events[-1].eta_s is not None and step_events[-1].tokens > 0
-    assert {r["state"] for r in store.documents()} <= {"queued", "ready"}
+    assert {r.state for r in store.documents()} <= {"queued", "ready"}
     rest = run(store, digest_engine)
     assert rest.already_done == 2 and rest.reason == "done"
 

@@ -48,7 +48,7 @@ def test_recent_documents_first_small_before_huge_then_the_rest(
     old = _added(store, "old.pdf", OIL, days_ago=30)
     huge = _added(store, "huge.pdf", HUGE, days_ago=0.01)  # the newest, but huge
     small = _added(store, "small.pdf", FOREST, days_ago=0.02)
-    assert store.document(huge)["chunk_count"] > 16 >= store.document(small)["chunk_count"]
+    assert store.document(huge).chunk_count > 16 >= store.document(small).chunk_count
     assert _document_order(store, digest_engine.model_id) == [small, huge, old]
 
 

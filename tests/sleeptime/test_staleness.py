@@ -37,14 +37,14 @@ def test_a_different_model_marks_notes_stale_and_redoes_them(
     plan = plan_digest(store, "medium", "bigger-model")
     assert plan.done == set() and plan.pending
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 0") == 0
-    assert {r["state"] for r in store.documents()} == {"stale"}
+    assert {r.state for r in store.documents()} == {"stale"}
     result = DigestRunner(store, bigger, "medium").run()
     assert result.done == len(plan.steps)
     assert store.scalar("SELECT COUNT(*) FROM notes WHERE stale = 1") == 0
     assert store.scalar("SELECT COUNT(*) FROM notes") == before  # replaced, not duplicated
     assert note_models(store) == {"bigger-model"}
     assert store.scalar("SELECT COUNT(*) FROM notes_fts") == before
-    assert {r["state"] for r in store.documents()} == {"ready"}
+    assert {r.state for r in store.documents()} == {"ready"}
 
 
 def test_a_new_prompt_version_redoes_only_that_kind(

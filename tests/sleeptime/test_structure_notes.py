@@ -129,7 +129,7 @@ def sources(store: Store, note_id: int) -> list[int]:
 
 
 def chunk_with(store: Store, document_id: int, words: str) -> int:
-    return next(int(c["id"]) for c in store.chunks(document_id) if words in c["text"])
+    return next(int(c.id) for c in store.chunks(document_id) if words in c.text)
 
 
 @pytest.fixture

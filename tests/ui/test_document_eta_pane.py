@@ -87,7 +87,7 @@ def test_each_document_shows_its_time_left_and_it_counts_down(
     backend = Backend(settings)
     backend.add([folder])
     store = backend.store()
-    ids = {row["name"]: int(row["id"]) for row in store.documents()}
+    ids = {row.name: int(row.id) for row in store.documents()}
 
     # A real digest of this library, stopped after its second step (the first model step):
     # the estimates it sent then are the ones a running digest shows.

@@ -448,7 +448,7 @@ def _finish_raw(
     answer = answer_raw(store, engine, question, settings, clock.emit)
     document_ids = sorted(
         {
-            int(row["document_id"])
+            int(row.document_id)
             for c in answer.citations
             if (row := store.chunk(c.chunk_id)) is not None
         }

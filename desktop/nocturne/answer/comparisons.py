@@ -110,7 +110,7 @@ def answer_comparison(
 
 def _short_name(store: Store, document_id: int) -> str:
     document = store.document(document_id)
-    return str(document["name"]) if document else str(document_id)
+    return str(document.name) if document else str(document_id)
 
 
 def _label(store: Store, source: Source) -> str:
@@ -204,7 +204,7 @@ def _completed(store: Store, evidence: Evidence) -> Evidence:
     chunk = store.chunk(evidence.source.chunk_id)
     if chunk is None:
         return evidence
-    sentences = split_sentences(str(chunk["text"]))
+    sentences = split_sentences(str(chunk.text))
     try:
         at = sentences.index(evidence.text)
     except ValueError:

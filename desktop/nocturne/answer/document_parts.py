@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nocturne.library.learned_notes import Source
+from nocturne.library.records import ChunkRecord
 from nocturne.library.store import Store
 from nocturne.library.structure import Section, notes_from_chunks, sections_of
 from nocturne.sleeptime.key_sentences import salience, sentences_of
@@ -128,8 +129,8 @@ class Outline:
     kind: str  # "sections", "clauses" or "text"
 
 
-def _source(row: object, name: str, path: str) -> Source:
-    return Source(int(row["id"]), int(row["document_id"]), name, path, row["page"])  # type: ignore[index]
+def _source(row: ChunkRecord, name: str, path: str) -> Source:
+    return Source(row.id, row.document_id, name, path, row.page)
 
 
 def _label(title: str, page: int | None) -> str:
@@ -143,16 +144,16 @@ class _Reader:
         self.store = store
         self.use_notes = use_notes
         document = store.document(document_id)
-        self.name = str(document["name"]) if document else ""
-        self.path = str(document["path"]) if document else ""
+        self.name = str(document.name) if document else ""
+        self.path = str(document.path) if document else ""
         self.chunks = store.chunks(document_id)
         self.sections = sections_of(store, document_id)
         self.children: dict[int | None, list[Section]] = {}
         for section in self.sections:
             self.children.setdefault(section.parent_id, []).append(section)
-        self.own: dict[int | None, list[object]] = {}
+        self.own: dict[int | None, list[ChunkRecord]] = {}
         for row in self.chunks:
-            self.own.setdefault(row["section_id"], []).append(row)
+            self.own.setdefault(row.section_id, []).append(row)
         self._sizes: dict[int, int] = {}
 
     def family(self, section: Section) -> list[Section]:
@@ -166,21 +167,21 @@ class _Reader:
             self._sizes[section.id] = sum(len(self.own.get(s.id, [])) for s in self.family(section))
         return self._sizes[section.id]
 
-    def sentences(self, rows: Sequence[object], label: str) -> list[Sentence]:
+    def sentences(self, rows: Sequence[ChunkRecord], label: str) -> list[Sentence]:
         found: list[Sentence] = []
         seen: set[str] = set()
         for row in rows:
             source = _source(row, self.name, self.path)
-            for text in sentences_of(str(row["text"])):  # type: ignore[index]
+            for text in sentences_of(str(row.text)):
                 if text not in seen:
                     seen.add(text)
                     found.append(Sentence(text, source, _label(label, source.page)))
         return found
 
-    def chosen(self, rows: Sequence[object]) -> set[str]:
+    def chosen(self, rows: Sequence[ChunkRecord]) -> set[str]:
         if not self.use_notes or not rows:
             return set()
-        ids = [int(row["id"]) for row in rows]  # type: ignore[index]
+        ids = [row.id for row in rows]
         return {
             s
             for note in notes_from_chunks(self.store, "section_summary", ids)
@@ -190,7 +191,7 @@ class _Reader:
     def part(self, section: Section) -> Part:
         rows = sorted(
             (row for s in self.family(section) for row in self.own.get(s.id, [])),
-            key=lambda row: int(row["ordinal"]),  # type: ignore[index]
+            key=lambda row: row.ordinal,
         )
         label = section.label
         return Part(
@@ -209,7 +210,7 @@ def outline_of(
         return _section_outline(reader, section)
     if reader.sections:
         level = reader.content(reader.children.get(None, []))
-        intro_rows: list[object] = list(reader.own.get(None, []))
+        intro_rows: list[ChunkRecord] = list(reader.own.get(None, []))
         title = ""
         # Down from the title while the document does not branch.
         while len(level) == 1 and reader.content(reader.children.get(level[0].id, [])):
@@ -252,7 +253,7 @@ def _inline_parts(reader: _Reader) -> Outline | None:
         parts: dict[str, Part] = {}
         intro: list[Sentence] = []
         for index, row in enumerate(reader.chunks):
-            text = str(row["text"])
+            text = str(row.text)
             flat = text if pattern is _LABEL else " ".join(text.split())
             matches = list(pattern.finditer(flat))
             source = _source(row, reader.name, reader.path)

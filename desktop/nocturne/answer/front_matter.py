@@ -67,7 +67,7 @@ def _opening_lines(store: Store, document_id: int) -> tuple[list[str], Source] |
     for source in sources:
         chunk = store.chunk(source.chunk_id)
         paragraphs = (
-            [" ".join(p.split()) for p in split_paragraphs(str(chunk["text"]))] if chunk else []
+            [" ".join(p.split()) for p in split_paragraphs(str(chunk.text))] if chunk else []
         )
         path = paths.get(source.chunk_id, ())
         last_section = max([last_section, *(s.ordinal for s in path)])

@@ -429,7 +429,7 @@ def _add_section_sentences(
         source = chunk_source(store, chunk_id)
         if chunk is None or source is None:
             continue
-        for paragraph in split_paragraphs(str(chunk["text"])):
+        for paragraph in split_paragraphs(str(chunk.text)):
             for sentence in _labels_joined(split_sentences(paragraph)):
                 add(sentence, source, "chunk", bonus)
 
@@ -484,7 +484,7 @@ def _add_note_evidence(
             source = chunk_source(store, chunk_id)
             if chunk is None or source is None:
                 continue
-            for sentence in split_sentences(str(chunk["text"])):
+            for sentence in split_sentences(str(chunk.text)):
                 add(sentence, source, "followed", FOLLOWED_BOOST, f"{target_label}: ", found[0])
 
 

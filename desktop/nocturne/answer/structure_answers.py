@@ -149,7 +149,7 @@ def is_derived_title(store: Store, section: Section) -> bool:
     if section.number and title.startswith(section.number):
         title = title[len(section.number) :]
     head = " ".join(title.strip(" .):").rstrip("…").split())
-    text = " ".join(str(chunk["text"]).split())
+    text = " ".join(str(chunk.text).split())
     # A clause repeats its number and first words; a real heading's text does not repeat the
     # number ("4.3 The frobnicate script" followed by "The frobnicate script rewrites …").
     if not section.number or not text.startswith(section.number):

@@ -274,28 +274,26 @@ def _prepare(
         digest = hashlib.sha256(data).hexdigest()
         existing = store.document_by_path(path_text)
         stored = existing is not None and (
-            existing["chunk_count"] > 0 or ocr_pages.has_pages(store, existing["id"], digest)
+            existing.chunk_count > 0 or ocr_pages.has_pages(store, existing.id, digest)
         )
         if (
             not reread
             and existing is not None
             and stored
-            and existing["content_hash"] == digest
-            and existing["state"] != "error"
-            and existing["loader_version"] == LOADER_VERSION
+            and existing.content_hash == digest
+            and existing.state != "error"
+            and existing.loader_version == LOADER_VERSION
         ):
-            if existing["error"]:
+            if existing.error:
                 with store.transaction() as conn:
-                    conn.execute(
-                        "UPDATE documents SET error = NULL WHERE id = ?", (existing["id"],)
-                    )
+                    conn.execute("UPDATE documents SET error = NULL WHERE id = ?", (existing.id,))
             return IngestResult(
                 path_text,
                 "unchanged",
-                document_id=existing["id"],
-                chunks=existing["chunk_count"],
-                pages=existing["pages"],
-                ocr_pages=ocr_pages.counts(store, existing["id"]).pending,
+                document_id=existing.id,
+                chunks=existing.chunk_count,
+                pages=existing.pages,
+                ocr_pages=ocr_pages.counts(store, existing.id).pending,
             )
         document = load(path, data)
     except IngestError as exc:

@@ -83,10 +83,10 @@ def chunk_source(store: Store, chunk_id: int) -> Source | None:
         return None
     return Source(
         chunk_id,
-        int(chunk["document_id"]),
-        str(chunk["document_name"]),
-        str(chunk["document_path"]),
-        chunk["page"],
+        int(chunk.document_id),
+        str(chunk.document_name),
+        str(chunk.document_path),
+        chunk.page,
     )
 
 

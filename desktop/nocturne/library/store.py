@@ -32,6 +32,7 @@ from nocturne import paths
 from nocturne.engine.base import Usage
 from nocturne.errors import StoreError
 from nocturne.library.migrations import all_migrations
+from nocturne.library.records import ChunkRecord, DocumentRecord
 from nocturne.library.sections import SectionDraft
 from nocturne.paths import display_path
 
@@ -324,20 +325,21 @@ class Store:
 
     # -- documents ------------------------------------------------------------------------
 
-    def document_by_path(self, path: str) -> sqlite3.Row | None:
+    def document_by_path(self, path: str) -> DocumentRecord | None:
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT * FROM documents WHERE path = CAST(? AS TEXT)", (text_param(path),)
         ).fetchone()
-        return row
+        return None if row is None else DocumentRecord.from_row(row)
 
-    def document(self, document_id: int) -> sqlite3.Row | None:
+    def document(self, document_id: int) -> DocumentRecord | None:
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT * FROM documents WHERE id = ?", (document_id,)
         ).fetchone()
-        return row
+        return None if row is None else DocumentRecord.from_row(row)
 
-    def documents(self) -> list[sqlite3.Row]:
-        return self.query("SELECT * FROM documents ORDER BY name COLLATE NOCASE, id")
+    def documents(self) -> list[DocumentRecord]:
+        rows = self.query("SELECT * FROM documents ORDER BY name COLLATE NOCASE, id")
+        return [DocumentRecord.from_row(row) for row in rows]
 
     def save_document(
         self,
@@ -480,18 +482,19 @@ class Store:
                 (state, error, document_id),
             )
 
-    def chunks(self, document_id: int) -> list[sqlite3.Row]:
-        return self.query(
+    def chunks(self, document_id: int) -> list[ChunkRecord]:
+        rows = self.query(
             "SELECT * FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,)
         )
+        return [ChunkRecord.from_row(row) for row in rows]
 
-    def chunk(self, chunk_id: int) -> sqlite3.Row | None:
+    def chunk(self, chunk_id: int) -> ChunkRecord | None:
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT c.*, d.name AS document_name, d.path AS document_path FROM chunks c "
             "JOIN documents d ON d.id = c.document_id WHERE c.id = ?",
             (chunk_id,),
         ).fetchone()
-        return row
+        return None if row is None else ChunkRecord.from_row(row)
 
     # -- model call log ------------------------------------------------------------------
 

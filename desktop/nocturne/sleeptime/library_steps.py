@@ -58,7 +58,7 @@ def cross_document_notes(
     output = StepOutput()
     if not shared:
         return output
-    name_a, name_b = subject_of(a["name"]), subject_of(b["name"])
+    name_a, name_b = subject_of(a.name), subject_of(b.name)
     quote_a, quote_b = _best_sentence(store, first, shared), _best_sentence(store, second, shared)
     top = weighted_terms(profiles)
     only_a = [w for w in top[first] if w not in profiles[second]][:3]
@@ -74,7 +74,7 @@ def cross_document_notes(
     model_id = EXTRACTED
     if quote_a and quote_b:
         rows = [store.chunk(quote_a[1]), store.chunk(quote_b[1])]
-        sources = [str(row["text"]) for row in rows if row is not None]
+        sources = [str(row.text) for row in rows if row is not None]
         line = model_line(
             engine,
             comparison_messages(quote_a[0], quote_b[0]),

@@ -114,10 +114,10 @@ class OcrWork:
         page = OcrPage(
             step.document_id,
             step.page,
-            str(document["content_hash"] or ""),
-            str(document["path"]),
-            str(document["name"]),
-            str(document["kind"]),
+            str(document.content_hash or ""),
+            str(document.path),
+            str(document.name),
+            str(document.kind),
         )
         if not ocr_pages.is_pending(self.store, page.document_id, page.page, page.content_hash):
             raise OcrSkipped("the page was read meanwhile")

@@ -203,11 +203,11 @@ def digest_progress(
     counts = planned_counts(store, budget, model_id, ocr)
     fresh_notes = digest_steps.fresh_notes_per_document(store)
     documents = {
-        int(row["id"]): DocumentProgress(
-            str(row["state"]),
-            counts.done_by_document.get(int(row["id"]), 0),
-            counts.total_by_document.get(int(row["id"]), 0),
-            int(fresh_notes.get(int(row["id"]), 0)),
+        int(row.id): DocumentProgress(
+            str(row.state),
+            counts.done_by_document.get(int(row.id), 0),
+            counts.total_by_document.get(int(row.id), 0),
+            int(fresh_notes.get(int(row.id), 0)),
         )
         for row in store.documents()
     }

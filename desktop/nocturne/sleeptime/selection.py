@@ -37,9 +37,9 @@ def select_documents(store: Store, paths: Sequence[str]) -> Selection:
         row = store.document(doc_id)
         if row is None:
             continue
-        if row["state"] == "error" or (not row["chunk_count"] and row["state"] != NEEDS_OCR):
-            why = row["error"] or "no text was found in it"
-            unreadable.append(f"{row['name']}: nothing to digest ({why})")
+        if row.state == "error" or (not row.chunk_count and row.state != NEEDS_OCR):
+            why = row.error or "no text was found in it"
+            unreadable.append(f"{row.name}: nothing to digest ({why})")
         else:
             chosen.append(doc_id)
     return Selection(tuple(chosen), tuple(unreadable))

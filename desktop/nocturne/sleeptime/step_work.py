@@ -85,7 +85,7 @@ def _summary(store: Store, engine: Engine, step: Step, limit: int) -> StepOutput
         engine,
         step.kind,
         step.document_id,
-        subject_of(document["name"]),
+        subject_of(document.name),
         sentences,
         [c.text for c in chunks],
         limit,
@@ -107,7 +107,7 @@ def run_step(store: Store, engine: Engine, step: Step) -> StepOutput:
         document = store.document(step.document_id)
         if document is None:
             raise StepSuperseded
-        title = str(document["title"] or "") or subject_of(str(document["name"]))
+        title = str(document.title or "") or subject_of(str(document.name))
         return structure_notes(store, step.document_id, title)
     if step.kind == "section_summary":
         return _summary(store, engine, step, SECTION_SENTENCES)

@@ -108,22 +108,22 @@ class Backend:
     def documents(self) -> list[DocumentRow]:
         store = self.store()
         rows = store.documents()
-        digesting = any(row["state"] == "digesting" for row in rows)
+        digesting = any(row.state == "digesting" for row in rows)
         progress = _digest_progress(store, self.settings) if digesting else {}
         unread = ocr_pages.problems_by_document(store)
         return [
             DocumentRow(
-                id=row["id"],
-                name=row["name"],
-                path=row["path"],
-                kind=row["kind"],
-                pages=row["pages"],
-                chunk_count=row["chunk_count"],
-                token_count=row["token_count"],
-                state=display_state(row["state"], row["learned_stale"]),
-                error=row["error"],
-                progress=progress.get(row["id"]),
-                page_problems=unread.get(row["id"], ()),
+                id=row.id,
+                name=row.name,
+                path=row.path,
+                kind=row.kind,
+                pages=row.pages,
+                chunk_count=row.chunk_count,
+                token_count=row.token_count,
+                state=display_state(row.state, row.learned_stale),
+                error=row.error,
+                progress=progress.get(row.id),
+                page_problems=unread.get(row.id, ()),
             )
             for row in rows
         ]
