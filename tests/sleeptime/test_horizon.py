@@ -21,6 +21,7 @@ from nocturne.sleeptime.horizon import (
     nights_needed,
     seconds_left,
     step_means,
+    typical_step_seconds,
 )
 from nocturne.sleeptime.progress import digest_progress, planned_counts
 from nocturne.sleeptime.prompts import STEP_VERSIONS
@@ -48,12 +49,15 @@ def test_the_pace_is_each_kinds_measured_mean(store: Store) -> None:
     horizon = estimate(store, left, "local.gguf", NIGHT, NOON)
     assert horizon.seconds == pytest.approx(600 * 3.0 + 100 * 30.0)  # 4,800 s
     assert horizon.sentence() == (
-        "about 1.3 hours of digest left: within the next nightly window (01:00–06:00)"
+        "about 1.3 hours of digest left: one nightly window (01:00–06:00), done by about 06:00"
     )
 
 
-def test_an_unmeasured_kind_counts_at_the_slowest_pace_and_nothing_measured_says_so() -> None:
+def test_an_unmeasured_kind_counts_at_the_typical_step_else_the_slowest_pace() -> None:
     assert seconds_left({"chunk_notes": 10, "section_summary": 2}, {"chunk_notes": 1.0}) == 12.0
+    means = {"chunk_notes": 1.0, "structure": 12.0}
+    assert seconds_left({"section_summary": 100}, means) == 1200.0
+    assert seconds_left({"section_summary": 100}, means, typical=2.0) == 200.0
     assert seconds_left({"chunk_notes": 10}, {}) is None
     assert seconds_left({}, {}) == 0.0
 
@@ -135,10 +139,23 @@ def test_the_remote_servers_time_is_for_the_steps_it_would_do(store: Store) -> N
     assert 0 < sum(remote_left.values()) < progress.steps_left
     assert set(remote_left) <= {"section_summary", "document_summary"}
     assert horizon.remote_seconds == pytest.approx(
-        seconds_left(remote_left, step_means(store, "qwen-7b"))
+        seconds_left(
+            remote_left, step_means(store, "qwen-7b"), typical_step_seconds(store, "qwen-7b")
+        )
     )
     assert horizon.remote_model == "qwen-7b"
     assert "; the remote server would take " in horizon.sentence()
     # With the digest on the server itself, there is nothing to put beside it.
     on_server = Settings({**settings.as_dict(), "digest_engine": "remote"})
     assert library_horizon(store, on_server, progress, NOON).remote_seconds is None
+
+
+def test_a_kind_never_timed_counts_at_the_mean_of_every_timed_step(store: Store) -> None:
+    """A once-per-document step (12 s) must not price thousands of short steps of a kind not
+    yet timed: they count at the mean of the steps this model did."""
+    for name in "abc":
+        _timed(store, name, "chunk_notes", 1.0)
+    _timed(store, "s", "structure", 13.0)
+    assert typical_step_seconds(store, "local.gguf") == pytest.approx(4.0)
+    horizon = estimate(store, {"section_summary": 100}, "local.gguf", NIGHT, NOON)
+    assert horizon.seconds == pytest.approx(400.0)  # not 100 x 13 s

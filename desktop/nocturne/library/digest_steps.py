@@ -179,6 +179,14 @@ def mean_seconds_by_kind(store: Store, model_id: str) -> dict[str, float]:
     return {str(row["kind"]): float(row["mean"] or 0.0) for row in rows}
 
 
+def mean_step_seconds(store: Store, model_id: str) -> float | None:
+    """How long a step took with this model, on average over every step it did (None: none)."""
+    mean = store.scalar(
+        "SELECT AVG(seconds) FROM digest_steps WHERE model_id = ? AND seconds > 0", (model_id,)
+    )
+    return None if mean is None else float(mean)
+
+
 def totals_by_kind(store: Store) -> dict[str, KindTotals]:
     rows = store.query(
         "SELECT kind, COUNT(*) AS steps, SUM(kept) AS kept, SUM(dropped) AS dropped, "

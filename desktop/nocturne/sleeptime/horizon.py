@@ -3,9 +3,11 @@
 The steps left come from the progress (`sleeptime.progress`), the pace from the steps already
 done: each kind's mean duration as recorded with the model that will do them (the store keeps the
 seconds of every finished step and its model id; pages read by OCR have their own). A kind never
-timed with that model is counted at the slowest measured kind's pace, as the run's own ETA does
-(`events.EtaEstimator`): a guess on the long side. No measurement at all, no number: "no estimate
-yet" is better than a wrong one.
+timed with that model is counted at the mean of all its timed steps (over a whole library the
+steps left are mostly the many short per-passage ones; pricing them at the slowest kind's pace,
+often a once-per-document step, promised days for hours of work). A run's own ETA
+(`events.EtaEstimator`) stays on the long side for its few steps. No measurement at all, no
+number: "no estimate yet" is better than a wrong one.
 
 Nights are the configured nightly window (what is left of it tonight when it is on now, then
 whole windows); the idle trigger may digest sooner, so "about 6 nights" is the schedule's
@@ -30,6 +32,11 @@ from nocturne.sleeptime.plan import OCR_PAGE
 from nocturne.sleeptime.progress import DigestProgress, planned_counts
 
 
+def typical_step_seconds(store: Store, model_id: str) -> float | None:
+    """The pace of a step of a kind this model has not been timed on: its mean over all steps."""
+    return digest_steps.mean_step_seconds(store, model_id)
+
+
 def step_means(store: Store, model_id: str) -> dict[str, float]:
     """Mean seconds of a step of each kind done by `model_id` (OCR pages: by any model)."""
     means = {k: v for k, v in digest_steps.mean_seconds_by_kind(store, model_id).items() if v > 0}
@@ -39,15 +46,19 @@ def step_means(store: Store, model_id: str) -> dict[str, float]:
     return means
 
 
-def seconds_left(pending_by_kind: Mapping[str, int], means: Mapping[str, float]) -> float | None:
-    """The steps left at these means (an unmeasured kind at the slowest one's); None when no
-    kind at all has been measured."""
+def seconds_left(
+    pending_by_kind: Mapping[str, int],
+    means: Mapping[str, float],
+    typical: float | None = None,
+) -> float | None:
+    """The steps left at these means; an unmeasured kind at `typical` (the mean of every timed
+    step), else at the slowest kind's mean. None when no kind at all has been measured."""
     if not pending_by_kind:
         return 0.0
     if not means:
         return None
-    slowest = max(means.values())
-    return sum(means.get(kind, slowest) * count for kind, count in pending_by_kind.items())
+    unmeasured = typical if typical is not None else max(means.values())
+    return sum(means.get(kind, unmeasured) * count for kind, count in pending_by_kind.items())
 
 
 def nights_needed(seconds: float, window: NightWindow, now: datetime) -> tuple[int, datetime]:
@@ -118,8 +129,9 @@ class Horizon:
         else:
             text = f"{duration_words(self.seconds)} of digest left"
             if self.nights is not None and self.window is not None:
-                if self.nights <= 1:
-                    text += f": within the next nightly window ({self.window})"
+                if self.nights <= 1 and self.done_by is not None:
+                    by = f"{self.done_by:%H:%M}"  # in the zone of the `now` it was seen from
+                    text += f": one nightly window ({self.window}), done by about {by}"
                 else:
                     text += f": about {self.nights} nights at this pace ({self.window})"
         if self.remote_seconds is not None:
@@ -142,7 +154,13 @@ def estimate(
     steps it would have to do (`remote_pending`, default `pending_by_kind`): notes remember the
     model that wrote them, so a switch to the server redoes the local model's too."""
     steps_left = sum(pending_by_kind.values())
-    seconds = seconds_left(pending_by_kind, step_means(store, model_id)) if model_id else None
+    seconds = (
+        seconds_left(
+            pending_by_kind, step_means(store, model_id), typical_step_seconds(store, model_id)
+        )
+        if model_id
+        else None
+    )
     nights: int | None = None
     done_by: datetime | None = None
     if seconds is not None and steps_left and window.enabled:
@@ -157,6 +175,7 @@ def estimate(
         remote_seconds = seconds_left(
             pending_by_kind if remote_pending is None else remote_pending,
             step_means(store, remote_model),
+            typical_step_seconds(store, remote_model),
         )
     label = f"{window.start:%H:%M}–{window.end:%H:%M}" if window.enabled else None
     return Horizon(
