@@ -146,3 +146,16 @@ def test_restoring_skips_a_newer_backup_that_holds_no_documents(store: Store) ->
     assert recovery.source is not None and recovery.source.path == full.path
     assert recovery.source.documents == 1
     assert recovery.kept_as is not None and ".replaced-" in recovery.kept_as.name  # it was fine
+
+
+def test_a_long_integrity_report_is_cut_to_its_first_complaints() -> None:
+    from nocturne.library.backups import _first_complaints
+
+    report = "*** in database main ***\n" + "\n".join(
+        f"On tree page 43 cell {n}: Extends off end of page" for n in range(20)
+    )
+    assert _first_complaints(report, 1) == (
+        "On tree page 43 cell 0: Extends off end of page; "
+        "On tree page 43 cell 1: Extends off end of page (and 18 more)"
+    )
+    assert _first_complaints("file is not a database", 1) == "file is not a database"

@@ -167,5 +167,6 @@ def test_the_smoke_test_reports_a_damaged_library_without_a_dialog(
         timeout=120,
     )
     assert done.returncode == 1
-    assert "is damaged" in done.stderr or "not a database" in done.stderr
+    assert f"the library database {paths.db_path()} is damaged" in done.stderr
+    assert "not a database" in done.stderr and "nocturne restore" in done.stderr
     assert "Traceback" not in done.stderr

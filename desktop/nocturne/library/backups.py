@@ -132,7 +132,17 @@ def _integrity_problem(conn: sqlite3.Connection) -> str:
     except sqlite3.DatabaseError as exc:
         return str(exc)
     first = str(rows[0][0]) if rows else "no answer"
-    return "" if first == "ok" else first
+    return "" if first == "ok" else _first_complaints(first, len(rows))
+
+
+def _first_complaints(report: str, rows: int, keep: int = 2) -> str:
+    """SQLite's report in a sentence a person can read: its first complaints, and how many more
+    (it can list hundreds, one per damaged cell, under a '*** in database main ***' banner)."""
+    lines = [line.strip() for line in report.splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("***")] or lines
+    more = len(lines) - keep + max(0, rows - 1)
+    text = "; ".join(lines[:keep])
+    return f"{text} (and {more} more)" if more > 0 else text
 
 
 def database_problem(path: Path | None = None, *, thorough: bool = True) -> str:

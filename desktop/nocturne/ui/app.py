@@ -154,7 +154,11 @@ def run_gui(args: Any) -> int:
             problem = damage_of_library(probe)
             probe.close()
             if problem:
-                print(f"nocturne: error: {problem}", file=sys.stderr)
+                print(
+                    f"nocturne: error: the library database {paths.db_path()} is damaged "
+                    f"({problem}); `nocturne restore` or `nocturne rebuild` gets it back",
+                    file=sys.stderr,
+                )
                 return 1
         window = open_window(
             settings, start_scheduler=not smoke, thorough=bool(getattr(args, "repair", False))
