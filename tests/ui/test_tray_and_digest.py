@@ -97,3 +97,24 @@ def test_status_texts() -> None:
     assert format_eta(30) == "about 30 s left"
     assert format_eta(3 * 3600 + 5 * 60) == "about 3 h 05 min left"
     assert format_eta(None) == ""
+
+
+def test_a_run_that_ends_with_work_left_does_not_say_everything_is_digested(
+    window: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    notes: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        window.tray, "notify", lambda title, message, error=False: notes.append((title, message))
+    )
+    window.background.current = DigestSnapshot("digesting", 3, 12, 125.0, "lease.pdf")
+    window.poll_digest()
+    qtbot.waitUntil(lambda: window.tray.state == "digesting", timeout=5000)
+    window.background.current = DigestSnapshot("idle", 5, 12)  # e.g. one document's run
+    window.poll_digest()
+    qtbot.waitUntil(lambda: window.tray.state == "idle", timeout=5000)
+    assert notes == [
+        (
+            "Digest run finished",
+            "5 of 12 steps done; the rest follows when the computer is idle or at night.",
+        )
+    ]

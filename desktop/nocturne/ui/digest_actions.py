@@ -77,9 +77,16 @@ class DigestActions:
         )
         if self.tray is not None:
             self.tray.show_snapshot(snapshot)
-            if previous.phase == "digesting" and snapshot.phase in ("done", "idle"):
+            if previous.phase == "digesting" and snapshot.phase == "done":
                 self.tray.notify(
                     "Digest finished", "Your documents are digested: answers will be instant."
+                )
+            elif previous.phase == "digesting" and snapshot.phase == "idle":
+                # A run that ended with work left (the first, quick digest; one document).
+                self.tray.notify(
+                    "Digest run finished",
+                    f"{snapshot.done_steps} of {snapshot.total_steps} steps done; the rest "
+                    "follows when the computer is idle or at night.",
                 )
             elif previous.phase != "error" and snapshot.phase == "error":
                 self.tray.notify("Digest failed", snapshot.detail, error=True)
