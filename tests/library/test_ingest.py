@@ -88,3 +88,28 @@ def test_hidden_and_tool_folders_are_not_walked(
     (tmp_path / "node_modules" / "x.js").write_text("var x = 1;")
     (tmp_path / "real.txt").write_text("Real content here.")
     assert _statuses(store, settings, tmp_path) == {"real.txt": "added"}
+
+
+def test_adding_a_folder_again_forgets_files_that_are_gone(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bike.txt").write_text("The blue bike has a flat front tyre.")
+    (docs / "keys.txt").write_text("The red key opens the shed behind the house.")
+    (docs / "boiler.txt").write_text("The boiler is serviced every March.")
+    assert set(_statuses(store, settings, docs).values()) == {"added"}
+    (docs / "bike.txt").unlink()
+    (docs / "keys.txt").rename(docs / "house keys.txt")
+    again = _statuses(store, settings, docs)
+    assert again == {
+        "boiler.txt": "unchanged",
+        "house keys.txt": "added",
+        "bike.txt": "removed",
+        "keys.txt": "removed",
+    }
+    assert sorted(d.name for d in store.documents()) == ["boiler.txt", "house keys.txt"]
+    # Adding one file of the folder never forgets its neighbours.
+    (docs / "boiler.txt").unlink()
+    assert _statuses(store, settings, docs / "house keys.txt") == {"house keys.txt": "unchanged"}
+    assert len(store.documents()) == 2

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nocturne.errors import IngestError
-from nocturne.library import ocr_pages
+from nocturne.library import ocr_pages, watched_folders
 from nocturne.library.blocks import HEADING, TEXT, Block, LoadedDocument
 from nocturne.library.chunking import TokenCounter, chunk_blocks
 from nocturne.library.loaders import kind_of, load
@@ -48,7 +48,7 @@ SKIPPED_DIRECTORIES = {
 @dataclass(frozen=True)
 class IngestResult:
     path: str
-    status: str  # added, unchanged, updated, skipped, error
+    status: str  # added, unchanged, updated, skipped, error, removed
     reason: str = ""
     document_id: int | None = None
     chunks: int = 0
@@ -185,14 +185,18 @@ def _read(path: Path, limit_bytes: int) -> bytes:
 def add_paths(
     store: Store, paths: Iterable[str | Path], settings: Settings, counter: TokenCounter
 ) -> Iterator[IngestResult]:
-    """Add every file under `paths`; yields one result per file as it is done.
+    """Add every file under `paths`; yields one result per file as it is done, then one
+    ("removed") per document of an added folder whose file is gone.
 
     Two stages overlap: while a worker thread chunks file N (tokenizing in C, without the GIL),
     this thread parses file N+1. On two cores that hides most of the tokenizer's cost.
     """
+    paths_list = list(paths)
+    seen: set[str] = set()  # what this call reported on: said once, not also "removed"
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chunker") as chunker:
         pending: tuple[Prepared, Future[Chunked]] | None = None
-        for candidate in discover(paths):
+        for candidate in discover(paths_list):
+            seen.add(str(candidate.path))
             outcome = _prepare(store, candidate, settings)
             if isinstance(outcome, IngestResult):
                 if pending is None:
@@ -209,6 +213,21 @@ def add_paths(
             pending = (outcome, job)
         if pending is not None:
             yield _finish(store, *pending)
+    for raw in paths_list:
+        folder = Path(os.path.abspath(Path(raw).expanduser()))
+        if folder.is_dir():
+            yield from _forget_missing(store, folder, seen)
+
+
+def _forget_missing(store: Store, folder: Path, seen: set[str]) -> Iterator[IngestResult]:
+    """Documents added from inside `folder` whose file is gone (deleted, or renamed: the new
+    name is added as a document of its own) leave the library with their notes, as the folder
+    watcher does when it sees the change happen."""
+    for document in watched_folders.documents_at_or_under(store, str(folder)):
+        if document.path in seen or os.path.lexists(document.path):
+            continue
+        store.remove_document(document.id)
+        yield IngestResult(document.path, "removed", "the file is no longer there")
 
 
 def add_file(
