@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from schedule_fakes import FakeClock, FakeDigest, FakeWorld, add_documents
@@ -345,3 +346,16 @@ def test_only_one_scheduler_per_library_and_the_other_takes_over(store: Store) -
     assert window.tick().code == "night"
     assert h.log == ["start", "stop", "start"]
     window.shutdown()
+
+
+def test_no_digest_starts_beside_one_run_in_a_terminal(store: Store, home: Path) -> None:
+    from nocturne.sleeptime.foreground_runs import foreground_run
+
+    add_documents(store, 20)
+    h = Harness(store, at(11, 2, 0))  # in the nightly window, nobody at the machine
+    with foreground_run():
+        assert h.run(3) == ["foreground-digest"] * 3
+        assert h.digests == []
+        assert "`nocturne digest` is running in a terminal" in h.scheduler.last_decision.reason
+    assert h.run(1) == ["night"]
+    assert len(h.digests) == 1

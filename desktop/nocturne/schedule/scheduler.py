@@ -37,6 +37,7 @@ from nocturne.schedule.policy import (
 from nocturne.schedule.power import PowerReading
 from nocturne.schedule.single import SchedulerLock
 from nocturne.schedule.state import RecordedDecision, ScheduleState
+from nocturne.sleeptime.foreground_runs import running_foreground_digests
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,14 @@ class DigestScheduler:
                     False,
                     "other-scheduler",
                     f"another Nocturne scheduler (pid {self._single_owner()}) digests this library",
+                )
+                self.last_decision = decision
+                return decision
+            if self.controller is None and (terminal := running_foreground_digests()):
+                decision = Decision(
+                    False,
+                    "foreground-digest",
+                    f"`nocturne digest` is running in a terminal (pid {terminal[0]})",
                 )
                 self.last_decision = decision
                 return decision

@@ -30,6 +30,7 @@ from nocturne.schedule.questions_in_flight import live_questions
 from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
 from nocturne.schedule.state import ScheduleState
 from nocturne.schedule.work import WorkLeft
+from nocturne.sleeptime.foreground_runs import running_foreground_digests
 from nocturne.sleeptime.status import expected_model_id
 
 DAEMON_SILENT_AFTER = timedelta(seconds=HEARTBEAT_S * 3)
@@ -105,7 +106,14 @@ def schedule_status(
     )
     recorded = state.last_decision
     digest: dict[str, str | None]
-    if scheduler["running"] and recorded is not None:
+    in_terminal = running_foreground_digests()
+    if in_terminal:
+        digest = {
+            "state": "running",
+            "reason": f"`nocturne digest` in a terminal (pid {in_terminal[0]})",
+            "since": None,
+        }
+    elif scheduler["running"] and recorded is not None:
         digest = {"state": recorded.digest, "reason": recorded.reason, "since": recorded.at}
     elif not work_left:
         digest = {"state": "done", "reason": "everything is digested", "since": None}

@@ -26,6 +26,7 @@ from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, DigestEvent
+from nocturne.sleeptime.foreground_runs import foreground_run
 from nocturne.sleeptime.plan import LIBRARY_KINDS, in_budget
 from nocturne.sleeptime.runner import DigestResult, DigestRunner
 from nocturne.sleeptime.selection import select_documents
@@ -161,9 +162,10 @@ def run_digest_command(args: argparse.Namespace) -> int:
         engine = make_digest_engine(settings)
         progress = ProgressBar()
         try:
-            result = run_digest(
-                store, engine, budget, args.max_seconds, progress, settings, documents
-            )
+            with foreground_run():  # `nocturne status` and the window see it
+                result = run_digest(
+                    store, engine, budget, args.max_seconds, progress, settings, documents
+                )
         finally:
             progress.close()
     print(result.summary_line(), flush=True)
