@@ -17,7 +17,7 @@ def _bug(*_args: object) -> None:
 def test_a_bug_prints_one_line_and_the_log_file_keeps_the_traceback(
     home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("nocturne.status.library_status", _bug)
+    monkeypatch.setattr("nocturne.status_report.library_status", _bug)
     assert cli.main(["status"]) == 70
     captured = capsys.readouterr()
     log_file = home / "logs" / "cli.log"
@@ -33,7 +33,7 @@ def test_a_bug_prints_one_line_and_the_log_file_keeps_the_traceback(
 def test_without_a_writable_log_the_traceback_is_printed_after_the_line(
     home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("nocturne.status.library_status", _bug)
+    monkeypatch.setattr("nocturne.status_report.library_status", _bug)
     monkeypatch.setattr(cli, "_log_bug", lambda exc, command: None)
     assert cli.main(["status"]) == 70
     err = capsys.readouterr().err
@@ -80,7 +80,7 @@ def test_a_damaged_page_met_while_iterating_rows_is_still_the_plain_message(
             for _row in store.conn.execute("SELECT * FROM documents"):
                 pass
 
-    monkeypatch.setattr("nocturne.status.library_status", read_every_row)
+    monkeypatch.setattr("nocturne.status_report.library_status", read_every_row)
     assert cli.main(["status"]) == 1
     assert capsys.readouterr().err == (
         f"nocturne: error: the library database {db} is damaged (database disk image is "

@@ -115,7 +115,7 @@ def _erase(shown: str) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from nocturne.status import format_engines, format_status, library_status
+    from nocturne.status_report import format_engines, format_status, library_status
 
     settings = _settings()
     with _store() as store:

@@ -8,7 +8,7 @@ from nocturne.answer.accounting import answer_cost_usd, effective_tokens, saving
 from nocturne.answer.ask import ask
 from nocturne.answer.ledger import sleep_share, sleep_tokens_by_document
 from nocturne.answer.raw import baseline_for
-from nocturne.answer.status import answer_totals, format_answer_totals
+from nocturne.answer.totals import answer_totals, format_answer_totals
 from nocturne.engine.base import Usage
 from nocturne.settings import Settings
 

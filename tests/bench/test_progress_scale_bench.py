@@ -99,7 +99,7 @@ def _finish_half(store: Store) -> None:
 
 
 def _expected_model_id() -> str:
-    from nocturne.sleeptime.status import expected_model_id
+    from nocturne.sleeptime.digest_report import expected_model_id
 
     return expected_model_id(Settings()) or "any-model"
 
@@ -138,7 +138,7 @@ def _progress_seconds(db: Path) -> tuple[float, float, float, int]:
     assert high.steps_total > first.steps_total
     progress._cache.clear()
     before = progress.plannings
-    from nocturne.status import library_status
+    from nocturne.status_report import library_status
 
     library_status(store, Settings())
     plannings = progress.plannings - before

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from remote_servers import Reply, ScriptedServer, chat_reply, free_port
 
+from nocturne.engine.engine_report import check_remote, engine_choices
 from nocturne.engine.factory import engine_choice
-from nocturne.engine.remote_status import check_remote, engine_choices
 from nocturne.keychain import set_secret
 from nocturne.settings import Settings
 
@@ -68,7 +68,7 @@ def test_one_choice_decides_the_engine_the_status_and_the_digest_model(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from nocturne.engine.factory import make_engine
-    from nocturne.sleeptime.status import expected_model_id
+    from nocturne.sleeptime.digest_report import expected_model_id
 
     from fakes.engine import FakeEngine
 

@@ -13,8 +13,8 @@ from nocturne.schedule.cpu import CpuReading
 from nocturne.schedule.folders import add_watched_folder
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.power import PowerReading
+from nocturne.schedule.schedule_report import format_schedule_status, schedule_status
 from nocturne.schedule.state import RecordedDecision, ScheduleState
-from nocturne.schedule.status import format_schedule_status, schedule_status
 from nocturne.settings import Settings
 
 TZ = timezone(timedelta(hours=2))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from nocturne.library.store import Store
-from nocturne.schedule.status import schedule_status
+from nocturne.schedule.schedule_report import schedule_status
 from nocturne.settings import Settings
 from nocturne.sleeptime.foreground_runs import (
     foreground_run,

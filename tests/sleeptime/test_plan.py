@@ -1,8 +1,8 @@
 """One answer to "is this step done": the digest's plan and every status agree.
 
-`plan.done_keys` decides for `plan_digest` and for `sleeptime/status.py` alike; these tests build
-libraries in the states that matter (nothing done, half done, done by another model, a prompt
-changed since, stale notes) and check that the plan and the status count the same steps.
+`plan.done_keys` decides for `plan_digest` and for `sleeptime/digest_report.py` alike; these
+tests build libraries in the states that matter (nothing done, half done, done by another model,
+a prompt changed since, stale notes) and check that the plan and the status count the same steps.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from nocturne.library import digest_steps
 from nocturne.library.digest_steps import StepRecord
 from nocturne.library.store import Store
 from nocturne.schedule.work import WorkLeft
+from nocturne.sleeptime.digest_report import digest_status, document_progress, ocr_enabled
 from nocturne.sleeptime.events import STEP, DigestEvent
 from nocturne.sleeptime.plan import (
     plan_digest,
@@ -23,7 +24,6 @@ from nocturne.sleeptime.plan import (
 )
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 from nocturne.sleeptime.runner import DigestRunner
-from nocturne.sleeptime.status import digest_status, document_progress, ocr_enabled
 
 from fakes.engine import FakeEngine
 

@@ -14,8 +14,8 @@ import pytest
 from nocturne.library.store import ChunkDraft, Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.command import make_digest_engine
+from nocturne.sleeptime.digest_report import digest_status, expected_model_id
 from nocturne.sleeptime.runner import DigestRunner
-from nocturne.sleeptime.status import digest_status, expected_model_id
 
 from fakes.engine import FakeEngine
 from support import FAKE_ENGINE

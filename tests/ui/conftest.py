@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from nocturne.settings import Settings
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import DigestSnapshot
+from nocturne.ui.background_digest import DigestSnapshot
+from nocturne.ui.core_calls import Backend
 
 from fakes.engine import FakeEngine
 from support import FAKE_ENGINE

@@ -19,8 +19,8 @@ from PySide6.QtCore import QTimer
 
 from nocturne.settings import Settings
 from nocturne.ui.app import make_application
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import CoreBackground
+from nocturne.ui.background_digest import CoreBackground
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.main_window import MainWindow
 from nocturne.ui.tray import Tray
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from nocturne.settings import Settings
 from nocturne.ui import resources
-from nocturne.ui.backend import Backend
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.icons import app_icon, state_icon
 from nocturne.ui.main_window import MainWindow
 from nocturne.ui.single_instance import SingleInstance, server_name

@@ -9,8 +9,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 
 from nocturne.settings import Settings
-from nocturne.ui.backend import Backend
 from nocturne.ui.chat_view import AnswerCard, elided_label
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.main_window import MainWindow, citation_url
 from nocturne.ui.tray import Tray
 

@@ -16,7 +16,7 @@ from nocturne.errors import StoreError
 from nocturne.library.backups import database_problem
 from nocturne.settings import Settings
 from nocturne.ui.app import open_window
-from nocturne.ui.backend import Backend
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.repair import REPAIR_ARGS, RepairDialog
 
 

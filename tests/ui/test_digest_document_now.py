@@ -12,7 +12,7 @@ from nocturne.library.digest_priorities import REQUESTED, priorities
 from nocturne.library.store import ChunkDraft, Store
 from nocturne.schedule.policy import Decision
 from nocturne.settings import Settings
-from nocturne.ui.background import OTHER_SCHEDULER, CoreBackground
+from nocturne.ui.background_digest import OTHER_SCHEDULER, CoreBackground
 
 
 class Run:

@@ -17,8 +17,8 @@ import pytest
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import DigestEvent, EtaEstimator
-from nocturne.ui.background import CoreBackground, DigestSnapshot, digest_plan
-from nocturne.ui.digest_status import describe, plural
+from nocturne.ui.background_digest import CoreBackground, DigestSnapshot, digest_plan
+from nocturne.ui.digest_status_bar import describe, plural
 
 
 def test_never_everything_digested_for_an_empty_library() -> None:
@@ -128,7 +128,7 @@ class Clock:
 def core(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
     made = CoreBackground(settings, lambda: store, start_scheduler=False)
     clock = Clock()
-    monkeypatch.setattr("nocturne.ui.background.time.monotonic", clock)
+    monkeypatch.setattr("nocturne.ui.background_digest.time.monotonic", clock)
     return made, clock
 
 

@@ -15,8 +15,8 @@ from nocturne.engine.base import GenerationOptions, Message
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import STEP, DigestEvent
 from nocturne.sleeptime.runner import DigestRunner
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import CoreBackground
+from nocturne.ui.background_digest import CoreBackground
+from nocturne.ui.core_calls import Backend
 
 from fakes.digest_replies import digest_reply
 from fakes.engine import FakeEngine
@@ -70,7 +70,7 @@ def detail(window: Any, name: str) -> str:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     made = Clock()
-    monkeypatch.setattr("nocturne.ui.background.time.monotonic", made)
+    monkeypatch.setattr("nocturne.ui.background_digest.time.monotonic", made)
     return made
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QMessageBox, QStyleOptionViewItem
 
-from nocturne.ui.backend import DocumentRow
+from nocturne.ui.core_calls import DocumentRow
 from nocturne.ui.library_view import ROW_ROLE, DocumentDelegate, detail_line
 
 LONG_ERROR = (

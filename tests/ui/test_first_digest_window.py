@@ -15,8 +15,8 @@ import pytest
 
 from nocturne.schedule.cpu import CpuReading
 from nocturne.settings import Settings
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import CoreBackground
+from nocturne.ui.background_digest import CoreBackground
+from nocturne.ui.core_calls import Backend
 
 pytestmark = pytest.mark.slow
 

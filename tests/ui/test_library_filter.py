@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from nocturne.ui.backend import DocumentRow
+from nocturne.ui.core_calls import DocumentRow
 from nocturne.ui.library_view import DocumentFilter, LibraryPane, document_type, matching_rows
 
 KINDS = [("pdf", "pdf"), ("md", "text"), ("txt", "text"), ("html", "html"), ("docx", "docx")]

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from nocturne.ui.backend import DocumentRow
+from nocturne.ui.core_calls import DocumentRow
 from nocturne.ui.main_window import MINIMUM_SIZE
 from nocturne.ui.style import apply_theme
 

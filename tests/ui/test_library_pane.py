@@ -161,7 +161,7 @@ def test_epub_books_are_accepted_by_drop_and_the_file_dialog(
 def test_a_path_that_is_not_utf8_shows_in_the_tooltip_with_a_replacement_character() -> None:
     import os
 
-    from nocturne.ui.backend import DocumentRow
+    from nocturne.ui.core_calls import DocumentRow
     from nocturne.ui.library_view import row_tooltip
 
     path = os.fsdecode(b"/docs/caf\xe9.txt")  # Latin-1 bytes, as old archives have them
@@ -170,7 +170,7 @@ def test_a_path_that_is_not_utf8_shows_in_the_tooltip_with_a_replacement_charact
 
 
 def test_pages_ocr_could_not_read_show_on_the_row_with_details(window: Any) -> None:
-    from nocturne.ui.backend import DocumentRow
+    from nocturne.ui.core_calls import DocumentRow
     from nocturne.ui.library_view import detail_line, row_tooltip
 
     problems = ((2, "OCR found no text on this page"), (4, "the page could not be rendered"))

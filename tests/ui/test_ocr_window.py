@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from nocturne.settings import Settings
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import CoreBackground
+from nocturne.ui.background_digest import CoreBackground
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.library_view import detail_line, row_tooltip
 
 from scan_maker import page_image, scanned_pdf

@@ -19,7 +19,7 @@ from nocturne import paths
 from nocturne.library.backups import list_backups, make_backup
 from nocturne.settings import Settings
 from nocturne.ui.app import open_window
-from nocturne.ui.backend import Backend
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.repair import RepairDialog
 
 from support import FAKE_ENGINE

@@ -16,10 +16,10 @@ import pytest
 from nocturne.cli import main
 from nocturne.library.store import Store
 from nocturne.settings import Settings
+from nocturne.sleeptime.digest_report import expected_model_id
 from nocturne.sleeptime.runner import DigestRunner
-from nocturne.sleeptime.status import expected_model_id
-from nocturne.ui.background import CoreBackground, DigestSnapshot
-from nocturne.ui.digest_status import describe
+from nocturne.ui.background_digest import CoreBackground, DigestSnapshot
+from nocturne.ui.digest_status_bar import describe
 from nocturne.ui.savings_data import CHART_HISTORY
 from nocturne.ui.savings_view import money, short_number
 

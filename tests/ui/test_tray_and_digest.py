@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from nocturne.ui.background import DigestSnapshot, format_eta
-from nocturne.ui.digest_status import describe
+from nocturne.ui.background_digest import DigestSnapshot, format_eta
+from nocturne.ui.digest_status_bar import describe
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from nocturne.ui.app import make_application
-from nocturne.ui.background import DigestSnapshot
+from nocturne.ui.background_digest import DigestSnapshot
 from nocturne.ui.tray import Tray
 
 STATES = (

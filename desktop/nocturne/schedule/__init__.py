@@ -12,7 +12,7 @@
   single.py        one scheduler per library
   folders.py       watched folders; watcher.py keeps the library in step with them
   daemon.py        `nocturne daemon`: run_daemon(); build_scheduler() for the window
-  status.py        schedule_status(): the schedule's part of `nocturne status`
+  schedule_report.py  schedule_status(): the schedule's part of `nocturne status`
 
 Nothing here imports Qt; the window drives the same scheduler.
 """

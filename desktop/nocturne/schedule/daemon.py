@@ -35,7 +35,7 @@ from nocturne.schedule.single import SchedulerLock
 from nocturne.schedule.state import ScheduleState
 from nocturne.schedule.work import WorkLeft
 from nocturne.settings import Settings
-from nocturne.sleeptime.status import expected_model_id
+from nocturne.sleeptime.digest_report import expected_model_id
 
 log = logging.getLogger("nocturne.daemon")
 

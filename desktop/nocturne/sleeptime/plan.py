@@ -256,7 +256,7 @@ def step_is_current(record: StepRecord, model_id: str | None) -> bool:
 
 def done_keys(records: Iterable[StepRecord], model_id: str | None) -> set[str]:
     """Keys of the steps that count as done: current (`step_is_current`), no note stale. The one
-    answer for the digest's plan and for every status (`sleeptime/status.py`)."""
+    answer for the digest's plan and for every status (`sleeptime/digest_report.py`)."""
     return {r.key for r in records if step_is_current(r, model_id) and not r.has_stale_notes}
 
 

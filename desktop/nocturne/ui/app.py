@@ -22,8 +22,8 @@ from nocturne import __version__, paths
 from nocturne.errors import KnownError, StoreError
 from nocturne.library.backups import Recovery, database_problem, newest_good_backup
 from nocturne.settings import Settings
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import CoreBackground
+from nocturne.ui.background_digest import CoreBackground
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.crash import install_excepthook
 from nocturne.ui.icons import app_icon
 from nocturne.ui.main_window import MainWindow

@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from nocturne.errors import KnownError
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import Background
+from nocturne.ui.background_digest import Background
 from nocturne.ui.chat_view import AnswerCard, ChatPane
 from nocturne.ui.conversation_list import ConversationList
 from nocturne.ui.conversations import answer_record
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.savings_view import SavingsPane
 from nocturne.ui.workers import TaskRunner
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QStatusBar
 
-from nocturne.ui.background import Background, DigestSnapshot
-from nocturne.ui.digest_status import DigestStatus
+from nocturne.ui.background_digest import Background, DigestSnapshot
+from nocturne.ui.digest_status_bar import DigestStatus
 from nocturne.ui.library_view import LibraryPane
 from nocturne.ui.tray import Tray
 from nocturne.ui.workers import TaskRunner

@@ -51,8 +51,8 @@ from PySide6.QtWidgets import (
 )
 
 from nocturne.paths import display_path
-from nocturne.ui.backend import DocumentRow
-from nocturne.ui.background import format_eta
+from nocturne.ui.background_digest import format_eta
+from nocturne.ui.core_calls import DocumentRow
 from nocturne.ui.icons import app_icon
 from nocturne.ui.style import STATE_COLOURS
 

@@ -37,13 +37,13 @@ from nocturne.library.backups import Recovery
 from nocturne.library.ingest import IngestResult
 from nocturne.library.loaders import SUPPORTED_SUFFIXES
 from nocturne.settings import Settings
-from nocturne.ui.backend import Backend
-from nocturne.ui.background import Background, DigestSnapshot, digest_plan
+from nocturne.ui.background_digest import Background, DigestSnapshot, digest_plan
 from nocturne.ui.chat_actions import ChatActions
 from nocturne.ui.chat_view import ChatPane
 from nocturne.ui.conversation_list import ConversationList
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.digest_actions import DigestActions
-from nocturne.ui.digest_status import DigestStatus
+from nocturne.ui.digest_status_bar import DigestStatus
 from nocturne.ui.icons import app_icon
 from nocturne.ui.library_view import LibraryPane, page_problem_lines
 from nocturne.ui.repair import REPAIR_ARGS, AddAgain, DamageNotice

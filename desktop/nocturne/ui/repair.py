@@ -37,7 +37,7 @@ from nocturne import paths
 from nocturne.errors import KnownError
 from nocturne.library.backups import Backup, Recovery, restore_backup, start_rebuild
 from nocturne.library.ingest import IngestResult, discover
-from nocturne.ui.backend import Backend
+from nocturne.ui.core_calls import Backend
 from nocturne.ui.workers import TaskRunner
 
 

@@ -1,6 +1,6 @@
 """The numbers behind the savings panel, read from the library (no Qt).
 
-Every point is a logged answer (`nocturne.answer.status.answer_totals`, which also counts answers
+Every point is a logged answer (`nocturne.answer.totals.answer_totals`, which also counts answers
 asked from the command line), so the panel never disagrees with the savings line printed under an
 answer; where that log is missing (an older core), the answers kept with the conversations are
 used instead. Sleep-time tokens are the digest's model calls (`library.sleep_tokens`). Time
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nocturne.answer.status import AnswerTotals, answer_summary
+from nocturne.answer.totals import AnswerTotals, answer_summary
 from nocturne.library.answer_log import recent_answers
 from nocturne.library.reading_speed import MIN_PROMPT_TOKENS, PromptReading, prompt_readings
 from nocturne.library.sleep_tokens import logged_tokens

@@ -308,7 +308,7 @@ class SettingsDialog(QDialog):
         self.test_result.setText("Testing…")
 
         def check(_report: Any) -> Any:
-            from nocturne.engine.remote_status import check_remote
+            from nocturne.engine.engine_report import check_remote
 
             return check_remote(candidate)
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from nocturne.ui.background import DigestSnapshot
+from nocturne.ui.background_digest import DigestSnapshot
 from nocturne.ui.icons import state_icon
 
 TOOLTIPS = {

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from nocturne import paths
-from nocturne.answer.status import answer_totals, format_answer_totals
+from nocturne.answer.totals import answer_totals, format_answer_totals
+from nocturne.engine.engine_report import engine_choices
 from nocturne.engine.factory import engine_choice
-from nocturne.engine.remote_status import engine_choices
 from nocturne.library.store import Store
-from nocturne.schedule.status import format_schedule_status, schedule_status
+from nocturne.schedule.schedule_report import format_schedule_status, schedule_status
 from nocturne.settings import Settings
+from nocturne.sleeptime.digest_report import expected_model_id, format_digest_status
 from nocturne.sleeptime.horizon import library_horizon
 from nocturne.sleeptime.progress import digest_progress, shown_state
-from nocturne.sleeptime.status import expected_model_id, format_digest_status
 
 
 def library_status(store: Store, settings: Settings) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nocturne.ui.background import DigestSnapshot, format_eta, pause_label
+from nocturne.ui.background_digest import DigestSnapshot, format_eta, pause_label
 
 SENTENCE_REASONS = ("the digest", "new documents", "summaries")
 """Reasons from the schedule that are whole sentences: shown as they are, capitalised."""

@@ -30,8 +30,8 @@ from nocturne.schedule.questions_in_flight import live_questions
 from nocturne.schedule.scheduler import HEARTBEAT_S, local_now
 from nocturne.schedule.state import ScheduleState
 from nocturne.schedule.work import WorkLeft
+from nocturne.sleeptime.digest_report import expected_model_id
 from nocturne.sleeptime.foreground_runs import running_foreground_digests
-from nocturne.sleeptime.status import expected_model_id
 
 DAEMON_SILENT_AFTER = timedelta(seconds=HEARTBEAT_S * 3)
 

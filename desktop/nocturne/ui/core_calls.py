@@ -47,8 +47,8 @@ class DocumentRow:
 
 def _digest_progress(store: Store, settings: Settings) -> dict[int, float]:
     """Per-document fraction of the digest done (`sleeptime.progress`, as `nocturne status`)."""
+    from nocturne.sleeptime.digest_report import expected_model_id
     from nocturne.sleeptime.progress import digest_progress
-    from nocturne.sleeptime.status import expected_model_id
 
     progress = digest_progress(store, settings.digest_budget, expected_model_id(settings))
     return {document_id: value.fraction for document_id, value in progress.documents.items()}

@@ -6,14 +6,14 @@ from collections.abc import Callable
 
 from nocturne.library.store import Store
 from nocturne.settings import Settings
-from nocturne.sleeptime.events import STEP, DigestEvent
-from nocturne.sleeptime.runner import DigestRunner
-from nocturne.sleeptime.status import (
+from nocturne.sleeptime.digest_report import (
     digest_status,
     document_progress,
     expected_model_id,
     format_digest_status,
 )
+from nocturne.sleeptime.events import STEP, DigestEvent
+from nocturne.sleeptime.runner import DigestRunner
 
 from fakes.engine import FakeEngine
 

@@ -220,9 +220,9 @@ class CoreBackground:
         now = time.monotonic()
         cached = self._status_cache
         if cached is None or cached[0] != running or now - cached[1] > STATUS_EVERY_S:
+            from nocturne.sleeptime.digest_report import expected_model_id
             from nocturne.sleeptime.horizon import library_horizon
             from nocturne.sleeptime.progress import digest_progress
-            from nocturne.sleeptime.status import expected_model_id
 
             store = self._store()
             progress = digest_progress(

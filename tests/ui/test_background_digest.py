@@ -12,7 +12,7 @@ from nocturne.library.store import Store
 from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import DigestEvent
-from nocturne.ui.background import CoreBackground, pause_label
+from nocturne.ui.background_digest import CoreBackground, pause_label
 
 from support import FAKE_ENGINE
 
@@ -174,7 +174,7 @@ def test_a_run_that_cannot_start_leaves_nothing_behind(
 def test_added_folders_are_watched_by_the_window(
     settings: Settings, store: Store, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nocturne.ui.backend import Backend
+    from nocturne.ui.core_calls import Backend
 
     monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
     folder = tmp_path / "notes"
