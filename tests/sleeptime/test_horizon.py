@@ -49,7 +49,7 @@ def test_the_pace_is_each_kinds_measured_mean(store: Store) -> None:
     horizon = estimate(store, left, "local.gguf", NIGHT, NOON)
     assert horizon.seconds == pytest.approx(600 * 3.0 + 100 * 30.0)  # 4,800 s
     assert horizon.sentence() == (
-        "about 1.3 hours of digest left: one nightly window (01:00–06:00), done by about 06:00"
+        "about 1.3 hours of digest left: one nightly window (01:00–06:00), done by about 02:20"
     )
 
 
@@ -71,9 +71,9 @@ def test_no_measurement_gives_no_number(store: Store) -> None:
 
 def test_nights_at_the_schedule_count_what_is_left_of_tonight() -> None:
     hours = 3600.0
-    # At noon: 26 hours of digest fill six five-hour windows, the last ending on the 7th at 06:00.
+    # At noon: 26 hours of digest fill six five-hour windows, done an hour into the sixth.
     nights, done_by = nights_needed(26 * hours, NIGHT, NOON)
-    assert nights == 6 and done_by == datetime(2026, 3, 8, 6, 0, tzinfo=TZ)
+    assert nights == 6 and done_by == datetime(2026, 3, 8, 2, 0, tzinfo=TZ)
     # At 05:00, inside tonight's window: one hour is left of it, then whole windows.
     five = datetime(2026, 3, 2, 5, 0, tzinfo=TZ)
     assert nights_needed(0.5 * hours, NIGHT, five) == (1, five + timedelta(minutes=30))

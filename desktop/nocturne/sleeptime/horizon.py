@@ -63,7 +63,7 @@ def seconds_left(
 
 def nights_needed(seconds: float, window: NightWindow, now: datetime) -> tuple[int, datetime]:
     """How many nightly windows `seconds` of digest fill, counting what is left of the window on
-    now, and when the last of them ends."""
+    now, and when the work would be done (in the last of them)."""
     length = window.length.total_seconds()
     current = window.containing(now)
     if current is not None:
@@ -76,8 +76,11 @@ def nights_needed(seconds: float, window: NightWindow, now: datetime) -> tuple[i
         nights, first = 0, window.next_start(now)
     assert first is not None  # an enabled window always has a next one
     more = math.ceil(seconds / length) if length else 0
-    last_end = first.end + timedelta(days=max(0, more - 1))
-    return nights + more, last_end
+    if more == 0:
+        return nights, first.start
+    # The work ends in the last of those windows, after what is left for it there.
+    last_start = first.start + timedelta(days=more - 1)
+    return nights + more, last_start + timedelta(seconds=seconds - (more - 1) * length)
 
 
 def duration_words(seconds: float) -> str:
@@ -98,7 +101,7 @@ class Horizon:
     steps_left: int
     seconds: float | None  # the digest engine at its measured pace; None: not measured yet
     nights: int | None  # nightly windows needed (None: no window, or no estimate)
-    done_by: datetime | None  # when the last of those windows ends
+    done_by: datetime | None  # when the work would be done, in the last of those windows
     window: str | None  # "01:00–06:00"
     remote_seconds: float | None = None  # a configured remote server at its measured pace
     remote_model: str | None = None
