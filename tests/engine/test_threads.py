@@ -208,3 +208,31 @@ def test_the_kv_prefix_prefill_fits_its_threads_too(
     LlamaStateBackend(engine).evaluate([1, 2, 3])
     assert applied == [1]
     assert llama.calls == ["reset", "eval"]
+
+
+class LongLlama(FakeLlama):
+    def create_completion(self, tokens: list[int], **kw: Any) -> Iterator[dict[str, Any]]:
+        for word in ("one", " two", " three"):
+            yield {"choices": [{"text": word, "finish_reason": None}]}
+        yield {"choices": [{"text": "", "finish_reason": "stop"}]}
+
+
+def test_a_long_call_refits_its_threads_between_tokens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A busy program starting mid-call (or a digest resumed beside one) must not leave the
+    call on the threads it started with: a starved thread would hold every token back."""
+    from nocturne.engine.local import LocalEngine
+
+    applied: list[int] = []
+    monkeypatch.setattr("nocturne.engine.local._load_llama", lambda path, **kw: LongLlama())
+    monkeypatch.setattr(
+        "nocturne.engine.local.set_llama_threads", lambda _llama, n: applied.append(n)
+    )
+    readings = iter([0.0, 0.0, 1.0, 1.0, 1.0])  # quiet at the start, one core busy after
+    engine = LocalEngine(Path("model.gguf"), thread_plan=ThreadPlan(2, 2, lambda: next(readings)))
+    engine.refit_every_s = 0.0  # every token
+    done = engine.complete([{"role": "user", "content": "count"}], GenerationOptions())
+    assert done.text == "one two three"
+    assert applied == [1]  # 2 at the start, 1 from the second token on
+    assert done.threads == 1 and engine.threads_now == 1

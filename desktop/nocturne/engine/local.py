@@ -111,7 +111,10 @@ class LocalEngine:
     """One llama.cpp model. Calls are serialised: a llama context is not thread-safe.
 
     Each call first fits the thread count to the cores other programs leave free
-    (`adapt_threads()`), on the loaded context: no reload."""
+    (`adapt_threads()`), on the loaded context: no reload; a long call fits it again between
+    tokens every `refit_every_s`."""
+
+    refit_every_s = 0.5
 
     def __init__(
         self,
@@ -242,6 +245,7 @@ class LocalEngine:
                 )
             threads = self.adapt_threads().threads
             started = time.perf_counter()
+            refit_at = started + self.refit_every_s
             first_token_s = 0.0
             pieces: list[str] = []
             finish_reason = "stop"
@@ -265,6 +269,12 @@ class LocalEngine:
                     completion_tokens += 1
                 if not first_token_s:
                     first_token_s = time.perf_counter() - started
+                if time.perf_counter() >= refit_at:
+                    # Other programs come and go during a long call (or the digest was
+                    # suspended for a question and resumed beside a busy program): keeping its
+                    # first thread count would starve a thread behind theirs for the rest of it.
+                    threads = self.adapt_threads().threads
+                    refit_at = time.perf_counter() + self.refit_every_s
                 if text:
                     pieces.append(text)
                     yield text
