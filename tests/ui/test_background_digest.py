@@ -14,33 +14,8 @@ from nocturne.settings import Settings
 from nocturne.sleeptime.events import DigestEvent
 from nocturne.ui.background_digest import CoreBackground, pause_label
 
+from fakes.digest_run import FakeRun
 from support import FAKE_ENGINE
-
-
-class FakeController:
-    def __init__(self) -> None:
-        self.is_running = False
-        self.is_paused = False
-        self.completed = False
-        self.error: str | None = None
-        self.progress: DigestEvent | None = None
-        self.calls: list[str] = []
-
-    def start(self) -> None:
-        self.calls.append("start")
-        self.is_running = True
-
-    def pause(self) -> None:
-        self.calls.append("pause")
-        self.is_paused = True
-
-    def resume(self) -> None:
-        self.calls.append("resume")
-        self.is_paused = False
-
-    def stop(self) -> None:
-        self.calls.append("stop")
-        self.is_running = False
 
 
 class FakeScheduler:
@@ -64,11 +39,11 @@ class FakeScheduler:
 
 
 @pytest.fixture
-def controllers(monkeypatch: pytest.MonkeyPatch) -> list[FakeController]:
-    made: list[FakeController] = []
+def controllers(monkeypatch: pytest.MonkeyPatch) -> list[FakeRun]:
+    made: list[FakeRun] = []
 
-    def factory(_settings: Any) -> FakeController:
-        made.append(FakeController())
+    def factory(_settings: Any) -> FakeRun:
+        made.append(FakeRun())
         return made[-1]
 
     monkeypatch.setattr("nocturne.schedule.digest_process.digest_process_controller", factory)
@@ -83,7 +58,7 @@ def background(settings: Settings, store: Store) -> CoreBackground:
 
 
 def test_digest_now_runs_shows_progress_and_reports_the_end(
-    background: CoreBackground, controllers: list[FakeController]
+    background: CoreBackground, controllers: list[FakeRun]
 ) -> None:
     assert background.snapshot().phase == "idle"  # an empty library has nothing to digest
     background.digest_now()
@@ -111,7 +86,7 @@ def test_digest_now_runs_shows_progress_and_reports_the_end(
 
 
 def test_pause_and_resume_write_the_shared_state(
-    background: CoreBackground, controllers: list[FakeController], store: Store
+    background: CoreBackground, controllers: list[FakeRun], store: Store
 ) -> None:
     background.digest_now()
     until = background.pause_for_an_hour()
@@ -127,7 +102,7 @@ def test_pause_and_resume_write_the_shared_state(
 
 
 def test_questions_pause_a_manual_run_and_tell_the_scheduler(
-    background: CoreBackground, controllers: list[FakeController]
+    background: CoreBackground, controllers: list[FakeRun]
 ) -> None:
     background.digest_now()
     background.question_started()
@@ -159,7 +134,7 @@ def test_pause_labels() -> None:
 def test_a_run_that_cannot_start_leaves_nothing_behind(
     background: CoreBackground, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Broken(FakeController):
+    class Broken(FakeRun):
         def start(self) -> None:
             raise RuntimeError("cannot spawn")
 

@@ -14,24 +14,7 @@ from nocturne.schedule.policy import Decision
 from nocturne.settings import Settings
 from nocturne.ui.background_digest import OTHER_SCHEDULER, CoreBackground
 
-
-class Run:
-    def __init__(self, documents: Any) -> None:
-        self.documents = None if documents is None else tuple(documents)
-        self.is_running = False
-        self.is_paused = False
-        self.calls: list[str] = []
-
-    def start(self) -> None:
-        self.calls.append("start")
-        self.is_running = True
-
-    def stop(self) -> None:
-        self.calls.append("stop")
-        self.is_running = False
-
-    def resume(self) -> None:
-        self.calls.append("resume")
+from fakes.digest_run import FakeRun
 
 
 class Scheduler:
@@ -51,11 +34,11 @@ class Scheduler:
 
 
 @pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[Run]:
-    made: list[Run] = []
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[FakeRun]:
+    made: list[FakeRun] = []
 
-    def factory(_settings: Any, budget: Any = None, **kw: Any) -> Run:
-        made.append(Run(kw.get("documents")))
+    def factory(_settings: Any, budget: Any = None, **kw: Any) -> FakeRun:
+        made.append(FakeRun(documents=kw.get("documents")))
         return made[-1]
 
     monkeypatch.setattr("nocturne.schedule.digest_process.digest_process_controller", factory)
@@ -83,7 +66,7 @@ def _document(store: Store, name: str) -> int:
 
 
 def test_with_nothing_running_a_run_of_that_document_alone_starts(
-    background: CoreBackground, runs: list[Run], store: Store
+    background: CoreBackground, runs: list[FakeRun], store: Store
 ) -> None:
     doc = _document(store, "lease.txt")
     background.digest_document_now(doc)
@@ -95,10 +78,10 @@ def test_with_nothing_running_a_run_of_that_document_alone_starts(
 
 
 def test_the_schedules_run_makes_way(
-    background: CoreBackground, runs: list[Run], store: Store
+    background: CoreBackground, runs: list[FakeRun], store: Store
 ) -> None:
     doc = _document(store, "lease.txt")
-    scheduled = Run(None)
+    scheduled = FakeRun()
     scheduled.start()
     background.scheduler.controller = scheduled
     background.digest_document_now(doc)
@@ -107,7 +90,7 @@ def test_the_schedules_run_makes_way(
 
 
 def test_a_run_of_other_documents_keeps_them_and_takes_this_one_too(
-    background: CoreBackground, runs: list[Run], store: Store
+    background: CoreBackground, runs: list[FakeRun], store: Store
 ) -> None:
     first, second = _document(store, "a.txt"), _document(store, "b.txt")
     background.digest_document_now(first)
@@ -117,7 +100,7 @@ def test_a_run_of_other_documents_keeps_them_and_takes_this_one_too(
 
 
 def test_after_digest_now_a_whole_digest_starts_again_with_this_document_first(
-    background: CoreBackground, runs: list[Run], store: Store
+    background: CoreBackground, runs: list[FakeRun], store: Store
 ) -> None:
     doc = _document(store, "lease.txt")
     background.digest_now()
@@ -128,7 +111,7 @@ def test_after_digest_now_a_whole_digest_starts_again_with_this_document_first(
 
 
 def test_beside_a_daemon_the_document_is_queued_first_and_the_person_told(
-    background: CoreBackground, runs: list[Run], store: Store, monkeypatch: pytest.MonkeyPatch
+    background: CoreBackground, runs: list[FakeRun], store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = _document(store, "lease.txt")
     background.scheduler.last_decision = Decision(False, OTHER_SCHEDULER, "the daemon digests")

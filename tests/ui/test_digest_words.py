@@ -20,6 +20,8 @@ from nocturne.sleeptime.events import DigestEvent, EtaEstimator
 from nocturne.ui.background_digest import CoreBackground, DigestSnapshot, digest_plan
 from nocturne.ui.digest_status_bar import describe, plural
 
+from fakes.digest_run import FakeRun
+
 
 def test_never_everything_digested_for_an_empty_library() -> None:
     for snapshot in (
@@ -108,14 +110,6 @@ def test_tiles_follow_a_running_digest(window: Any, monkeypatch: pytest.MonkeyPa
 # -- the ETA and the step count of a run -------------------------------------------------------
 
 
-class Run:
-    def __init__(self, event: DigestEvent) -> None:
-        self.progress = event
-        self.is_running = True
-        self.is_paused = False
-        self.completed = False
-
-
 class Clock:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -134,7 +128,7 @@ def core(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> A
 
 def test_eta_counts_down_between_steps_and_admits_when_it_is_overdue(core: Any) -> None:
     background, clock = core
-    run = Run(DigestEvent("step", 17, 18, label="lease.pdf", eta_s=20.0))
+    run = FakeRun(DigestEvent("step", 17, 18, label="lease.pdf", eta_s=20.0), running=True)
     background._manual = run
     assert background.snapshot().eta_s == pytest.approx(20.0)
     clock.now += 12
@@ -161,7 +155,9 @@ def test_a_runs_steps_are_counted_as_the_librarys(
             steps_done=0, steps_total=41, pending_by_kind={}, model_id=None
         ),
     )
-    background._manual = Run(DigestEvent("step", 0, 18, eta_s=None))  # a first, low digest
+    background._manual = FakeRun(
+        DigestEvent("step", 0, 18, eta_s=None), running=True
+    )  # a first, low digest
     assert (background.snapshot().done_steps, background.snapshot().total_steps) == (0, 41)
     background._manual.progress = DigestEvent("step", 18, 18, eta_s=0.0)
     snap = background.snapshot()

@@ -19,6 +19,7 @@ from nocturne.ui.background_digest import CoreBackground
 from nocturne.ui.core_calls import Backend
 
 from fakes.digest_replies import digest_reply
+from fakes.digest_run import FakeRun
 from fakes.engine import FakeEngine
 
 MODEL_CALL_S = 20.0
@@ -46,16 +47,6 @@ class Clock:
     def reply(self, messages: list[Message], options: GenerationOptions) -> str:
         self.now += MODEL_CALL_S
         return digest_reply(messages, options)
-
-
-class Run:
-    """The running digest as the background sees it: its latest progress event."""
-
-    def __init__(self, event: DigestEvent) -> None:
-        self.progress = event
-        self.is_running = True
-        self.is_paused = False
-        self.completed = False
 
 
 def detail(window: Any, name: str) -> str:
@@ -109,7 +100,7 @@ def test_each_document_shows_its_time_left_and_it_counts_down(
     store.conn.commit()
 
     background = CoreBackground(settings, backend.store, start_scheduler=False)
-    run = Run(event)
+    run = FakeRun(event, running=True)
     background._manual = run
     window = MainWindow(backend, background, settings, Tray())
     window.quit_hook = lambda: None
