@@ -17,9 +17,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
-
 from nocturne import paths
+from nocturne.run_flags import live_flag_pids
 
 _counter = itertools.count()
 _lock = threading.Lock()
@@ -46,26 +45,6 @@ def question_in_flight(folder: Path | None = None) -> Iterator[Path]:
             flag.unlink()
 
 
-def _pid_of(flag: Path) -> int | None:
-    try:
-        return int(flag.name.split("-", 1)[0])
-    except ValueError:
-        return None
-
-
 def live_questions(folder: Path | None = None) -> int:
     """How many questions are being answered now; flags of dead processes are removed."""
-    folder = folder or questions_dir()
-    count = 0
-    try:
-        flags = list(folder.glob("*.question"))
-    except OSError:
-        return 0
-    for flag in flags:
-        pid = _pid_of(flag)
-        if pid is not None and psutil.pid_exists(pid):
-            count += 1
-        else:
-            with contextlib.suppress(OSError):
-                flag.unlink()
-    return count
+    return len(live_flag_pids(folder or questions_dir(), ".question"))

@@ -3,7 +3,7 @@
 The daemon and the window record the digest process they start in the library database; a
 digest typed in a terminal has no scheduler, so it drops a small file in
 `<data dir>/run/digests/` named after its pid while it runs, removed when it ends. A file whose
-process has died (a killed digest) is ignored and cleaned up.
+process has died (a killed digest) is ignored and cleaned up (`run_flags.py`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
-
 from nocturne import paths
+from nocturne.run_flags import live_flag_pids
 
 
 def runs_dir() -> Path:
@@ -38,20 +37,4 @@ def foreground_run(folder: Path | None = None) -> Iterator[Path]:
 
 def running_foreground_digests(folder: Path | None = None) -> list[int]:
     """The pids of `nocturne digest` runs going on now; flags of dead processes are removed."""
-    folder = folder or runs_dir()
-    pids: list[int] = []
-    try:
-        flags = sorted(folder.glob("*.digest"))
-    except OSError:
-        return []
-    for flag in flags:
-        try:
-            pid = int(flag.stem)
-        except ValueError:
-            continue
-        if psutil.pid_exists(pid):
-            pids.append(pid)
-        else:
-            with contextlib.suppress(OSError):
-                flag.unlink()
-    return pids
+    return live_flag_pids(folder or runs_dir(), ".digest")
