@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from nocturne.library import conversations as chats
@@ -62,3 +64,31 @@ def test_a_failed_write_leaves_nothing_behind(store: Store) -> None:
         chats.add_message(store, conversation, "user", "half")
         raise RuntimeError("stop")
     assert chats.conversation_messages(store, conversation) == []
+
+
+def test_an_answer_is_read_back_as_the_object_that_was_stored(store: Store) -> None:
+    conversation = chats.create_conversation(store, "lease")
+    record = {"answer": "Zwölf Monate — “twelve”.", "tokens": [3, 4.5], "cached": False, "x": None}
+    chats.add_message(store, conversation, "assistant", "Zwölf Monate.", record)
+    chats.add_message(store, conversation, "assistant", "no record", {})
+    stored, empty = chats.conversation_messages(store, conversation)
+    assert stored.answer == record
+    assert empty.answer == {}  # an empty record comes back empty, not as none
+
+
+def test_an_unknown_role_is_refused_and_changes_nothing(store: Store) -> None:
+    conversation = chats.create_conversation(store)
+    with pytest.raises(sqlite3.IntegrityError):
+        chats.add_message(store, conversation, "system", "not a role", title="never")
+    assert chats.conversation_messages(store, conversation) == []
+    (listed,) = chats.list_conversations(store)
+    assert (listed.title, listed.message_count) == ("", 0)
+
+
+def test_a_conversation_without_messages_is_listed_with_none(store: Store) -> None:
+    assert chats.list_conversations(store) == []
+    assert chats.message_count(store) == 0
+    conversation = chats.create_conversation(store, "empty")
+    (listed,) = chats.list_conversations(store)
+    assert (listed.id, listed.title, listed.message_count) == (conversation, "empty", 0)
+    assert listed.updated_at.endswith("Z")
