@@ -1,18 +1,6 @@
 from nocturne.library.chunking import PageText, chunk_pages
-from nocturne.library.sentences import split_sentences
 
 from fakes.engine import FakeEngine
-
-
-def test_sentences_split_on_punctuation_but_not_abbreviations() -> None:
-    text = "Dr. Smith arrived at 9 a.m. on Monday. He left. Was it late? Yes!\n\nNew paragraph"
-    assert split_sentences(text) == [
-        "Dr. Smith arrived at 9 a.m. on Monday.",
-        "He left.",
-        "Was it late?",
-        "Yes!",
-        "New paragraph",
-    ]
 
 
 def test_chunks_fit_the_budget_overlap_and_keep_pages() -> None:
