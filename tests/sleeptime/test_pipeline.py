@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nocturne.engine.base import GenerationOptions, Message
-from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
-from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
-from nocturne.sleeptime.plan import plan_digest
 from nocturne.sleeptime.runner import DigestResult, DigestRunner
 from nocturne.sleeptime.support import is_supported
 
@@ -158,44 +155,3 @@ def test_supported_model_summary_is_kept_and_labelled(store: Store, library: Lib
     assert row["text"].startswith("The oil embargo ended in March 1974")
     assert row["prompt_version"] == "summary:model-v1+summary:extract-v1"
     assert row["model_id"] == "fake-model"
-
-
-def test_stop_request_ends_after_the_current_step(
-    store: Store, library: Library, digest_engine: FakeEngine
-) -> None:
-    docs = library()
-    request_documents(store, [docs["oil"]])  # read first: its passages take model calls
-    events: list[DigestEvent] = []
-    runner = DigestRunner(store, digest_engine, "low", on_event=events.append)
-
-    def on_event(event: DigestEvent) -> None:
-        events.append(event)
-        if event.kind == STEP and event.done == 2:
-            runner.stop()
-
-    runner.on_event = on_event
-    result = runner.run()
-    assert result.reason == "stopped" and result.done == 2
-    assert store.scalar("SELECT COUNT(*) FROM digest_steps") == 2
-    assert events[0].kind == START and events[-1].kind == FINISH
-    assert events[-1].reason == "stopped"
-    step_events = [e for e in events if e.kind == STEP]
-    assert step_events[-1].eta_s is not None and step_events[-1].tokens > 0
-    assert {r.state for r in store.documents()} <= {"queued", "ready"}
-    rest = run(store, digest_engine)
-    assert rest.already_done == 2 and rest.reason == "done"
-
-
-def test_max_seconds_stops_before_a_step_that_would_not_fit(
-    store: Store, library: Library, digest_engine: FakeEngine
-) -> None:
-    library()
-    now = [0.0]
-
-    def clock() -> float:
-        now[0] += 1.0  # every look at the clock costs a second
-        return now[0]
-
-    result = DigestRunner(store, digest_engine, "low", max_seconds=6, clock=clock).run()
-    assert result.reason == "time"
-    assert 0 < result.done < len(plan_digest(store, "low", "fake-model").steps)
