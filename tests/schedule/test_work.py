@@ -69,3 +69,53 @@ def test_a_different_digest_model_is_work_left(store: Store) -> None:
     model[0] = "a-bigger-model.gguf"  # the person chose another model in settings
     work_left = WorkLeft(store, lambda: "low", model_id=lambda: model[0])
     assert work_left()
+
+
+def test_a_waiting_document_answers_without_counting_steps(store: Store) -> None:
+    _library(store)
+    calls: list[str] = []
+
+    def pending(_: Store, budget: str) -> bool:
+        calls.append(budget)
+        return False
+
+    work_left = WorkLeft(store, lambda: "low", steps_pending=pending, clock=Clock())
+    assert work_left()
+    assert calls == []
+
+
+def test_a_new_budget_is_counted_at_once_and_the_answer_is_kept(store: Store) -> None:
+    _library(store)
+    store.conn.execute("UPDATE documents SET learned_stale = 0")
+    calls: list[str] = []
+
+    def pending(_: Store, budget: str) -> bool:
+        calls.append(budget)
+        return budget == "high"
+
+    budget = ["low"]
+    work_left = WorkLeft(store, lambda: budget[0], steps_pending=pending, clock=Clock())
+    assert not work_left()
+    budget[0] = "high"  # the person raised the budget in settings
+    assert work_left()
+    assert work_left()  # the kept answer, not a third count
+    assert calls == ["low", "high"]
+
+
+def test_the_exact_count_is_redone_exactly_when_the_interval_is_over(store: Store) -> None:
+    _library(store)
+    store.conn.execute("UPDATE documents SET learned_stale = 0")
+    calls: list[float] = []
+    clock = Clock()
+
+    def pending(_: Store, budget: str) -> bool:
+        calls.append(clock.now)
+        return False
+
+    work_left = WorkLeft(store, lambda: "low", steps_pending=pending, clock=clock, exact_every_s=60)
+    work_left()
+    clock.now = 59.9
+    work_left()
+    clock.now = 60.0
+    work_left()
+    assert calls == [0.0, 60.0]
