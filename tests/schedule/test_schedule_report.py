@@ -6,6 +6,7 @@ import json
 import os
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from schedule_fakes import add_documents
 
 from nocturne.library.store import Store
@@ -132,3 +133,89 @@ def test_measures_when_no_readings_are_given(store: Store) -> None:
     report = schedule_status(store, Settings())
     assert report["idle"]["source"]
     assert report["power"]["on_ac"] in (True, False, None)
+
+
+def test_equal_start_and_end_means_no_nightly_window(store: Store) -> None:
+    no_night = Settings({"night_start": "01:00", "night_end": "01:00"})
+    report = schedule_status(store, no_night, NOW, idle=IDLE, power=MAINS)
+    assert report["nightly_window"] is None
+    assert report["next_window"] is None
+    lines = format_schedule_status(report)
+    assert lines[0] == "Nightly window:  no nightly window (start and end are equal)"
+
+
+def test_a_pause_that_has_ended_is_not_reported(store: Store) -> None:
+    add_documents(store, 1)
+    ScheduleState(store).pause_until(NOW - timedelta(minutes=1))
+    report = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS, cpu=CpuReading(5.0))
+    assert report["paused_until"] is None
+    assert report["would_run_now"]["code"] == "first-digest"
+    assert not any(line.startswith("Paused until") for line in format_schedule_status(report))
+
+
+def test_a_window_missed_while_the_machine_slept_is_reported(store: Store) -> None:
+    add_documents(store, 1)
+    state = ScheduleState(store)
+    state.watching_since(NOW - timedelta(days=3))
+    state.mark_window_served(datetime(2026, 11, 9, 1, 0, tzinfo=TZ))  # not last night's
+    report = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)
+    assert report["missed_window"] == "Tue 10 Nov 01:00–06:00"
+    assert (
+        "Missed window:   Tue 10 Nov 01:00–06:00 (caught up at next idle)"
+        in format_schedule_status(report)
+    )
+    state.mark_window_served(datetime(2026, 11, 10, 1, 0, tzinfo=TZ))
+    assert schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)["missed_window"] is None
+
+
+def test_a_fresh_heartbeat_of_a_dead_process_is_not_a_running_scheduler(store: Store) -> None:
+    import subprocess
+    import sys
+
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(child.stdout)
+    ScheduleState(store).heartbeat(NOW - timedelta(seconds=5), pid=dead)
+    scheduler = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)["scheduler"]
+    assert scheduler == {
+        "running": False,
+        "pid": dead,
+        "last_seen": (NOW - timedelta(seconds=5)).isoformat(),
+    }
+
+
+def test_a_running_scheduler_line_names_its_pid(store: Store) -> None:
+    ScheduleState(store).heartbeat(NOW, pid=os.getpid())
+    lines = format_schedule_status(schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS))
+    assert f"Scheduler:       running (pid {os.getpid()})" in lines
+    assert not any(line.startswith("Watched folders") for line in lines)
+
+
+def test_battery_allowed_drops_the_mains_only_note(store: Store) -> None:
+    on_battery = PowerReading(on_ac=False, battery_percent=80)
+    allowed = Settings({"allow_on_battery": True})
+    report = schedule_status(store, allowed, NOW, idle=IDLE, power=on_battery)
+    assert report["power"]["allow_on_battery"] is True
+    power_line = next(line for line in format_schedule_status(report) if line.startswith("Power"))
+    assert power_line == "Power:           on battery, battery 80 %"
+
+
+def test_the_cpu_is_measured_only_when_a_first_digest_is_waiting(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    samples: list[str] = []
+
+    def sample() -> CpuReading:
+        samples.append("sampled")
+        return CpuReading(3.0, 2)
+
+    monkeypatch.setattr("nocturne.schedule.schedule_report.sample_cpu", sample)
+    done = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)
+    assert done["cpu_others_percent"] is None and samples == []
+    add_documents(store, 1)
+    waiting = schedule_status(store, Settings(), NOW, idle=IDLE, power=MAINS)
+    assert waiting["cpu_others_percent"] == 3.0 and samples == ["sampled"]
