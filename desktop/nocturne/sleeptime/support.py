@@ -19,13 +19,19 @@ SUPPORT_THRESHOLD = 0.8  # share of a note's content words that must occur in it
 # together with one or two words of its own ("... an oil embargo on the region of South America").
 MODEL_SUPPORT_THRESHOLD = 0.9
 MIN_CONTENT_WORDS = 2
+# A doubled final consonant, as in "shipp(ed)"; never "-ll", "-ss", "-ff", "-zz" ("called",
+# "passed"), which stay doubled without a suffix, nor a three-letter stem ("add(ed)").
+_DOUBLED = re.compile(r"(?<=\w\w)([bcdgjkmnpqrtvwx])\1$")
 
 
 def _stem(word: str) -> str:
     """A crude stem so that "ships"/"shipped"/"shipping" match; good enough for overlap."""
     for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            stem = word[: -len(suffix)]
+            if suffix in ("ing", "ed") and _DOUBLED.search(stem):
+                return stem[:-1]  # "shipped", "running": the consonant doubled for the suffix
+            return stem
     return word
 
 
