@@ -1,11 +1,9 @@
-"""The digest's record of finished steps and their notes (`library/digest_steps.py`), and the
-logged sleep-time tokens (`library/sleep_tokens.py`)."""
+"""The digest's record of finished steps and their notes (`library/digest_steps.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from nocturne.engine.base import Usage
 from nocturne.library import sleep_tokens
 from nocturne.library.digest_steps import (
     FinishedStep,
@@ -134,13 +132,6 @@ def test_totals_and_means_by_kind(store: Store) -> None:
     assert mean_seconds_by_kind(store, "unknown") == {}
     assert fresh_notes_per_document(store) == {doc: 2}
     assert sleep_tokens.total_tokens(store) == 45
-
-
-def test_logged_tokens_count_every_digest_call_and_nothing_else(store: Store) -> None:
-    assert sleep_tokens.logged_tokens(store) == 0
-    for purpose, prompt in (("digest:questions", 10), ("digest:summary", 5), ("answer:raw", 100)):
-        store.log_model_call(purpose=purpose, model_id="m", usage=Usage(prompt, 1), seconds=0.1)
-    assert sleep_tokens.logged_tokens(store) == 17
 
 
 def test_the_fingerprint_changes_with_documents_steps_and_stale_notes(store: Store) -> None:
