@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+# A well-formed roman numeral up to 399 (front matter): "xiv" is a page number, while words made
+# of the same letters ("did", "mild", "vivid") that end a page are text.
+_ROMAN = r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _PAGE_NUMBER = re.compile(
-    r"^(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$",
+    rf"^(?:page\s+)?[-–—(\[]?\s*(?:\d{{1,4}}|{_ROMAN})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{{1,4}})?$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ from pypdf import PdfReader, PdfWriter
 from nocturne.errors import IngestError
 from nocturne.library.blocks import HEADING, TEXT, TOC
 from nocturne.library.loaders import load, pages_of
-from nocturne.library.loaders.pdf_cleanup import is_page_number, spaces_lost
+from nocturne.library.loaders.pdf import load_pdf, page_blocks
+from nocturne.library.loaders.pdf_cleanup import is_page_number
 
 from pdf_maker import pdf_bytes
+from scan_maker import mixed_pdf, page_image
 from support import SHARED
 
 BODY = "The tenant pays the rent on the third day of each month by bank transfer to the landlord."
@@ -71,13 +74,6 @@ def test_pdf_outline_places_headings(tmp_path: Path) -> None:
     assert first_on_4.kind == HEADING  # a bookmark whose title is not on its page opens it
 
 
-def test_pdf_cleanup_rules() -> None:
-    assert is_page_number("12") and is_page_number("- 4 -") and is_page_number("Page 3 of 9")
-    assert not is_page_number("12 apples")
-    assert spaces_lost("Thisdocumentmaybeusedunderthetermsofthelicence " * 10)
-    assert not spaces_lost("This document may be used under the terms of the licence. " * 10)
-
-
 def test_bad_pdfs(tmp_path: Path) -> None:
     data = pdf_bytes(["Some text on a page."])
     with pytest.raises(IngestError, match="damaged"):
@@ -88,6 +84,101 @@ def test_bad_pdfs(tmp_path: Path) -> None:
     writer.write(out)
     with pytest.raises(IngestError, match="no text layer"):
         _load_pdf(tmp_path, out.getvalue())
+
+
+def test_numbered_lines_are_headings_only_when_they_follow_the_outline_so_far() -> None:
+    lines = [
+        "Intro words that run on a little.",
+        "1 Rent",
+        BODY,
+        "2 Pets",
+        BODY,
+        "5 apples",  # not the next section after 2
+        "1 rent is due",  # a number before lower case is a sentence
+        "2 3 4 5",  # a table row
+        "Chapter 7 Hints",  # a prefix word makes any number a heading
+        "2.1 Cats",  # does not follow chapter 7
+    ]
+    blocks = page_blocks([lines], [])
+    assert [(b.kind, b.number, b.level, b.text) for b in blocks if b.kind == HEADING] == [
+        (HEADING, "1", 1, "1 Rent"),
+        (HEADING, "2", 1, "2 Pets"),
+        (HEADING, "7", 1, "Chapter 7 Hints"),
+    ]
+    texts = [b.text for b in blocks if b.kind == TEXT]
+    assert texts[0] == "Intro words that run on a little."
+    assert texts[-1] == "2.1 Cats"
+    assert all(b.page == 1 for b in blocks)
+
+
+def test_an_outline_replaces_numbered_line_guessing() -> None:
+    pages = [
+        ["1. Rent", BODY, "2 Pets", BODY, BODY, BODY],
+        [BODY, BODY, BODY, BODY],
+    ]
+    blocks = page_blocks(pages, [("Rent", 1, 0), ("Late payment", 2, 1)])
+    # "1. Rent" is the bookmark "Rent" (its number ignored); "2 Pets" has no bookmark: text.
+    assert [(b.text, b.level, b.page) for b in blocks if b.kind == HEADING] == [
+        ("1. Rent", 1, 1),
+        ("Late payment", 2, 2),
+    ]
+    assert blocks[0].kind == HEADING
+    page_two = [b for b in blocks if b.page == 2]
+    assert page_two[0].text == "Late payment"  # not found on its page: it opens the page
+    assert any(b.kind == TEXT and b.text.endswith(" 2 Pets") for b in blocks)
+
+
+def test_a_contents_page_becomes_toc_blocks_on_its_page() -> None:
+    contents = ["Contents", "1 Rent .... 2", "2 Pets .... 3", "3 End .... 4", "4 Index . . . 5"]
+    blocks = page_blocks([[BODY], contents], [])
+    assert [(b.kind, b.page) for b in blocks] == [(TEXT, 1)] + [(TOC, 2)] * 5
+    assert blocks[2].text == "1 Rent .... 2"
+
+
+def _with_title(title: str | None, pages: list[str]) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(pages))))
+    if title is not None:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("metadata", "first_line", "title"),
+    [
+        ("The Lease Handbook", "Short Title Here", "The Lease Handbook"),
+        ("lease-handbook-v2", "Short Title Here", "Short Title Here"),  # a slug: page 1's line
+        (None, "A first line that is a sentence.", "1 Rent"),  # a sentence: the first heading
+    ],
+)
+def test_title_from_metadata_else_page_one_else_the_first_heading(
+    metadata: str | None, first_line: str, title: str
+) -> None:
+    data = _with_title(metadata, [f"{first_line}\n1 Rent\n{BODY}"])
+    assert load_pdf(Path("lease.pdf"), data).title == title
+
+
+def test_a_scanned_page_waits_for_ocr_and_gives_no_text() -> None:
+    data = mixed_pdf(
+        ["This lease is for the flat on Mill Lane."],
+        {2: page_image(["The deposit is 900 pounds."])},
+    )
+    doc = load_pdf(Path("lease.pdf"), data)
+    assert (doc.pages, doc.ocr_pages) == (2, [2])
+    assert [(b.text, b.page) for b in doc.blocks] == [
+        ("This lease is for the flat on Mill Lane.", 1)
+    ]
+
+
+def test_pages_that_lost_their_spaces_are_remarked_when_pdfium_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run_together = "Thisdocumentmaybeusedunderthetermsofthelicence " * 6
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # the import fails
+    doc = load_pdf(Path("a.pdf"), pdf_bytes([run_together, BODY]))
+    assert doc.remarks == ["1 page(s) lost the spaces between words; PDFium is missing"]
+    assert doc.blocks[0].text.startswith("Thisdocumentmaybeused")
 
 
 def test_real_camlidl_manual() -> None:

@@ -1,0 +1,141 @@
+"""The helpers every loader shares: whitespace, section numbers, outline order, titles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nocturne.library.blocks import HEADING, TEXT, Block
+from nocturne.library.loaders.common import (
+    follows,
+    heading,
+    is_slug,
+    number_key,
+    number_level,
+    pick_title,
+    split_number,
+    squash,
+    text_block,
+)
+
+
+def test_squash_joins_whitespace_and_drops_invisible_marks_and_ligatures() -> None:
+    assert squash(" soft\u00adhyphen  \n\t zero\u200bwidth\x00 ﬁle ") == "softhyphen zerowidth file"
+    assert squash("\ufeff") == ""
+
+
+@pytest.mark.parametrize(
+    ("number", "level"),
+    [("1", 1), ("1.0", 1), ("1.2", 2), ("4.8.6", 3), ("6.0.5", 2), ("A.1", 2), ("", 1)],
+)
+def test_number_level_counts_meaningful_parts(number: str, level: int) -> None:
+    assert number_level(number) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("4.8.6. Lambda Expressions", "4.8.6"),
+        ("1.0\tGeneral", "1.0"),
+        ("A.2 Title", "A.2"),
+        ("6. Title", "6"),
+        ("1 Overview", "1"),
+        ("Chapter 2 Title", "2"),
+        ("Appendix A: Notes", "A"),
+        ("Part II - Title", "II"),
+        ("section 5", "5"),
+        ("12) Title", ""),  # a list item
+        ("2024 was a good year", ""),  # a year, not a section
+        ("150 Things", ""),  # bare numbers above 99 are not section numbers
+        ("Plain words", ""),
+    ],
+)
+def test_split_number_finds_a_heading_number_and_keeps_the_text(text: str, number: str) -> None:
+    assert split_number(f"  {text} ") == (number, text)
+
+
+def test_number_key_reads_appendix_letters_and_refuses_other_parts() -> None:
+    assert number_key("4.8.6") == (4, 8, 6)
+    assert number_key("A.3") == (1, 3)
+    assert number_key("b") == (2,)
+    assert number_key("1.b2") is None
+    assert number_key("II") is None
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "expected"),
+    [
+        (None, (1,), True),
+        (None, (2, 5), True),
+        (None, (3,), False),  # an outline does not start at 3
+        (None, (1, 6), False),
+        ((2, 1), (2, 1, 1), True),  # first child
+        ((6, 0), (6, 0, 5), True),
+        ((2, 1), (2, 1, 6), False),  # a child too far ahead
+        ((2, 1), (2, 2), True),  # sibling
+        ((2, 1), (2, 3), True),  # sibling, one skipped
+        ((2, 1), (2, 4), False),
+        ((2, 1), (3,), True),  # the parent's sibling
+        ((2, 1), (3, 1), True),
+        ((2, 1), (3, 2), False),
+        ((2, 1), (5,), False),  # "5 apples" after 2.1
+        ((2, 1), (2, 1), False),  # the same number again
+    ],
+)
+def test_follows_accepts_what_a_real_outline_does_next(
+    previous: tuple[int, ...] | None, current: tuple[int, ...], expected: bool
+) -> None:
+    assert follows(previous, current) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("ab", True),
+        ("123 456", True),
+        ("developers-reference", True),
+        ("x.doc", True),
+        ("Report final.PDF", True),
+        ("Untitled", True),
+        ("Microsoft Word - The Lease", True),
+        ("averyverylongword", True),  # one lower-case run, longer than 12
+        ("lease", True),  # the file's own stem
+        ("The Garden Book", False),
+        ("Readline", False),
+    ],
+)
+def test_is_slug_refuses_titles_that_name_a_file(title: str, slug: bool) -> None:
+    assert is_slug(title, Path("/docs/lease.pdf")) is slug
+
+
+def test_pick_title_prefers_metadata_then_the_first_top_level_heading() -> None:
+    blocks = [
+        Block("Intro", TEXT),
+        Block("1.1 Sub", HEADING, level=2),
+        Block("1 Top", HEADING, level=1),
+        Block("2 Next", HEADING, level=1),
+    ]
+    path = Path("a.txt")
+    assert pick_title("  The   Garden Book ", blocks, path) == "The Garden Book"
+    assert pick_title("garden-book", blocks, path) == "1 Top"
+    assert pick_title(None, blocks, path) == "1 Top"
+    assert pick_title(None, [Block("Only text", TEXT)], path) == ""
+
+
+def test_heading_finds_its_number_clamps_its_level_and_keeps_a_given_number() -> None:
+    found = heading("  4.2   Pets ", 12, page=3)
+    assert (found.kind, found.text, found.number, found.level, found.page) == (
+        HEADING,
+        "4.2 Pets",
+        "4.2",
+        9,
+        3,
+    )
+    assert heading("Notes", 0).level == 1
+    assert heading("1 Rent", 2, number="9").number == "9"
+
+
+def test_text_block_is_none_when_nothing_readable_is_left() -> None:
+    assert text_block(" \u200b\u00ad ") is None
+    assert text_block(" rent  due ", page=2) == Block("rent due", TEXT, page=2)
