@@ -7,11 +7,10 @@ a refused connection) must be retried with backoff; the backoff is recorded, nev
 from __future__ import annotations
 
 import pytest
-from remote_servers import Reply, ScriptedServer, SleepRecorder, chat_reply, delta, free_port
+from remote_servers import Reply, ScriptedServer, SleepRecorder, chat_reply, delta
 
 from nocturne.engine.base import Engine, GenerationOptions, Message
 from nocturne.engine.remote import RemoteEngine, context_size_in
-from nocturne.engine.remote_http import RetryPolicy, split_base_url
 from nocturne.errors import ModelError
 from nocturne.keychain import set_secret
 from nocturne.settings import Settings
@@ -26,18 +25,6 @@ def engine_for(server: ScriptedServer, sleep: SleepRecorder, **kwargs: object) -
 
 def test_remote_engine_keeps_the_engine_protocol(scripted: ScriptedServer) -> None:
     assert isinstance(RemoteEngine(scripted.url, "m"), Engine)
-
-
-@pytest.mark.parametrize(
-    ("url", "base", "root"),
-    [
-        ("http://gpu:8080", "http://gpu:8080/v1", "http://gpu:8080"),
-        ("http://gpu:8080/v1/", "http://gpu:8080/v1", "http://gpu:8080"),
-        ("https://h/api/openai", "https://h/api/openai", "https://h/api/openai"),
-    ],
-)
-def test_base_url_accepts_with_or_without_v1(url: str, base: str, root: str) -> None:
-    assert split_base_url(url) == (base, root)
 
 
 def test_a_url_that_is_not_http_is_refused_clearly() -> None:
@@ -85,85 +72,6 @@ def test_stream_yields_deltas_and_takes_usage_from_the_final_event(
     assert stream.completion.usage.prompt_tokens == 20
     assert stream.completion.finish_reason == "length"
     assert scripted.requests_to(CHAT)[0].body["stream_options"] == {"include_usage": True}
-
-
-def test_503_then_success_is_retried_with_exponential_backoff(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on(
-        "POST",
-        CHAT,
-        Reply(503, {"error": "loading model"}),
-        Reply(502, "bad gateway"),
-        Reply(body=chat_reply("ok")),
-    )
-    completion = engine_for(scripted, no_wait, retry=RetryPolicy(4, 0.5, 8)).complete(HELLO)
-    assert completion.text == "ok"
-    assert no_wait.waits == [0.5, 1.0]
-
-
-def test_429_waits_as_long_as_the_server_asks(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on(
-        "POST",
-        CHAT,
-        Reply(429, {"error": {"message": "slow down"}}, headers={"Retry-After": "3"}),
-        Reply(body=chat_reply("ok")),
-    )
-    assert engine_for(scripted, no_wait).complete(HELLO).text == "ok"
-    assert no_wait.waits == [3.0]
-
-
-def test_a_server_that_keeps_failing_gives_up_with_the_reason(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on("POST", CHAT, Reply(500, {"error": {"message": "CUDA out of memory"}}))
-    with pytest.raises(ModelError, match=r"CUDA out of memory.*gave up after 3 attempts"):
-        engine_for(scripted, no_wait, retry=RetryPolicy(3, 0.5, 8)).complete(HELLO)
-    assert len(scripted.requests_to(CHAT)) == 3
-    assert no_wait.waits == [0.5, 1.0]
-
-
-def test_nobody_listening_is_unreachable_after_retries(no_wait: SleepRecorder) -> None:
-    engine = RemoteEngine(f"http://127.0.0.1:{free_port()}/v1", "m", sleep=no_wait)
-    with pytest.raises(ModelError, match=r"cannot reach the remote server.*is it running"):
-        engine.complete(HELLO)
-    assert no_wait.waits == [0.5, 1.0, 2.0]
-
-
-def test_missing_key_and_wrong_key_say_which(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on("POST", CHAT, Reply(401, {"detail": "Invalid API key"}))
-    with pytest.raises(ModelError, match=r"needs an API key .* none is set"):
-        engine_for(scripted, no_wait).complete(HELLO)
-    with pytest.raises(ModelError, match="refused the API key"):
-        engine_for(scripted, no_wait, api_key="nope").complete(HELLO)
-    assert no_wait.waits == []  # a wrong key is not retried
-
-
-def test_unknown_model_is_named(scripted: ScriptedServer, no_wait: SleepRecorder) -> None:
-    scripted.on(
-        "POST",
-        CHAT,
-        Reply(
-            404,
-            {
-                "object": "error",
-                "type": "NotFoundError",
-                "message": "The model `m` does not exist.",
-            },
-        ),
-    )
-    with pytest.raises(ModelError, match="does not serve the model 'm'"):
-        engine_for(scripted, no_wait).complete(HELLO)
-
-
-def test_a_wrong_url_path_is_explained(scripted: ScriptedServer, no_wait: SleepRecorder) -> None:
-    engine = RemoteEngine(f"http://127.0.0.1:{scripted.port}/api", "m", sleep=no_wait)
-    with pytest.raises(ModelError, match="usually ending in /v1"):
-        engine.complete(HELLO)
 
 
 def test_context_overflow_is_explained_and_teaches_the_context_size(
@@ -227,45 +135,6 @@ def test_a_server_without_stream_options_is_asked_again_without(
     assert completion.usage.completion_tokens == 1
 
 
-def test_an_error_inside_the_stream_is_reported(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on("POST", CHAT, Reply(events=[delta("a"), {"error": {"message": "slot crashed"}}]))
-    with pytest.raises(ModelError, match="slot crashed"):
-        engine_for(scripted, no_wait).stream(HELLO).collect()
-
-
-def test_a_connection_cut_mid_stream_is_reported_not_retried(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on("POST", CHAT, Reply(events=[delta("part")], cut_after_events=True))
-    stream = engine_for(scripted, no_wait).stream(HELLO)
-    assert next(stream) == "part"
-    with pytest.raises(ModelError, match="broke off mid-answer"):
-        next(stream)
-    assert len(scripted.requests_to(CHAT)) == 1
-
-
-def test_a_server_that_never_answers_times_out(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on("POST", CHAT, Reply(hang=True))
-    engine = engine_for(scripted, no_wait, timeout_s=0.3)
-    with pytest.raises(ModelError, match=r"did not answer within 0.3 s"):
-        engine.complete(HELLO)
-    assert len(scripted.requests_to(CHAT)) == 1  # a slow server is not hammered again
-
-
-def test_tokens_are_counted_by_the_llama_cpp_tokenizer(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    scripted.on("POST", "/tokenize", Reply(body={"tokens": [5, 6, 7, 8]}))
-    engine = engine_for(scripted, no_wait)
-    assert engine.count_tokens("four tokens here please") == 4
-    assert engine.token_count_is_estimate is False
-    assert scripted.requests_to("/tokenize")[-1].body["content"] == "four tokens here please"
-
-
 def test_vllm_counts_chat_prompts_with_its_own_template(
     scripted: ScriptedServer, no_wait: SleepRecorder
 ) -> None:
@@ -275,14 +144,6 @@ def test_vllm_counts_chat_prompts_with_its_own_template(
     engine = engine_for(scripted, no_wait)
     assert engine.count_prompt_tokens(HELLO) == 42
     assert scripted.requests_to("/tokenize")[-1].body["messages"] == HELLO
-
-
-def test_without_a_tokenizer_endpoint_counts_are_estimates_and_say_so(
-    scripted: ScriptedServer, no_wait: SleepRecorder
-) -> None:
-    engine = engine_for(scripted, no_wait)  # every endpoint but chat answers 404
-    assert engine.token_count_is_estimate is True
-    assert engine.count_tokens("one two three four") == 4
 
 
 def test_context_size_comes_from_vllm_models_or_llama_cpp_props(
@@ -325,16 +186,6 @@ def test_from_settings_reads_the_key_from_the_keyring_only(
 def test_from_settings_without_a_url_says_what_to_set(settings: Settings) -> None:
     with pytest.raises(ModelError, match="'Remote server URL' is empty"):
         RemoteEngine.from_settings(settings)
-
-
-def test_the_factory_builds_a_remote_engine_for_the_digest_only(
-    scripted: ScriptedServer, settings: Settings
-) -> None:
-    from nocturne.engine.factory import make_engine
-
-    settings.set("remote_url", scripted.url)
-    settings.set("digest_engine", "remote")
-    assert isinstance(make_engine(settings, role="digest"), RemoteEngine)
 
 
 def test_an_unreadable_keyring_matters_only_when_the_server_wants_a_key(
