@@ -1,5 +1,5 @@
-"""Fakes for scheduler tests: a settable clock, scripted idle/power, and a digest that marks
-documents of a real store as learned one step at a time."""
+"""Fakes for scheduler tests: a settable clock, scripted idle/power, CPU counters advanced by
+hand, and a digest that marks documents of a real store as learned one step at a time."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import ChunkDraft, Store
+from nocturne.schedule.cpu import CpuTimes
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.power import PowerReading
 
@@ -43,6 +44,26 @@ class FakeWorld:
 
     def power(self) -> PowerReading:
         return PowerReading(on_ac=self.on_ac, battery_percent=70.0)
+
+
+class CpuCounters:
+    """psutil-like CPU counters advanced by hand; time comes from `now` (a fake clock)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.busy = 0.0
+        self.total = 0.0
+        self.digest = 0.0
+
+    def advance(self, seconds: float, others: float, digest: float = 0.0, cores: int = 2) -> None:
+        """`others`, `digest`: shares (0-1) of all cores used over these seconds."""
+        self.now += seconds
+        self.total += seconds * cores
+        self.busy += seconds * cores * (others + digest)
+        self.digest += seconds * cores * digest
+
+    def read(self) -> CpuTimes:
+        return CpuTimes(self.busy, self.total, self.digest)
 
 
 class FakeDigest:

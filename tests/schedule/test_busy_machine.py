@@ -12,7 +12,7 @@ from schedule_fakes import FakeClock, FakeDigest, FakeWorld, add_documents
 
 from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import Store
-from nocturne.schedule.cpu import CpuMonitor, CpuReading, CpuTimes
+from nocturne.schedule.cpu import CpuReading
 from nocturne.schedule.idle import IdleReading
 from nocturne.schedule.policy import Conditions, NightWindow, Rules, decide
 from nocturne.schedule.power import PowerReading
@@ -155,18 +155,3 @@ def test_a_digest_backed_off_for_long_is_stopped_and_restarted_later(store: Stor
     night.others = 0.2
     assert night.second() == "night"
     assert night.log[-1] == "start" and len(night.digests) == 2
-
-
-def test_the_daemon_monitor_reports_the_cpus_it_measures() -> None:
-    now = [0.0]
-    times = [CpuTimes(0.0, 0.0)]
-    monitor = CpuMonitor(lambda: times[-1], clock=lambda: now[0], window_s=2.0, cpus=2)
-    monitor.read()
-    for _ in range(3):
-        now[0] += 1.0
-        last = times[-1]
-        times.append(CpuTimes(last.busy + 1.9, last.total + 2.0))
-        reading = monitor.read()
-    assert reading is not None
-    assert reading.cpus == 2
-    assert reading.free_cores is not None and abs(reading.free_cores - 0.1) < 1e-9

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from schedule_fakes import FakeClock, FakeDigest, FakeWorld, add_documents
+from schedule_fakes import CpuCounters, FakeClock, FakeDigest, FakeWorld, add_documents
 
 from nocturne.library.digest_documents import documents_waiting
 from nocturne.library.store import Store
-from nocturne.schedule.cpu import CpuMonitor, CpuReading, CpuTimes
+from nocturne.schedule.cpu import CpuMonitor, CpuReading
 from nocturne.schedule.policy import Conditions, NightWindow, Rules, decide
 from nocturne.schedule.power import PowerReading
 from nocturne.schedule.scheduler import DigestScheduler, Probes
@@ -250,71 +250,6 @@ def test_rules_follow_the_new_documents_setting() -> None:
     )
 
 
-# -- the CPU probe ----------------------------------------------------------------------------
-
-
-class Counters:
-    """psutil-like counters advanced by hand; time comes from a fake clock."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.busy = 0.0
-        self.total = 0.0
-        self.digest = 0.0
-
-    def advance(self, seconds: float, others: float, digest: float = 0.0, cores: int = 2) -> None:
-        """`others`, `digest`: shares (0-1) of all cores used over these seconds."""
-        self.now += seconds
-        self.total += seconds * cores
-        self.busy += seconds * cores * (others + digest)
-        self.digest += seconds * cores * digest
-
-    def read(self) -> CpuTimes:
-        return CpuTimes(self.busy, self.total, self.digest)
-
-
-def test_cpu_monitor_waits_for_a_full_window_then_averages() -> None:
-    counters = Counters()
-    monitor = CpuMonitor(counters.read, clock=lambda: counters.now, window_s=10.0)
-    assert monitor.read() is None
-    for _ in range(9):
-        counters.advance(1.0, others=0.1)
-        assert monitor.read() is None
-    counters.advance(1.0, others=0.1)
-    reading = monitor.read()
-    assert reading is not None and reading.others_percent == pytest.approx(10.0)
-
-
-def test_cpu_monitor_leaves_the_digest_itself_out() -> None:
-    counters = Counters()
-    monitor = CpuMonitor(counters.read, clock=lambda: counters.now, window_s=5.0)
-    monitor.read()
-    for _ in range(6):
-        counters.advance(1.0, others=0.05, digest=0.9)
-        reading = monitor.read()
-    assert reading is not None and reading.others_percent == pytest.approx(5.0)
-
-
-def test_cpu_monitor_starts_afresh_when_the_digest_process_ends() -> None:
-    counters = Counters()
-    monitor = CpuMonitor(counters.read, clock=lambda: counters.now, window_s=3.0)
-    monitor.read()
-    for _ in range(4):
-        counters.advance(1.0, others=0.0, digest=0.9)
-        monitor.read()
-    counters.digest = 0.0  # the process is gone: its seconds leave the sum
-    counters.advance(1.0, others=0.0)
-    assert monitor.read() is None  # a new window, not "90 % busy"
-    for _ in range(3):
-        counters.advance(1.0, others=0.02)
-        reading = monitor.read()
-    assert reading is not None and reading.others_percent < 5
-
-
-def test_cpu_monitor_unknown_when_counters_cannot_be_read() -> None:
-    assert CpuMonitor(lambda: None, clock=lambda: 0.0).read() is None
-
-
 # -- the daemon and the window use the same rule ------------------------------------------------
 
 
@@ -333,7 +268,7 @@ def test_build_scheduler_starts_a_low_budget_first_digest(
         budgets.append(budget)
         return BudgetDigest(store, budget, log)
 
-    counters = Counters()
+    counters = CpuCounters()
     cpu = CpuMonitor(counters.read, clock=lambda: counters.now, window_s=2.0)
 
     class Present:
@@ -385,12 +320,3 @@ def test_the_digest_process_runs_at_the_lowest_priority() -> None:
     child.join(timeout=30)
     assert nice == 19
     assert "nice 19" in done
-
-
-def test_the_background_digest_process_is_started_at_low_priority() -> None:
-    from nocturne.schedule.digest_process import digest_process_controller
-
-    controller = digest_process_controller(Settings(), budget="low")
-    assert controller.process.low_priority is True
-    assert controller.budget == "low"
-    assert digest_process_controller(Settings()).budget == "medium"
