@@ -1,5 +1,5 @@
-"""Section and document summaries made of whole sentences, the "not digested yet" answer, and
-comparisons of two named documents."""
+"""Section and document summaries made of whole sentences, and the "not digested yet" answer
+(comparisons of two named documents are in test_comparisons.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nocturne.answer.query import analyse
-from nocturne.answer.summaries import is_comparison, is_summary
+from nocturne.answer.summaries import is_summary
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.settings import Settings
@@ -91,36 +91,10 @@ def test_what_notes_are_for(store: Store, settings: Settings, docs: dict[str, in
     assert answer.route == "summary:pending", answer.answer  # actual: abstain
 
 
-COMPARE = "Do the Frobtool manual and the Gizmo FAQ agree on where bugs are reported?"
-
-
-@pytest.mark.parametrize("budget", [None, "low"])
-def test_a_comparison_quotes_and_cites_both_documents(
-    store: Store, settings: Settings, docs: dict[str, int], budget: str | None
-) -> None:
-    if budget:
-        digest(store, budget)
-    query = analyse(store, COMPARE)
-    assert is_comparison(query)
-    answer = ask(store, settings, COMPARE)
-    assert answer.route == "compare", answer.answer
-    lines = [SOURCE_MARK.sub("", line) for line in answer.answer.splitlines()]
-    assert lines == [
-        "frobtool-manual.md: “Bugs are reported on the project's mailing list.”",
-        "gizmo-faq.md: “Bugs are reported on the project's issue tracker.”",
-    ]
-    assert {c.document for c in answer.citations} == {"frobtool-manual.md", "gizmo-faq.md"}
-    assert answer.confidence == "medium"
-    assert sorted(list(answer.document_ids)) == sorted(
-        [docs["frobtool-manual.md"], docs["gizmo-faq.md"]]
-    )
-
-
-def test_what_is_and_is_not_a_summary_or_comparison(store: Store, docs: dict[str, int]) -> None:
+def test_what_is_and_is_not_a_summary(store: Store, docs: dict[str, int]) -> None:
     assert is_summary(analyse(store, "Summarise the frobnicate script in the Frobtool manual."))
     assert not is_summary(analyse(store, "How long does the Frobtool manual keep report files?"))
     assert not is_summary(analyse(store, "Summarise the frobnicate script."))  # no document named
-    assert not is_comparison(analyse(store, "Where are bugs reported in the Gizmo FAQ?"))
 
 
 LEASE = """RESIDENTIAL LEASE
@@ -179,55 +153,3 @@ def test_a_lease_is_summarised_by_its_clauses(
     ), answer.answer
     assert re.search(r"\[1\.? Term[^\]]*\]", answer.answer), answer.answer
     assert not any(s.strip(". ").upper() == s.strip(". ") for s in sentences)  # never the title
-
-
-def test_readable_sentences_exclude_navigation_contents_and_code() -> None:
-    from nocturne.answer.document_parts import readable
-
-    assert readable("The garden is open from 7:00 to 21:00 between April and September.")
-    for line in (
-        "Next: 4.2 Options | Up: 4 Using camlidl | Home",
-        "Table of contents and the list of figures follow here.",
-        "1 Overview .......... 3",
-        ">>> while True: pass",
-        "The rent is due on the 3rd day of the mon…",
-        "The lease starts on",
-        "GNU LESSER GENERAL PUBLIC LICENSE VERSION 2.1 FEBRUARY 1999.",
-    ):
-        assert not readable(line), line
-
-
-def test_compare_two_documents_says_what_each_is_for_and_cites_both(
-    store: Store, settings: Settings, docs: dict[str, int]
-) -> None:
-    digest(store, "medium")
-    answer = ask(store, settings, "Compare the Frobtool manual and the Gizmo FAQ")
-    assert answer.route == "compare", answer.answer
-    lines = answer.answer.splitlines()
-    # What each is for: the first sentence of the summary the digest wrote, else a quote.
-    for line, name in zip(lines, ("frobtool-manual.md", "gizmo-faq.md"), strict=False):
-        summary = store.scalar(
-            "SELECT n.text FROM notes n JOIN documents d ON d.id = n.document_id "
-            "WHERE d.name = ? AND n.kind = 'document_summary' AND n.stale = 0",
-            (name,),
-        )
-        assert line.startswith(f"{name}: "), lines
-        said = line[len(name) + 2 :]
-        assert (summary and summary.startswith(said)) or said.startswith("“"), (said, summary)
-    assert any(line.startswith("Only frobtool-manual.md covers: ") for line in lines), lines
-    assert {c.document for c in answer.citations} == {"frobtool-manual.md", "gizmo-faq.md"}
-    assert "#" not in answer.answer
-
-
-def test_what_each_document_says_is_searched_with_its_own_words(
-    store: Store, docs: dict[str, int]
-) -> None:
-    from nocturne.answer.comparisons import own_words
-
-    query = analyse(
-        store,
-        "Which word do both the Frobtool manual (for reports) and the Gizmo FAQ (for bugs) use?",
-    )
-    own = own_words(store, query)
-    assert own[docs["frobtool-manual.md"]] == {"report"}
-    assert own[docs["gizmo-faq.md"]] == {"bug"}
