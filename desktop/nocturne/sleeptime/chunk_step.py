@@ -65,7 +65,12 @@ def chunk_notes(
             question, model_id, version = phrased.text, engine.model_id, QUESTION_MODEL
             tokens = phrased.usage.total
         support = best_supporting_sentence(question, sentences) if question else None
-        if support is None or not questions.add(question):
+        answer = support.sentence if support is not None else None
+        if answer is None and version == QUESTION_TEMPLATE:
+            # "What are chloroplasts?" shares one word with any sentence, too few for a match;
+            # the definition it was made from answers it.
+            answer = sentence
+        if answer is None or not questions.add(question):
             output.dropped += 1
             continue
         output.notes.append(
@@ -77,7 +82,7 @@ def chunk_notes(
                 chunk.document_id,
                 model_id,
                 version,
-                answer=support.sentence,
+                answer=answer,
                 tokens=tokens,
             )
         )
