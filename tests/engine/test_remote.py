@@ -6,11 +6,14 @@ a refused connection) must be retried with backoff; the backoff is recorded, nev
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from remote_servers import Reply, ScriptedServer, SleepRecorder, chat_reply, delta
 
 from nocturne.engine.base import Engine, GenerationOptions, Message
 from nocturne.engine.remote import RemoteEngine, context_size_in
+from nocturne.engine.remote_tokens import TEMPLATE_TOKENS_PER_MESSAGE, TEMPLATE_TOKENS_PER_PROMPT
 from nocturne.errors import ModelError
 from nocturne.keychain import set_secret
 from nocturne.settings import Settings
@@ -202,3 +205,138 @@ def test_an_unreadable_keyring_matters_only_when_the_server_wants_a_key(
     scripted.on("POST", CHAT, Reply(401, {"detail": "Invalid API key"}))
     with pytest.raises(ModelError, match=r"needs an API key .*no system keyring is available"):
         RemoteEngine.from_settings(settings).complete(HELLO)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("This model's maximum context length is 2048 tokens.", 2048),
+        ("Requested tokens (5000) exceed context window of 4096", 4096),
+        ("prompt too long: n_ctx = 8192", 8192),
+        ("the request exceeds the available context size", None),
+        ("context size 12", None),  # too short to be a context window
+    ],
+)
+def test_the_context_window_is_read_from_an_overflow_error(
+    message: str, expected: int | None
+) -> None:
+    assert context_size_in(message) == expected
+
+
+def test_a_server_that_lists_no_model_asks_for_the_name(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("GET", "/v1/models", Reply(body={"object": "list", "data": []}))
+    engine = RemoteEngine(scripted.url, sleep=no_wait)
+    with pytest.raises(ModelError, match="lists no model; set 'Remote model name'"):
+        _ = engine.model_id
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"id": "x", "choices": []}, "answered without a completion"),
+        ({"id": "x", "choices": ["text"]}, "answered without a completion"),
+        (["not", "a", "completion"], "sent an odd answer"),
+    ],
+)
+def test_an_answer_without_a_completion_is_an_error_not_an_empty_reply(
+    scripted: ScriptedServer, no_wait: SleepRecorder, body: object, said: str
+) -> None:
+    scripted.on("POST", CHAT, Reply(body=body))
+    with pytest.raises(ModelError, match=said):
+        engine_for(scripted, no_wait).complete(HELLO)
+
+
+def test_only_the_options_that_differ_from_the_servers_defaults_are_sent(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(body=chat_reply("x")))
+    engine = engine_for(scripted, no_wait)
+    engine.complete(HELLO, GenerationOptions(repeat_penalty=1.0, temperature=0.7, seed=3))
+    sent = scripted.requests_to(CHAT)[0].body
+    assert (sent["temperature"], sent["top_p"], sent["seed"]) == (0.7, 1.0, 3)
+    assert not {"stop", "grammar", "repeat_penalty", "repetition_penalty"} & set(sent)
+    assert "stream_options" not in sent  # only streams ask for usage
+
+
+def test_a_strict_server_is_remembered_for_the_next_requests(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(422, {"detail": "extra fields not permitted: repetition_penalty"}),
+        Reply(body=chat_reply("one")),
+        Reply(body=chat_reply("two")),
+    )
+    engine = engine_for(scripted, no_wait)
+    assert [engine.complete(HELLO).text for _ in range(2)] == ["one", "two"]
+    sent = [seen.body for seen in scripted.requests_to(CHAT)]
+    assert len(sent) == 3
+    assert "repeat_penalty" in sent[0] and "repeat_penalty" not in sent[2]
+
+
+def test_a_rejection_that_is_not_about_our_fields_is_not_resent(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on("POST", CHAT, Reply(400, {"error": {"message": "messages must alternate"}}))
+    with pytest.raises(ModelError, match=r"rejected the request \(HTTP 400: messages must"):
+        engine_for(scripted, no_wait).complete(HELLO)
+    assert len(scripted.requests_to(CHAT)) == 1
+
+
+def test_without_a_tokenizer_a_stream_counts_one_token_per_piece(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(events=[delta("a"), delta("b"), delta("c"), delta(finish="stop")]),
+        Reply(body={"choices": [{"message": {"content": ""}}]}),  # a probe without usage
+    )
+    completion = engine_for(scripted, no_wait).stream(HELLO).collect()
+    assert completion.text == "abc"
+    assert completion.usage.completion_tokens == 3  # the estimate of "abc" would say 1
+    # "Hello" estimated at 1 token, 5 role markers, and the template's default overhead.
+    assert completion.usage.prompt_tokens == 1 + TEMPLATE_TOKENS_PER_MESSAGE + (
+        TEMPLATE_TOKENS_PER_PROMPT
+    )
+
+
+def test_the_template_overhead_is_measured_once_with_and_once_without_a_system_message(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on(
+        "POST",
+        CHAT,
+        Reply(body=chat_reply("", prompt_tokens=40)),  # the template adds a default system
+        Reply(body=chat_reply("", prompt_tokens=14)),
+    )
+    engine = engine_for(scripted, no_wait)
+    with_system: list[Message] = [{"role": "system", "content": "Be brief."}, *HELLO]
+    # "Hi" and "Hello" are one token each (estimated), so the prompt counts what the probe did.
+    assert [engine.count_prompt_tokens(HELLO) for _ in range(2)] == [40, 40]
+    # Two "Hi" with 5 markers each came to 14: 2 more; "Be brief." 3 + 5, "Hello" 1 + 5.
+    assert engine.count_prompt_tokens(with_system) == 8 + 6 + 2
+    probes = [seen.body["messages"] for seen in scripted.requests_to(CHAT)]
+    assert probes == [
+        [{"role": "user", "content": "Hi"}],
+        [{"role": "system", "content": "Hi"}, {"role": "user", "content": "Hi"}],
+    ]
+
+
+def test_a_context_size_listed_for_another_model_is_not_taken(
+    scripted: ScriptedServer, no_wait: SleepRecorder
+) -> None:
+    scripted.on(
+        "GET", "/v1/models", Reply(body={"data": [{"id": "other", "max_model_len": 131072}]})
+    )
+    engine = engine_for(scripted, no_wait, fallback_context_size=4096)
+    assert engine.context_size == 4096
+
+
+def test_concurrency_is_at_least_one_and_there_is_no_local_prefix_cache(tmp_path: Path) -> None:
+    engine = RemoteEngine("http://gpu-box:8080", "m", concurrency=0)
+    assert engine.concurrency == 1
+    assert engine.prefix_cache(tmp_path) is None
