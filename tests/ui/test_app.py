@@ -1,4 +1,5 @@
-"""Starting the app: the installer's smoke test, one instance, geometry, icons, resources."""
+"""Starting the app: the installer's smoke test, one instance, the library checked before the
+window opens, Ctrl-C and SIGTERM, and the restart into repair."""
 
 from __future__ import annotations
 
@@ -7,19 +8,21 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
+from nocturne import paths
+from nocturne.errors import KnownError, StoreError
 from nocturne.settings import Settings
-from nocturne.ui import resources
+from nocturne.ui import app as gui
 from nocturne.ui.core_calls import Backend
-from nocturne.ui.icons import app_icon, state_icon
-from nocturne.ui.main_window import MainWindow
-from nocturne.ui.single_instance import SingleInstance, server_name
-from nocturne.ui.tray import Tray
+from nocturne.ui.style import ACCENT, STYLE_SHEET
 
 from support import FAKE_ENGINE
 
@@ -43,58 +46,6 @@ def test_smoke_test_opens_the_window_and_returns_zero(home: Path) -> None:
     assert "Traceback" not in done.stderr
     assert (home / "library.sqlite3").exists()
     assert (home / "config" / "window.ini").exists()
-
-
-def test_a_second_launch_raises_the_first(qtbot: Any, tmp_path: Path) -> None:
-    name = f"nocturne-test-{os.getpid()}-{tmp_path.name}"
-    first = SingleInstance(name)
-    assert first.listen()
-    second = SingleInstance(name)
-    with qtbot.waitSignal(first.raise_requested, timeout=5000):
-        assert second.notify_running()
-    first.close()
-    assert not SingleInstance(name).notify_running()
-
-
-def test_the_instance_name_depends_on_the_data_folder(monkeypatch: Any, tmp_path: Path) -> None:
-    monkeypatch.setenv("NOCTURNE_HOME", str(tmp_path / "a"))
-    a = server_name()
-    monkeypatch.setenv("NOCTURNE_HOME", str(tmp_path / "b"))
-    assert server_name() != a
-
-
-def test_window_geometry_is_remembered(
-    qtbot: Any, backend: Backend, background: Any, settings: Settings
-) -> None:
-    window = MainWindow(backend, background, settings, Tray())
-    window.quit_hook = lambda: None
-    qtbot.addWidget(window)
-    window.resize(960, 660)  # at least the window's minimum size (960×640)
-    window.shutdown()
-    again = MainWindow(Backend(settings), background, settings, Tray())
-    again.quit_hook = lambda: None
-    qtbot.addWidget(again)
-    assert (again.width(), again.height()) == (960, 660)
-    again.shutdown()
-
-
-def test_icons_exist_for_every_tray_state(qapp: QApplication) -> None:
-    assert not app_icon().isNull()
-    for state in ("idle", "digesting", "paused", "error"):
-        icon = state_icon(state)
-        assert not icon.isNull() and not icon.pixmap(16, 16).isNull()
-
-
-def test_resources_are_found_in_a_pyinstaller_bundle(monkeypatch: Any, tmp_path: Path) -> None:
-    (tmp_path / "resources" / "samples").mkdir(parents=True)
-    (tmp_path / "resources" / "samples" / "note.txt").write_text("hi", encoding="utf-8")
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert resources.samples_dir() == tmp_path / "resources" / "samples"
-
-
-def test_the_samples_are_found_in_the_checkout() -> None:
-    folder = resources.samples_dir()
-    assert folder is not None and any(folder.glob("*.pdf"))
 
 
 @pytest.mark.slow
@@ -135,3 +86,141 @@ def test_a_second_nocturne_raises_the_running_one(home: Path) -> None:
         first.send_signal(signal.SIGTERM)
         first.wait(60)
     assert first.returncode == 0, first.stderr.read() if first.stderr else ""
+
+
+@pytest.fixture
+def application(qapp: QApplication) -> Iterator[QApplication]:
+    """The test run's QApplication, given back as it was after `make_application` named and
+    styled it."""
+    name, display, sheet = qapp.applicationName(), qapp.applicationDisplayName(), qapp.styleSheet()
+    style = qapp.style().name() or "fusion"
+    palette, quits = qapp.palette(), qapp.quitOnLastWindowClosed()
+    yield qapp
+    qapp.setApplicationName(name)
+    qapp.setApplicationDisplayName(display)
+    qapp.setStyle(style)
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setQuitOnLastWindowClosed(quits)
+
+
+def test_make_application_names_and_styles_the_running_application(
+    application: QApplication,
+) -> None:
+    made = gui.make_application()
+    assert made is application  # one QApplication per process: the existing one is used
+    assert made.applicationName() == "Nocturne"
+    assert made.applicationDisplayName() == "Nocturne"
+    assert made.desktopFileName() == "io.github.nocturne.Nocturne"
+    assert made.palette().color(QPalette.ColorRole.Highlight).name() == ACCENT
+    assert made.styleSheet() == STYLE_SHEET
+    assert not made.windowIcon().isNull()
+
+
+def test_a_healthy_library_has_no_damage_and_stays_open(settings: Settings) -> None:
+    backend = Backend(settings)
+    try:
+        assert gui.damage_of_library(backend) == ""
+        assert paths.db_path().exists()  # opened and migrated before the window shows it
+        store = backend.store()
+        assert store.documents() == []  # the same connection, still open
+    finally:
+        backend.close()
+
+
+def test_a_damaged_header_is_reported_and_the_connections_closed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = Backend(settings)
+    made.store()
+    made.close()  # a library on disk, its WAL checkpointed into the file
+    data = bytearray(paths.db_path().read_bytes())
+    data[0:16] = b"garbage garbage!"
+    paths.db_path().write_bytes(bytes(data))
+    backend = Backend(settings)
+    closed: list[bool] = []
+    monkeypatch.setattr(backend, "close", lambda: closed.append(True))
+    assert "not a database" in gui.damage_of_library(backend)
+    assert closed == [True]  # so the file can be moved aside
+
+
+class FailingStore:
+    def __init__(self, error: StoreError) -> None:
+        self.error = error
+
+    def documents(self) -> list[Any]:
+        raise self.error
+
+
+def test_damage_met_while_opening_is_reported_and_other_failures_are_raised(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = Backend(settings)
+    closed: list[bool] = []
+    monkeypatch.setattr(backend, "close", lambda: closed.append(True))
+    damaged = StoreError("The library database is damaged (malformed).", condition="damaged")
+    monkeypatch.setattr(backend, "store", lambda: FailingStore(damaged))
+    assert gui.damage_of_library(backend) == "The library database is damaged (malformed)."
+    assert closed == [True]
+    locked = StoreError("The library database is busy.", condition="locked")
+    monkeypatch.setattr(backend, "store", lambda: FailingStore(locked))
+    with pytest.raises(StoreError, match="busy"):
+        gui.damage_of_library(backend)  # not damage: the caller says it (cannot start)
+    assert closed == [True]
+
+
+def test_a_second_launch_asks_the_first_and_returns(
+    application: QApplication, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setattr(gui.SingleInstance, "notify_running", lambda _self: True)
+    opened: list[Any] = []
+    monkeypatch.setattr(gui, "open_window", lambda *a, **k: opened.append(a))
+    assert gui.run_gui(SimpleNamespace(smoke_test=False)) == 0
+    assert "already running" in capsys.readouterr().out
+    assert opened == []  # no second window on the same library
+
+
+def test_a_library_that_cannot_be_opened_is_said_in_a_box_and_returns_one(
+    application: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cannot_load() -> Settings:
+        raise KnownError("The settings file cannot be read.")
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(gui.Settings, "load", staticmethod(cannot_load))
+    monkeypatch.setattr(
+        gui.QMessageBox, "critical", lambda _parent, title, text: shown.append((title, text))
+    )
+    assert gui.run_gui(SimpleNamespace(smoke_test=True)) == 1
+    assert shown == [("Nocturne cannot start", "The settings file cannot be read.")]
+
+
+def test_sigint_and_sigterm_quit_the_window_from_the_event_loop(qtbot: Any) -> None:
+    quits: list[bool] = []
+    window = SimpleNamespace(quit_app=lambda: quits.append(True))
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        timer = gui._quit_on_signals(window)  # type: ignore[arg-type]
+        assert timer.isActive() and timer.interval() == 300
+        handler = signal.getsignal(signal.SIGTERM)
+        assert callable(handler) and signal.getsignal(signal.SIGINT) is handler
+        handler(signal.SIGTERM, None)
+        assert quits == []  # not inside the handler: on the next turn of Qt's loop
+        qtbot.waitUntil(lambda: quits == [True], timeout=2000)
+        timer.stop()
+    finally:
+        for signum, previous in before.items():
+            signal.signal(signum, previous)
+
+
+def test_start_again_runs_nocturne_detached_with_the_arguments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[tuple[list[str], dict[str, Any]]] = []
+    monkeypatch.setattr(
+        gui.subprocess, "Popen", lambda args, **kwargs: started.append((args, kwargs))
+    )
+    gui.start_again(["gui", "--repair"])
+    assert started == [
+        ([sys.executable, "-m", "nocturne", "gui", "--repair"], {"start_new_session": True})
+    ]
