@@ -115,14 +115,6 @@ def test_a_question_for_a_number_the_evidence_lacks_abstains(
     assert not kept.abstained and "thirty days" in kept.answer, kept.answer
 
 
-def test_a_leading_condition_is_not_what_is_asked() -> None:
-    from nocturne.answer.answer_type import expected_answer
-
-    assert expected_answer("When a developer goes on vacation, what tag goes in the mail?") is None
-    assert expected_answer("When does the lease end?") == "date"
-    assert expected_answer("If I upload it, how many days must I wait?") == "number"
-
-
 RELEASES = """# Release notes
 
 Debian 12 is called bookworm. Debian 13 is called trixie and ships the 6.12 kernel.

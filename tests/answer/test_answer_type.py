@@ -1,0 +1,141 @@
+"""What kind of answer a question expects, and the spans of a sentence that could be one."""
+
+from __future__ import annotations
+
+import pytest
+
+from nocturne.answer.answer_type import (
+    answer_spans,
+    expected_answer,
+    holds_expected_answer,
+    named_numbers,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many points did they score?", "number"),
+        ("What is the maximum line length?", "number"),
+        ("By default, how long is the delay?", "number"),
+        ("What year was it built?", "date"),
+        ("At what time does the train leave?", "date"),
+        ("Who wrote the manual?", "name"),
+        ("Which command registers the server?", "code"),
+        ("Where are the logs stored?", "code"),
+        ("Where do I send a bug report?", "code"),
+        ("Why is it slow?", None),
+        ("What does the Promises API do?", None),
+    ],
+)
+def test_the_kind_of_answer_a_question_expects(question: str, kind: str | None) -> None:
+    assert expected_answer(question) == kind
+
+
+def test_a_leading_condition_is_not_what_is_asked() -> None:
+    assert expected_answer("When a developer goes on vacation, what tag goes in the mail?") is None
+    assert expected_answer("When does the lease end?") == "date"
+    assert expected_answer("If I upload it, how many days must I wait?") == "number"
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence", "question", "expected"),
+    [
+        (
+            "number",
+            "The Tenant pays a security deposit equal to two months' rent: 2,500 euros.",
+            "How much is the security deposit?",
+            ["two months", "2,500 euros"],
+        ),
+        ("number", "Descale the machine every 2 months.", "How often?", ["every 2 months"]),
+        ("number", "Uploads are moved four times a day.", "How often?", ["four times a day"]),
+        ("number", "Use 4-space indentation.", "How should I indent?", ["4-space indentation"]),
+        ("date", "TP 672 leaves Lisbon on Monday at 18:40.", "When?", ["Monday at 18:40"]),
+        ("code", "Register it with regsvr32.", "Which command?", ["regsvr32"]),
+        ("name", "It was written by Xavier Leroy.", "Who wrote it?", ["Xavier Leroy"]),
+    ],
+)
+def test_spans_of_the_kind_asked_for_keep_their_unit(
+    kind: str, sentence: str, question: str, expected: list[str]
+) -> None:
+    assert [s.text for s in answer_spans(kind, sentence, question)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("For Python, PEP 8 has emerged as the style guide.", []),  # a name, not a quantity
+        ("UTF-8, or even plain ASCII, works best.", []),
+        ("It runs on Debian 13 with 2 kernels.", ["2 kernels"]),
+        ("See section 4 for the 3 steps.", ["3 steps"]),
+        ("If you do not have a key yet, generate one.", []),  # a pronoun
+        ("The latter two of these also stop it.", []),
+        ("Over 30 people came.", ["30 people"]),  # a capital that only starts the sentence
+        ("It keeps ten lines.", ["ten lines"]),
+        ("Once the upload is accepted, it is copied.", []),  # a conjunction
+        ("They came in the 10th century.", ["10th century"]),  # never "10" of "10th"
+        ("The abbey was built in 1038–40 by monks.", ["1038–40"]),  # the whole range
+        ("It has a 4K screen.", []),  # the front of a word is no number
+        ("It is copied once a week.", ["once a week"]),
+    ],
+)
+def test_numbers_that_name_or_stand_for_a_noun_are_no_quantities(
+    sentence: str, expected: list[str]
+) -> None:
+    assert [s.text for s in answer_spans("number", sentence, "How many?")] == expected
+
+
+def test_verbs_and_markers_are_not_answers() -> None:
+    # "may" is a verb here, not the month; "5." and "[1]" are list and footnote marks.
+    assert not holds_expected_answer("date", "5. Notice. The Tenant may end the lease.", "When?")
+    assert not holds_expected_answer("number", "[1] A new table is created.", "How many?")
+    assert holds_expected_answer("date", "It opens on 3 May 2027.", "When does it open?")
+    # A number the question already holds is no answer to it.
+    assert not holds_expected_answer("number", "Debian 13 is stable.", "What is Debian 13?")
+
+
+def test_dates_keep_their_day_and_time_together() -> None:
+    sentence = "The office opens on Monday at 09:00 and closes on 24 December 2026."
+    assert [s.text for s in answer_spans("date", sentence, "When?")] == [
+        "Monday at 09:00",
+        "24 December 2026",
+    ]
+
+
+def test_codes_are_what_a_person_types_or_copies() -> None:
+    sentence = (
+        "Mail bugs to bugs@example.org or run frob --verbose in /usr/share/frob/ with config.ini."
+    )
+    assert [s.text for s in answer_spans("code", sentence, "Where?")] == [
+        "bugs@example.org",
+        "--verbose",
+        "/usr/share/frob",
+        "config.ini",
+    ]
+
+
+def test_spans_keep_their_place_in_the_sentence() -> None:
+    sentence = "Then use it 3 times a day."
+    (span,) = answer_spans("number", sentence, "How often?")
+    assert (span.text, sentence[span.start : span.end]) == ("3 times a day", "3 times a day")
+
+
+def test_nothing_is_an_answer_to_a_question_of_no_known_kind() -> None:
+    assert answer_spans(None, "It is 5 km from the station.", "How far?") == []
+    assert answer_spans("section", "It is 5 km from the station.", "How far?") == []
+    assert not holds_expected_answer(None, "It is 5 km from the station.", "How far?")
+
+
+def test_a_name_the_question_already_holds_is_no_answer() -> None:
+    sentence = "It was written by Xavier Leroy."
+    assert not holds_expected_answer("name", sentence, "What did Xavier Leroy write?")
+    assert holds_expected_answer("name", sentence, "Who wrote it?")
+
+
+def test_numbered_names_are_found_except_at_the_start_of_a_sentence() -> None:
+    assert named_numbers("What is the code name of Debian 14 and Python 3.12?") == [
+        ("Debian", "14"),
+        ("Python", "3.12"),
+    ]
+    assert named_numbers("Debian 14 is next, after TP 672.") == [("TP", "672")]
+    assert named_numbers("what comes after version 2?") == []
