@@ -11,12 +11,6 @@ import pytest
 
 from nocturne.library.records import DocumentRecord
 from nocturne.library.store import Store
-from nocturne.schedule.folders import (
-    add_watched_folder,
-    remove_watched_folder,
-    watch_folders_among,
-    watched_folders,
-)
 from nocturne.schedule.watcher import FolderWatcher, WatchResult, apply_change
 from nocturne.settings import Settings
 
@@ -162,18 +156,6 @@ def test_many_writes_to_one_file_are_debounced(
             handle.flush()
     results.wait_for("added", log)
     assert store.scalar("SELECT COUNT(*) FROM documents") == 1
-
-
-def test_watcher_follows_the_folder_table(tmp_path: Path, store: Store) -> None:
-    outer = tmp_path / "outer"
-    (outer / "inner").mkdir(parents=True)
-    assert add_watched_folder(store, outer / "inner")
-    assert add_watched_folder(store, outer)  # replaces the inner one
-    assert not add_watched_folder(store, outer / "inner")
-    assert watched_folders(store) == [outer]
-    assert watch_folders_among(store, [tmp_path / "missing.txt", outer]) == []
-    assert remove_watched_folder(store, outer)
-    assert watched_folders(store) == []
 
 
 def test_set_folders_starts_watching_a_new_folder(tmp_path: Path, store: Store) -> None:

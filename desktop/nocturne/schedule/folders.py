@@ -6,6 +6,7 @@ daemon and the window watch it: new, changed, moved and deleted files update the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from nocturne.library.store import Store
 
 
 def _normal(path: str | Path) -> str:
-    return str(Path(path).expanduser().absolute())
+    """Absolute, with "docs/../x" as "x" (symlinks kept), as the library records documents."""
+    return os.path.abspath(Path(path).expanduser())
 
 
 def add_watched_folder(store: Store, path: str | Path) -> bool:
