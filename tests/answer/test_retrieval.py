@@ -1,4 +1,4 @@
-"""Retrieval: anticipated questions as query expansion, evidence scoring, fusion, intents."""
+"""Retrieval: anticipated questions as query expansion, evidence scoring, fusion."""
 
 from __future__ import annotations
 
@@ -6,28 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from nocturne.answer.intent import Intent, detect_intent, find_document
 from nocturne.answer.retrieval import fuse_dense, fuse_rankings, retrieve
-from nocturne.answer.text_match import IdfTable, question_similarity, stem, stems
+from nocturne.answer.text_match import IdfTable
 from nocturne.library.sentence_index import SentenceIndex
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
 from .conftest import Library
-
-
-def test_stems_match_plural_and_tense_and_drop_question_words() -> None:
-    assert stem("tackles") == stem("tackle") == stem("tackled") == stem("tackling")
-    assert stem("passes") == stem("pass") != stem("passport")  # not just the first letters
-    assert stems("Who intercepted passes?") == stems("intercepts pass")
-    assert "who" not in stems("Who was born?")
-
-
-def test_rare_words_weigh_more(library: Library) -> None:
-    idf = IdfTable(library.store)
-    assert idf.idf("kuechly") > idf.idf("the")
-    same = question_similarity(stems("When was Tesla born?"), stems("When was Tesla born?"), idf)
-    assert same == pytest.approx(1.0)
 
 
 def test_anticipated_question_finds_an_answer_phrased_differently(digested: Library) -> None:
@@ -78,34 +63,6 @@ def test_dense_ranking_is_fused_with_the_lexical_one(digested: Library) -> None:
     assert fused.index(broncos) < 3
     assert fused[0] is others[0]  # one ranking alone does not overturn the other
     assert sorted(e.text for e in fused) == sorted(e.text for e in ordered)
-
-
-@pytest.mark.parametrize(
-    ("question", "intent"),
-    [
-        ("Summarize Super Bowl 50", Intent("summary", ("Super Bowl 50",))),
-        ("summarise the tesla document.", Intent("summary", ("tesla document",))),
-        ("What is Nikola_Tesla.md about?", Intent("summary", ("Nikola_Tesla.md",))),
-        ("Give me an overview of Warsaw", Intent("summary", ("Warsaw",))),
-        ("Compare Warsaw and Tesla", Intent("compare", ("Warsaw", "Tesla"))),
-        (
-            "What is the difference between Warsaw and Paris?",
-            Intent("compare", ("Warsaw", "Paris")),
-        ),
-        ("What is this library about?", Intent("library", ())),
-        ("Summarize my documents", Intent("library", ())),
-        ("How many points did the Panthers give up?", None),
-        ("What is the Panthers' defense ranking?", None),
-    ],
-)
-def test_detect_intent(question: str, intent: Intent | None) -> None:
-    assert detect_intent(question) == intent
-
-
-def test_find_document_by_name(library: Library) -> None:
-    assert find_document(library.store, "Super Bowl 50") == library.documents["Super_Bowl_50.md"]
-    assert find_document(library.store, "tesla") == library.documents["Nikola_Tesla.md"]
-    assert find_document(library.store, "Warsaw") is None
 
 
 def test_reference_quotes_the_best_bm25_sentence(library: Library) -> None:
