@@ -84,15 +84,20 @@ _METADATA_LINE = re.compile(r"^\s*-?\s*[A-Za-z][\w -]{0,30}:\s*\S")
 
 def _comment_metadata(html: str) -> str:
     """The text of a comment that holds metadata ("<!-- YAML added: v17.0.0 -->"): key-value
-    lines are facts a reader looks up (when an API was added), not hidden remarks."""
+    lines are facts a reader looks up (when an API was added), not hidden remarks. A comment
+    marked YAML (or METADATA) is metadata as a whole: its keys may hold lists ("added:" over
+    "- v15.8.0") and folded values that run on over several lines."""
     found = []
     for comment in _COMMENT.findall(html):
         lines = [line.strip() for line in comment.strip().splitlines() if line.strip()]
+        marked = False
         if lines and lines[0].upper() in ("YAML", "METADATA", "META"):
-            lines = lines[1:]
+            lines, marked = lines[1:], True
         elif lines and lines[0].upper().startswith("YAML "):
-            lines[0] = lines[0][5:]
-        if lines and all(_METADATA_LINE.match(line) or line.startswith("-") for line in lines):
+            lines[0], marked = lines[0][5:], True
+        if lines and (
+            marked or all(_METADATA_LINE.match(line) or line.startswith("-") for line in lines)
+        ):
             found.append(squash(" ".join(lines)))
     return " ".join(found)
 

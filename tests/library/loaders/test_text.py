@@ -9,6 +9,7 @@ import pytest
 from nocturne.errors import IngestError
 from nocturne.library.blocks import CODE, HEADING, TEXT, TOC
 from nocturne.library.loaders import SUPPORTED_SUFFIXES, decode_text, kind_of, load
+from nocturne.library.loaders.text import load_code, paragraphs, plain_blocks
 
 from support import SHARED
 
@@ -100,6 +101,75 @@ def test_bad_text_input(tmp_path: Path, data: bytes, reason: str) -> None:
     path = tmp_path / "bad.txt"
     with pytest.raises(IngestError, match=reason):
         load(path, data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbfcaf\xc3\xa9 cr\xc3\xa8me",  # UTF-8 with BOM
+        "café crème".encode("utf-16"),  # UTF-16 with its BOM, little-endian
+        "\ufeffcafé crème".encode("utf-16-be"),
+    ],
+)
+def test_decode_text_reads_boms(data: bytes) -> None:
+    assert decode_text(Path("a.txt"), data) == "café crème"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\xff\xfeA", "damaged UTF-16 text"),  # an odd number of bytes after the BOM
+        (b"rent is due\x00on the third", "binary data, not text"),
+    ],
+)
+def test_decode_text_refuses_damage_and_binary_data(data: bytes, reason: str) -> None:
+    with pytest.raises(IngestError, match=reason) as raised:
+        decode_text(Path("notes.txt"), data)
+    assert raised.value.path == "notes.txt"
+
+
+def test_paragraphs_split_at_blank_lines_and_drop_decoration() -> None:
+    text = "one\r\ntwo  \n \t \n*****\nthree\tcol\n_____\n\n\n"
+    assert paragraphs(text) == [["one", "two"], ["three   col"]]  # tabs kept, as spaces
+    assert paragraphs("") == []
+
+
+def test_code_blocks_split_at_blank_lines_and_never_guess_headings() -> None:
+    doc = load_code(
+        Path("a.py"), b"# 1.2 Title\nimport os\n\n\n\nNOTES\n\ndef f():\n    return 1\n"
+    )
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        (CODE, "# 1.2 Title import os"),
+        (CODE, "NOTES"),
+        (CODE, "def f(): return 1"),
+    ]
+    assert doc.title == ""
+
+
+def test_capital_and_title_case_lines_are_headings_but_sentences_are_not() -> None:
+    blocks = plain_blocks(
+        "PREAMBLE\n\nSome text here that is long enough to be a body paragraph line.\n\n"
+        "How to Apply These Terms\n\nmore text, lower case, in a sentence.\n\n"
+        "Ends With A Full Stop.\n"
+    )
+    assert [(b.kind, b.level, b.text) for b in blocks] == [
+        (HEADING, 1, "PREAMBLE"),
+        (TEXT, 0, "Some text here that is long enough to be a body paragraph line."),
+        (HEADING, 2, "How to Apply These Terms"),
+        (TEXT, 0, "more text, lower case, in a sentence."),
+        (TEXT, 0, "Ends With A Full Stop."),
+    ]
+    assert plain_blocks("") == []
+
+
+def test_a_numbered_line_out_of_sequence_stays_text() -> None:
+    blocks = plain_blocks("1.1\tStart\n\nBody.\n\n7.4\tStray number\n\nMore body.\n")
+    assert [(b.kind, b.text) for b in blocks] == [
+        (HEADING, "1.1 Start"),
+        (TEXT, "Body."),
+        (TEXT, "7.4 Stray number"),
+        (TEXT, "More body."),
+    ]
 
 
 def _real(name: str) -> Path:
