@@ -8,7 +8,6 @@ from pathlib import Path
 
 from nocturne.answer.text_match import IdfTable
 from nocturne.library.ingest import add_paths
-from nocturne.library.learned_notes import notes_signature
 from nocturne.library.library_versions import library_versions
 from nocturne.library.names import DocumentName, NameIndex, _asks_for
 from nocturne.library.store import Store
@@ -53,20 +52,6 @@ def test_the_catalog_and_word_counts_follow_a_change(store: Store, tmp_path: Pat
     after = name_index(store)
     assert after is not before and after.by_name.keys() == before.by_name.keys()
     assert name_index(store).named("What does the garden notes say?").document_ids
-
-
-def test_the_notes_signature_counts_stale_notes(store: Store, tmp_path: Path) -> None:
-    _add(store, tmp_path, "lease.txt", "The deposit is 2,500 euros, paid before the keys.")
-    document_id = int(store.scalar("SELECT id FROM documents"))
-    with store.transaction() as conn:
-        for stale in (0, 1, 1):
-            conn.execute(
-                "INSERT INTO notes(kind, document_id, text, model_id, prompt_version, stale) "
-                "VALUES ('fact', ?, 'x', 'm', 'p', ?)",
-                (document_id, stale),
-            )
-    count, highest, stale = notes_signature(store)
-    assert (count, stale) == (3, 2) and highest == int(store.scalar("SELECT MAX(id) FROM notes"))
 
 
 def test_the_name_index_finds_what_trying_every_name_finds() -> None:
