@@ -75,7 +75,8 @@ class ConversationList(QWidget):
             item.setData(ID_ROLE, conversation.id)
             item.setToolTip(
                 f"{conversation.title or 'New conversation'}\n"
-                f"{conversation.message_count} messages, "
+                f"{conversation.message_count} message"
+                f"{'' if conversation.message_count == 1 else 's'}, "
                 f"last {conversation.updated_at[:16].replace('T', ' ')} UTC"
             )
             self.list.addItem(item)

@@ -1,17 +1,22 @@
-"""Asking from the window: streaming, citations, savings line, persistence, think harder."""
+"""Asking from the window: streaming, citations, savings line, persistence, think harder, stop,
+and the conversations opened and deleted."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 
+from nocturne.schedule.questions_in_flight import live_questions
 from nocturne.settings import Settings
-from nocturne.ui.chat_view import AnswerCard, elided_label
+from nocturne.ui.chat_actions import question_flag
+from nocturne.ui.chat_view import AnswerCard
+from nocturne.ui.conversation_list import ID_ROLE
 from nocturne.ui.core_calls import Backend
-from nocturne.ui.main_window import MainWindow, citation_url
+from nocturne.ui.main_window import MainWindow
 from nocturne.ui.tray import Tray
 
 from fakes.engine import FakeEngine
@@ -106,13 +111,6 @@ def test_think_harder_reads_more_passages_not_raw_with_the_bundled_model(
     assert "twelve months" in harder.body.text()
 
 
-def test_citations_open_pdfs_at_their_page() -> None:
-    url = citation_url({"document": "lease.pdf", "page": 3, "path": "/docs/lease.pdf"})
-    assert url.isLocalFile() and url.toLocalFile() == "/docs/lease.pdf"
-    assert url.fragment() == "page=3"
-    assert citation_url({"page": 3, "path": "/docs/notes.txt"}).fragment() == ""
-
-
 def test_conversations_are_persisted_and_reopened(
     window: Any,
     qtbot: Any,
@@ -191,96 +189,6 @@ def test_the_answer_card_shows_the_section_of_each_source(
     assert card.confidence.text() == f"{card.record['confidence']} confidence"
 
 
-def record_with(citations: list[dict[str, Any]], confidence: str) -> dict[str, Any]:
-    return {
-        "answer": "About 40 megabytes.",
-        "mode": "learned",
-        "citations": citations,
-        "savings_line": "learned: 55 tokens instead of 148",
-        "confidence": confidence,
-    }
-
-
-def test_a_low_confidence_answer_says_it_is_a_best_guess(qtbot: Any) -> None:
-    card = AnswerCard("How much disk space?")
-    qtbot.addWidget(card)
-    card.resize(500, 200)
-    card.show()
-    citation = {"document": "guide.md", "page": None, "chunk_id": 1, "section": "2 Setup"}
-    card.finish(record_with([citation], "low"))
-    assert card.confidence.isVisible()
-    assert card.confidence.text() == "best guess — check the source"
-    card.finish(record_with([citation], "high"))
-    assert card.confidence.text() == "high confidence"
-
-
-def test_long_source_labels_are_elided_with_the_full_label_in_the_tooltip(qtbot: Any) -> None:
-    section = "4.4 Error handling when the remote server refuses the connection " * 3
-    citation = {"document": "manual.pdf", "page": 22, "chunk_id": 7, "section": section.strip()}
-    card = AnswerCard("What happens on errors?")
-    qtbot.addWidget(card)
-    card.resize(420, 200)
-    card.show()
-    card.finish(record_with([citation, {"document": "notes.txt", "page": None}], "medium"))
-    qtbot.waitUntil(lambda: card.sources.width() < 420)
-    shown = card.sources.text()
-    assert "manual.pdf, p. 22 › 4.4 Error handling" in shown and "…" in shown
-    assert card.sources.sizeHint().width() <= card.width()  # the card is not widened
-    assert card.sources.toolTip().splitlines() == [
-        f"manual.pdf, p. 22 › {section.strip()}",
-        "notes.txt",
-    ]
-    card.resize(4000, 200)
-    qtbot.waitUntil(lambda: "…" not in card.sources.text())
-
-
-def test_a_long_file_name_and_its_section_share_a_narrow_line(qtbot: Any) -> None:
-    card = AnswerCard("q")
-    qtbot.addWidget(card)
-    metrics = card.sources.fontMetrics()
-    citation = {
-        "document": "espresso-machine-manual.md",
-        "page": 4,
-        "section": "Cleaning and descaling",
-    }
-    width = metrics.horizontalAdvance("espresso-machine-manual.md, p. 4 › Cleaning") - 20
-    shown = elided_label(citation, metrics, width)
-    assert metrics.horizontalAdvance(shown) <= width
-    document, section = shown.split(" › ")
-    assert document.startswith("espres") and document.endswith(".md, p. 4")
-    assert "…" in document and section.startswith("Clean")
-    assert elided_label(citation, metrics, 10_000) == (
-        "espresso-machine-manual.md, p. 4 › Cleaning and descaling"
-    )
-    no_section = {"document": "espresso-machine-manual.md", "page": 4}
-    assert elided_label(no_section, metrics, width // 2).endswith(".md, p. 4")
-
-
-def test_the_final_answer_replaces_what_streamed_without_its_notes(qtbot: Any) -> None:
-    """A phrase the final answer drops, and the core's note about it, never outlive the stream."""
-    card = AnswerCard("How much does the water tank hold?")
-    qtbot.addWidget(card)
-    card.resize(500, 200)
-    card.show()
-    assert card.thinking.text() == "Thinking…"
-    assert not card.copy_button.isVisible() and not card.harder_button.isVisible()
-    shown: list[str] = []
-    for delta in ("The tank", " holds 2 litres", "\n(not supported by the sources; the best "):
-        card.append(delta)
-        shown.append(card.body.text())
-    card.append("passage says:) “The water tank holds 1.8 litres.”")
-    shown.append(card.body.text())
-    assert shown[:2] == ["The tank", "The tank holds 2 litres"]
-    assert all("not supported" not in text and "(" not in text for text in shown), shown
-    assert "placeholder" in card.body.styleSheet()  # a draft, muted until the answer is final
-    assert not card.copy_button.isVisible() and not card.harder_button.isVisible()
-    final = "“The water tank holds 1.8 litres.”"
-    card.finish(record_with([], "medium") | {"answer": final})
-    assert card.body.text() == final and card.text == final
-    assert card.body.styleSheet() == ""
-    assert card.copy_button.isVisible() and card.harder_button.isVisible()
-
-
 def test_a_streamed_learned_answer_ends_as_exactly_the_final_text(
     window: Any,
     qtbot: Any,
@@ -337,19 +245,6 @@ def test_an_abstention_is_badged_and_saves_nothing_in_plain_words(
     assert card.badge.text() == "NO ANSWER"
 
 
-def test_every_answer_shows_its_confidence(qtbot: Any) -> None:
-    card = AnswerCard("How much disk space?")
-    qtbot.addWidget(card)
-    card.show()
-    for level, text in (
-        ("high", "high confidence"),
-        ("medium", "medium confidence"),
-        ("low", "best guess — check the source"),
-    ):
-        card.finish(record_with([], level))
-        assert card.confidence.isVisible() and card.confidence.text() == text
-
-
 def test_a_summary_waiting_for_the_digest_offers_digest_now(
     window: Any, qtbot: Any, backend: Backend, lease_file: Path
 ) -> None:
@@ -367,43 +262,83 @@ def test_a_summary_waiting_for_the_digest_offers_digest_now(
     assert not other.digest_button.isVisible()
 
 
-def test_a_long_question_as_title_elides_instead_of_widening_the_pane(qtbot: Any) -> None:
-    from nocturne.ui.chat_view import ChatPane
-
-    pane = ChatPane()
-    qtbot.addWidget(pane)
-    pane.resize(500, 400)
-    pane.show()
-    narrow = pane.minimumSizeHint().width()
-    long_title = "Compare the espresso machine manual and the community garden handbook " * 2
-    pane.title.setText(long_title)
-    assert pane.minimumSizeHint().width() == narrow
-    assert pane.title.toolTip() == long_title
-    assert pane.title.text().endswith("…") and pane.title.full_text == long_title
-
-
-def test_a_long_conversation_title_is_elided_in_the_list_not_scrolled(qtbot: Any) -> None:
-    from nocturne.ui.conversation_list import ConversationList
-    from nocturne.ui.conversations import Conversation
-
-    listing = ConversationList()
-    qtbot.addWidget(listing)
-    listing.resize(240, 300)
-    listing.show()
-    title = "Compare the espresso machine manual and the community garden handbook"
-    listing.set_conversations([Conversation(1, title, "2026-12-01T22:00:00Z", 2)], 1)
-    qtbot.wait(50)
-    view = listing.list
-    assert view.visualItemRect(view.item(0)).width() <= view.viewport().width()
-    assert not view.horizontalScrollBar().isVisible()
-    assert view.item(0).toolTip().startswith(title)
+def test_the_card_says_how_raw_and_harder_answers_read_before_they_come(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path
+) -> None:
+    backend.add([lease_file])
+    raw = window.ask("How long does the lease run?", "raw")
+    assert raw.thinking.text() == "Reading the documents themselves (raw mode)…"
+    assert window.chat.title.full_text == "How long does the lease run?"
+    qtbot.waitUntil(lambda: not window.chat.busy, timeout=10000)
+    harder = window.ask("What is the rent?", "harder")
+    assert harder.thinking.text() == "Thinking harder: reading more passages one by one…"
+    assert window.chat.title.full_text == "How long does the lease run?"  # the first question
+    qtbot.waitUntil(lambda: not window.chat.busy, timeout=10000)
 
 
-def test_a_source_read_by_ocr_says_so(qtbot: Any) -> None:
-    card = AnswerCard("What is the invoice total?")
-    qtbot.addWidget(card)
-    card.resize(600, 200)
-    card.show()
-    citation = {"document": "invoice.pdf", "page": 1, "chunk_id": 3, "ocr": True}
-    card.finish(record_with([citation], "medium"))
-    assert "invoice.pdf, p. 1 (OCR)" in card.sources.toolTip()
+def test_a_daemons_digest_is_told_while_the_question_is_answered(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path, engine: FakeEngine
+) -> None:
+    backend.add([lease_file])
+    in_flight: list[int] = []
+
+    def responder(_messages: Any, _options: Any) -> str:
+        in_flight.append(live_questions())
+        return ANSWER
+
+    engine.responder = responder
+    card = ask_and_wait(window, qtbot, "How long does the lease run?", "raw")
+    assert card.record is not None, card.body.text()
+    assert in_flight == [1]  # the flag file the daemon watches, while the model wrote
+    assert live_questions() == 0
+
+
+def test_the_question_flag_is_removed_when_answering_fails() -> None:
+    with pytest.raises(RuntimeError), question_flag():
+        assert live_questions() == 1
+        raise RuntimeError("the model crashed")
+    assert live_questions() == 0
+
+
+def test_a_failed_answer_is_kept_in_the_conversation_as_an_error(
+    window: Any, qtbot: Any, backend: Backend
+) -> None:
+    card = ask_and_wait(window, qtbot, "   ")
+    assert card.record is None
+    qtbot.waitUntil(lambda: window.conversation_id is not None, timeout=5000)
+    roles = [m.role for m in backend.messages(window.conversation_id)]
+    assert roles == ["user", "error"]
+    window.new_conversation()
+    window.open_conversation(window.conversations.list.item(0).data(ID_ROLE))
+    qtbot.waitUntil(lambda: len(window.chat.cards) == 1, timeout=5000)
+    assert "empty" in window.chat.cards[0].body.text()  # reopened as the failure it was
+
+
+def test_stop_without_an_answer_in_flight_does_nothing(window: Any) -> None:
+    assert window.stop_event is None
+    window.stop_answer()
+    assert window.stop_event is None and not window.chat.busy
+
+
+def conversation_with(backend: Backend, question: str) -> int:
+    conversation = backend.new_conversation()
+    backend.record(conversation, "user", question)
+    return conversation
+
+
+def test_deleting_the_open_conversation_starts_a_new_one(
+    window: Any, qtbot: Any, backend: Backend
+) -> None:
+    first = conversation_with(backend, "How long does the lease run?")
+    second = conversation_with(backend, "What is the rent?")
+    window.open_conversation(first)
+    qtbot.waitUntil(lambda: window.conversation_id == first, timeout=5000)
+    window.delete_conversation(second)  # another one: the open one stays
+    qtbot.waitUntil(lambda: [c.id for c in backend.conversations()] == [first], timeout=5000)
+    qtbot.waitUntil(lambda: window.conversations.list.count() == 1, timeout=5000)
+    assert window.conversation_id == first
+    window.delete_conversation(first)
+    qtbot.waitUntil(lambda: window.conversation_id is None, timeout=5000)
+    assert window.chat.title.full_text == "New conversation"
+    qtbot.waitUntil(lambda: window.conversations.list.count() == 0, timeout=5000)
+    assert backend.conversations() == []
