@@ -1,8 +1,10 @@
 """Fakes for scheduler tests: a settable clock, scripted idle/power, CPU counters advanced by
-hand, and a digest that marks documents of a real store as learned one step at a time."""
+hand, an idle service on a private D-Bus bus, and a digest that marks documents of a real store
+as learned one step at a time."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from nocturne.library.digest_documents import documents_waiting
@@ -64,6 +66,51 @@ class CpuCounters:
 
     def read(self) -> CpuTimes:
         return CpuTimes(self.busy, self.total, self.digest)
+
+
+class FakeIdleService:
+    """A D-Bus service answering one idle method, served from a thread on a private bus.
+
+    It answers `milliseconds` (an int, as GNOME and KDE do; a str to play a broken service)."""
+
+    def __init__(self, address: str, bus_name: str, method: str, milliseconds: int | str) -> None:
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self.method = method
+        self.milliseconds = milliseconds
+        self.calls = 0
+        self._stop = threading.Event()
+        self._conn = open_dbus_connection(bus=address)
+        reply = self._conn.send_and_get_reply(message_bus.RequestName(bus_name), timeout=5)
+        assert reply.body[0] == 1  # primary owner
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        from jeepney import MessageType, new_error, new_method_return
+
+        while not self._stop.is_set():
+            try:
+                msg = self._conn.receive(timeout=0.05)
+            except TimeoutError:
+                continue
+            if msg.header.message_type != MessageType.method_call:
+                continue
+            if msg.header.fields.get(3) == self.method:  # 3 = MEMBER
+                self.calls += 1
+                if isinstance(self.milliseconds, str):
+                    signature = "s"
+                else:
+                    signature = "t" if self.method == "GetIdletime" else "u"
+                self._conn.send(new_method_return(msg, signature, (self.milliseconds,)))
+            else:
+                self._conn.send(new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod"))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._conn.close()
 
 
 class FakeDigest:
