@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from nocturne.errors import IngestError
 from nocturne.library.blocks import HEADING, TOC
 from nocturne.library.loaders import load
+from nocturne.library.loaders.epub import load_epub
 
 from support import SHARED
 
@@ -82,6 +84,67 @@ def test_damaged_epubs(tmp_path: Path) -> None:
         path = tmp_path / name
         with pytest.raises(IngestError, match=reason):
             load(path, path.read_bytes())
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def _package(manifest: str, spine: str, title: str = "") -> str:
+    return (
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0">'
+        f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
+        f"</metadata><manifest>{manifest}</manifest>{spine}</package>"
+    )
+
+
+def test_without_a_container_the_package_is_found_by_name_and_ncx_is_not_text() -> None:
+    manifest = (
+        '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+        '<item id="a" href="My%20Chapter.xhtml" media-type="application/xhtml+xml"/>'
+        '<item id="pic" href="cover.jpg" media-type="image/jpeg"/>'
+    )
+    spine = (
+        '<spine toc="ncx"><itemref idref="ncx"/><itemref idref="pic"/><itemref idref="a"/></spine>'
+    )
+    data = _zip(
+        {
+            "book/package.opf": _package(manifest, spine, "A Garden Year"),
+            "book/toc.ncx": "<ncx><navMap><text>Never body text</text></navMap></ncx>",
+            "book/cover.jpg": "not really a picture",
+            "book/My Chapter.xhtml": _chapter("Spring", "Sow the beans."),
+        }
+    )
+    doc = load_epub(Path("garden.epub"), data)
+    assert [b.text for b in doc.blocks] == ["Spring", "Sow the beans."]
+    assert doc.title == "A Garden Year"
+    assert doc.remarks == ["book/cover.jpg: image/jpeg is not a text item; skipped"]
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        (
+            {"META-INF/container.xml": CONTAINER, "OEBPS/content.opf": _package("", "<spine/>")},
+            "its spine lists no chapters",
+        ),
+        ({"META-INF/container.xml": "<container"}, "unreadable container.xml"),
+        (
+            {"META-INF/container.xml": CONTAINER, "OEBPS/content.opf": "<package"},
+            "unreadable package document",
+        ),
+    ],
+)
+def test_a_broken_package_is_an_ingest_error_naming_what_is_wrong(
+    files: dict[str, str], reason: str
+) -> None:
+    with pytest.raises(IngestError, match=reason) as raised:
+        load_epub(Path("book.epub"), _zip(files))
+    assert raised.value.path == "book.epub"
 
 
 def test_real_developers_reference() -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from nocturne.errors import IngestError
-from nocturne.library.blocks import CODE, HEADING, TEXT, TOC
+from nocturne.library.blocks import CODE, HEADING, TEXT, TOC, Block
 from nocturne.library.loaders import load
+from nocturne.library.loaders.html import html_title, inline_text, parse, soup_blocks, text_of
 
 from support import SHARED
 
@@ -80,6 +81,61 @@ def test_html_with_no_text(tmp_path: Path) -> None:
     path.write_text("<html><body><script>x()</script></body></html>")
     with pytest.raises(IngestError, match="contains no text"):
         load(path, path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("meta", "title"),
+    [
+        ("4. More Control Flow Tools — Python 3.11 documentation", "4. More Control Flow Tools"),
+        ("4. More Control Flow Tools | Docs", "4. More Control Flow Tools"),
+        ("4. More Control Flow Tools and more", "4. More Control Flow Tools and more"),
+        ("The Real Title", "The Real Title"),
+        ("page", "4. More Control Flow Tools"),  # the file's own name: the h1 instead
+        ("", "4. More Control Flow Tools"),
+    ],
+)
+def test_html_title_is_the_title_tag_shortened_to_the_h1(meta: str, title: str) -> None:
+    blocks = [Block("Intro", TEXT), Block("4. More Control Flow Tools", HEADING, level=1)]
+    assert html_title(meta, blocks, Path("page.html")) == title
+
+
+def test_inline_text_joins_inline_pieces_and_spaces_line_breaks() -> None:
+    soup = parse("<p><kbd>Ctrl</kbd>+<kbd>C</kbd> stops<br>the <em>program</em></p>")
+    assert inline_text(soup.find("p")) == "Ctrl+C stops the program"
+
+
+def test_roles_epub_types_and_header_chrome() -> None:
+    blocks = soup_blocks(
+        parse(
+            '<body><header><h1>Site name</h1></header><div role="navigation"><pre>nav code</pre>'
+            '</div><p style="display: none">gone</p><section epub:type="toc"><h2>Contents</h2>'
+            "<p>Ch 1</p></section><h3>Real <a class='headerlink'>¶</a></h3><h4> </h4></body>"
+        )
+    )
+    assert [(b.kind, b.text) for b in blocks] == [
+        (TEXT, "Site name"),  # a header's heading is not the document's
+        (TOC, "nav code"),
+        (TOC, "Contents"),
+        (TOC, "Ch 1"),
+        (HEADING, "Real"),
+    ]
+
+
+def test_a_nested_table_is_read_inside_its_outer_cell() -> None:
+    blocks = soup_blocks(
+        parse("<table><tr><td>outer<table><tr><td>inner</td></tr></table></td><td>o2</td></tr>")
+    )
+    assert [b.text for b in blocks] == ["outer inner | o2"]
+
+
+def test_a_deeply_nested_page_does_not_hit_the_recursion_limit() -> None:
+    deep = "<div>" * 3000 + "deep words" + "</div>" * 3000
+    assert [b.text for b in soup_blocks(parse(deep))] == ["deep words"]
+
+
+def test_text_of_an_embedded_fragment() -> None:
+    fragment = "<table><tr><td>a</td><td>b</td></tr></table><p>x <b>y</b></p><script>z</script>"
+    assert list(text_of(fragment)) == ["a | b", "x y"]
 
 
 def test_real_python_tutorial() -> None:

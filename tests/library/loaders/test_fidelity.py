@@ -6,12 +6,29 @@ from pathlib import Path
 
 import pytest
 
+from nocturne.library.blocks import Block
 from nocturne.library.loaders import load
 from nocturne.library.loaders.fidelity import word_share, words
 
 
 def test_words_fold_ligatures_and_quotes() -> None:
     assert words("The ﬁle’s end") == words("the file's END")
+
+
+def test_words_split_at_underscores_and_drop_soft_hyphens_and_pilcrows() -> None:
+    assert words("snake_case don’t soft\u00adhyphen ¶ x2 x2") == {
+        "snake": 1,
+        "case": 1,
+        "don't": 1,
+        "softhyphen": 1,
+        "x2": 2,
+    }
+
+
+def test_word_share_counts_each_word_as_often_as_it_appears() -> None:
+    assert word_share("rent rent rent due", [Block("rent due")]) == 0.5
+    assert word_share("Rent is due", [Block("rent"), Block("IS due")]) == 1.0
+    assert word_share("", []) == 1.0  # nothing to find: nothing missing
 
 
 @pytest.mark.parametrize(
