@@ -194,34 +194,3 @@ def test_a_second_scheduler_for_the_same_library_refuses_to_start(home: Path) ->
     again = SchedulerLock()
     assert again.acquire()
     again.release()
-
-
-def test_the_lock_dies_with_its_process_even_on_kill_9(home: Path) -> None:
-    from nocturne.schedule.single import SchedulerLock
-
-    code = (
-        "import sys; from nocturne.schedule.single import SchedulerLock; "
-        "held = SchedulerLock(); assert held.acquire(); print('locked', flush=True); "
-        "sys.stdin.read()"
-    )
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "desktop"))
-    child = subprocess.Popen(
-        [sys.executable, "-c", code],
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "locked"
-        assert not SchedulerLock().acquire()
-        child.kill()
-        child.wait(TIMEOUT_S)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    lock = SchedulerLock()
-    assert lock.acquire()
-    lock.release()
