@@ -18,47 +18,9 @@ from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import DigestEvent, EtaEstimator
 from nocturne.ui.background_digest import CoreBackground, DigestSnapshot, digest_plan
-from nocturne.ui.digest_status_bar import describe, plural
+from nocturne.ui.digest_status_bar import describe
 
 from fakes.digest_run import FakeRun
-
-
-def test_never_everything_digested_for_an_empty_library() -> None:
-    for snapshot in (
-        DigestSnapshot("done"),
-        DigestSnapshot("idle", detail="everything is digested"),
-    ):
-        text = describe(snapshot, documents=0)
-        assert "everything" not in text.lower()
-        assert text.startswith("No documents yet")
-
-
-def test_documents_in_error_are_not_everything() -> None:
-    text = describe(DigestSnapshot("done", 12, 12), documents=4, errors=2)
-    assert text == "2 documents digested · 2 could not be read (see the library)"
-    assert "everything" not in text.lower()
-    assert describe(DigestSnapshot("done"), documents=1) == "The document is digested"
-    assert describe(DigestSnapshot("idle", 5, 5), documents=3) == "All 3 documents are digested"
-    only_broken = describe(DigestSnapshot("done"), documents=1, errors=1)
-    assert only_broken.startswith("1 document could not be read")
-
-
-def test_plurals() -> None:
-    assert plural(1, "passage") == "1 passage"
-    assert plural(2, "passage") == "2 passages"
-    assert describe(DigestSnapshot("digesting", 0, 1), documents=1) == "Digesting · 0/1 step"
-
-
-def test_waiting_reasons_read_as_sentences() -> None:
-    reason = "new documents are read as soon as the computer is quiet; the computer is busy"
-    assert describe(DigestSnapshot("idle", 0, 18, detail=reason), documents=4) == (
-        "New documents are read as soon as the computer is quiet; the computer is busy · 0/18 steps"
-    )
-
-
-def test_overdue_steps_say_so_instead_of_a_wrong_eta() -> None:
-    text = describe(DigestSnapshot("digesting", 17, 18, None, "lease.pdf", overdue=True), 4)
-    assert text == "Digesting · lease.pdf · 17/18 steps · taking longer than estimated"
 
 
 def test_welcome_says_what_happens_and_when(window: Any) -> None:
@@ -85,26 +47,6 @@ def test_status_bar_counts_follow_the_library(window: Any, qtbot: Any, lease_fil
     assert describe(DigestSnapshot("done"), 3, 1, ready=2) == (
         "2 documents digested · 1 could not be read (see the library)"
     )
-
-
-def test_the_status_label_never_widens_the_window(window: Any) -> None:
-    long_reason = "new documents are read as soon as the computer is quiet; " + "busy " * 80
-    window.digest_status.show_snapshot(DigestSnapshot("idle", 0, 18, detail=long_reason), 4)
-    label = window.digest_status.label
-    assert label.minimumSizeHint().width() < 200
-    assert window.minimumSizeHint().width() <= 1000
-    assert label.full_text().endswith("0/18 steps")
-    assert label.toolTip() == label.full_text()  # cut on screen, whole on hover
-
-
-def test_tiles_follow_a_running_digest(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    monkeypatch.setattr(window, "refresh_savings", lambda: calls.append(1))
-    monkeypatch.setattr("nocturne.ui.digest_actions.SAVINGS_DURING_DIGEST_S", 0.0)
-    window.show_snapshot(DigestSnapshot("digesting", 1, 10, sleep_tokens=100))
-    window.show_snapshot(DigestSnapshot("digesting", 2, 10, sleep_tokens=250))
-    window.show_snapshot(DigestSnapshot("digesting", 3, 10, sleep_tokens=400))
-    assert len(calls) == 3  # the phase change, then each finished step
 
 
 # -- the ETA and the step count of a run -------------------------------------------------------

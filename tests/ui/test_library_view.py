@@ -4,7 +4,6 @@ menu's "Digest this document now"."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QApplication
@@ -151,18 +150,3 @@ def test_the_context_menu_offers_digest_this_document_now_while_it_is_not_ready(
         if offered:
             actions["Digest this document now"].trigger()
     assert asked == [2, 3, 4, 6]
-
-
-def test_digest_this_document_now_reaches_the_background(
-    window: Any, qtbot: Any, background: Any, lease_file: Path
-) -> None:
-    window.add_paths([str(lease_file)])
-    qtbot.waitUntil(lambda: len(window.library.model.rows) == 1, timeout=5000)
-    document = window.library.model.rows[0]
-    menu = window.library.menu_for(document)
-    [action] = [a for a in menu.actions() if a.text() == "Digest this document now"]
-    action.trigger()
-    qtbot.waitUntil(lambda: f"digest_document_now:{document.id}" in background.calls, timeout=5000)
-    qtbot.waitUntil(
-        lambda: window.statusBar().currentMessage() == "Digesting lease.txt now", timeout=5000
-    )
