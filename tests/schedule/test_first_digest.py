@@ -7,9 +7,6 @@ drive the scheduler with a fake clock and a scripted CPU probe: no sleeping.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -301,22 +298,3 @@ def test_build_scheduler_starts_a_low_budget_first_digest(
     assert "first-digest" in codes
     assert budgets == ["low"]
     scheduler.shutdown(stop_digest=True)
-
-
-def _child_nice(queue: object) -> None:
-    from nocturne.sleeptime.priority import lowest_priority
-
-    done = lowest_priority()
-    queue.put((done, os.nice(0)))  # type: ignore[attr-defined]
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX nice values")
-def test_the_digest_process_runs_at_the_lowest_priority() -> None:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    child = context.Process(target=_child_nice, args=(queue,))
-    child.start()
-    done, nice = queue.get(timeout=60)
-    child.join(timeout=30)
-    assert nice == 19
-    assert "nice 19" in done
