@@ -75,7 +75,8 @@ class CompletionStream(Iterator[str]):
         try:
             return next(self._generator)
         except StopIteration as stop:
-            self.completion = stop.value
+            if self.completion is None:  # a drained generator stops again with no value
+                self.completion = stop.value
             raise
 
     def close(self) -> None:
