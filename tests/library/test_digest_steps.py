@@ -13,13 +13,13 @@ from nocturne.library.digest_steps import (
     forget_step,
     fresh_notes_per_document,
     mark_notes_stale,
-    mean_seconds_by_kind,
     notes_by_kind,
     record_step,
     step_records,
     totals_by_kind,
     work_fingerprint,
 )
+from nocturne.library.step_timings import step_means
 from nocturne.library.store import ChunkDraft, Store
 
 
@@ -127,9 +127,9 @@ def test_totals_and_means_by_kind(store: Store) -> None:
         "chunk_notes": KindTotals(steps=2, kept=3, dropped=1, tokens=30, seconds=4.0),
         "document_summary": KindTotals(steps=1, kept=1, dropped=0, tokens=15, seconds=4.0),
     }
-    assert mean_seconds_by_kind(store, "m") == {"chunk_notes": 1.0, "document_summary": 4.0}
-    assert mean_seconds_by_kind(store, "other") == {"chunk_notes": 3.0}
-    assert mean_seconds_by_kind(store, "unknown") == {}
+    assert step_means(store, "m") == {"chunk_notes": 1.0, "document_summary": 4.0}
+    assert step_means(store, "other") == {"chunk_notes": 3.0}
+    assert step_means(store, "unknown") == {}
     assert fresh_notes_per_document(store) == {doc: 2}
     assert sleep_tokens.total_tokens(store) == 45
 

@@ -170,23 +170,6 @@ def record_step(store: Store, step: FinishedStep, notes: Sequence[NoteToStore]) 
     return step_id
 
 
-def mean_seconds_by_kind(store: Store, model_id: str) -> dict[str, float]:
-    """How long a step of each kind took with this model, on average (for the first ETA)."""
-    rows = store.query(
-        "SELECT kind, AVG(seconds) AS mean FROM digest_steps WHERE model_id = ? GROUP BY kind",
-        (model_id,),
-    )
-    return {str(row["kind"]): float(row["mean"] or 0.0) for row in rows}
-
-
-def mean_step_seconds(store: Store, model_id: str) -> float | None:
-    """How long a step took with this model, on average over every step it did (None: none)."""
-    mean = store.scalar(
-        "SELECT AVG(seconds) FROM digest_steps WHERE model_id = ? AND seconds > 0", (model_id,)
-    )
-    return None if mean is None else float(mean)
-
-
 def totals_by_kind(store: Store) -> dict[str, KindTotals]:
     rows = store.query(
         "SELECT kind, COUNT(*) AS steps, SUM(kept) AS kept, SUM(dropped) AS dropped, "

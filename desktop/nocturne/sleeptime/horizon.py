@@ -1,8 +1,9 @@
 """How long the rest of the library's digest will take, in hours and in nights at the schedule.
 
 The steps left come from the progress (`sleeptime.progress`), the pace from the steps already
-done: each kind's mean duration as recorded with the model that will do them (the store keeps the
-seconds of every finished step and its model id; pages read by OCR have their own). A kind never
+done: each kind's mean duration as recorded with the model that will do them
+(`library.step_timings`, which keeps the pace after the steps' documents are removed; pages read
+by OCR have their own). A kind never
 timed with that model is counted at the mean of all its timed steps (over a whole library the
 steps left are mostly the many short per-passage ones; pricing them at the slowest kind's pace,
 often a once-per-document step, promised days for hours of work). A run's own ETA
@@ -24,26 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from nocturne.library import digest_steps, ocr_pages
+from nocturne.library.step_timings import has_timings, step_means, typical_step_seconds
 from nocturne.library.store import Store
 from nocturne.schedule.policy import NightWindow
 from nocturne.settings import Settings
-from nocturne.sleeptime.plan import OCR_PAGE
 from nocturne.sleeptime.progress import DigestProgress, planned_counts
-
-
-def typical_step_seconds(store: Store, model_id: str) -> float | None:
-    """The pace of a step of a kind this model has not been timed on: its mean over all steps."""
-    return digest_steps.mean_step_seconds(store, model_id)
-
-
-def step_means(store: Store, model_id: str) -> dict[str, float]:
-    """Mean seconds of a step of each kind done by `model_id` (OCR pages: by any model)."""
-    means = {k: v for k, v in digest_steps.mean_seconds_by_kind(store, model_id).items() if v > 0}
-    ocr_mean = ocr_pages.mean_seconds(store)
-    if ocr_mean is not None:
-        means[OCR_PAGE] = ocr_mean
-    return means
 
 
 def seconds_left(
@@ -173,7 +159,7 @@ def estimate(
         remote_model
         and remote_model != model_id
         and steps_left
-        and digest_steps.mean_seconds_by_kind(store, remote_model)  # it has done steps here
+        and has_timings(store, remote_model)  # it has done steps here
     ):
         remote_seconds = seconds_left(
             pending_by_kind if remote_pending is None else remote_pending,
@@ -203,7 +189,7 @@ def library_horizon(
     remote = str(settings.remote_model) if settings.remote_url else ""
     beside = remote if digest.kind != "remote" and remote else None
     remote_pending = None
-    if beside and progress.steps_left and digest_steps.mean_seconds_by_kind(store, beside):
+    if beside and progress.steps_left and has_timings(store, beside):
         remote_pending = planned_counts(store, progress.budget, beside).pending_by_kind
     return estimate(
         store,

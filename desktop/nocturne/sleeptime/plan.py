@@ -34,13 +34,13 @@ from nocturne.library.digest_documents import (
 from nocturne.library.digest_inputs import Chunk, document_chunks
 from nocturne.library.digest_priorities import priorities
 from nocturne.library.digest_steps import StepRecord
+from nocturne.library.step_timings import OCR_PAGE
 from nocturne.library.store import Store
 from nocturne.sleeptime.order import digest_order
 from nocturne.sleeptime.prompts import STEP_VERSIONS
 from nocturne.sleeptime.terms import document_terms, related_pairs
 
 BUDGETS = ("low", "medium", "high")
-OCR_PAGE = "ocr_page"
 KIND_BUDGET = {
     OCR_PAGE: "low",
     "structure": "low",

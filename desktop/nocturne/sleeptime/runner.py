@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 from nocturne.engine.base import Engine
 from nocturne.engine.logged import LoggedEngine
-from nocturne.library import digest_steps, ocr_pages
 from nocturne.library.digest_documents import (
     has_stale_notes,
     mark_digesting,
     release_digesting,
     set_digest_state,
 )
+from nocturne.library.step_timings import step_means
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
@@ -71,14 +71,6 @@ class DigestResult:
             f"{self.seconds:.1f} s ({self.already_done} done earlier), {self.kept} notes kept, "
             f"{self.dropped} dropped, {self.tokens} model tokens{self.parallelism_line()}"
         )
-
-
-def _prior_means(store: Store, model_id: str) -> dict[str, float]:
-    means = digest_steps.mean_seconds_by_kind(store, model_id)
-    ocr_mean = ocr_pages.mean_seconds(store)
-    if ocr_mean is not None:
-        means[OCR_PAGE] = ocr_mean
-    return means
 
 
 class DigestRunner:
@@ -136,7 +128,7 @@ class DigestRunner:
         plan = plan_digest(self.store, self.budget, self.engine.model_id, ocr, self.documents)
         pending = plan.pending
         remaining_by_doc = _remaining(pending)
-        eta = EtaEstimator(_prior_means(self.store, self.engine.model_id))
+        eta = EtaEstimator(step_means(self.store, self.engine.model_id, untimed=True))
         totals = Counter[str]()
         self._emit(START, plan, 0, len(pending), eta, pending, started, totals)
         reason = "done"
