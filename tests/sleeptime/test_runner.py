@@ -4,6 +4,8 @@ steps, the time limit, documents' states, and the one-line summary of a run."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -165,19 +167,20 @@ def test_model_calls_are_logged_once_whether_or_not_the_engine_came_logged(
     assert isinstance(plain.engine, LoggedEngine)
 
 
-def result(**changes: object) -> DigestResult:
-    fields: dict[str, object] = {
-        "reason": "done",
-        "done": 3,
-        "total": 4,
-        "already_done": 2,
-        "tokens": 120,
-        "kept": 5,
-        "dropped": 1,
-        "seconds": 12.34,
-    }
-    fields.update(changes)
-    return DigestResult(**fields)  # type: ignore[arg-type]
+BASE = DigestResult(
+    reason="done",
+    done=3,
+    total=4,
+    already_done=2,
+    tokens=120,
+    kept=5,
+    dropped=1,
+    seconds=12.34,
+)
+
+
+def result(**changes: Any) -> DigestResult:
+    return replace(BASE, **changes)
 
 
 DONE = "3/4 steps in 12.3 s (2 done earlier), 5 notes kept, 1 dropped, 120 model tokens"
@@ -201,7 +204,7 @@ DONE = "3/4 steps in 12.3 s (2 done earlier), 5 notes kept, 1 dropped, 120 model
         ),
     ],
 )
-def test_the_summary_line(changes: dict[str, object], line: str) -> None:
+def test_the_summary_line(changes: dict[str, Any], line: str) -> None:
     assert result(**changes).summary_line() == line
 
 

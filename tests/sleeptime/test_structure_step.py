@@ -1,4 +1,5 @@
-"""The digest's structure step over small ingested documents: outline, definitions, references."""
+"""The digest's structure step (`sleeptime/structure_step.py`) over small ingested documents:
+outline, definitions, references, template questions; and its rules on tiny hand-made inputs."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from nocturne.library.digest_inputs import Chunk
 from nocturne.library.ingest import add_paths
 from nocturne.library.store import Store
-from nocturne.library.structure import keyed_notes, sections_of
+from nocturne.library.structure import Section, keyed_notes, sections_of
 from nocturne.settings import Settings
+from nocturne.sleeptime.definitions import Definition
 from nocturne.sleeptime.events import STEP, DigestEvent
-from nocturne.sleeptime.notes import EXTRACTED
+from nocturne.sleeptime.notes import EXTRACTED, StepOutput
 from nocturne.sleeptime.prompts import (
     DEFINITION_EXTRACT,
     OUTLINE_EXTRACT,
@@ -22,6 +25,18 @@ from nocturne.sleeptime.prompts import (
     STEP_VERSIONS,
 )
 from nocturne.sleeptime.runner import DigestRunner
+from nocturne.sleeptime.structure_step import (
+    MAX_DEFINITIONS,
+    OUTLINE_MAX_ENTRIES,
+    _add_definitions,
+    _anchors,
+    _meaning,
+    _more_complete,
+    _questions,
+    _referring_candidates,
+    _trim,
+    structure_notes,
+)
 
 from fakes.digest_replies import digest_reply
 from fakes.engine import FakeEngine
@@ -399,10 +414,6 @@ def test_documents_without_usual_structure_digest_without_error(
 
 
 def test_an_entry_cut_by_a_chunk_boundary_is_kept_whole_from_the_overlap() -> None:
-    from nocturne.library.digest_inputs import Chunk
-    from nocturne.sleeptime.notes import StepOutput
-    from nocturne.sleeptime.structure_step import _add_definitions
-
     entry = (
         "historySize {number} Maximum number of history lines retained. To disable the history "
         "set this value to 0. This option makes sense only if terminal is set to true."
@@ -419,3 +430,115 @@ def test_an_entry_cut_by_a_chunk_boundary_is_kept_whole_from_the_overlap() -> No
     assert history.chunk_ids == (2,)
     questions = [n.text for n in output.notes if n.kind == "question"]
     assert questions.count("What is the default historySize?") == 1
+
+
+def test_structure_notes_write_nothing_and_cap_the_contents(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "parts.md"
+    names = [f"Topic {a}{b}" for a in "bcdfghjklmnprstvwz" for b in "aeiou"]
+    parts = OUTLINE_MAX_ENTRIES + 5
+    assert len(names) >= parts
+    path.write_text("".join(f"## {name}\n\n{name} is covered here.\n\n" for name in names[:parts]))
+    doc = add(store, settings, path)["parts.md"]
+    output = structure_notes(store, doc, "The guide")
+    assert store.scalar("SELECT COUNT(*) FROM notes") == 0
+    outline = [n for n in output.notes if n.kind == "outline"]
+    [contents] = [n for n in outline if n.key == ""]
+    assert len(outline) == parts + 1  # every section has its entry
+    assert contents.text.startswith("Contents of The guide: Topic ba; Topic be;")
+    assert contents.answer is not None
+    assert len(contents.answer.splitlines()) == OUTLINE_MAX_ENTRIES
+    assert 0 < len(contents.chunk_ids) <= 20
+    assert output.usage.total == 0 and output.dropped == 0
+
+
+def _section(section_id: int, parent: int | None, title: str, level: int) -> Section:
+    return Section(section_id, 1, section_id, parent, "", title, level, None)
+
+
+def test_each_section_is_anchored_to_its_own_a_descendants_or_the_nearest_chunk() -> None:
+    sections = [
+        _section(1, None, "TITLE WITHOUT TEXT", 1),
+        _section(2, None, "General", 1),
+        _section(3, 2, "Concepts", 2),
+        _section(4, None, "Usage", 1),
+        _section(5, None, "END", 1),
+    ]
+    firsts: dict[int, tuple[str, int, int | None]] = {
+        3: ("Concepts come first.", 30, 2),
+        4: ("Use it daily.", 40, 3),
+    }
+    assert _anchors(sections, firsts) == {
+        1: ("", 30, 2),  # nothing before it: the next chunk
+        2: ("Concepts come first.", 30, 2),  # its first subsection's
+        3: ("Concepts come first.", 30, 2),
+        4: ("Use it daily.", 40, 3),
+        5: ("", 40, 3),  # nothing of its own: the chunk before
+    }
+
+
+def test_a_short_referring_sentence_is_quoted_with_the_one_before() -> None:
+    text = (
+        "The script builds a DLL from the stubs we made. See section 4.4.\n\n"
+        "See section 5. Errors are explained in great detail in section 4.4 below."
+    )
+    assert _referring_candidates(text) == [
+        ("The script builds a DLL from the stubs we made.",) * 2,
+        ("See section 4.4.", "The script builds a DLL from the stubs we made. See section 4.4."),
+        ("See section 5.", "See section 5."),  # first of its paragraph: alone
+        ("Errors are explained in great detail in section 4.4 below.",) * 2,
+    ]
+
+
+def test_trim_cuts_at_a_word_and_says_so() -> None:
+    assert _trim("Short enough.", 40) == "Short enough."
+    trimmed = _trim("word " * 60, 40)
+    assert trimmed == "word " * 6 + "word…" and len(trimmed) <= 40
+
+
+def definition(definition: str, default: str = "", sentence: str = "") -> Definition:
+    return Definition("historySize", "historysize", sentence or definition, definition, default)
+
+
+def test_a_stated_default_survives_trimming_the_meaning() -> None:
+    long = "Maximum number of history lines retained. " * 12 + "(default: 30)"
+    meaning = _meaning(definition(long, "30"))
+    assert meaning.endswith("… (default: 30)") and len(meaning) <= 300
+    assert _meaning(definition("Lines kept. (default: 30)", "30")) == "Lines kept. (default: 30)"
+
+
+def test_template_questions_for_a_meaning_and_a_default() -> None:
+    assert _questions(definition("Lines kept.")) == ["What does historySize mean?"]
+    assert _questions(definition("Lines kept. (default: 30)", "30")) == [
+        "What does historySize mean?",
+        "What is the default historySize?",
+    ]
+    assert _questions(definition("default: 30", "30")) == ["What is the default historySize?"]
+
+
+def test_a_term_read_again_replaces_the_first_reading_only_when_more_complete() -> None:
+    cut = definition("Lines kept", sentence="historySize {number} Lines kept")
+    whole = definition("Lines kept, at most", sentence="historySize {number} Lines kept, at most")
+    with_default = definition("Lines kept (default: 30)", "30", "historySize Lines. Default: 30.")
+    assert _more_complete(whole, cut)
+    assert not _more_complete(cut, whole)
+    assert _more_complete(with_default, whole)  # a default beats length
+    assert not _more_complete(whole, with_default)
+    other = definition("x" * 80, sentence="Something else entirely, and much longer " * 3)
+    assert not _more_complete(other, cut)  # longer, but not the same entry
+
+
+def test_definitions_stop_at_the_cap_but_known_terms_still_improve() -> None:
+    lines = [f"Widget{n} means part number {n} of the machine." for n in range(MAX_DEFINITIONS + 5)]
+    chunks = [Chunk(1, 7, 0, 4, "\n\n".join(lines), 900, None)]
+    output = StepOutput()
+    _add_definitions(output, chunks, document_id=7)
+    found = [n for n in output.notes if n.kind == "definition"]
+    assert len(found) == MAX_DEFINITIONS
+    assert found[-1].key == f"widget{MAX_DEFINITIONS - 1}"
+    assert {n.page for n in output.notes} == {4} and {n.chunk_ids for n in output.notes} == {(1,)}
+    questions = [n for n in output.notes if n.kind == "question"]
+    assert len(questions) == MAX_DEFINITIONS
+    assert questions[0].text == "What does Widget0 mean?"
+    assert questions[0].answer == "Widget0 means part number 0 of the machine."

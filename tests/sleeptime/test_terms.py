@@ -114,8 +114,8 @@ def test_shared_terms_are_used_often_by_both_most_shared_first() -> None:
 def test_documents_need_enough_top_terms_in_common_to_be_compared() -> None:
     common = {f"w{n}": 3 for n in range(MIN_SHARED_TERMS)}
     profiles = {
-        4: Counter(common, alpha=5),
-        9: Counter(common, beta=5),
+        4: Counter({**common, "alpha": 5}),
+        9: Counter({**common, "beta": 5}),
         2: Counter({**dict(list(common.items())[:-1]), "gamma": 5}),  # one term short
     }
     assert related_pairs(profiles) == [(4, 9)]
