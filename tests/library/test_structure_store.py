@@ -1,5 +1,5 @@
-"""The structure in the store: migrations m007/m008, ingest of sections, titles and aliases,
-and the queries of `library/structure.py`."""
+"""The structure in the store: migrations m007/m008, and ingest of sections, titles and aliases
+(the queries that read them back are tested in test_structure.py)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,7 @@ import pytest
 from nocturne.library.ingest import LOADER_VERSION, IngestResult, add_paths
 from nocturne.library.migrations import all_migrations
 from nocturne.library.store import Store
-from nocturne.library.structure import (
-    document_catalog,
-    keyed_notes,
-    search_sections,
-    section_chunk_ids,
-    section_paths,
-    sections_by_id,
-    sections_numbered,
-    sections_of,
-)
+from nocturne.library.structure import document_catalog, keyed_notes, sections_of
 from nocturne.settings import Settings
 
 from fakes.engine import FakeEngine
@@ -176,69 +167,6 @@ def test_ingest_stores_sections_chunk_sections_title_and_aliases(
     assert {"camlidl 1.04", "camlidl", "camlidl manual"} <= aliases
 
 
-def test_structure_queries(store: Store, settings: Settings, manual: Path) -> None:
-    [result] = add(store, settings, manual)
-    doc = int(result.document_id or 0)
-    sections = {s.number: s for s in sections_of(store, doc)}
-    chunks = store.chunks(doc)
-    script_chunk = next(int(c.id) for c in chunks if "camlidldll script builds" in c.text)
-    intro_chunk = next(int(c.id) for c in chunks if "stub generator" in c.text)
-    paths = section_paths(store, [script_chunk, intro_chunk, 999_999])
-    assert [s.label for s in paths[script_chunk]] == [
-        "Camlidl manual",
-        "4 Building",
-        "4.3 The camlidldll script",
-    ]
-    assert [s.title for s in paths[intro_chunk]] == ["Camlidl manual"]
-    assert 999_999 not in paths
-    assert section_paths(store, []) == {}
-
-    found = search_sections(store, "error", [doc])
-    assert [s.number for s, _ in found] == ["4.4"]
-    assert all(isinstance(score, float) for _, score in found)
-    assert search_sections(store, "error", [doc + 1]) == []
-    assert search_sections(store, "") == []
-    assert search_sections(store, '"unbalanced AND (') == []  # bad FTS syntax is no match
-
-    assert [s.title for s in sections_numbered(store, [doc], "4.3")] == [
-        "4.3 The camlidldll script"
-    ]
-    assert sections_numbered(store, [], "4.3") == []
-    assert [
-        s.id for s in sections_by_id(store, [sections["4.4"].id, None, sections["4.4"].id])
-    ] == [sections["4.4"].id]
-    own = section_chunk_ids(store, [sections["4.3"].id, sections["4"].id])
-    assert own[sections["4.3"].id] == [script_chunk]
-    assert sections["4"].id in own  # "Building a library takes three steps."
-    assert section_chunk_ids(store, []) == {}
-
-
-def test_sections_numbered_finds_a_point_zero_section(
-    store: Store, tmp_path: Path, settings: Settings
-) -> None:
-    path = tmp_path / "guide.md"
-    path.write_text("# 14.0 Glossary\n\nTerms used in this guide.\n")
-    [result] = add(store, settings, path)
-    assert [s.number for s in sections_numbered(store, [result.document_id or 0], "14")] == ["14.0"]
-
-
-def test_document_catalog(store: Store, settings: Settings, manual: Path, tmp_path: Path) -> None:
-    plain = tmp_path / "notes.txt"
-    plain.write_text("The boiler is serviced in May.")
-    empty = tmp_path / "empty.txt"
-    empty.write_text("   \n")
-    results = add(store, settings, manual, plain, empty)
-    assert [r.status for r in results] == ["added", "added", "error"]
-    catalog = document_catalog(store)
-    assert [d.name for d in catalog] == ["camlidl-1.04.md", "notes.txt"]
-    camlidl, notes = catalog
-    assert camlidl.title == "Camlidl manual"
-    assert "camlidl 1.04" in camlidl.aliases
-    assert notes.title == "notes"
-    assert notes.aliases == ("notes",)
-    assert all(isinstance(a, str) and a for d in catalog for a in d.aliases)
-
-
 def _note(store: Store, kind: str, key: str, document_id: int | None, stale: int = 0) -> int:
     with store.transaction() as conn:
         cur = conn.execute(
@@ -247,26 +175,6 @@ def _note(store: Store, kind: str, key: str, document_id: int | None, stale: int
             (kind, document_id, f"{kind} {key}", f"answer {key}", stale, key),
         )
         return int(cur.lastrowid or 0)
-
-
-def test_keyed_notes(store: Store, settings: Settings, manual: Path, tmp_path: Path) -> None:
-    other = tmp_path / "other.md"
-    other.write_text("# Other\n\nSomething else entirely.\n")
-    first, second = (int(r.document_id or 0) for r in add(store, settings, manual, other))
-    older = _note(store, "outline", "4.3", first)
-    newer = _note(store, "outline", "4.3", first)
-    _note(store, "outline", "4.3", first, stale=1)
-    elsewhere = _note(store, "outline", "4.3", second)
-    _note(store, "definition", "4.3", first)
-    _note(store, "outline", "4.3.1", first)
-    found = keyed_notes(store, "outline", "4.3", [first])
-    assert [n.id for n in found] == [newer, older]  # newest first, stale ones never
-    assert found[0].answer == "answer 4.3" and found[0].key == "4.3"
-    assert found[0].document_id == first
-    assert {n.id for n in keyed_notes(store, "outline", "4.3")} == {older, newer, elsewhere}
-    assert len(keyed_notes(store, "outline", "4.3", limit=1)) == 1
-    assert keyed_notes(store, "outline", "9.9") == []
-    assert keyed_notes(store, "outline", "4.3", [second])[0].id == elsewhere
 
 
 def test_unchanged_file_is_not_read_again(store: Store, settings: Settings, manual: Path) -> None:

@@ -35,7 +35,9 @@ class Section:
     def bare_title(self) -> str:
         """The title without its leading number: "4.6. match Statements" -> ". match Statements"."""
         if self.number and self.title.startswith(self.number):
-            return self.title[len(self.number) :]
+            rest = self.title[len(self.number) :]
+            if not rest[:1].isalnum():  # "Appendix A Glossary" does not start with "A"
+                return rest
         return self.title
 
 
