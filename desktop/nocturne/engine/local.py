@@ -74,6 +74,24 @@ def _count_tokens(llama: Any, text: str) -> int:
     return abs(int(counted))
 
 
+def _check_grammar(llama: Any, grammar: str) -> None:
+    """Raise ModelError unless llama.cpp can parse `grammar`.
+
+    llama-cpp-python (0.3) parses a grammar only when sampling starts, and a grammar it cannot
+    parse then crashes the process (a NULL sampler); parsing it here first makes it an error.
+    """
+    import llama_cpp
+    from llama_cpp.llama_grammar import LLAMA_GRAMMAR_DEFAULT_ROOT
+
+    with _quiet_stderr():
+        sampler = llama_cpp.llama_sampler_init_grammar(
+            llama._model.vocab, grammar.encode("utf-8"), LLAMA_GRAMMAR_DEFAULT_ROOT.encode()
+        )
+    if not sampler:
+        raise ModelError("invalid GBNF grammar: llama.cpp cannot parse it")
+    llama_cpp.llama_sampler_free(sampler)
+
+
 class LocalTokenizer:
     """Only the vocabulary of a GGUF: counts tokens for chunking without loading weights."""
 
@@ -228,6 +246,7 @@ class LocalEngine:
 
         grammar = None
         if options.grammar:
+            _check_grammar(self._llama, options.grammar)
             try:
                 with _quiet_stderr():
                     grammar = LlamaGrammar.from_string(options.grammar, verbose=False)
