@@ -120,7 +120,8 @@ class SavingsChart(QWidget):
         self.summary = summary
         points = summary.points
         self.setAccessibleDescription(
-            f"{len(points)} answers; {summary.saved_tokens} tokens saved in total"
+            f"{len(points)} answer{'' if len(points) == 1 else 's'}; "
+            f"{summary.saved_tokens} tokens saved in total"
         )
         self.update()
 
