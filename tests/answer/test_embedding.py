@@ -1,4 +1,5 @@
-"""The optional dense retriever through llama.cpp's embedding mode (with the bundled model)."""
+"""Answering with the optional dense retriever configured (the embedding model itself is tested in
+tests/engine/test_embedding.py)."""
 
 from __future__ import annotations
 
@@ -7,31 +8,10 @@ from pathlib import Path
 import pytest
 
 from nocturne.answer.ask import answer_question
-from nocturne.engine.embedding import EmbeddingModel, cosine
 from nocturne.settings import Settings
 
 from .conftest import Library
 from fakes.engine import FakeEngine
-
-
-def test_cosine() -> None:
-    assert cosine([1.0, 0.0], [1.0, 0.0]) == pytest.approx(1.0)
-    assert cosine([1.0, 0.0], [0.0, 2.0]) == pytest.approx(0.0)
-    assert cosine([0.0, 0.0], [1.0, 1.0]) == 0.0
-
-
-@pytest.mark.integration
-def test_embedding_model_ranks_related_text_higher(model_path: Path) -> None:
-    model = EmbeddingModel.load(model_path, threads=1)
-    scores = model.similarities(
-        "football game score",
-        [
-            "The Broncos beat the Panthers 24 to 10.",
-            "Chloroplasts capture light for photosynthesis.",
-        ],
-    )
-    assert len(scores) == 2 and all(-1.0 <= s <= 1.0 for s in scores)
-    assert model.embed("same text") is model.embed("same text")  # cached
 
 
 @pytest.mark.integration
