@@ -1,22 +1,156 @@
-"""A real digest process limited to some documents ("Digest this document now" in the window):
-it digests those alone, and they leave the front of the queue once ready."""
+"""`DigestProcess`: the child's body run in this process (its events, stop flag, documents,
+errors), the API before a start, and real child processes: one limited to some documents
+("Digest this document now" in the window) digests those alone, and they leave the front of the
+queue once ready. Pausing and killing one is in `test_interruptions.py`."""
 
 from __future__ import annotations
 
+import json
+import queue
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from digest_samples import FOREST, OIL, add_document
 
 from nocturne.library.digest_priorities import priorities, request_documents
 from nocturne.library.store import Store
-from nocturne.sleeptime.process import DigestProcess
+from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
+from nocturne.sleeptime.process import DigestProcess, _child_main
 
 from support import FAKE_ENGINE
 
-pytestmark = pytest.mark.slow
+Library = Callable[[], dict[str, int]]
 
 
+@pytest.fixture
+def sigint() -> Iterator[None]:
+    """The child's body ignores Ctrl-C (the parent's to handle); this process gets it back."""
+    previous = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+class Child:
+    """`_child_main` in this process, with a thread queue, event and lock for the process's."""
+
+    def __init__(self) -> None:
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.stop_flag = threading.Event()
+        self.write_lock = threading.Lock()
+
+    def run(self, budget: str | None = "low", documents: tuple[int, ...] | None = None) -> None:
+        _child_main(budget, None, self.events, self.stop_flag, self.write_lock, False, documents)
+
+    def sent(self) -> list[dict[str, Any]]:
+        found = []
+        while not self.events.empty():
+            found.append(self.events.get_nowait())
+        return found
+
+
+@pytest.mark.usefixtures("sigint")
+def test_the_child_digests_and_sends_its_events_as_plain_data(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library()
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    child = Child()
+    child.run()
+    sent = child.sent()
+    events = [DigestEvent.from_dict(data) for data in sent]
+    # plain data: the same events after a trip through JSON
+    assert [DigestEvent.from_dict(data) for data in json.loads(json.dumps(sent))] == events
+    assert [events[0].kind, events[-1].kind, events[-1].reason] == [START, FINISH, "done"]
+    assert events[-1].done == events[0].total > 0
+    assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    assert child.write_lock.acquire(blocking=False)  # no write left it held
+
+
+@pytest.mark.usefixtures("sigint")
+def test_the_stop_flag_stops_the_child_before_its_next_step(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library()
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    child = Child()
+    child.stop_flag.set()
+    child.run()
+    events = [DigestEvent.from_dict(data) for data in child.sent()]
+    assert [(e.kind, e.done, e.reason) for e in events] == [(START, 0, ""), (FINISH, 0, "stopped")]
+
+
+@pytest.mark.usefixtures("sigint")
+def test_the_child_digests_only_the_documents_it_was_given(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = library()
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    child = Child()
+    child.run(budget="medium", documents=(docs["forest"],))
+    events = [DigestEvent.from_dict(data) for data in child.sent()]
+    steps = [e for e in events if e.kind == STEP]
+    assert steps and {e.label for e in steps} == {"Amazon_rainforest.pdf"}
+    assert events[-1].reason == "done"
+
+
+@pytest.mark.usefixtures("sigint", "home")
+def test_an_engine_that_cannot_be_made_ends_the_run_with_its_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NOCTURNE_ENGINE", "fakes.nowhere:engine")
+    child = Child()
+    child.run()
+    (event,) = [DigestEvent.from_dict(data) for data in child.sent()]
+    assert (event.kind, event.reason) == (FINISH, "error")
+    assert "the module fakes.nowhere cannot be found" in event.message
+
+
+def test_a_digest_process_not_started_is_neither_running_nor_ended() -> None:
+    digest = DigestProcess(budget="low", documents=[3, 1])
+    assert digest.documents == (3, 1)
+    assert (digest.is_running, digest.has_ended, digest.is_paused) == (False, False, False)
+    assert (digest.pid, digest.exitcode, digest.last_event, digest.result) == (None,) * 4
+    assert digest.wait(0) is False
+    digest.pause()  # nothing to pause, resume or stop: no error
+    digest.resume()
+    digest.stop()
+    assert digest.is_paused is False and digest.pid is None
+    assert DigestProcess().documents is None  # the whole library
+
+
+@pytest.mark.slow
+def test_a_digest_process_runs_once_and_hands_its_events_to_the_callback(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    seen: list[DigestEvent] = []
+    threads: set[str] = set()
+
+    def on_event(event: DigestEvent) -> None:
+        seen.append(event)
+        threads.add(threading.current_thread().name)
+
+    digest = DigestProcess(budget="low", on_event=on_event)  # an empty library: nothing to do
+    digest.start()
+    try:
+        with pytest.raises(RuntimeError, match="runs once"):
+            digest.start()
+        assert digest.wait(60.0)
+    finally:
+        digest.stop()
+    assert digest.has_ended and not digest.is_running and digest.exitcode == 0
+    assert [e.kind for e in seen] == [START, FINISH]
+    assert digest.result == seen[-1] == digest.last_event and digest.result.reason == "done"
+    assert threads == {"digest-events"}  # not the caller's thread
+    digest.pause()  # an ended process is not suspended
+    assert not digest.is_paused
+
+
+@pytest.mark.slow
 def test_a_digest_process_of_one_document_digests_it_alone(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
