@@ -62,7 +62,8 @@ def test_an_urgent_request_starts_before_the_waiting_ones() -> None:
             result = future.result(timeout=10)
             assert result.completion is not None
         assert engine.started == ["first", "urgent", "later 0", "later 1", "later 2"]
-        assert pool.unfinished == 0 and pool.peak == 1
+        # (not `unfinished == 0`: a future's callbacks run just after its result is available)
+        assert pool.peak == 1
     finally:
         pool.close()
 
