@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_damaged_docx(tmp_path: Path) -> None:
         load(path, path.read_bytes())
 
 
-def _saved(document) -> bytes:  # type: ignore[no-untyped-def]
+def _saved(document: Any) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
