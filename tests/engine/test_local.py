@@ -24,6 +24,12 @@ from nocturne.engine.model_file import physical_cores
 from nocturne.engine.threads import ThreadPlan
 from nocturne.errors import ModelError
 
+# On the fake llama (a token per word, no chat template) this renders to 5 tokens.
+QUESTION: list[Message] = [{"role": "user", "content": "one two three"}]
+
+
+# -- with the bundled model ---------------------------------------------------------------------
+
 
 @pytest.mark.integration
 def test_local_engine_streams_with_usage_and_timing(real_engine: LocalEngine) -> None:
@@ -56,6 +62,18 @@ def test_tokenizer_matches_the_engine(real_engine: LocalEngine, model_path: Path
     listed = real_engine.llama.tokenize(text.encode(), add_bos=False, special=False)
     assert tokenizer.count_tokens(text) == real_engine.count_tokens(text) == len(listed) > 5
     assert tokenizer.count_tokens("") == 0
+
+
+@pytest.mark.integration
+def test_a_grammar_llama_cpp_cannot_parse_is_an_error_not_a_crash(
+    real_engine: LocalEngine,
+) -> None:
+    """llama-cpp-python parses the grammar only once sampling starts and then dies on a NULL
+    sampler (SIGSEGV): the engine parses it first."""
+    with pytest.raises(ModelError, match="invalid GBNF grammar"):
+        real_engine.complete(QUESTION, GenerationOptions(max_tokens=2, grammar="nonsense"))
+    after = real_engine.complete(QUESTION, GenerationOptions(max_tokens=2))  # still serving
+    assert after.usage.prompt_tokens == real_engine.count_prompt_tokens(QUESTION)
 
 
 # -- the thread count follows the load, on the loaded context ------------------------------
@@ -164,9 +182,6 @@ def _scripted(
     return LocalEngine(Path("m.gguf"), context_size=context_size, thread_plan=plan), llama
 
 
-QUESTION: list[Message] = [{"role": "user", "content": "one two three"}]  # 5 words rendered
-
-
 def test_a_prompt_longer_than_the_context_is_refused_before_generating(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -256,17 +271,3 @@ def test_llama_cpps_chatter_on_stderr_is_kept_off_the_terminal(
         os.write(2, b"llama_model_loader: loaded meta data\n")
     os.write(2, b"our own warning\n")
     assert capfd.readouterr().err == "our own warning\n"
-
-
-# -- with the bundled model ---------------------------------------------------------------------
-
-
-@pytest.mark.integration
-def test_a_grammar_llama_cpp_cannot_parse_is_an_error_not_a_crash(
-    real_engine: LocalEngine,
-) -> None:
-    """llama-cpp-python parses the grammar only once sampling starts and then dies on a NULL
-    sampler (SIGSEGV): the engine parses it first."""
-    with pytest.raises(ModelError, match="invalid GBNF grammar"):
-        real_engine.complete(QUESTION, GenerationOptions(max_tokens=2, grammar="nonsense"))
-    assert real_engine.complete(QUESTION, GenerationOptions(max_tokens=2)).usage.prompt_tokens
