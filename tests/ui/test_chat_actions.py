@@ -14,7 +14,6 @@ from nocturne.schedule.questions_in_flight import live_questions
 from nocturne.settings import Settings
 from nocturne.ui.chat_actions import question_flag
 from nocturne.ui.chat_view import AnswerCard
-from nocturne.ui.conversation_list import ID_ROLE
 from nocturne.ui.core_calls import Backend
 from nocturne.ui.main_window import MainWindow
 from nocturne.ui.tray import Tray
@@ -308,8 +307,9 @@ def test_a_failed_answer_is_kept_in_the_conversation_as_an_error(
     qtbot.waitUntil(lambda: window.conversation_id is not None, timeout=5000)
     roles = [m.role for m in backend.messages(window.conversation_id)]
     assert roles == ["user", "error"]
+    conversation = window.conversation_id
     window.new_conversation()
-    window.open_conversation(window.conversations.list.item(0).data(ID_ROLE))
+    window.open_conversation(conversation)
     qtbot.waitUntil(lambda: len(window.chat.cards) == 1, timeout=5000)
     assert "empty" in window.chat.cards[0].body.text()  # reopened as the failure it was
 
