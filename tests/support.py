@@ -33,3 +33,26 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     env.pop("NOCTURNE_MODEL", None)
     env.update(extra)
     return env
+
+
+def damage_pages_of(database: Path, table: str) -> None:
+    """Overwrite every page that holds `table`'s rows (found with SQLite's `dbstat`), leaving
+    the rest of the file readable: a library damaged part way in, as a bad disk sector leaves
+    it. The file must be closed, its WAL checkpointed."""
+    import sqlite3
+
+    import pytest
+
+    conn = sqlite3.connect(database)
+    try:
+        pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (table,))]
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    except sqlite3.OperationalError:  # SQLite built without dbstat
+        pytest.skip("this SQLite has no dbstat table to find a table's pages")
+    finally:
+        conn.close()
+    assert pages, f"{table} has no pages"
+    data = bytearray(database.read_bytes())
+    for page in pages:
+        data[(page - 1) * size : page * size] = b"\xff" * size
+    database.write_bytes(bytes(data))

@@ -177,7 +177,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"restored the backup of {source.when} ({source.documents} document(s))")
     with _store() as store:  # opens, migrates and checks the restored file
         documents = len(store.documents())
-    print(f"the library holds {documents} document(s); answers and notes are as they were then")
+    print(f"the library holds {documents} document(s); notes are as they were then")
+    if recovery.history.line():
+        print(recovery.history.line())
     return 0
 
 
@@ -185,6 +187,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from nocturne.engine.factory import make_tokenizer
     from nocturne.library.backups import start_rebuild
     from nocturne.library.ingest import add_paths
+    from nocturne.library.kept_history import carry_history
     from nocturne.schedule.folders import watch_folders_among
 
     recovery = start_rebuild()
@@ -195,6 +198,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     failed = 0
     with _store() as store:
         if not again:
+            history = carry_history(store, recovery.kept_as)
+            if history.line():
+                print(history.line())
             print("no documents to add again: add them with `nocturne add PATH`")
             return 0
         counter = make_tokenizer(settings)
@@ -202,6 +208,10 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             print(result.line(), flush=True)
             failed += result.failed
         watch_folders_among(store, again)
+        # after the documents, so that each answer finds the documents it used
+        history = carry_history(store, recovery.kept_as)
+    if history.line():
+        print(history.line())
     print("the learned notes are digested again at the next digest (`nocturne digest` now)")
     return 1 if failed else 0
 

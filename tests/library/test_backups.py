@@ -23,7 +23,7 @@ from nocturne.library.backups import (
 )
 from nocturne.library.store import Store
 
-from support import FAKE_ENGINE, cli_env
+from support import FAKE_ENGINE, cli_env, damage_pages_of
 
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -159,3 +159,61 @@ def test_a_long_integrity_report_is_cut_to_its_first_complaints() -> None:
         "On tree page 43 cell 1: Extends off end of page (and 18 more)"
     )
     assert _first_complaints("file is not a database", 1) == "file is not a database"
+
+
+def _chat(database: Path, question: str) -> None:
+    from nocturne.library import conversations as chats
+
+    with Store.open(database) as store:
+        chat = chats.create_conversation(store)
+        chats.add_message(store, chat, "user", question, title=question)
+        chats.add_message(store, chat, "assistant", "2,500 euros.", {"mode": "auto"})
+
+
+def _titles(database: Path) -> list[str]:
+    from nocturne.library import conversations as chats
+
+    with Store.open(database) as store:
+        return sorted(c.title for c in chats.list_conversations(store))
+
+
+def test_a_restore_keeps_the_conversations_since_the_backup(home: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lease.txt").write_text("The deposit is 2,500 euros. " * 30)
+    assert nocturne(home, "add", str(docs)).returncode == 0
+    _chat(home / "library.sqlite3", "How much is the deposit?")
+    assert nocturne(home, "backup").returncode == 0
+    _chat(home / "library.sqlite3", "When is it returned?")  # after the backup
+    damage_pages_of(home / "library.sqlite3", "chunks")  # damaged part way in
+
+    restored = nocturne(home, "restore")
+    assert restored.returncode == 0, restored.stderr
+    assert "kept 1 conversation from the old library" in restored.stdout
+    assert _titles(home / "library.sqlite3") == ["How much is the deposit?", "When is it returned?"]
+
+
+def test_a_rebuild_keeps_the_conversations_and_the_answers(home: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lease.txt").write_text("The deposit is 2,500 euros. " * 30)
+    assert nocturne(home, "add", str(docs)).returncode == 0
+    asked = nocturne(home, "ask", "How much is the deposit?")
+    assert asked.returncode == 0, asked.stderr
+    _chat(home / "library.sqlite3", "How much is the deposit?")
+    damage_pages_of(home / "library.sqlite3", "chunks")
+
+    rebuilt = nocturne(home, "rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "added " in rebuilt.stdout
+    assert (
+        "kept 1 conversation and 1 answer in the savings history from the old library"
+        in rebuilt.stdout
+    )
+    assert _titles(home / "library.sqlite3") == ["How much is the deposit?"]
+    with Store.open(home / "library.sqlite3") as store:
+        (document,) = store.documents()
+        linked = store.scalar(
+            "SELECT COUNT(*) FROM answer_documents WHERE document_id = ?", (document.id,)
+        )
+    assert linked == 1  # the answer is linked to the document added again

@@ -22,7 +22,7 @@ from nocturne.ui.app import open_window
 from nocturne.ui.core_calls import Backend
 from nocturne.ui.repair import RepairDialog
 
-from support import FAKE_ENGINE
+from support import FAKE_ENGINE, damage_pages_of
 
 DOCUMENTS = {
     "lease.txt": "The deposit is 2,500 euros and is returned within 30 days.",
@@ -170,3 +170,35 @@ def test_the_smoke_test_reports_a_damaged_library_without_a_dialog(
     assert f"the library database {paths.db_path()} is damaged" in done.stderr
     assert "not a database" in done.stderr and "nocturne restore" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_rebuild_in_the_window_keeps_the_conversations(
+    qtbot: Any, settings: Settings, library: Path
+) -> None:
+    from nocturne.library import conversations as chats
+
+    with Backend(settings).store() as store:
+        chat = chats.create_conversation(store)
+        chats.add_message(store, chat, "user", "How much is the deposit?", title="The deposit")
+        chats.add_message(store, chat, "assistant", "2,500 euros.", {"mode": "auto"})
+    damage_pages_of(paths.db_path(), "chunks")  # damaged part way in: the chats still read
+    seen: list[RepairDialog] = []
+    window = open_window(
+        settings,
+        start_scheduler=False,
+        repair=choosing(qtbot, "rebuild_button", seen),
+        thorough=True,  # as `gui --repair`: the quick check finds damage past the header
+    )
+    assert window is not None and len(seen) == 1
+    qtbot.addWidget(window)
+    window.quit_hook = lambda: None
+    window.show()
+    try:
+        adding = window.adding_again
+        qtbot.waitUntil(lambda: adding.finished, timeout=20000)
+        assert "kept 1 conversation from the old library" in window.statusBar().currentMessage()
+        items = window.conversations.list
+        qtbot.waitUntil(lambda: items.count() == 1, timeout=5000)
+        assert items.item(0).text() == "The deposit"
+    finally:
+        window.shutdown()

@@ -8,7 +8,8 @@ A damaged database (SQLite says "malformed" or "not a database") is never overwr
 a backup or rebuilding first moves it aside as `library.sqlite3.damaged-<time>`. Restoring puts
 the newest good backup in its place; rebuilding starts an empty library and adds the original
 files again (their paths read from the damaged file if it still tells them, else from the newest
-backup); the learned notes are then digested again.
+backup); the learned notes are then digested again. Either way the conversations and answer
+log are carried over from the set-aside file as far as it can be read (`kept_history.py`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nocturne import paths
 from nocturne.errors import KnownError, StoreError
+from nocturne.library.kept_history import KeptHistory, carry_history
 from nocturne.library.store import Store, map_error
 
 KEEP = 5
@@ -189,6 +191,8 @@ class Recovery:
     kept_as: Path | None  # where the damaged file went
     source: Backup | None = None  # the backup restored
     files: tuple[str, ...] = ()  # the documents and watched folders to add again (rebuild)
+    # what was carried from the old file (a restore; a rebuild carries it after adding again)
+    history: KeptHistory = field(default_factory=KeptHistory)
 
     def paths_to_add(self) -> list[str]:
         """What a rebuild adds again: the watched folders first (watched again once added),
@@ -223,7 +227,13 @@ def restore_backup(backup: Backup | None = None, now: datetime | None = None) ->
     target = paths.db_path()
     kept = _move_aside(target, moment)
     shutil.copy2(chosen.path, target)
-    return Recovery(kept, chosen)
+    # the conversations and answers since the backup, as far as the old file still tells them
+    store = Store.open(target)
+    try:
+        history = carry_history(store, kept)
+    finally:
+        store.close()
+    return Recovery(kept, chosen, history=history)
 
 
 def _read_paths(database: Path, tables: tuple[str, ...]) -> list[str]:

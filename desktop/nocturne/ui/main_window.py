@@ -324,7 +324,9 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
     def add_again(self, recovery: Recovery) -> AddAgain:
         """A rebuilt library's documents and folders, added again with progress (a damaged
         library, `ui/repair.py`)."""
-        self.adding_again = AddAgain(self, self.backend, self.disk, self.refresh, self.show_error)
+        self.adding_again = AddAgain(
+            self, self.backend, self.disk, self.refresh, self.show_error, self.refresh_conversations
+        )
         self.adding_again.start(recovery)
         return self.adding_again
 

@@ -37,6 +37,7 @@ from nocturne import paths
 from nocturne.errors import KnownError
 from nocturne.library.backups import Backup, Recovery, restore_backup, start_rebuild
 from nocturne.library.ingest import IngestResult, discover
+from nocturne.library.kept_history import KeptHistory, carry_history
 from nocturne.ui.core_calls import Backend
 from nocturne.ui.workers import TaskRunner
 
@@ -91,12 +92,15 @@ class RepairDialog(QDialog):
             "Rebuilding starts a new library and reads your documents again from where they "
             "are; what Nocturne learned about them is learned again at the next digest."
         )
-        kept = "Either way, the damaged file is kept beside the library, not deleted."
+        kept = (
+            "Either way, your conversations are kept as far as the damaged file still holds "
+            "them, and the file itself is kept beside the library, not deleted."
+        )
         if self.backup is None:
             return f"There is no backup to restore. {rebuild} {kept}"
         return (
             f"Restoring puts back the library as it was on {backup_date(self.backup)}: the "
-            "documents, conversations and what Nocturne had learned then. "
+            "documents and what Nocturne had learned then. "
             f"{rebuild} {kept}"
         )
 
@@ -163,11 +167,13 @@ class AddAgain:
         disk: TaskRunner,
         refresh: Callable[[], None],
         show_error: Callable[[str], None],
+        refresh_conversations: Callable[[], None] = lambda: None,
     ) -> None:
         self.window = window
         self.backend = backend
         self.disk = disk
         self.refresh = refresh
+        self.refresh_conversations = refresh_conversations
         self.show_error = show_error
         self.bar = QProgressBar()
         self.bar.setAccessibleName("Rebuilding the library")
@@ -176,25 +182,38 @@ class AddAgain:
         self.done = 0
         self.finished = False
         self.results: list[IngestResult] = []
+        self.history = KeptHistory()
 
     def start(self, recovery: Recovery) -> None:
         again = recovery.paths_to_add()
         status = self.window.statusBar()
         if not again:
-            self.finished = True
-            status.showMessage(
-                "A new library was started; no documents to add again were found: add them "
-                "with Add documents",
-                30000,
+
+            def kept(history: KeptHistory) -> None:
+                self.history = history
+                self.finished = True
+                status.showMessage(
+                    "A new library was started; no documents to add again were found: add them "
+                    "with Add documents" + (f" ({history.line()})" if history.line() else ""),
+                    30000,
+                )
+                self.refresh_conversations()
+
+            self.disk.submit(
+                lambda _report: carry_history(self.backend.store(), recovery.kept_as),
+                kept,
+                self._failed,
             )
             return
         status.addPermanentWidget(self.bar)
         self.bar.setRange(0, 0)  # busy until the files are counted
         status.showMessage("Rebuilding the library: finding your documents…")
 
-        def work(report: Callable[[Any], None]) -> list[IngestResult]:
+        def work(report: Callable[[Any], None]) -> tuple[list[IngestResult], KeptHistory]:
             report(sum(1 for _ in discover(again)))
-            return self.backend.add(again, report)
+            results = self.backend.add(again, report)
+            # after the documents, so that each answer finds the documents it used
+            return results, carry_history(self.backend.store(), recovery.kept_as)
 
         self.disk.submit(work, self._finished, self._failed, self._progress)
 
@@ -211,7 +230,8 @@ class AddAgain:
         )
         self.refresh()
 
-    def _finished(self, results: list[IngestResult]) -> None:
+    def _finished(self, outcome: tuple[list[IngestResult], KeptHistory]) -> None:
+        results, self.history = outcome
         self.results = results
         self.finished = True
         self.window.statusBar().removeWidget(self.bar)
@@ -220,10 +240,13 @@ class AddAgain:
         text = f"Library rebuilt: {added} document{'s' if added != 1 else ''} added again"
         if failed:
             text += f", {failed} could not be read"
+        if self.history.line():
+            text += f"; {self.history.line()}"
         self.window.statusBar().showMessage(
             text + "; what Nocturne learned is learned again at the next digest", 30000
         )
         self.refresh()
+        self.refresh_conversations()
 
     def _failed(self, message: str) -> None:
         self.finished = True
