@@ -7,6 +7,7 @@ import pytest
 from nocturne.answer.ask import INSTANT_THRESHOLD, answer_question, ask
 from nocturne.answer.raw import NOT_FOUND
 from nocturne.errors import KnownError
+from nocturne.library.store import ChunkDraft
 from nocturne.settings import Settings
 
 from .conftest import Library
@@ -212,3 +213,87 @@ def test_an_anticipated_answer_without_the_kind_asked_for_is_not_served_instantl
     )
     assert answer.route != "instant", answer.answer
     assert "2,249 yards" in answer.answer
+
+
+def test_only_ask_logs_the_answer(digested: Library, settings: Settings) -> None:
+    question = "  When was Nikola Tesla born?  "
+    answer_question(digested.store, FakeEngine(), question, settings)
+    assert digested.store.scalar("SELECT COUNT(*) FROM answers") == 0  # the benchmark's way
+    answer = ask(digested.store, FakeEngine(model_id="model-x"), question, settings)
+    rows = digested.store.query("SELECT question, route, model_id FROM answers")
+    assert [tuple(r) for r in rows] == [("When was Nikola Tesla born?", "instant", "model-x")]
+    assert answer.document_ids == (digested.documents["Nikola_Tesla.md"],)
+
+
+def test_without_the_digests_notes_nothing_is_answered_from_them(
+    digested: Library, settings: Settings
+) -> None:
+    question = "When was Nikola Tesla born?"
+    with_notes = answer_question(digested.store, FakeEngine(), question, settings)
+    assert (with_notes.route, with_notes.learned_evidence) == ("instant", True)
+    plain = answer_question(digested.store, FakeEngine(), question, settings, use_notes=False)
+    assert plain.route == "learned"
+    assert plain.answer.startswith("10 July 1856 — “Nikola Tesla was born")  # its own sentence
+    assert plain.learned_evidence is False
+    summary = answer_question(
+        digested.store, FakeEngine(), "Summarize the Super Bowl 50 document", settings
+    )
+    assert summary.route == "summary:summary" and summary.learned_evidence is True
+
+
+def test_an_instant_answer_is_highly_confident_only_for_the_same_question(
+    digested: Library, settings: Settings
+) -> None:
+    same = ask(digested.store, FakeEngine(), "When was Nikola Tesla born?", settings)
+    assert same.extra["similarity"] == 1.0 and same.confidence == "high"
+    assert same.extra["anticipated_question"] == "When was Nikola Tesla born?"
+
+
+def test_think_harder_with_nothing_to_think_about_says_why(
+    digested: Library, settings: Settings
+) -> None:
+    # The fake engine is a small model: Think harder does not read raw pages with it.
+    answer = answer_question(
+        digested.store, FakeEngine(), "When was Nikola Tesla born?", settings, harder=True
+    )
+    assert answer.route == "instant"
+    assert answer.extra["note"].startswith("Thought harder: ")
+
+
+def test_an_answer_cites_each_place_once_and_at_most_three(
+    library: Library, settings: Settings
+) -> None:
+    question = "How many points did the Panthers defense give up in each game?"
+    pages = [1, 1, 2, 3, 4]  # the first two chunks lie on the same page
+    texts = [f"In game {n} the Panthers defense gave up 308 points." for n in range(5)]
+    document_id = library.store.save_document(
+        path="/docs/Season.md",
+        name="Season.md",
+        kind="text",
+        content_hash="season",
+        size=1,
+        mtime=0,
+        pages=4,
+        chunks=[
+            ChunkDraft(i, page, text, 9)
+            for i, (page, text) in enumerate(zip(pages, texts, strict=True))
+        ],
+    )
+    chunk_ids = [int(row.id) for row in library.store.chunks(document_id)]
+    with library.store.transaction() as conn:
+        note_id = conn.execute(
+            "INSERT INTO notes(kind, document_id, page, text, answer, model_id, prompt_version, "
+            "tokens, stale) VALUES ('question', ?, 1, ?, ?, 'test', 'test', 10, 0)",
+            (document_id, question, "The Panthers defense gave up 308 points in each game."),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO note_sources(note_id, chunk_id) VALUES (?, ?)",
+            [(note_id, chunk_id) for chunk_id in chunk_ids],
+        )
+    answer = ask(library.store, FakeEngine(), question, settings)
+    assert answer.route == "instant", answer.answer
+    assert [(c.document, c.page) for c in answer.citations] == [
+        ("Season.md", 1),
+        ("Season.md", 2),
+        ("Season.md", 3),
+    ]

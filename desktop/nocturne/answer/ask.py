@@ -512,7 +512,8 @@ def _finish_learned(
         Usage(outcome.prompt_tokens, outcome.completion_tokens),
         extra=extra,
         confidence=evidence_confidence(retrieval, outcome.quote, outcome.supported),
-        learned_evidence=_learned_carried(store, outcome.quote),
+        # As if nothing had been digested (`use_notes=False`), nothing learned carries it.
+        learned_evidence=use_notes and _learned_carried(store, outcome.quote),
     )
 
 
