@@ -194,3 +194,15 @@ def test_a_second_scheduler_for_the_same_library_refuses_to_start(home: Path) ->
     again = SchedulerLock()
     assert again.acquire()
     again.release()
+
+
+def test_a_question_watch_that_never_started_stops_without_an_error(home: Path) -> None:
+    """A service whose start failed part way is stopped all the same (its `finally`), and that
+    stop must not raise over the error that ended the start."""
+    from nocturne.schedule.daemon import QuestionFlagWatch
+    from nocturne.schedule.questions_in_flight import questions_dir
+
+    questions_dir().mkdir(parents=True, exist_ok=True)
+    watch = QuestionFlagWatch(object())  # type: ignore[arg-type]  # never called: never started
+    watch.stop()
+    watch.stop()

@@ -176,7 +176,8 @@ class QuestionFlagWatch:
 
     def stop(self) -> None:
         self._observer.stop()
-        self._observer.join(timeout=10)
+        if self._observer.is_alive():  # a service whose start failed is stopped all the same
+            self._observer.join(timeout=10)
 
 
 def build_scheduler(
