@@ -241,7 +241,7 @@ def test_without_the_digests_notes_nothing_is_answered_from_them(
     assert summary.route == "summary:summary" and summary.learned_evidence is True
 
 
-def test_an_instant_answer_is_highly_confident_only_for_the_same_question(
+def test_the_same_question_anticipated_is_answered_with_high_confidence(
     digested: Library, settings: Settings
 ) -> None:
     same = ask(digested.store, FakeEngine(), "When was Nikola Tesla born?", settings)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from nocturne.answer.query import analyse
-from nocturne.answer.summaries import is_summary
+from nocturne.answer.retrieval import retrieve
+from nocturne.answer.summaries import answer_summary, document_name, is_summary
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.settings import Settings
@@ -153,3 +154,27 @@ def test_a_lease_is_summarised_by_its_clauses(
     ), answer.answer
     assert re.search(r"\[1\.? Term[^\]]*\]", answer.answer), answer.answer
     assert not any(s.strip(". ").upper() == s.strip(". ") for s in sentences)  # never the title
+
+
+def test_without_the_digests_notes_a_summary_is_still_pending(
+    store: Store, docs: dict[str, int]
+) -> None:
+    digest(store, "medium")
+    query = analyse(store, "Summarise the boiler notes.")
+    retrieval = retrieve(store, query.text, query=query)
+    assert answer_summary(store, query, retrieval, use_notes=True).route == "summary:document"
+    pending = answer_summary(store, query, retrieval, use_notes=False)
+    assert (pending.route, pending.sources) == ("summary:pending", [])
+
+
+def test_a_question_that_is_no_summary_gets_none(store: Store, docs: dict[str, int]) -> None:
+    query = analyse(store, "How long does the Frobtool manual keep report files?")
+    assert answer_summary(store, query, retrieve(store, query.text, query=query), True) is None
+
+
+def test_a_document_is_named_by_its_title_else_its_file_name(
+    store: Store, docs: dict[str, int]
+) -> None:
+    assert document_name(store, docs["frobtool-manual.md"]) == "Frobtool manual"
+    assert document_name(store, docs["boiler-notes.txt"]) == "boiler-notes"
+    assert document_name(store, 999) == "this document"
