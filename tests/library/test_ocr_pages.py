@@ -7,6 +7,7 @@ import pytest
 
 from nocturne.library import ocr_pages
 from nocturne.library.ocr_pages import DONE, EMPTY, ERROR, PENDING, OcrCounts, OcrPage
+from nocturne.library.step_timings import OCR_PAGE, step_means
 from nocturne.library.store import ChunkDraft, Store
 
 
@@ -185,12 +186,15 @@ def test_an_image_chunk_without_a_page_counts_as_page_one(store: Store) -> None:
     assert ocr_pages.read_pages(store, [chunk.id]) == {chunk.id}
 
 
-def test_the_mean_time_of_a_page_counts_pages_read_in_measured_time(store: Store) -> None:
+def test_the_pace_of_reading_counts_pages_read_in_measured_time(store: Store) -> None:
+    """Recorded pages feed the digest's pace (`step_timings`), which outlives the pages."""
     doc = _document(store, pages=4)
-    assert ocr_pages.mean_seconds(store) is None
+    assert OCR_PAGE not in step_means(store, "any model")
     ocr_pages.set_pages(store, doc, "v1", [1, 2, 3, 4])
     ocr_pages.record(store, _page(store, doc, 1), state=DONE, text="a", seconds=2.0)
     ocr_pages.record(store, _page(store, doc, 2), state=DONE, text="b", seconds=4.0)
     ocr_pages.record(store, _page(store, doc, 3), state=DONE, text="c", seconds=0.0)
     ocr_pages.record(store, _page(store, doc, 4), state=ERROR, message="x", seconds=30.0)
-    assert ocr_pages.mean_seconds(store) == pytest.approx(3.0)
+    assert step_means(store, "any model")[OCR_PAGE] == pytest.approx(3.0)
+    store.remove_document(doc)
+    assert step_means(store, "any model")[OCR_PAGE] == pytest.approx(3.0)

@@ -196,11 +196,3 @@ def read_pages(store: Store, chunk_ids: Iterable[int]) -> set[int]:
         (DONE, *ids),
     )
     return {int(row["id"]) for row in rows}
-
-
-def mean_seconds(store: Store) -> float | None:
-    """The mean time of a page read so far (for the digest's first ETA)."""
-    value = store.scalar(
-        "SELECT AVG(seconds) FROM ocr_pages WHERE state = ? AND seconds > 0", (DONE,)
-    )
-    return float(value) if value is not None else None
