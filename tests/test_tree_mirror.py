@@ -52,7 +52,7 @@ def dotted(module: Path) -> str:
 
 
 def imports_module(test_source: str, name: str) -> bool:
-    """Whether a test module imports `name` (`import a.b`, `from a.b import c`, `from a import b`)."""
+    """Whether a test module imports `name` (as `import a.b`, `from a.b` or `from a import b`)."""
     package, _, leaf = name.rpartition(".")
     for node in ast.walk(ast.parse(test_source)):
         if isinstance(node, ast.Import) and any(
