@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 
+from nocturne.errors import KnownError
 from nocturne.schedule.questions_in_flight import live_questions
 from nocturne.settings import Settings
 from nocturne.ui.chat_actions import question_flag
@@ -69,6 +70,32 @@ def test_an_error_is_shown_in_the_card(window: Any, qtbot: Any, backend: Backend
     assert card.record is None
     assert "empty" in card.body.text()
     assert not window.chat.busy
+
+
+def test_try_again_on_a_failed_answer_asks_again_in_the_same_mode(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path, monkeypatch: Any
+) -> None:
+    backend.add([lease_file])
+    modes: list[str] = []
+    original = backend.ask
+
+    def spy(question: str, mode: str, on_text: Any) -> Any:
+        modes.append(mode)
+        if len(modes) == 1:
+            raise KnownError("The model stopped before it answered.")
+        return original(question, mode, on_text)
+
+    monkeypatch.setattr(backend, "ask", spy)
+    failed = ask_and_wait(window, qtbot, "How long does the lease run?", "learned")
+    assert failed.record is None and "stopped before" in failed.body.text()
+    assert failed.retry_button.isVisibleTo(window) and not failed.harder_button.isVisibleTo(window)
+    failed.retry_button.click()
+    qtbot.waitUntil(
+        lambda: len(window.chat.cards) == 2 and window.chat.cards[1].record is not None,
+        timeout=10000,
+    )
+    assert modes == ["learned", "learned"]
+    assert "twelve months" in window.chat.cards[1].body.text()
 
 
 def test_think_harder_reads_more_passages_not_raw_with_the_bundled_model(

@@ -217,14 +217,32 @@ def test_copying_a_draft_leaves_out_the_notes_the_final_answer_may_drop(qtbot: A
     assert QGuiApplication.clipboard().text() == "The tank holds 2 litres"
 
 
-def test_a_failed_card_shows_the_message_and_offers_think_harder(qtbot: Any) -> None:
-    card = AnswerCard("q")
+def test_a_failed_card_shows_the_message_and_offers_try_again_not_think_harder(
+    qtbot: Any,
+) -> None:
+    card = AnswerCard("q", "learned")
     qtbot.addWidget(card)
     card.show()
     card.fail("The model file is missing.")
     assert card.body.text() == "The model file is missing."
     assert "#e5484d" in card.body.styleSheet()
-    assert not card.thinking.isVisible() and card.harder_button.isVisible()
+    assert not card.thinking.isVisible()
+    assert not card.harder_button.isVisible() and not card.harder_button.isEnabled()
+    assert card.retry_button.isVisible() and card.retry_button.isEnabled()
+    with qtbot.waitSignal(card.try_again, timeout=1000) as asked:
+        card.retry_button.click()
+    assert asked.args == ["q", "learned"]
+
+
+def test_only_a_failed_card_offers_try_again(qtbot: Any) -> None:
+    card = AnswerCard("q")
+    qtbot.addWidget(card)
+    card.show()
+    assert not card.retry_button.isVisible()
+    card.stopped()
+    assert not card.retry_button.isVisible()
+    card.finish({"answer": "a", "mode": "learned"})
+    assert not card.retry_button.isVisible() and card.harder_button.isVisible()
 
 
 def test_only_a_listed_citation_is_opened(qtbot: Any) -> None:
@@ -311,6 +329,21 @@ def test_think_harder_on_a_card_asks_the_same_question_again(qtbot: Any) -> None
     card.finish({"answer": "Twelve months.", "mode": "learned"})
     card.harder_button.click()
     assert asked == [("How long is the lease?", "harder")]
+
+
+def test_try_again_on_a_failed_card_asks_the_same_question_in_the_same_mode(qtbot: Any) -> None:
+    chat = pane(qtbot)
+    asked: list[tuple[str, str]] = []
+    chat.ask_requested.connect(lambda question, mode: asked.append((question, mode)))
+    card = chat.add_answer("How long is the lease?", HARDER)
+    card.fail("The model stopped.")
+    chat.set_busy(True)
+    card.retry_button.click()
+    assert asked == []  # one answer at a time
+    chat.set_busy(False)
+    card.retry_button.click()
+    assert asked == [("How long is the lease?", HARDER)]
+    assert chat.add_answer("q").mode == "auto"  # not known (a failure reopened): auto
 
 
 def test_clear_empties_the_transcript_and_names_it(qtbot: Any) -> None:

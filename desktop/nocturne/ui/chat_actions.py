@@ -102,7 +102,7 @@ class ChatActions:
 
     def ask(self, question: str, mode: str) -> AnswerCard:
         self.chat.add_question(question)
-        card = self.chat.add_answer(question)
+        card = self.chat.add_answer(question, mode)
         if mode == "raw":
             card.thinking.setText("Reading the documents themselves (raw mode)…")
         elif mode == "harder":

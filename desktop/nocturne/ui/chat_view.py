@@ -6,8 +6,9 @@ confidence ("high confidence", "medium confidence", or "best guess — check the
 sources as links with their section ("a.pdf, p. 2 › 4.4 Error handling"; the main window opens
 them at the page), the savings line, and, once the answer is complete, its actions: copy, "Think
 harder", which asks the same question again with more care (`answer/harder.py`), and "Digest
-now" on a summary that waits for the digest. The words are `nocturne.answer.plain`'s, the same
-as the CLI's.
+now" on a summary that waits for the digest. A card whose answer failed offers "Try again" (the
+same question in the same mode) instead: Think harder would promise a better answer of one that
+never ran. The words are `nocturne.answer.plain`'s, the same as the CLI's.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from nocturne.answer.plain import (
 from nocturne.ui.style import MODE_COLOURS
 
 HARDER = "harder"  # what Think harder asks with (answer/harder.py)
+AUTO = "auto"  # the mode of a card whose asking mode is not known (a failed answer reopened)
 COPIED_MS = 1500  # how long Copy reads "Copied"
 CHAT_MIN_WIDTH = 340
 BUBBLE_MAX = 420  # a question's line before it wraps, where the transcript is wide enough
@@ -283,12 +285,14 @@ class AnswerCard(QFrame):
 
     citation_clicked = Signal(dict)
     think_harder = Signal(str)
+    try_again = Signal(str, str)  # question, the mode it was asked in
     digest_requested = Signal()
 
-    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+    def __init__(self, question: str, mode: str = AUTO, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("answerCard")
         self.question = question
+        self.mode = mode  # what it was asked with (a mode, or HARDER), for Try again
         self.record: dict[str, Any] | None = None
         self._text = ""
         layout = QVBoxLayout(self)
@@ -346,7 +350,13 @@ class AnswerCard(QFrame):
         )
         self.harder_button.setAccessibleName("Think harder")
         self.harder_button.clicked.connect(lambda: self.think_harder.emit(self.question))
-        for button in (self.copy_button, self.harder_button):
+        self.retry_button = QToolButton()
+        self.retry_button.setText("Try again")
+        self.retry_button.setObjectName("linkButton")
+        self.retry_button.setToolTip("Ask the same question again, the same way")
+        self.retry_button.setAccessibleName("Try again")
+        self.retry_button.clicked.connect(lambda: self.try_again.emit(self.question, self.mode))
+        for button in (self.copy_button, self.harder_button, self.retry_button):
             button.setEnabled(False)
             button.hide()  # shown when the answer is complete (or stopped, or failed)
             actions.addWidget(button)
@@ -400,11 +410,15 @@ class AnswerCard(QFrame):
         self.copy_button.setVisible(bool(self._text))
 
     def fail(self, message: str) -> None:
+        """An answer that did not run: the message, and Try again (never Think harder, which
+        promises a better answer of one there is not)."""
         self.thinking.hide()
         self.body.setText(message)
         self.body.setStyleSheet("color: #e5484d;")
-        self.harder_button.setEnabled(True)
-        self.harder_button.show()
+        self.harder_button.setEnabled(False)
+        self.harder_button.hide()
+        self.retry_button.setEnabled(True)
+        self.retry_button.show()
 
     def _digest_clicked(self) -> None:
         self.digest_button.setEnabled(False)
@@ -525,6 +539,11 @@ class ChatPane(QWidget):
         if not self.busy:  # one answer at a time, like the Ask button
             self.ask_requested.emit(question, HARDER)
 
+    def _try_again(self, question: str, mode: str) -> None:
+        """A failed answer's Try again: the same question in the same mode."""
+        if not self.busy:
+            self.ask_requested.emit(question, mode)
+
     def set_busy(self, busy: bool) -> None:
         """While an answer streams, the Ask button becomes Stop."""
         self.busy = busy
@@ -572,10 +591,11 @@ class ChatPane(QWidget):
         for bubble in self.findChildren(QuestionBubble):
             bubble.fit(room)
 
-    def add_answer(self, question: str) -> AnswerCard:
-        card = AnswerCard(question)
+    def add_answer(self, question: str, mode: str = AUTO) -> AnswerCard:
+        card = AnswerCard(question, mode)
         card.citation_clicked.connect(self.citation_clicked)
         card.think_harder.connect(self._think_harder)
+        card.try_again.connect(self._try_again)
         card.digest_requested.connect(self.digest_requested)
         self._insert(card)
         self.cards.append(card)
