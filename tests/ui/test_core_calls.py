@@ -128,3 +128,26 @@ def test_an_answer_streams_is_recorded_and_counted_in_the_savings(
     assert backend.savings().answers == 1
     backend.delete_conversation(conversation)
     assert backend.conversations() == []
+
+
+def test_a_question_in_a_conversation_is_asked_with_the_questions_before_it(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier: list[list[str]] = []
+
+    def fake_ask(*_args: Any, **kw: Any) -> str:
+        earlier.append(list(kw["earlier"]))
+        return "answer"
+
+    monkeypatch.setattr("nocturne.ui.core_calls.ask", fake_ask)
+    chat = backend.new_conversation()
+    backend.record(chat, "user", "How much is the rent?")
+    backend.record(chat, "assistant", "1,450 euros.")
+    backend.record(chat, "user", "And when is it due?")  # recorded before it is asked
+    backend.ask("And when is it due?", "auto", None, chat)
+    backend.ask("How much is the rent?", "auto", None)  # no conversation: nothing before
+    assert earlier == [["How much is the rent?"], []]
+    assert backend.earlier_questions(chat, "Is it late on the fifth?") == [
+        "How much is the rent?",
+        "And when is it due?",
+    ]

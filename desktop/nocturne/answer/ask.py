@@ -14,7 +14,7 @@ says plainly that the documents do not say, instead of inventing something.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +22,7 @@ from nocturne import paths
 from nocturne.answer.accounting import answer_cost_usd, savings
 from nocturne.answer.answer_type import TYPED, holds_expected_answer
 from nocturne.answer.confidence import HIGH, LOW, MEDIUM, evidence_confidence
+from nocturne.answer.follow_up import as_follow_up
 from nocturne.answer.intent import (
     cross_document_notes,
     detect_intent,
@@ -125,11 +126,15 @@ def ask(
     on_text: Callable[[str], None] | None = None,
     *,
     harder: bool = False,
+    earlier: Sequence[str] = (),
 ) -> Answer:
     """Answer, stream the text through `on_text`, and log the answer in the store.
 
-    `harder` is Think harder (answer/harder.py): more question-time compute where it helps."""
-    answer = answer_question(store, engine, question, settings, mode, on_text, harder=harder)
+    `harder` is Think harder (answer/harder.py): more question-time compute where it helps.
+    `earlier`: the questions before this one in the conversation, oldest first."""
+    answer = answer_question(
+        store, engine, question, settings, mode, on_text, harder=harder, earlier=earlier
+    )
     record_answer(store, question.strip(), answer, engine.model_id)
     return answer
 
@@ -146,15 +151,47 @@ def answer_question(
     use_kv_cache: bool = True,
     use_notes: bool = True,
     harder: bool = False,
+    earlier: Sequence[str] = (),
 ) -> Answer:
     """Everything `ask` does except logging (the benchmark answers without polluting the log).
 
     `use_notes=False` runs the same question-time pipeline as if nothing had been digested
     (raw sentences and the section tree only): the benchmark's measure of what the digest buys.
+    `earlier`: the questions asked before this one in the conversation, oldest first; a
+    follow-up ("And when is it due?") is answered with them (answer/follow_up.py).
     """
     question = question.strip()
     if not question:
         raise KnownError("the question is empty")
+    follow_up = as_follow_up(question, earlier)
+    answer = _answer_question(
+        store,
+        engine,
+        question if follow_up is None else follow_up.text,
+        settings,
+        mode,
+        on_text,
+        embedder=embedder,
+        use_kv_cache=use_kv_cache,
+        use_notes=use_notes,
+        harder=harder,
+    )
+    return answer if follow_up is None else replace(answer, follows=follow_up.follows)
+
+
+def _answer_question(
+    store: Store,
+    engine: Engine,
+    question: str,
+    settings: Settings,
+    mode: str,
+    on_text: Callable[[str], None] | None,
+    *,
+    embedder: Embedder | None,
+    use_kv_cache: bool,
+    use_notes: bool,
+    harder: bool,
+) -> Answer:
     if mode not in MODES:
         raise KnownError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     started = time.perf_counter()

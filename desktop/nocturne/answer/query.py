@@ -114,7 +114,7 @@ def analyse(store: Store, question: str) -> Query:
     if not stems:  # "What is the LGPL?" is about the document itself
         stems = set(content_stems(question)) - QUESTION_STEMS
     asked = asking_sentence(question)
-    answer_type = expected_answer(asked)
+    answer_type = _expected_answer_of(question, asked)
     if answer_type is None and re.search(
         r"\b(?:which|what)\s+(?:numbered\s+)?(?:section|chapter|part|clause|question number|"
         r"question|entry|heading|"
@@ -132,6 +132,29 @@ def analyse(store: Store, question: str) -> Query:
     return Query(
         question, asked, frozenset(stems), named, answer_type, two_part, topic_words, context
     )
+
+
+# "And when is it due?", "So, how much …": a conjunction that carries on from the question before.
+_CARRYING_ON = re.compile(r"^\s*(?:and|but|also|so|then|plus|or)\b[\s,]*", re.IGNORECASE)
+# "What about the deposit?", "And for a child?": asks what the question before asked, of another
+# thing, so it expects the same kind of answer.
+_SAME_AGAIN = re.compile(
+    r"^\s*(?:(?:and|but|or)\s+)?(?:what|how)\s+about\b|^\s*(?:and|but|or)\b", re.IGNORECASE
+)
+
+
+def _expected_answer_of(question: str, asked: str) -> str | None:
+    """The kind of answer the asking sentence expects; an elliptic one ("what about X?")
+    expects what the question before it did."""
+    found = expected_answer(_CARRYING_ON.sub("", asked))
+    if found is not None or asked == question or not _SAME_AGAIN.match(asked):
+        return found
+    before = [s for s in split_sentences(question) if s.rstrip().endswith("?") and s != asked]
+    for sentence in reversed(before):
+        found = expected_answer(_CARRYING_ON.sub("", sentence))
+        if found is not None:
+            return found
+    return None
 
 
 def without_section_words(stems: frozenset[str]) -> frozenset[str]:

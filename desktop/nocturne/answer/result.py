@@ -83,6 +83,8 @@ class Answer:
     # Whether what the digest learned carried the answer (a note, an anticipated question, a
     # followed reference), rather than the documents' own sentences as before any digest.
     learned_evidence: bool = False
+    # The question this one was read with, when it was taken as a follow-up ("" when not).
+    follows: str = ""
 
     @property
     def answered_by(self) -> str:
@@ -109,6 +111,7 @@ class Answer:
             "timing": asdict(self.timing),
             "sleep": asdict(self.sleep),
             "confidence": self.confidence,
+            **({"follows": self.follows} if self.follows else {}),
         }
 
     def savings_line(self) -> str:

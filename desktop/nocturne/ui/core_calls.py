@@ -160,8 +160,16 @@ class Backend:
         """Forget the loaded model (the settings changed); the next question loads it again."""
         self._engine = None
 
-    def ask(self, question: str, mode: str, on_text: Callable[[str], None] | None) -> Answer:
-        """`mode` is an answer mode, or "harder" for Think harder (auto, thinking harder)."""
+    def ask(
+        self,
+        question: str,
+        mode: str,
+        on_text: Callable[[str], None] | None,
+        conversation_id: int | None = None,
+    ) -> Answer:
+        """`mode` is an answer mode, or "harder" for Think harder (auto, thinking harder).
+        `conversation_id`: the conversation the question was just recorded in; a follow-up is
+        read with the questions asked in it before."""
         store = self.store()
         harder = mode == "harder"
         return ask(
@@ -172,7 +180,20 @@ class Backend:
             "auto" if harder else mode,
             on_text=on_text,
             harder=harder,
+            earlier=self.earlier_questions(conversation_id, question),
         )
+
+    def earlier_questions(self, conversation_id: int | None, question: str) -> list[str]:
+        """The questions asked in the conversation before `question` (its last message)."""
+        if conversation_id is None:
+            return []
+        asked = [
+            m.text for m in chats.conversation_messages(self.store(), conversation_id)
+            if m.role == "user"
+        ]  # fmt: skip
+        if asked and asked[-1] == question:
+            asked.pop()
+        return asked
 
     # -- conversations and savings --------------------------------------------------------
 
