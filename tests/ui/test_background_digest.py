@@ -12,7 +12,8 @@ from nocturne.library.store import Store
 from nocturne.schedule.state import ScheduleState
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import DigestEvent
-from nocturne.ui.background_digest import CoreBackground, pause_label
+from nocturne.sleeptime.horizon import Horizon
+from nocturne.ui.background_digest import CoreBackground, brief_horizon, pause_label
 
 from fakes.digest_run import FakeRun
 from support import FAKE_ENGINE
@@ -202,3 +203,31 @@ def test_beside_a_daemon_or_without_a_schedule_the_window_takes_no_backup(
     idle = CoreBackground(settings, lambda: store, start_scheduler=False)
     idle.tick()
     assert list_backups() == []
+
+
+def test_the_horizon_in_a_few_words_for_a_narrow_status_bar() -> None:
+    tonight = datetime(2026, 3, 2, 2, 10)
+    assert brief_horizon(Horizon(0, 0.0, None, None, None)) == "nothing left to digest"
+    assert brief_horizon(Horizon(5, None, None, None, "01:00–06:00")) == "no estimate yet"
+    assert brief_horizon(Horizon(5, 9 * 3600, 2, tonight, "01:00–06:00", 7200, "big")) == (
+        "about 9 hours left, 2 nights"
+    )
+    assert brief_horizon(Horizon(5, 2400, 1, tonight, "01:00–06:00")) == (
+        "about 40 minutes left, done by about 02:10"
+    )
+    assert brief_horizon(Horizon(5, 2400, None, None, None)) == "about 40 minutes left"
+
+
+def test_a_waiting_snapshot_carries_the_horizon_whole_and_brief(
+    background: CoreBackground, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    horizon = Horizon(30, 9 * 3600, 2, None, "01:00–06:00")
+    monkeypatch.setattr("nocturne.sleeptime.horizon.library_horizon", lambda *_a, **_k: horizon)
+    monkeypatch.setattr(
+        "nocturne.sleeptime.progress.digest_progress",
+        lambda *_a, **_k: type("Progress", (), {"steps_done": 11, "steps_total": 41})(),
+    )
+    snapshot = background.snapshot()
+    assert (snapshot.phase, snapshot.done_steps, snapshot.total_steps) == ("idle", 11, 41)
+    assert snapshot.horizon == horizon.sentence()
+    assert snapshot.horizon_brief == "about 9 hours left, 2 nights"

@@ -6,7 +6,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from nocturne.ui.background_digest import DigestSnapshot, format_eta
-from nocturne.ui.digest_status_bar import DigestStatus, ElidedLabel, describe, plural
+from nocturne.ui.digest_status_bar import (
+    DigestStatus,
+    ElidedLabel,
+    describe,
+    describe_forms,
+    elide_at_a_word,
+    first_clause,
+    plural,
+    without_asides,
+)
 
 
 def test_never_everything_digested_for_an_empty_library() -> None:
@@ -182,3 +191,80 @@ def test_an_elided_label_has_a_tooltip_only_when_it_cuts(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: label.text() == long_text)
     assert label.toolTip() == ""
     assert label.minimumSizeHint().width() == 80
+
+
+def test_a_waiting_digest_has_shorter_forms_least_needed_parts_first() -> None:
+    snapshot = DigestSnapshot(
+        "idle",
+        24,
+        41,
+        detail="summaries and deeper notes wait until you are away for 10 min (idle 31 s) or "
+        "tonight at 01:00",
+        horizon="about 9 hours of digest left: about 2 nights at this pace (01:00–06:00)",
+        horizon_brief="about 9 hours left, 2 nights",
+    )
+    assert describe_forms(snapshot, 4) == [
+        describe(snapshot, 4),
+        "Summaries and deeper notes wait until you are away for 10 min (idle 31 s) or tonight "
+        "at 01:00 · 24/41 steps · about 9 hours left, 2 nights",
+        "Summaries and deeper notes wait until you are away for 10 min or tonight at 01:00 · "
+        "24/41 steps · about 9 hours left, 2 nights",
+        "Digest waiting · 24/41 steps · about 9 hours left, 2 nights",
+        "Digest waiting · 24/41 steps",
+    ]
+    battery = DigestSnapshot(
+        "idle", 3, 9, detail="on battery; the digest waits for mains power (see settings)"
+    )
+    assert describe_forms(battery, 2) == [
+        "Digest waiting: on battery; the digest waits for mains power (see settings) · 3/9 steps",
+        "Digest waiting: on battery; the digest waits for mains power · 3/9 steps",
+        "Digest waiting: on battery · 3/9 steps",
+        "Digest waiting · 3/9 steps",
+    ]
+
+
+def test_paused_running_and_finished_digests_have_shorter_forms_too() -> None:
+    paused = DigestSnapshot("paused", 2, 10, horizon="about 6 hours of…", horizon_brief="6 h")
+    assert [form.split(" · ", 1)[1] for form in describe_forms(paused)] == [
+        "2/10 steps · about 6 hours of…",
+        "2/10 steps · 6 h",
+        "2/10 steps",
+    ]
+    running = DigestSnapshot("digesting", 3, 12, 125.0, "lease.pdf")
+    assert describe_forms(running, 4)[1:] == ["Digesting · 3/12 steps · about 2 min left"]
+    finished = describe_forms(DigestSnapshot("done", 12, 12), documents=4, errors=2)
+    assert finished[1:] == ["2 documents digested · 2 could not be read"]
+    assert describe_forms(DigestSnapshot("idle"), 2) == ["Digest idle"]
+
+
+def test_asides_and_first_clauses() -> None:
+    assert without_asides("away for 10 min (idle 31 s) or tonight") == "away for 10 min or tonight"
+    assert first_clause("on battery; the digest waits") == "on battery"
+
+
+def test_a_label_shows_the_longest_form_that_fits_and_never_cuts_a_word(qtbot: Any) -> None:
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    metrics = label.fontMetrics()
+    forms = ["Digest waiting: the computer is busy · 3/9 steps", "Digest waiting · 3/9 steps"]
+    label.resize(metrics.horizontalAdvance(forms[1]) + 20, 20)
+    label.show()
+    label.set_forms(forms)
+    assert label.text() == forms[1] and label.toolTip() == forms[0]
+    label.resize(metrics.horizontalAdvance("Digest waiting ·…") + 2, 20)
+    qtbot.waitUntil(lambda: label.text() == "Digest waiting…")  # after a whole word
+    label.resize(metrics.horizontalAdvance(forms[0]) + 20, 20)
+    qtbot.waitUntil(lambda: label.text() == forms[0])
+    assert label.toolTip() == ""
+
+
+def test_eliding_at_a_word(qtbot: Any) -> None:
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    metrics = label.fontMetrics()
+    text = "Digest failed: the model file is missing"
+    assert elide_at_a_word(text, metrics, 10_000) == text
+    cut = elide_at_a_word(text, metrics, metrics.horizontalAdvance("Digest failed: the mod"))
+    assert cut == "Digest failed: the…"
+    tiny = elide_at_a_word("Unbreakable", metrics, metrics.horizontalAdvance("Unb…"))
+    assert tiny.endswith("…") and len(tiny) < len("Unbreakable")  # one word: cut it, no choice

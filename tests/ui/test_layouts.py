@@ -1,14 +1,17 @@
 """Layouts hold at 1000×700 and at the window's minimum size (issue 12, problem 7): answer cards
 and question bubbles reflow to the transcript's width instead of being clipped on the right,
-the savings tiles keep their captions whole, and the window enforces its minimum size."""
+the savings tiles keep their captions whole, the digest's status line takes a shorter form
+instead of being cut, and the window enforces its minimum size."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from nocturne.ui.background_digest import DigestSnapshot
 from nocturne.ui.main_window import MINIMUM_SIZE
 from nocturne.ui.savings_data import SavingsPoint, SavingsSummary
 
@@ -85,3 +88,35 @@ def test_the_window_enforces_its_minimum_size(window: Any) -> None:
     assert window.minimumSizeHint().width() <= MINIMUM_SIZE[0]
     assert window.chat.width() >= window.chat.minimumWidth()
     assert_nothing_clipped(window)
+
+
+WAITING = DigestSnapshot(
+    "idle",
+    24,
+    41,
+    detail="summaries and deeper notes wait until you are away for 10 min (idle 31 s) or "
+    "tonight at 01:00",
+    horizon="about 9 hours of digest left: about 2 nights at this pace (01:00–06:00); the "
+    "remote server would take about 2 hours",
+    horizon_brief="about 9 hours left, 2 nights",
+)
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1000, 700), MINIMUM_SIZE])
+def test_the_digest_status_takes_a_shorter_form_not_a_cut_one(
+    window: Any, qtbot: Any, background: Any, lease_file: Path, size: tuple[int, int]
+) -> None:
+    window.add_paths([str(lease_file)])
+    qtbot.waitUntil(lambda: len(window.library.model.rows) == 1, timeout=10000)
+    background.current = WAITING  # what the window's poll shows
+    label = window.digest_status.label
+    qtbot.waitUntil(lambda: "24/41" in label.full_text(), timeout=5000)
+    window.resize(*size)
+    settle()
+    shown, full = label.text(), label.full_text()
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert not shown.endswith("…"), shown  # a whole form, not one cut off
+    assert "24/41 steps" in shown and "about 9 hours" in shown  # the horizon stays readable
+    assert label.toolTip() in ("", full) and (label.toolTip() == full) is (shown != full)
+    if size == (1000, 700):
+        assert shown != full and label.toolTip() == full

@@ -39,6 +39,8 @@ class DigestSnapshot:
     # The whole library's digest time left, in words ("about 6 hours of digest left: about 2
     # nights at this pace (01:00–06:00)"), `sleeptime.horizon` as `nocturne status` says it.
     horizon: str = ""
+    # The same in a few words ("about 6 hours left, 2 nights"), for a narrow status bar.
+    horizon_brief: str = ""
 
     @property
     def fraction(self) -> float | None:
@@ -83,6 +85,25 @@ def format_eta(seconds: float | None) -> str:
     return f"about {minutes // 60} h {minutes % 60:02d} min left"
 
 
+def brief_horizon(horizon: Any) -> str:
+    """A `sleeptime.horizon.Horizon` in a few words, for where its sentence does not fit:
+    "about 6 hours left, 2 nights", "about 40 minutes left, done by about 02:10", "no estimate
+    yet"; the remote server's estimate and the nightly window are left to the sentence."""
+    from nocturne.sleeptime.horizon import duration_words
+
+    if horizon.steps_left == 0:
+        return "nothing left to digest"
+    if horizon.seconds is None:
+        return "no estimate yet"
+    text = f"{duration_words(horizon.seconds)} left"
+    if horizon.nights is not None and horizon.window is not None:
+        if horizon.nights <= 1 and horizon.done_by is not None:
+            text += f", done by about {horizon.done_by:%H:%M}"
+        else:
+            text += f", {horizon.nights:,} night{'' if horizon.nights == 1 else 's'}"
+    return text
+
+
 STATUS_EVERY_S = 10.0
 OTHER_SCHEDULER = "other-scheduler"  # the scheduler's decision code when another one holds it
 FOLDERS_EVERY_S = 10.0
@@ -115,7 +136,7 @@ class CoreBackground:
         self._watched: Any = None  # the run whose end we report
         self._outcome: tuple[str, str] | None = None  # ("done" | "error", message)
         self._lock = threading.RLock()
-        self._status_cache: tuple[bool, float, int, int, str] | None = None
+        self._status_cache: tuple[bool, float, int, int, str, str] | None = None
         # The library's steps when the watched run started, and when each event arrived: the
         # run's counts become the library's, and the ETA counts down between events.
         self._run_base: tuple[Any, int, int] | None = None
@@ -212,9 +233,10 @@ class CoreBackground:
         if watched is self._manual:
             self._manual = None
 
-    def _progress(self, running: bool) -> tuple[int, int, str]:
+    def _progress(self, running: bool) -> tuple[int, int, str, str]:
         """Steps done and needed for the whole library (`sleeptime.progress`, the numbers of
-        `nocturne status`), and the library's horizon in words; at most every STATUS_EVERY_S
+        `nocturne status`), and the library's horizon in words, whole and brief; at most every
+        STATUS_EVERY_S
         seconds unless a run just started or ended (the plan itself is cached per change of
         the library, but the counts around it are queries too)."""
         now = time.monotonic()
@@ -228,13 +250,20 @@ class CoreBackground:
             progress = digest_progress(
                 store, self.settings.digest_budget, expected_model_id(self.settings)
             )
-            horizon = library_horizon(store, self.settings, progress).sentence()
-            cached = (running, now, progress.steps_done, progress.steps_total, horizon)
+            horizon = library_horizon(store, self.settings, progress)
+            cached = (
+                running,
+                now,
+                progress.steps_done,
+                progress.steps_total,
+                horizon.sentence(),
+                brief_horizon(horizon),
+            )
             self._status_cache = cached
-        return cached[2], cached[3], cached[4]
+        return cached[2], cached[3], cached[4], cached[5]
 
     def _steps(self, running: bool) -> tuple[int, int]:
-        done, total, _horizon = self._progress(running)
+        done, total, _horizon, _brief = self._progress(running)
         return done, total
 
     def _library_steps(self, controller: Any, event: Any) -> tuple[int, int]:
@@ -296,7 +325,7 @@ class CoreBackground:
                 int(getattr(event, "tokens", 0) or 0),
                 documents,
             )
-        done, total, horizon = self._progress(running)
+        done, total, horizon, brief = self._progress(running)
         if running:
             return DigestSnapshot(
                 "paused" if paused or paused_until else "digesting",
@@ -306,18 +335,30 @@ class CoreBackground:
                 "",
                 paused_until,
                 horizon=horizon,
+                horizon_brief=brief,
             )
         if outcome is not None and outcome[0] == "error":
             return DigestSnapshot(
-                "error", done, total, None, outcome[1], paused_until, horizon=horizon
+                "error",
+                done,
+                total,
+                None,
+                outcome[1],
+                paused_until,
+                horizon=horizon,
+                horizon_brief=brief,
             )
         if paused_until is not None:
-            return DigestSnapshot("paused", done, total, None, "", paused_until, horizon=horizon)
+            return DigestSnapshot(
+                "paused", done, total, None, "", paused_until, horizon=horizon, horizon_brief=brief
+            )
         if total and done >= total:
             return DigestSnapshot("done", done, total)
         decision = getattr(self.scheduler, "last_decision", None)
         reason = decision.reason if decision is not None and not decision.run else ""
-        return DigestSnapshot("idle", done, total, None, reason, horizon=horizon)
+        return DigestSnapshot(
+            "idle", done, total, None, reason, horizon=horizon, horizon_brief=brief
+        )
 
     # -- the person's buttons ---------------------------------------------------------------
 
