@@ -17,6 +17,7 @@ from nocturne.answer.plain import (
     NOT_IN_DOCUMENTS,
     OWN_SENTENCES,
     PENDING_ROUTE,
+    _money,
     badge,
     confidence_text,
     plain_output,
@@ -105,7 +106,6 @@ def test_instant_raw_pending_and_abstaining_answers_have_lines_of_their_own() ->
 @pytest.mark.parametrize(
     ("saved", "spent"),
     [
-        (0.0, "$0.0025"),  # saved nothing: it cost the whole baseline
         (0.0025, "$0"),
         (0.0024993, "under $0.000001"),
         (0.00243, "$0.00007"),
@@ -114,6 +114,31 @@ def test_instant_raw_pending_and_abstaining_answers_have_lines_of_their_own() ->
 def test_tiny_amounts_of_money_stay_readable(saved: float, spent: str) -> None:
     answer = replace(LEARNED_ANSWER, savings=Savings(900, 10.0, saved, 0.0025))
     assert f" · {spent} instead of $0.0025." in savings_line(answer)
+
+
+def test_tiny_amounts_are_written_as_money_not_exponents() -> None:
+    assert _money(7.0e-05) == "$0.00007"
+    assert _money(4.7e-07) == "under $0.000001"
+    assert _money(0.0029) == "$0.0029"
+
+
+def test_an_answer_dearer_than_reading_the_documents_says_so() -> None:
+    """Its share of the digest outweighed what it saved: not "$0.00055 instead of $0.0005"."""
+    dearer = replace(
+        LEARNED_ANSWER,
+        savings=Savings(900, 10.0, -0.00005, 0.0005),
+        sleep=SleepShare(1000, 1000.0),
+    )
+    line = savings_line(dearer)
+    assert " · $0.00055 with its share of the digest, more than reading the documents " in line
+    assert "($0.0005). Counts all 1,000 tokens" in line
+    assert "instead of $0.0005" not in line
+    # Dearer by its own reading alone (no digest share): the same words without the share.
+    reading = replace(dearer, sleep=SleepShare(0, 0.0))
+    assert savings_line(reading).endswith(" · $0.00055, more than reading the documents ($0.0005).")
+    # Saved nothing at all: it cost what reading the documents would have.
+    same = replace(LEARNED_ANSWER, savings=Savings(900, 10.0, 0.0, 0.0025))
+    assert savings_line(same).endswith(" · $0.0025, as much as reading the documents.")
 
 
 def test_the_digest_share_is_all_of_it_at_the_first_question_then_a_part() -> None:

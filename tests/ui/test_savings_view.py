@@ -51,14 +51,6 @@ def test_chart_has_two_scales_a_legend_and_marks_abstentions(window: Any) -> Non
     assert window.savings.total_chart.accessibleName() == "Tokens saved in total"
 
 
-def test_tiny_amounts_are_written_as_money_not_exponents() -> None:
-    from nocturne.answer.plain import _money
-
-    assert _money(7.0e-05) == "$0.00007"
-    assert _money(4.7e-07) == "under $0.000001"
-    assert _money(0.0029) == "$0.0029"
-
-
 def test_the_last_answer_line_says_no_model_was_needed(window: Any) -> None:
     window.savings.set_summary(
         SavingsSummary(points=[SavingsPoint("t1", "learned", 0, 645, 645, 0.0, 0.03)])

@@ -136,14 +136,25 @@ def savings_line(answer: Answer, seconds_per_token: float | None = None) -> str:
             spent += f" ({_ratio(answer.savings.ratio)} fewer)"
     else:
         spent = f"no model needed instead of reading {_tokens(base)}"
-    own_cost = max(0.0, answer.savings.baseline_cost_usd - answer.savings.saved_usd)
-    line = (
-        f"{lead}: {spent}, {_time_part(answer, seconds_per_token)} · "
-        f"{_money(own_cost)} instead of {_money(answer.savings.baseline_cost_usd)}."
-    )
+    line = f"{lead}: {spent}, {_time_part(answer, seconds_per_token)} · {_cost_part(answer)}."
     if answer.sleep.tokens:
         line += " " + _digest_share(answer.sleep.tokens, answer.sleep.amortized_tokens_per_question)
     return line
+
+
+def _cost_part(answer: Answer) -> str:
+    """What the answer cost against reading the documents: "$0.00025 instead of $0.0025" when
+    it was cheaper; when its share of the digest (or its own reading) made it dearer, that in
+    words, never "$0.00055 instead of $0.0005", which reads as a saving."""
+    base_usd = answer.savings.baseline_cost_usd
+    own_usd = max(0.0, base_usd - answer.savings.saved_usd)
+    own, base = _money(own_usd), _money(base_usd)
+    if own_usd < base_usd and own != base:
+        return f"{own} instead of {base}"
+    if own == base:
+        return f"{own}, as much as reading the documents"
+    why = " with its share of the digest" if answer.sleep.amortized_tokens_per_question else ""
+    return f"{own}{why}, more than reading the documents ({base})"
 
 
 def _digest_share(tokens: int, share: float) -> str:
