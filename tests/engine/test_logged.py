@@ -88,6 +88,62 @@ def test_a_call_that_fails_logs_nothing(store: Store) -> None:
     assert calls(store) == [] and engine.last_call_id is None
 
 
+def test_a_stream_closed_before_its_end_is_logged_with_what_it_spent(store: Store) -> None:
+    """A cancelled answer read its prompt and wrote some words: those tokens were spent."""
+    inner = FakeEngine(["due on the first of the month"], model_id="small.gguf")
+    engine = LoggedEngine(inner, store)
+    stream = engine.stream(MESSAGES, purpose="answer:raw")
+    assert [next(stream), next(stream)] == ["due", " on"]
+    stream.close()
+    (row,) = calls(store)
+    assert engine.last_call_id == row["id"]
+    assert (row["purpose"], row["model_id"]) == ("answer:raw", "small.gguf")
+    assert row["prompt_tokens"] == inner.count_prompt_tokens(MESSAGES) > 0
+    assert row["completion_tokens"] == 2  # the words produced before it was closed
+    assert row["seconds"] >= row["first_token_s"] >= 0
+    stream.close()  # closing again logs nothing more
+    assert len(calls(store)) == 1
+
+
+def test_a_stream_dropped_by_a_stopped_caller_is_logged_once(store: Store) -> None:
+    """The Stop button raises from the text callback: the stream is dropped, not drained."""
+    engine = LoggedEngine(FakeEngine(["one two three four"]), store)
+
+    def read_until_stopped() -> None:
+        for piece in engine.stream(MESSAGES, purpose="answer:raw"):
+            if piece == " two":
+                raise ModelError("stopped")
+
+    with pytest.raises(ModelError):
+        read_until_stopped()
+    assert [(r["completion_tokens"]) for r in calls(store)] == [2]
+
+
+def test_a_stream_broken_off_after_its_first_words_is_logged(store: Store) -> None:
+    class Broken(FakeEngine):
+        def stream(self, *args: Any, **kwargs: Any) -> CompletionStream:
+            def pieces() -> Any:
+                yield "due"
+                raise ModelError("the remote server closed the connection")
+
+            return CompletionStream(pieces())
+
+    engine = LoggedEngine(Broken(), store)
+    with pytest.raises(ModelError, match="closed the connection"):
+        engine.complete(MESSAGES, purpose="answer:learned")
+    (row,) = calls(store)
+    assert (row["prompt_tokens"], row["completion_tokens"]) == (
+        FakeEngine().count_prompt_tokens(MESSAGES),
+        1,
+    )
+
+
+def test_a_stream_closed_before_its_first_word_logs_nothing(store: Store) -> None:
+    engine = LoggedEngine(FakeEngine(["due"]), store)
+    engine.stream(MESSAGES, purpose="answer:raw").close()  # never started: nothing was read
+    assert calls(store) == [] and engine.last_call_id is None
+
+
 def test_model_context_and_prefix_cache_are_the_wrapped_engines(
     store: Store, tmp_path: Path
 ) -> None:
