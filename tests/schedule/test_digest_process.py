@@ -9,11 +9,13 @@ from typing import cast
 
 import pytest
 
+from nocturne.schedule.daemon import default_controller_factory
 from nocturne.schedule.digest_process import (
     PAUSED_STOP_GRACE_S,
     DigestProcessController,
     _log_event,
     digest_process_controller,
+    runs_at_lowest_priority,
 )
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, STEP, DigestEvent
@@ -154,22 +156,46 @@ def test_the_controller_passes_through_what_the_scheduler_reads() -> None:
     assert not controlled.is_paused
 
 
-def test_the_background_digest_process_is_started_at_low_priority() -> None:
+def test_a_scheduled_run_is_started_at_the_lowest_priority() -> None:
     controlled = digest_process_controller(Settings(), budget="low")
     assert controlled.process.low_priority is True
     assert controlled.budget == "low"
     assert digest_process_controller(Settings()).budget == "medium"
 
 
-def test_a_run_the_person_asked_for_keeps_normal_priority_and_its_documents() -> None:
-    controlled = digest_process_controller(
-        Settings({"digest_budget": "high"}), low_priority=False, documents=[3, 1]
-    )
+def test_the_schedulers_runs_take_the_lowest_priority() -> None:
+    """The window's scheduler and `nocturne daemon` start their runs through this factory."""
+    make = default_controller_factory(Settings)
+    for run in (make(), make(budget="low")):
+        assert isinstance(run, DigestProcessController)
+        assert run.process.low_priority is True
+
+
+def test_digest_now_runs_at_normal_priority() -> None:
+    """ "Digest now" (the window's button, the tray): the person is waiting for it."""
+    controlled = digest_process_controller(Settings(), asked=True)
     assert controlled.process.low_priority is False
-    assert controlled.budget == "high"
-    assert controlled.documents == (3, 1)
-    assert controlled.process.on_event is _log_event
-    assert controlled.stop_grace_s == 30.0
+    assert controlled.documents is None
+
+
+def test_a_run_of_chosen_documents_keeps_normal_priority_and_its_documents() -> None:
+    """ "Digest this document now": only a person chooses documents, so not the lowest priority
+    even when the caller does not say it asked."""
+    for asked in (False, True):
+        controlled = digest_process_controller(
+            Settings({"digest_budget": "high"}), asked=asked, documents=[3, 1]
+        )
+        assert controlled.process.low_priority is False
+        assert controlled.budget == "high"
+        assert controlled.documents == (3, 1)
+        assert controlled.process.on_event is _log_event
+        assert controlled.stop_grace_s == 30.0
+
+
+def test_one_rule_decides_the_priority() -> None:
+    assert runs_at_lowest_priority(asked=False, documents=None) is True
+    assert runs_at_lowest_priority(asked=True, documents=None) is False
+    assert runs_at_lowest_priority(asked=False, documents=[2]) is False
 
 
 def test_steps_and_the_end_of_a_run_are_logged(caplog: pytest.LogCaptureFixture) -> None:

@@ -119,17 +119,24 @@ def digest_process_controller(
     settings: Any,
     budget: str | None = None,
     *,
-    low_priority: bool = True,
+    asked: bool = False,
     documents: Collection[int] | None = None,
 ) -> DigestProcessController:
-    """A digest process at `budget` (default: the settings'), at the lowest OS priority unless
-    `low_priority` is False (a run the person asked for with "Digest now"); of `documents`
-    alone when given ("Digest this document now")."""
+    """A digest process at `budget` (default: the settings'); of `documents` alone when given
+    ("Digest this document now"). Its OS priority is decided here (`runs_at_lowest_priority`)."""
     return DigestProcessController(
         DigestProcess(
             budget=budget or settings.digest_budget,
             on_event=_log_event,
-            low_priority=low_priority,
+            low_priority=runs_at_lowest_priority(asked=asked, documents=documents),
             documents=documents,
         )
     )
+
+
+def runs_at_lowest_priority(*, asked: bool, documents: Collection[int] | None) -> bool:
+    """A run the scheduler starts (the computer idle, the nightly window) takes the lowest OS
+    priority, so that anything the person does comes first. A run the person asked for does
+    not: they pressed "Digest now" (`asked`) or chose documents to digest now (only a person
+    does), and are waiting for it; at nice 19 it would crawl beside any busy program."""
+    return not asked and documents is None
