@@ -231,3 +231,28 @@ def test_a_waiting_snapshot_carries_the_horizon_whole_and_brief(
     assert (snapshot.phase, snapshot.done_steps, snapshot.total_steps) == ("idle", 11, 41)
     assert snapshot.horizon == horizon.sentence()
     assert snapshot.horizon_brief == "about 9 hours left, 2 nights"
+
+
+def test_a_damaged_library_met_by_the_daily_backup_is_said_not_only_logged(
+    background: CoreBackground, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from nocturne.errors import StoreError
+
+    said: list[str] = []
+    background.on_damage = said.append
+    failures = iter(
+        [
+            StoreError("the library database is damaged (malformed)", condition="damaged"),
+            StoreError("the library database is busy", condition="locked"),
+            KnownError("the backup could not be written"),
+        ]
+    )
+
+    def backup_if_due(_store: Any) -> None:
+        raise next(failures)
+
+    monkeypatch.setattr("nocturne.library.backups.backup_if_due", backup_if_due)
+    for _ in range(3):
+        background.daily_backup()  # never raises
+    assert said == ["the library database is damaged (malformed)"]
+    assert caplog.text.count("no daily backup") == 3

@@ -120,3 +120,52 @@ def test_gui_repair_runs_the_full_check_and_opens_the_repair_dialog(
     (dialog,) = seen  # the person closed it without choosing: nothing was changed
     assert "is damaged" in dialog.message.text()
     assert paths.db_path().exists()
+
+
+class Scheduling:
+    """Stands for the window's scheduler: the window runs the schedule, so it takes the
+    daily backup (`CoreBackground.daily_backup`)."""
+
+    last_decision = None
+
+    def tick(self) -> None:
+        pass
+
+    def shutdown(self, stop_digest: bool = True) -> None:
+        pass
+
+
+def test_damage_the_daily_backup_finds_at_start_offers_restart_and_repair(
+    qtbot: Any, settings: Settings, tmp_path: Path
+) -> None:
+    from nocturne.library.backups import list_backups
+
+    from support import damage_pages_of
+
+    doc = tmp_path / "notes.txt"
+    doc.write_text(
+        "\n\n".join(f"Paragraph {n} says the meter reading was {n * 7}." for n in range(400)),
+        encoding="utf-8",
+    )
+    backend = Backend(settings)
+    assert backend.add([doc])[0].status == "added"
+    backend.close()
+    damage_pages_of(paths.db_path(), "chunks")  # part way in: the window opens
+    window = open_window(settings, start_scheduler=False, repair=lambda _d: None)
+    assert window is not None
+    qtbot.addWidget(window)
+    quits: list[bool] = []
+    window.quit_hook = lambda: quits.append(True)
+    window.background.scheduler = Scheduling()
+    window.show()
+    try:
+        # The first poll's housekeeping asks for the daily backup, whose check meets the damage.
+        qtbot.waitUntil(lambda: damaged_box(window) is not None, timeout=10000)
+        box = damaged_box(window)
+        assert box is not None and box.isVisible()
+        assert "is damaged" in box.text() and "no backup was taken" in box.text()
+        assert list_backups() == []  # no damaged copy over the good ones
+        window.damage.restart_button.click()
+        assert window.restart_args == REPAIR_ARGS and quits == [True]
+    finally:
+        window.shutdown()

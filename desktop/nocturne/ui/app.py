@@ -126,6 +126,9 @@ def open_window(
         backend.store()  # the restored backup, or a new library: opened and migrated
     background = CoreBackground(settings, backend.store, start_scheduler=start_scheduler)
     window = MainWindow(backend, background, settings, Tray())
+    # Damage the daily backup finds is said as a query's is: once, with "Restart and repair"
+    # (the signal carries it from the worker to the window's thread).
+    background.on_damage = window.disk.library_damaged.emit
     if recovery is not None and recovery.source is None:  # rebuilt: add the documents again
         window.add_again(recovery)
     elif recovery is not None and recovery.source is not None:

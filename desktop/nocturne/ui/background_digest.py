@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from nocturne.errors import KnownError
+from nocturne.errors import KnownError, StoreError
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
@@ -143,6 +143,9 @@ class CoreBackground:
         self._event_seen: tuple[Any, float, float] | None = None
         self._folders_checked = 0.0
         self._backup_checked: float | None = None  # never yet: the first tick asks
+        # Told (from a worker thread) when the daily backup finds the library damaged; the
+        # window's opener points it at the window's damage notice (`ui.app.open_window`).
+        self.on_damage: Callable[[str], None] = lambda _message: None
         if start_scheduler:
             self._start_scheduler()
 
@@ -169,14 +172,29 @@ class CoreBackground:
         self._service.follow_folders()
 
     def daily_backup(self) -> None:
-        """The library's daily backup, as the daemon takes it (`schedule.service`, never
-        fatal), when this window runs the schedule; beside a running daemon, the daemon takes
-        it."""
+        """The library's daily backup, as the daemon takes it (`schedule.service`: never
+        fatal, logged), when this window runs the schedule; beside a running daemon, the daemon
+        takes it. A library found damaged (its copy fails SQLite's check: damage further in
+        than the start-up check reads) is also said, through `on_damage`, as damage met by a
+        query is."""
         if self.scheduler is None or self.another_scheduler_in_charge():
             return
-        from nocturne.schedule.service import daily_backup
+        from nocturne.library.backups import backup_if_due
 
-        daily_backup(self._service.housekeeping_store if self._service else self._store())
+        try:
+            taken = backup_if_due(
+                self._service.housekeeping_store if self._service else self._store()
+            )
+        except StoreError as exc:
+            log.warning("no daily backup: %s", exc)
+            if exc.condition == "damaged":
+                self.on_damage(str(exc))
+            return
+        except KnownError as exc:
+            log.warning("no daily backup: %s", exc)
+            return
+        if taken is not None:
+            log.info("backed up the library to %s", taken.path)
 
     def _housekeeping(self) -> None:
         """What the daemon does between ticks: follow the watched folders, take the daily
