@@ -224,3 +224,26 @@ def test_start_again_runs_nocturne_detached_with_the_arguments(
     assert started == [
         ([sys.executable, "-m", "nocturne", "gui", "--repair"], {"start_new_session": True})
     ]
+
+
+def test_the_restored_message_says_the_history_kept_only_when_there_is_some(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    from nocturne.library.backups import Backup, Recovery
+    from nocturne.library.kept_history import KeptHistory
+    from nocturne.ui.app import restored_message
+    from nocturne.ui.repair import backup_date
+
+    backup = Backup(tmp_path / "b.sqlite3", datetime(2026, 3, 1, 2, 0, tzinfo=UTC), "daily")
+    aside = tmp_path / "library.sqlite3.damaged-20260302"
+    date = backup_date(backup)
+    assert restored_message(Recovery(aside, backup), backup) == (
+        f"Restored the backup of {date}; the damaged file was kept as {aside.name}"
+    )
+    kept = Recovery(None, backup, history=KeptHistory(conversations=2, messages=6, answers=1))
+    assert restored_message(kept, backup) == (
+        f"Restored the backup of {date}; kept 2 conversations and 1 answer in the savings "
+        "history from the old library"
+    )

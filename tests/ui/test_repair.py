@@ -104,6 +104,39 @@ def test_restore_the_backup_from_the_window(qtbot: Any, settings: Settings, libr
         window.shutdown()
 
 
+def test_a_restore_in_the_window_says_the_conversations_it_kept(
+    qtbot: Any, settings: Settings, library: Path
+) -> None:
+    from nocturne.library import conversations as chats
+
+    with Backend(settings).store() as store:
+        make_backup(store, "daily")
+        chat = chats.create_conversation(store)  # since the backup: only the damaged file has it
+        chats.add_message(store, chat, "user", "How much is the deposit?", title="The deposit")
+        chats.add_message(store, chat, "assistant", "2,500 euros.", {"mode": "auto"})
+    damage_pages_of(paths.db_path(), "chunks")  # damaged part way in: the chats still read
+    seen: list[RepairDialog] = []
+    window = open_window(
+        settings,
+        start_scheduler=False,
+        repair=choosing(qtbot, "restore_button", seen),
+        thorough=True,
+    )
+    assert window is not None and len(seen) == 1
+    qtbot.addWidget(window)
+    window.quit_hook = lambda: None
+    window.show()
+    try:
+        (backup,) = list_backups()
+        said = window.statusBar().currentMessage()
+        date = f"{backup.taken_at.astimezone():%Y-%m-%d %H:%M}"
+        assert said.startswith(f"Restored the backup of {date}; the damaged file was kept as ")
+        assert said.endswith("; kept 1 conversation from the old library")
+        qtbot.waitUntil(lambda: window.conversations.list.count() == 1, timeout=10000)
+    finally:
+        window.shutdown()
+
+
 def test_rebuild_from_the_documents_in_the_window(
     qtbot: Any, settings: Settings, library: Path
 ) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nocturne import __version__, paths
 from nocturne.errors import KnownError, StoreError
-from nocturne.library.backups import Recovery, database_problem, newest_good_backup
+from nocturne.library.backups import Backup, Recovery, database_problem, newest_good_backup
 from nocturne.settings import Settings
 from nocturne.ui.background_digest import CoreBackground
 from nocturne.ui.core_calls import Backend
@@ -101,6 +101,17 @@ def ask_how_to_repair(dialog: RepairDialog) -> None:
     dialog.exec()
 
 
+def restored_message(recovery: Recovery, source: Backup) -> str:
+    """What the window says after "Restore the backup": the backup's date, where the damaged
+    file went, and what history was carried over from it ("kept 2 conversations from the old
+    library"), when any was."""
+    kept = f"; the damaged file was kept as {recovery.kept_as.name}" if recovery.kept_as else ""
+    history = recovery.history.line()
+    return f"Restored the backup of {backup_date(source)}{kept}" + (
+        f"; {history}" if history else ""
+    )
+
+
 def open_window(
     settings: Settings,
     *,
@@ -132,10 +143,7 @@ def open_window(
     if recovery is not None and recovery.source is None:  # rebuilt: add the documents again
         window.add_again(recovery)
     elif recovery is not None and recovery.source is not None:
-        kept = f"; the damaged file was kept as {recovery.kept_as.name}" if recovery.kept_as else ""
-        window.statusBar().showMessage(
-            f"Restored the backup of {backup_date(recovery.source)}{kept}", 30000
-        )
+        window.statusBar().showMessage(restored_message(recovery, recovery.source), 30000)
     return window
 
 
