@@ -147,7 +147,16 @@ def test_time_saved_says_when_it_covers_only_the_recent_answers(qtbot: Any) -> N
         )
     )
     assert savings.answers.value.text() == "900"
-    assert savings.time.toolTip().endswith("(the last 1 answers)")
+    assert savings.time.toolTip().endswith("(the last answer)")
+    point = SavingsPoint("t2", "learned", 150, 1100, 950, 0.0, 0.2)
+    savings.set_summary(
+        SavingsSummary(
+            points=[point] * 2_000,
+            seconds_per_raw_token=0.01,
+            totals=AnswerTotals(2_500, 9000, 99000, 90000, 900, 9000, 99000, 80000.0, 2.5, 10.0),
+        )
+    )
+    assert savings.time.toolTip().endswith("(the last 2,000 answers)")
 
 
 def test_the_explanation_names_the_cost_factor_in_settings(qtbot: Any) -> None:

@@ -342,9 +342,10 @@ class SavingsPane(QWidget):
             "answer's share of the digest",
         )
         seconds = summary.seconds_saved()
+        drawn = len(summary.points)
         recent = (
-            f" (the last {len(summary.points):,} answers)"
-            if summary.answers > len(summary.points)
+            (" (the last answer)" if drawn == 1 else f" (the last {drawn:,} answers)")
+            if summary.answers > drawn
             else ""
         )
         self.time.set(
