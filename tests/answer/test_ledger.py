@@ -7,7 +7,10 @@ import pytest
 from nocturne.answer.ask import ask
 from nocturne.answer.ledger import record_answer, sleep_share, sleep_tokens_by_document
 from nocturne.answer.result import Answer, Citation, Savings, SleepShare, Timing
+from nocturne.answer.totals import answer_totals
 from nocturne.engine.base import Usage
+from nocturne.library import sleep_tokens
+from nocturne.library.store import Store
 from nocturne.settings import Settings
 
 from .conftest import Library
@@ -118,3 +121,57 @@ def test_library_wide_tokens_are_split_in_whole_tokens(digested: Library) -> Non
     tokens = sleep_tokens_by_document(digested.store)
     assert tokens[digested.documents["Warsaw.md"]] == 33  # 100 // 3, never a fraction
     assert tokens[digested.documents["Nikola_Tesla.md"]] == 433
+
+
+def asked_about(store: Store, document_ids: tuple[int, ...], mode: str = "learned") -> int:
+    """Log an answer about these documents with the share `ask` gives it."""
+    tokens, share = sleep_share(store, list(document_ids)) if mode != "raw" else (0, 0.0)
+    answer = logged(
+        mode=mode, route=mode, document_ids=document_ids, sleep=SleepShare(tokens, round(share, 2))
+    )
+    return record_answer(store, "q", answer)
+
+
+def shares(store: Store) -> dict[int, float]:
+    rows = store.query("SELECT id, amortized_sleep_tokens FROM answers ORDER BY id")
+    return {int(r[0]): float(r[1]) for r in rows}
+
+
+def test_the_logged_shares_add_up_to_at_most_what_the_digest_spent(digested: Library) -> None:
+    """Questions over overlapping documents: each digest token is carried once in all, shared
+    among the questions about its document (it used to be carried again by every question:
+    1,100 + 1,050 + 250 + 367 + 442, about 3,208 of a 1,600-token digest)."""
+    digested.add_digest_step(None, 200, "library:brief")  # 100 more for each document
+    football = digested.documents["Super_Bowl_50.md"]  # 1,100 digest tokens
+    tesla = digested.documents["Nikola_Tesla.md"]  # 500
+    spent = sleep_tokens.total_tokens(digested.store)
+    assert spent == 1600
+    first = asked_about(digested.store, (football,))
+    assert shares(digested.store)[first] == 1100.0  # the first question carries it all...
+    for documents in [(football, tesla), (tesla,), (football,), (football, tesla)]:
+        asked_about(digested.store, documents)
+        assert sum(shares(digested.store).values()) <= spent
+    logged_shares = shares(digested.store)
+    assert logged_shares[first] == 275.0  # ...until three more shared football's 1,100
+    assert list(logged_shares.values()) == [275.0, 441.66, 166.66, 275.0, 441.66]
+    assert sum(logged_shares.values()) == pytest.approx(spent, abs=0.05)
+    # `nocturne status` and the window sum the same shares.
+    assert answer_totals(digested.store)["amortized_sleep_tokens"] <= spent
+
+
+def test_a_raw_answer_carries_no_share_and_lowers_the_others(digested: Library) -> None:
+    tesla = digested.documents["Nikola_Tesla.md"]
+    learned = asked_about(digested.store, (tesla,))
+    raw = asked_about(digested.store, (tesla,), mode="raw")
+    assert shares(digested.store) == {learned: 200.0, raw: 0.0}  # 400 over two questions
+
+
+def test_a_share_never_rises_once_logged(digested: Library) -> None:
+    """The digest spent more on a document after its first question: that question's share is
+    not raised (its savings line and the money saved stay as they were, or grow)."""
+    tesla = digested.documents["Nikola_Tesla.md"]
+    first = asked_about(digested.store, (tesla,))
+    digested.add_digest_step("Nikola_Tesla.md", 1600, "later")
+    second = asked_about(digested.store, (tesla,))
+    assert shares(digested.store) == {first: 400.0, second: 1000.0}
+    assert sum(shares(digested.store).values()) <= sleep_tokens.total_tokens(digested.store)

@@ -101,6 +101,20 @@ def test_money_saved_charges_each_answer_its_share_of_the_digest(store: Store) -
     assert cheaper.saved_usd == pytest.approx(totals.saved_usd / 2)
 
 
+def test_the_money_of_the_status_is_at_one_price_with_the_shares_as_they_are_now(
+    store: Store,
+) -> None:
+    """What the answers cost is their tokens and digest shares now (a share falls as later
+    questions take their part), at the price `saved_usd` is at, not the sum of what each line
+    said when it was asked (that counted the digest again with every question)."""
+    log(store, "learned", 100, 1000, amortized=500)
+    settings = Settings({"reference_price_per_million": 2.0, "question_token_factor": 10.0})
+    totals = answer_totals(store, settings=settings)
+    assert totals["cost_usd"] == pytest.approx((100 + 500 / 10) * 2.0 / 1e6)
+    assert totals["baseline_cost_usd"] == pytest.approx(1000 * 2.0 / 1e6)
+    assert totals["saved_usd"] == pytest.approx((1000 - 150) * 2.0 / 1e6)
+
+
 def test_the_summary_uses_the_settings_defaults_unless_given_others(store: Store) -> None:
     defaults = Settings()
     totals = answer_summary(store)

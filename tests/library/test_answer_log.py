@@ -13,8 +13,12 @@ from nocturne.library.answer_log import (
     LoggedAnswer,
     ModeSums,
     SavingsSums,
+    SharingAnswer,
     answer_sums,
+    answers_sharing,
     insert_answer,
+    lower_sleep_shares,
+    question_counts,
     questions_asked_about,
     recent_answers,
     savings_sums,
@@ -74,6 +78,24 @@ def test_only_documents_still_in_the_library_are_linked_once_each(store: Store) 
     assert [tuple(r) for r in linked] == [(first, lease), (first, garden), (second, lease)]
     assert (questions_asked_about(store, lease), questions_asked_about(store, garden)) == (2, 1)
     assert questions_asked_about(store, 999) == 0
+
+
+def test_the_answers_sharing_a_documents_digest_and_their_shares(store: Store) -> None:
+    lease, garden, shed = (_document(store, n) for n in ("lease.txt", "garden.txt", "shed.txt"))
+    first = insert_answer(store, ANSWER, [lease, garden])
+    insert_answer(store, replace(ANSWER, mode="raw"), [lease])  # reads the documents: no share
+    third = insert_answer(store, replace(ANSWER, amortized_sleep_tokens=30.0), [garden])
+    insert_answer(store, ANSWER, [shed])
+    assert question_counts(store, [lease, garden, garden, 999]) == {lease: 2, garden: 2, 999: 0}
+    assert question_counts(store, []) == {}
+    assert answers_sharing(store, [garden]) == [
+        SharingAnswer(first, 50.0, (lease, garden)),
+        SharingAnswer(third, 30.0, (garden,)),
+    ]
+    assert [a.id for a in answers_sharing(store, [lease])] == [first]
+    assert answers_sharing(store, []) == []
+    lower_sleep_shares(store, {first: 20.0, third: 45.0})  # lowered, never raised
+    assert [a.amortized_sleep_tokens for a in answers_sharing(store, [garden])] == [20.0, 30.0]
 
 
 def test_a_logged_answer_is_undone_with_the_transaction_around_it(store: Store) -> None:

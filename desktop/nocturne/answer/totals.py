@@ -1,9 +1,15 @@
 """Totals and history of answers, for `nocturne status` and the window's savings panel.
 
-Everything is summed from the answer log (`answers`, migration m004), so the totals always match
+Everything is summed from the answer log (`answers`, migration m004), so the tokens always match
 the savings lines people saw. `AnswerTotals` is the one computation of the totals both show
 (`nocturne status` and the window's tiles): tokens saved, "N× fewer", money saved, answers.
 The window's chart draws recent answers only; its tiles are these totals of every answer.
+
+Money is counted from each answer's share of the digest as it is now: a share falls as later
+questions about the same documents take their part (`answer.ledger`), so the digest is charged
+once in all, and the money saved can be more than the lines said when they were printed.
+An answer that used no model tokens adds its baseline to "N× fewer" and nothing to the tokens
+used: the ratio is of the sums, so it stays a number of times while one answer used anything.
 """
 
 from __future__ import annotations
@@ -73,8 +79,8 @@ def answer_totals(
     store: Store, history_limit: int = 200, settings: Settings | None = None
 ) -> dict[str, Any]:
     """Cumulative tokens, baseline, savings and cost; per-mode counts; recent answers (the
-    `answers` of `nocturne status --json`). Money and the ratio as `AnswerTotals` has them, at
-    the price and factor of `settings` (default: the defaults)."""
+    `answers` of `nocturne status --json`). Money and the ratio as `AnswerTotals` has them, all
+    money at the price and factor of `settings` (default: the defaults)."""
     sums = answer_sums(store)
     totals = answer_summary(
         store,
@@ -111,14 +117,18 @@ def answer_totals(
     ]
     tokens = sums.tokens
     baseline = sums.baseline_tokens
+    digest_tokens = sums.amortized_sleep_tokens / totals.factor if totals.factor > 0 else 0.0
     return {
         "answers": sums.answers,
         "tokens": tokens,
         "baseline_tokens": baseline,
         "saved_tokens": sums.saved_tokens,
         "ratio": None if totals.ratio is None else round(totals.ratio, 2),
-        "cost_usd": round(sums.cost_usd, 8),
-        "baseline_cost_usd": round(sums.baseline_cost_usd, 8),
+        # Money at one price, the one `saved_usd` is at: what the answers cost with their digest
+        # shares as they are now, and what reading the documents would have (each answer's own
+        # logged `cost_usd` in `history` is what its line said when it was asked).
+        "cost_usd": round(_usd(tokens + digest_tokens, totals.price_per_million), 8),
+        "baseline_cost_usd": round(_usd(baseline, totals.price_per_million), 8),
         "saved_usd": round(totals.saved_usd, 8),
         "amortized_sleep_tokens": round(sums.amortized_sleep_tokens, 1),
         "seconds": round(sums.seconds, 2),
@@ -126,6 +136,10 @@ def answer_totals(
         "by_mode": by_mode,
         "history": history,
     }
+
+
+def _usd(tokens: float, price_per_million: float) -> float:
+    return tokens * price_per_million / 1_000_000
 
 
 def format_answer_totals(totals: dict[str, Any]) -> str:

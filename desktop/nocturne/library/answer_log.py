@@ -24,9 +24,12 @@ class AnswerRecord:
     baseline_prompt_tokens: int
     baseline_completion_tokens: int
     saved_tokens: int
-    cost_usd: float
+    cost_usd: float  # what it cost when asked, with its share of the digest then
     baseline_cost_usd: float
     sleep_tokens: int
+    # Its share of the digest of its documents: lowered as later questions about them share it
+    # (`answer.ledger.reshare_sleep_tokens`), so that summed over the log each digest token
+    # counts once.
     amortized_sleep_tokens: float
     first_token_s: float
     total_s: float
@@ -79,6 +82,61 @@ def questions_asked_about(store: Store, document_id: int) -> int:
         store.scalar("SELECT COUNT(*) FROM answer_documents WHERE document_id = ?", (document_id,))
         or 0
     )
+
+
+def question_counts(store: Store, document_ids: Sequence[int]) -> dict[int, int]:
+    """`questions_asked_about` for several documents at once (those never asked about: 0)."""
+    wanted = sorted(set(document_ids))
+    counts = dict.fromkeys(wanted, 0)
+    if wanted:
+        marks = ",".join("?" * len(wanted))
+        for row in store.query(
+            "SELECT document_id, COUNT(*) FROM answer_documents "
+            f"WHERE document_id IN ({marks}) GROUP BY document_id",
+            tuple(wanted),
+        ):
+            counts[int(row[0])] = int(row[1])
+    return counts
+
+
+@dataclass(frozen=True)
+class SharingAnswer:
+    """A logged answer that carries a share of the digest of some of its documents."""
+
+    id: int
+    amortized_sleep_tokens: float
+    document_ids: tuple[int, ...]
+
+
+def answers_sharing(store: Store, document_ids: Sequence[int]) -> list[SharingAnswer]:
+    """The answers about any of these documents that carry a digest share (raw-mode answers
+    read the documents themselves and carry none), each with all the documents it used."""
+    wanted = sorted(set(document_ids))
+    if not wanted:
+        return []
+    marks = ",".join("?" * len(wanted))
+    found: dict[int, tuple[float, list[int]]] = {}
+    for row in store.query(
+        "SELECT a.id, a.amortized_sleep_tokens, d.document_id FROM answers a "
+        "JOIN answer_documents d ON d.answer_id = a.id "
+        "WHERE a.mode != 'raw' AND a.id IN "
+        f"(SELECT answer_id FROM answer_documents WHERE document_id IN ({marks})) "
+        "ORDER BY a.id, d.document_id",
+        tuple(wanted),
+    ):
+        found.setdefault(int(row[0]), (float(row[1]), []))[1].append(int(row[2]))
+    return [SharingAnswer(i, share, tuple(docs)) for i, (share, docs) in found.items()]
+
+
+def lower_sleep_shares(store: Store, shares: dict[int, float]) -> None:
+    """Set these answers' amortized sleep-time tokens where that lowers them (a share only
+    ever falls, as more questions share the same digest)."""
+    with store.transaction() as conn:
+        conn.executemany(
+            "UPDATE answers SET amortized_sleep_tokens = ? "
+            "WHERE id = ? AND amortized_sleep_tokens > ?",
+            [(share, answer_id, share) for answer_id, share in shares.items()],
+        )
 
 
 @dataclass(frozen=True)
