@@ -28,3 +28,12 @@ def test_instant_answers_report_the_whole_baseline_as_saved() -> None:
     result = savings(Usage(), Usage(400, 64), 1.0)
     assert result.tokens == 464
     assert result.saved_usd == pytest.approx(464 / 1e6)
+
+
+def test_the_ratio_of_an_answer_that_used_no_model_is_a_bound_over_one_token() -> None:
+    """Not baseline / 0: it used less than one token, so "at least 331× fewer" holds (and a
+    "≥ 5× fewer" threshold compares right); the savings line does not show it."""
+    assert savings(Usage(), Usage(300, 31), 1.0).ratio == 331.0
+    assert savings(Usage(0, 1), Usage(300, 31), 1.0).ratio == 331.0  # one token: the same
+    assert savings(Usage(), Usage(), 1.0).ratio == 1.0  # nothing used, nothing to read
+    assert savings(Usage(50, 0), Usage(), 1.0).ratio == 0.0  # used more than nothing

@@ -76,6 +76,8 @@ def test_an_answer_without_a_model_call_says_so() -> None:
     assert savings_line(quoted).startswith(
         "Compared from both documents: no model needed instead of reading 1,000 tokens, 0.50 s"
     )
+    # Its ratio (1,000 over at least one token) is a bound, not a number of times: not shown.
+    assert "×" not in savings_line(replace(quoted, savings=Savings(1000, 1000.0, 0.0025, 0.0025)))
     unknown_route = replace(quoted, route="outline")
     assert savings_line(unknown_route).startswith("Quoted from your documents: ")
     modelled = replace(LEARNED_ANSWER, route="outline")

@@ -5,6 +5,13 @@ against the baseline: the raw-mode prompt this same question would have needed, 
 run, plus the same completion budget. An answer's own cost also carries its amortized share of
 the sleep-time tokens, converted to question-time tokens by `question_token_factor` (a
 question-time token costs that many sleep-time tokens; the paper takes 10).
+
+The ratio ("N× fewer") of an answer that used no model tokens (an instant answer, a quote) is
+its baseline over one token: what it used is less than one token, so "at least N× fewer" is
+true, and a threshold ("≥ 5× fewer") compares as it should, where 0 or the baseline over zero
+would not. It is a bound, not a measured number of times, so the savings line never shows it
+("no model needed instead of reading 331 tokens"); the JSON keeps it, a float as the contract
+says. An answer that neither used nor would have read anything has a ratio of 1.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ def savings(
     factor: float = 10.0,
 ) -> Savings:
     saved = max(0, baseline.total - used.total)
-    ratio = baseline.total / used.total if used.total else float(baseline.total or 1)
+    ratio = baseline.total / max(used.total, 1) if used.total or baseline.total else 1.0
     base_cost = cost_usd(baseline.total, price_per_million)
     own_cost = cost_usd(effective_tokens(used, amortized_sleep_tokens, factor), price_per_million)
     return Savings(

@@ -31,7 +31,9 @@ TokenCount = Usage
 @dataclass(frozen=True)
 class Savings:
     tokens: int
-    ratio: float  # baseline tokens / tokens used (1.0 for the baseline itself)
+    # Baseline tokens / tokens used, counted as at least 1 (1.0 for the baseline itself): for an
+    # answer that used no model the baseline itself, a lower bound the savings line never shows.
+    ratio: float
     saved_usd: float  # money saved against the baseline at the reference price
     baseline_cost_usd: float
 
