@@ -79,11 +79,11 @@ def test_try_again_on_a_failed_answer_asks_again_in_the_same_mode(
     modes: list[str] = []
     original = backend.ask
 
-    def spy(question: str, mode: str, on_text: Any) -> Any:
+    def spy(question: str, mode: str, on_text: Any, conversation: int | None = None) -> Any:
         modes.append(mode)
         if len(modes) == 1:
             raise KnownError("The model stopped before it answered.")
-        return original(question, mode, on_text)
+        return original(question, mode, on_text, conversation)
 
     monkeypatch.setattr(backend, "ask", spy)
     failed = ask_and_wait(window, qtbot, "How long does the lease run?", "learned")
@@ -113,9 +113,9 @@ def test_think_harder_reads_more_passages_not_raw_with_the_bundled_model(
     modes: list[str] = []
     original = backend.ask
 
-    def spy(question: str, mode: str, on_text: Any) -> Any:
+    def spy(question: str, mode: str, on_text: Any, conversation: int | None = None) -> Any:
         modes.append(mode)
-        return original(question, mode, on_text)
+        return original(question, mode, on_text, conversation)
 
     monkeypatch.setattr(backend, "ask", spy)
     card = ask_and_wait(window, qtbot, "How long does the lease run?")
@@ -369,3 +369,16 @@ def test_deleting_the_open_conversation_starts_a_new_one(
     assert window.chat.title.full_text == "New conversation"
     qtbot.waitUntil(lambda: window.conversations.list.count() == 0, timeout=5000)
     assert backend.conversations() == []
+
+
+def test_a_follow_up_in_the_conversation_is_read_with_the_question_before(
+    window: Any, qtbot: Any, backend: Backend, lease_file: Path
+) -> None:
+    backend.add([lease_file])
+    first = ask_and_wait(window, qtbot, "How long does the lease run?")
+    assert first.record is not None and first.follows.isHidden()
+    second = ask_and_wait(window, qtbot, "And when does it start?")
+    assert second.record is not None
+    assert second.record["follows"] == "How long does the lease run?"
+    assert second.follows.text() == "Read with your question “How long does the lease run?”"
+    assert not second.follows.isHidden()

@@ -130,7 +130,7 @@ class ChatActions:
             self.background.question_started()
             try:
                 with question_flag():
-                    answer = backend.ask(question, mode, stream)
+                    answer = backend.ask(question, mode, stream, conversation_id)
             except KnownError as exc:
                 backend.record(conversation_id, "error", exc.message)
                 raise
