@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from nocturne.library.digest_documents import DigestibleDocument
 from nocturne.library.digest_priorities import ASKED, REQUESTED, Priority
-from nocturne.sleeptime.order import RECENT_S, digest_order, size_class
+from nocturne.sleeptime.order import (
+    RECENT_S,
+    digest_order,
+    document_ranks,
+    in_digest_order,
+    size_class,
+)
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
@@ -72,3 +79,43 @@ def test_the_order_is_the_same_whatever_order_the_documents_come_in() -> None:
     forward = _ids(digest_order(documents, {}, NOW))
     assert forward == _ids(digest_order(list(reversed(documents)), {}, NOW))
     assert forward.index(61) < forward.index(60)
+
+
+def test_a_scan_waiting_for_ocr_is_placed_by_its_pages_to_read() -> None:
+    """No text yet (0 passages) would put a 200-page scan first of all; by its pages it comes
+    after the small files of the day, and before an old document."""
+    scan = _doc(1, 0, 2)
+    small_text = _doc(2, 3, 1)
+    old_text = _doc(3, 3, 24 * 10)
+    ranks = document_ranks([scan, small_text, old_text], {}, {1: 200}, NOW)
+    assert ranks == {2: 0, 1: 1, 3: 2}
+    asked = {1: Priority(1, REQUESTED, _stamp(0.1))}
+    assert document_ranks([scan, small_text, old_text], asked, {1: 200}, NOW)[1] == 0
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str
+    document_id: int | None
+
+
+def test_steps_go_document_by_document_keeping_each_documents_own_order() -> None:
+    steps = [
+        _Step("ocr 1", 1),
+        _Step("ocr 2", 1),
+        _Step("chunk a", 2),
+        _Step("summary a", 2),
+        _Step("pair", None),
+        _Step("chunk b", 3),
+        _Step("brief", None),
+    ]
+    ordered = in_digest_order(steps, {3: 0, 2: 1, 1: 2})
+    assert [s.name for s in ordered] == [
+        "chunk b",
+        "chunk a",
+        "summary a",
+        "ocr 1",
+        "ocr 2",
+        "pair",
+        "brief",
+    ]

@@ -240,28 +240,30 @@ def test_unused_answers_are_logged_when_the_run_ends(store: Store) -> None:
     assert purposes(store) == ["digest:unused"]
 
 
-def test_the_look_ahead_stops_at_ocr_and_waits_for_the_notes_a_summary_reads(
+def test_the_look_ahead_passes_ocr_and_waits_for_the_notes_a_summary_reads(
     store: Store,
 ) -> None:
+    """A page to read is this machine's work, not the server's: the look-ahead goes past it to
+    the other documents' steps behind it (the scan's own steps join the run once it is read)."""
     texts = {"c1": ["chunk 1"], "s1": ["section 1"], "c2": ["chunk 2"], "ocr": [], "c3": ["x"]}
     engine = Gated()
     pending = [
         Step("c1", "chunk_notes", 1, (1,)),
         Step("s1", "section_summary", 1, (1,)),  # reads c1's facts: not probed before c1 is done
         Step("c2", "chunk_notes", 2, (5,)),  # another document's: free to run ahead
-        Step("ocr", OCR_PAGE, 3, page=1),
-        Step("c3", "chunk_notes", 4, (9,)),  # planned again once the page is read
+        Step("ocr", OCR_PAGE, 3, page=1),  # read locally: never sent
+        Step("c3", "chunk_notes", 4, (9,)),  # a document after the scan: sent meanwhile
     ]
     prefetcher = StepPrefetcher(store, LoggedEngine(engine, store), 2, asks(texts))
     try:
         prefetcher.fill(pending, 0)
-        assert prefetcher.engine.unused == 2
-        for text in ("chunk 1", "chunk 2"):
+        assert prefetcher.engine.unused == 3
+        for text in ("chunk 1", "chunk 2", "x"):
             prefetcher.engine.complete(user(text), purpose="digest:test")
-        assert prefetcher.engine.unused == 0  # those two were the requests sent ahead
+        assert prefetcher.engine.unused == 0  # those three were the requests sent ahead
     finally:
         prefetcher.close()
-    assert sorted(engine.asked) == ["chunk 1", "chunk 2"]
+    assert sorted(engine.asked) == ["chunk 1", "chunk 2", "x"]
 
 
 def test_a_failing_probe_still_prefetches_what_it_asked_before_failing(store: Store) -> None:

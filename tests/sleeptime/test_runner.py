@@ -211,3 +211,122 @@ def test_the_summary_line(changes: dict[str, Any], line: str) -> None:
 def test_one_request_at_a_time_says_nothing_of_parallelism() -> None:
     assert result(concurrency=1, in_flight=1.0, wasted=2).parallelism_line() == ""
     assert result(concurrency=0).parallelism_line() == ""
+
+
+class PageReader:
+    """A stand-in OCR reader: every page says `text`; records each page read."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.read_pages = 0
+
+    def read(self, image: Any) -> Any:
+        from nocturne.ocr.layout import OcrLine
+        from nocturne.ocr.reader import PageReading
+
+        self.read_pages += 1
+        return PageReading(self.text, [OcrLine(self.text, 0.97, 0, 0, 100, 10)], 0.97, 0, 0.01)
+
+
+def _digest_of(
+    store: Store,
+    settings: Any,
+    tmp_path: Any,
+    *,
+    scans: dict[str, int],
+    texts: dict[str, str],
+    asked_for: tuple[str, ...] = (),
+) -> list[tuple[str, str]]:
+    """Scans of so many pages and text files added together, digested at budget low with a
+    stand-in OCR; each step run as (kind, document name)."""
+    from nocturne.library.ingest import add_paths
+    from nocturne.sleeptime.ocr_step import OcrWork
+
+    from scan_maker import page_image, scanned_pdf
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, pages in scans.items():
+        (folder / name).write_bytes(scanned_pdf([page_image(["placeholder"])] * pages))
+    for name, text in texts.items():
+        (folder / name).write_text(text)
+    list(add_paths(store, [folder], settings, FakeEngine()))
+    ids = {row.name: int(row.id) for row in store.documents()}
+    request_documents(store, [ids[name] for name in asked_for])
+    reader = PageReader("The deposit is 900 pounds and the gate code is 4471.")
+    work = OcrWork(store, settings, reader=reader, counter=FakeEngine())  # type: ignore[arg-type]
+    events: list[DigestEvent] = []
+    result = DigestRunner(
+        store, FakeEngine(), "low", settings=settings, ocr_work=work, on_event=events.append
+    ).run()
+    assert result.reason == "done" and reader.read_pages == sum(scans.values())
+    assert set(states(store).values()) == {"ready"}
+    assert plan_digest(store, "low", "fake-model").pending == []
+    return [(e.step_kind, e.label) for e in events if e.kind == STEP]
+
+
+def _runs_of(run: list[tuple[str, str]]) -> list[str]:
+    """The documents in the order the run took them, each once per stretch of its steps."""
+    names: list[str] = []
+    for _kind, name in run:
+        if not names or names[-1] != name:
+            names.append(name)
+    return names
+
+
+SMALL_TEXT = "The boiler is serviced every May."
+
+
+def test_a_small_new_text_file_does_not_wait_for_the_ocr_of_a_big_scan(
+    store: Store, settings: Any, tmp_path: Any
+) -> None:
+    """Both added now: the 20-page scan is of a bigger size class than the one-passage text
+    file, so the text file is digested first; then the scan's pages are read, then its own
+    steps follow (they read its text)."""
+    run = _digest_of(
+        store, settings, tmp_path, scans={"scan.pdf": 20}, texts={"notes.txt": SMALL_TEXT}
+    )
+    assert _runs_of(run) == ["notes.txt", "scan.pdf"]
+    scan_kinds = [kind for kind, name in run if name == "scan.pdf"]
+    assert scan_kinds[:20] == ["ocr_page"] * 20 and "ocr_page" not in scan_kinds[20:]
+    assert {"structure", "chunk_notes"} <= set(scan_kinds[20:])
+
+
+def test_each_scan_is_read_and_digested_at_its_own_place(
+    store: Store, settings: Any, tmp_path: Any
+) -> None:
+    """A small scan's steps follow its pages at once, before a big scan's pages are read; the
+    big scan comes at its place among documents of its size (after the text file added after
+    it: newest first)."""
+    settings.set("chunk_tokens", 64)
+    paragraph = "The tenancy began in March and the rent is due on the first day of the month."
+    big = "\n\n".join(f"Clause {n}. {paragraph} {paragraph}" for n in range(60))
+    run = _digest_of(
+        store,
+        settings,
+        tmp_path,
+        scans={"small.pdf": 2, "big.pdf": 20},
+        texts={"lease.txt": big},
+    )
+    assert next(d for d in store.documents() if d.name == "lease.txt").chunk_count > 16
+    # small.pdf: 2 pages (up to 16); lease.txt and big.pdf: the next size class, newest first
+    assert _runs_of(run) == ["small.pdf", "lease.txt", "big.pdf"]
+    small = [kind for kind, name in run if name == "small.pdf"]
+    assert run[: len(small)] == [(kind, "small.pdf") for kind in small]
+    assert small[:2] == ["ocr_page", "ocr_page"] and "structure" in small[2:]
+    big_kinds = [kind for kind, name in run if name == "big.pdf"]
+    assert big_kinds[:20] == ["ocr_page"] * 20 and "ocr_page" not in big_kinds[20:]
+
+
+def test_a_big_scan_asked_for_is_read_and_digested_first(
+    store: Store, settings: Any, tmp_path: Any
+) -> None:
+    run = _digest_of(
+        store,
+        settings,
+        tmp_path,
+        scans={"scan.pdf": 20},
+        texts={"notes.txt": SMALL_TEXT},
+        asked_for=("scan.pdf",),
+    )
+    assert _runs_of(run) == ["scan.pdf", "notes.txt"]

@@ -10,13 +10,20 @@
    size), and among files of about the same size the one added last is ready first.
 
 Ties fall to the newer id, so the order is the same on every run.
+
+A scan whose pages still wait for OCR takes its place in that order like any other document,
+sized by its pages left to read (`document_ranks`): its OCR steps, and once they are done its
+other steps, come where it belongs (`in_digest_order`), so a small text file added a minute ago
+does not wait for the OCR of 200 pages of an older or bigger scan.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 from nocturne.library.digest_documents import DigestibleDocument
 from nocturne.library.digest_priorities import Priority
@@ -71,3 +78,41 @@ def digest_order(
         )
 
     return sorted(documents, key=key)
+
+
+def document_ranks(
+    documents: Iterable[DigestibleDocument],
+    priorities: Mapping[int, Priority],
+    pages_to_read: Mapping[int, int],
+    now: datetime | None = None,
+) -> dict[int, int]:
+    """Each document's place in the digest order (0 first), a document with pages waiting for
+    OCR sized by those pages (as its passages will come from them) rather than by the text it
+    has so far."""
+    sized = (
+        replace(d, chunk_count=pages_to_read[d.id]) if pages_to_read.get(d.id) else d
+        for d in documents
+    )
+    return {d.id: place for place, d in enumerate(digest_order(sized, priorities, now))}
+
+
+class _OfDocument(Protocol):
+    @property
+    def document_id(self) -> int | None: ...
+
+
+S = TypeVar("S", bound=_OfDocument)
+
+
+def in_digest_order(steps: Sequence[S], ranks: Mapping[int, int]) -> list[S]:
+    """`steps` document by document in the order of `ranks`, each document's own steps in the
+    order given (a scan's OCR pages before its other steps); steps of no document (across
+    documents, the library brief) last, in the order given."""
+    unknown = len(ranks)
+
+    def key(step: S) -> int:
+        if step.document_id is None:
+            return unknown + 1
+        return ranks.get(step.document_id, unknown)
+
+    return sorted(steps, key=key)

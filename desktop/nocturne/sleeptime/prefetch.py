@@ -289,7 +289,10 @@ class StepPrefetcher:
             ):
                 return
             if step.kind == OCR_PAGE:
-                return  # the steps behind OCR are planned again once its pages are read
+                # Read here, not by the server; the steps behind it are other documents'
+                # (its own join the run once its pages are read), so the server works on
+                # theirs meanwhile.
+                continue
             same_document = earlier.setdefault(step.document_id, [])
             if step.key not in self._probed and (
                 step.kind in _INDEPENDENT

@@ -9,8 +9,10 @@ before an earlier step of another document that still waits for its own).
 Between steps the runner checks whether it should stop (a flag set by Ctrl-C, SIGTERM, a parent
 process, or the time limit), so stopping never loses finished work and never leaves half a step.
 Every model call goes through `LoggedEngine`, so sleep-time tokens appear in the call log with
-purposes like "digest:questions". OCR steps (`ocr_step`) come first; once they are done the run
-plans again, so documents whose scanned pages were just read are digested in the same run.
+purposes like "digest:questions". A scan's OCR steps (`ocr_step`) take its place in the digest
+order (`order.in_digest_order`), not the front of the run: a small text file added today is not
+held up by 200 pages of an older scan. Once a document's last page is read the run plans again,
+and that document's other steps follow at its place, in the same run.
 """
 
 from __future__ import annotations
@@ -24,15 +26,18 @@ from nocturne.engine.base import Engine
 from nocturne.engine.logged import LoggedEngine
 from nocturne.library.digest_documents import (
     has_stale_notes,
+    library_documents,
     mark_digesting,
     release_digesting,
     set_digest_state,
 )
+from nocturne.library.digest_priorities import priorities
 from nocturne.library.step_timings import step_means
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent, EtaEstimator
 from nocturne.sleeptime.ocr_step import OcrSkipped, OcrWork
+from nocturne.sleeptime.order import document_ranks, in_digest_order
 from nocturne.sleeptime.plan import OCR_PAGE, Plan, Step, plan_digest
 from nocturne.sleeptime.prefetch import StepPrefetcher, concurrency_of
 from nocturne.sleeptime.step_work import StepSuperseded, commit_step, run_step
@@ -126,7 +131,7 @@ class DigestRunner:
         started = self.clock()
         ocr = bool(self.settings.ocr)
         plan = plan_digest(self.store, self.budget, self.engine.model_id, ocr, self.documents)
-        pending = plan.pending
+        pending = self._in_order(plan.pending)
         remaining_by_doc = _remaining(pending)
         eta = EtaEstimator(step_means(self.store, self.engine.model_id, untimed=True))
         totals = Counter[str]()
@@ -173,18 +178,16 @@ class DigestRunner:
                 except (StepSuperseded, OcrSkipped):
                     totals["superseded"] += 1
                     index += 1
-                    pending = self._replan_after_ocr(pending, index, totals, remaining_by_doc, ocr)
+                    pending = self._replan_after_ocr(pending, index, remaining_by_doc, ocr)
                     continue
                 eta.record(step.kind, seconds)
                 totals["done"] += 1
-                if step.kind == OCR_PAGE:
-                    totals["ocr_done"] += 1
                 if output is not None:
                     totals["tokens"] += output.usage.total
                     totals["kept"] += len(output.notes)
                     totals["dropped"] += output.dropped
                 index += 1
-                pending = self._replan_after_ocr(pending, index, totals, remaining_by_doc, ocr)
+                pending = self._replan_after_ocr(pending, index, remaining_by_doc, ocr)
                 self._emit(
                     STEP,
                     plan,
@@ -233,29 +236,40 @@ class DigestRunner:
         )
         return result
 
+    def _in_order(self, steps: list[Step]) -> list[Step]:
+        """`steps` in the digest order, a scan's OCR pages at its place (`order.py`)."""
+        pages = Counter(s.document_id for s in steps if s.kind == OCR_PAGE and s.document_id)
+        ranks = document_ranks(library_documents(self.store), priorities(self.store), pages)
+        return in_digest_order(steps, ranks)
+
     def _replan_after_ocr(
-        self,
-        pending: list[Step],
-        index: int,
-        totals: Counter[str],
-        remaining: Counter[int],
-        ocr: bool,
+        self, pending: list[Step], index: int, remaining: Counter[int], ocr: bool
     ) -> list[Step]:
-        """After the last OCR step of the run, the steps of the pages just read join it."""
-        if not totals["ocr_done"] or totals["replanned"] or index == 0:
+        """Once a document's last page of this run is read, its other steps join the run at
+        its place in the order (the rest of the run is planned again: its text is new)."""
+        if index == 0 or pending[index - 1].kind != OCR_PAGE:
             return pending
-        if pending[index - 1].kind != OCR_PAGE or (
-            index < len(pending) and pending[index].kind == OCR_PAGE
-        ):
+        read, rest = pending[index - 1].document_id, pending[index:]
+        if any(step.kind == OCR_PAGE and step.document_id == read for step in rest):
             return pending
-        totals["replanned"] += 1
         fresh = plan_digest(
             self.store, self.budget, self.engine.model_id, ocr, self.documents
         ).pending
-        rest = [step for step in fresh if step.kind != OCR_PAGE]
+        ran = {step.key for step in pending[:index]}
+        # The pages left are this run's (a page that must wait is not read again); every other
+        # step comes from the new plan.
+        pages = [step for step in rest if step.kind == OCR_PAGE]
+        arranged = self._in_order(
+            pages + [step for step in fresh if step.kind != OCR_PAGE and step.key not in ran]
+        )
         remaining.clear()
-        remaining.update(_remaining(rest))
-        return pending[:index] + rest
+        remaining.update(_remaining(arranged))
+        # The new plan settled every document's state; those this run is in the middle of
+        # stay "digesting".
+        for doc_id in {s.document_id for s in pending[:index] if s.kind != OCR_PAGE}:
+            if doc_id is not None and remaining[doc_id] > 0:
+                mark_digesting(self.store, doc_id)
+        return pending[:index] + arranged
 
     def _out_of_time(self, started: float, expected: float | None) -> bool:
         if self.max_seconds is None:
