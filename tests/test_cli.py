@@ -225,6 +225,7 @@ def test_a_streamed_phrase_the_answer_dropped_is_erased_on_a_terminal(
     import contextlib
 
     import nocturne.answer.ask
+    import nocturne.answer.follow_up
     import nocturne.engine.factory
     import nocturne.engine.logged
     from nocturne import cli
@@ -241,6 +242,7 @@ def test_a_streamed_phrase_the_answer_dropped_is_erased_on_a_terminal(
         return fake_answer(final)
 
     monkeypatch.setattr(nocturne.answer.ask, "ask", ask)
+    monkeypatch.setattr(nocturne.answer.follow_up, "just_asked", lambda *_a: [])
     monkeypatch.setattr(nocturne.engine.factory, "make_engine", lambda *_a: None)
     monkeypatch.setattr(nocturne.engine.logged, "LoggedEngine", lambda *_a: None)
     monkeypatch.setattr(cli, "_store", lambda: contextlib.nullcontext(None))
@@ -284,3 +286,26 @@ def test_ask_raw_json_cites_the_right_page_with_the_real_model(home: Path) -> No
     status = json.loads(nocturne(home, "status", "--json").stdout)
     logged = status["totals"]["tokens_by_purpose"]["answer:raw"]
     assert logged == answer["usage"]["prompt_tokens"] + answer["usage"]["completion_tokens"]
+
+
+def test_a_follow_up_in_the_terminal_is_read_with_the_question_just_asked(
+    home: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "lease.txt").write_text(
+        "The monthly rent is 1,200 euros. The rent is due on the third working day of each "
+        "month. The deposit is 2,400 euros.",
+        encoding="utf-8",
+    )
+    assert nocturne(home, "add", str(tmp_path / "lease.txt"), NOCTURNE_ENGINE=FAKE_ENGINE)
+    first = nocturne(home, "ask", "How much is the rent?", NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert first.returncode == 0, first.stderr
+    assert "Read with your question" not in first.stdout
+    second = nocturne(home, "ask", "And when is it due?", "--json", NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert json.loads(second.stdout)["follows"] == "How much is the rent?"
+    third = nocturne(home, "ask", "And when is it due?", NOCTURNE_ENGINE=FAKE_ENGINE)
+    # read with the chain of questions it carries on, from the one that started it
+    assert "Read with your questions “How much is the rent? And when is it due?”" in third.stdout
+    fresh = nocturne(
+        home, "ask", "And when is it due?", "--fresh", "--json", NOCTURNE_ENGINE=FAKE_ENGINE
+    )
+    assert "follows" not in json.loads(fresh.stdout)

@@ -49,6 +49,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from nocturne.answer.ask import ask
+    from nocturne.answer.follow_up import just_asked, read_with
     from nocturne.answer.plain import plain_output, streamed_display
     from nocturne.engine.factory import make_engine
     from nocturne.engine.logged import LoggedEngine
@@ -79,6 +80,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             args.mode,
             on_text=show if streaming else None,
             harder=args.think_harder,
+            earlier=[] if args.fresh else just_asked(store),
         )
     note = str(answer.extra.get("note") or "")  # what Think harder did
     if args.json:
@@ -99,6 +101,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print()
     for line in plain_output(answer):
         print(line)
+    if answer.follows:
+        print(f"{read_with(answer.follows)} (--fresh asks it on its own).")
     if note:
         print(note)
     return 0
@@ -289,6 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="spend more time on the answer: read more passages one by one and choose "
         "(the documents themselves only with a large model)",
+    )
+    ask.add_argument(
+        "--fresh",
+        action="store_true",
+        help="ask it on its own: a follow-up ('and when is it due?') is otherwise read with "
+        "the questions asked in the last minutes",
     )
     ask.set_defaults(func=cmd_ask)
 

@@ -3,10 +3,12 @@ they are read with it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from nocturne.answer.ask import answer_question, ask
-from nocturne.answer.follow_up import FollowUp, as_follow_up, leans_on_earlier
+from nocturne.answer.follow_up import FollowUp, as_follow_up, just_asked, leans_on_earlier
 from nocturne.answer.query import analyse
 from nocturne.settings import Settings
 
@@ -122,3 +124,30 @@ def test_a_follow_up_in_a_conversation_is_answered_about_what_came_before(
     assert "follows" not in alone.to_json()
     logged = library.store.query("SELECT question FROM answers ORDER BY id")
     assert [r["question"] for r in logged] == ["And when is it due?"]  # as it was asked
+
+
+def test_in_a_terminal_the_conversation_is_the_questions_asked_one_soon_after_another(
+    library: Library, settings: Settings
+) -> None:
+    library.add_document("lease.txt", [LEASE])
+    engine = FakeEngine(["1,200 euros"])
+    for question in ("Who is the landlord?", "How much is the rent?", "And when is it due?"):
+        ask(library.store, engine, question, settings)
+    at = [
+        datetime.fromisoformat(r["at"].replace("Z", "+00:00"))
+        for r in library.store.query("SELECT at FROM answers ORDER BY id")
+    ]
+    soon = at[-1] + timedelta(minutes=2)
+    assert just_asked(library.store, soon) == [
+        "Who is the landlord?",
+        "How much is the rent?",
+        "And when is it due?",
+    ]
+    assert just_asked(library.store, at[-1] + timedelta(minutes=11)) == []  # a new conversation
+    with library.store.transaction() as conn:  # the first question was asked an hour before
+        conn.execute(
+            "UPDATE answers SET at = ? WHERE question = 'Who is the landlord?'",
+            ((at[0] - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),),
+        )
+    assert just_asked(library.store, soon) == ["How much is the rent?", "And when is it due?"]
+    assert just_asked(library.store, datetime.now(UTC) + timedelta(days=1)) == []

@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from nocturne.library.answer_log import recent_answers
+from nocturne.library.store import Store
 from nocturne.library.words import QUESTION_STEMS, content_stems, words
 
 # Opening words that only make sense after another question.
@@ -36,6 +39,8 @@ _SUBJECT_POINTS_BACK = re.compile(
 )
 # How many earlier questions a follow-up carries with it, at most (a chain of follow-ups).
 _CHAIN = 3
+# In a terminal the conversation is the questions asked one soon after the other.
+_STILL_TALKING = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,8 @@ class FollowUp:
 
     @property
     def follows(self) -> str:
-        """The question this one is read with, to show ("How much is the rent?")."""
-        return self.earlier[-1]
+        """The questions this one is read with, to show ("How much is the rent?")."""
+        return " ".join(_as_question(q) for q in self.earlier)
 
 
 def _as_question(text: str) -> str:
@@ -80,3 +85,23 @@ def as_follow_up(question: str, earlier: Sequence[str]) -> FollowUp | None:
         if len(chain) >= _CHAIN or not leans_on_earlier(previous):
             break
     return FollowUp(question.strip(), tuple(chain))
+
+
+def just_asked(store: Store, now: datetime | None = None) -> list[str]:
+    """The questions of the conversation going on in a terminal, oldest first: the last ones
+    logged, each asked within ten minutes of the next and the newest within ten of `now`."""
+    moment = now or datetime.now(UTC)
+    asked: list[str] = []
+    for logged in reversed(recent_answers(store, _CHAIN)):
+        at = datetime.fromisoformat(logged.at.replace("Z", "+00:00"))
+        if moment - at > _STILL_TALKING:
+            break
+        asked.insert(0, logged.question)
+        moment = at
+    return asked
+
+
+def read_with(follows: str) -> str:
+    """What a follow-up's answer says of the questions it was read with."""
+    several = sum(1 for c in follows if c in "?.!") > 1
+    return f"Read with your question{'s' if several else ''} “{follows}”"

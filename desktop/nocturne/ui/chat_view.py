@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nocturne.answer.follow_up import read_with
 from nocturne.answer.plain import (
     PENDING_ROUTE,
     badge,
@@ -387,7 +388,7 @@ class AnswerCard(QFrame):
         self.body.setText(self._text)
         self.thinking.hide()
         follows = str(record.get("follows") or "")
-        self.follows.setText(f"Read with your question “{follows}”" if follows else "")
+        self.follows.setText(read_with(follows) if follows else "")
         self.follows.setVisible(bool(follows))
         mode = record.get("mode", "raw")
         route = str(record.get("route", ""))
