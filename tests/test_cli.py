@@ -300,12 +300,41 @@ def test_a_follow_up_in_the_terminal_is_read_with_the_question_just_asked(
     first = nocturne(home, "ask", "How much is the rent?", NOCTURNE_ENGINE=FAKE_ENGINE)
     assert first.returncode == 0, first.stderr
     assert "Read with your question" not in first.stdout
-    second = nocturne(home, "ask", "And when is it due?", "--json", NOCTURNE_ENGINE=FAKE_ENGINE)
+    second = nocturne(
+        home, "ask", "And when is it due?", "--json", "--follow-up", NOCTURNE_ENGINE=FAKE_ENGINE
+    )
     assert json.loads(second.stdout)["follows"] == "How much is the rent?"
-    third = nocturne(home, "ask", "And when is it due?", NOCTURNE_ENGINE=FAKE_ENGINE)
+    third = nocturne(
+        home, "ask", "Is it late on the fifth?", "--follow-up", NOCTURNE_ENGINE=FAKE_ENGINE
+    )
     # read with the chain of questions it carries on, from the one that started it
-    assert "Read with your questions “How much is the rent? And when is it due?”" in third.stdout
+    assert "Read with your questions “How much is the rent? And when is it due?" in third.stdout
     fresh = nocturne(
         home, "ask", "And when is it due?", "--fresh", "--json", NOCTURNE_ENGINE=FAKE_ENGINE
     )
     assert "follows" not in json.loads(fresh.stdout)
+    alone = nocturne(home, "ask", "And when is it due?", "--json", NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert "follows" not in json.loads(alone.stdout)  # a script's questions are each their own
+
+
+@pytest.mark.parametrize(
+    ("tty", "flags", "expected"),
+    [
+        (True, {}, True),  # a person typing at a terminal
+        (True, {"json": True}, False),
+        (True, {"fresh": True}, False),
+        (False, {}, False),  # piped: a script's separate questions
+        (False, {"follow_up": True, "json": True}, True),
+    ],
+)
+def test_follow_ups_are_read_at_a_terminal_or_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, flags: dict[str, bool], expected: bool
+) -> None:
+    import argparse
+
+    from nocturne import cli
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: tty)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+    args = argparse.Namespace(**{"fresh": False, "follow_up": False, "json": False, **flags})
+    assert cli._reads_follow_ups(args) is expected

@@ -80,7 +80,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             args.mode,
             on_text=show if streaming else None,
             harder=args.think_harder,
-            earlier=[] if args.fresh else just_asked(store),
+            earlier=just_asked(store) if _reads_follow_ups(args) else [],
         )
     note = str(answer.extra.get("note") or "")  # what Think harder did
     if args.json:
@@ -106,6 +106,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if note:
         print(note)
     return 0
+
+
+def _reads_follow_ups(args: argparse.Namespace) -> bool:
+    """A follow-up is read with the questions just asked when a person types them at a
+    terminal, or when asked for (`--follow-up`); never in a script's run of separate questions
+    (`--json`, piped), whose questions are each their own."""
+    if args.fresh:
+        return False
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.json
+    return bool(args.follow_up) or interactive
 
 
 def _erase(shown: str) -> str:
@@ -294,11 +304,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="spend more time on the answer: read more passages one by one and choose "
         "(the documents themselves only with a large model)",
     )
-    ask.add_argument(
+    follow = ask.add_mutually_exclusive_group()
+    follow.add_argument(
         "--fresh",
         action="store_true",
-        help="ask it on its own: a follow-up ('and when is it due?') is otherwise read with "
-        "the questions asked in the last minutes",
+        help="ask it on its own: at a terminal a follow-up ('and when is it due?') is otherwise "
+        "read with the questions asked in the last minutes",
+    )
+    follow.add_argument(
+        "--follow-up",
+        action="store_true",
+        help="read a follow-up with the questions asked in the last minutes, also with --json "
+        "or piped (at a terminal it is the default)",
     )
     ask.set_defaults(func=cmd_ask)
 
