@@ -86,7 +86,9 @@ def test_mean_in_flight_is_the_time_average_of_requests_running() -> None:
         pool.close()
 
 
-def test_close_cancels_what_has_not_started() -> None:
+def test_close_cancels_what_has_not_started_and_abandons_what_runs() -> None:
+    """A stop: the running request ends at once with an error, not when the engine answers,
+    and its late answer is not handed back (nothing of it is logged or counted)."""
     engine = HeldEngine()
     pool = RequestPool(engine, 1)
     running = pool.submit(ask("running"))
@@ -94,8 +96,51 @@ def test_close_cancels_what_has_not_started() -> None:
     queued = pool.submit(ask("queued"))
     pool.close()
     assert queued.cancelled()
+    result = running.result(timeout=0)  # done already: the pool did not wait for the engine
+    assert result.completion is None and result.error is not None
+    assert "nothing of it was kept" in result.error.message
+    assert pool.in_flight == 0 and pool.abandoned == 1
     engine.go.set()
-    assert running.result(timeout=10).completion is not None
+    assert engine.started == ["running"]
+
+
+def test_a_held_pool_abandons_what_runs_and_sends_it_again_first_on_release() -> None:
+    """A pause: the request on the wire is let go (counted out of the requests in flight at
+    once), nothing starts while held, and on release it goes out again before the others."""
+    now = [0.0]
+    engine = HeldEngine()
+    pool = RequestPool(engine, 1, clock=lambda: now[0])
+    try:
+        first = pool.submit(ask("first"))
+        assert engine.first_started.wait(10)
+        later = pool.submit(ask("later"))
+        now[0] = 10.0
+        assert pool.hold() == 1
+        assert pool.is_held and pool.in_flight == 0 and pool.abandoned == 1
+        assert pool.hold() == 0  # held already
+        engine.go.set()  # the abandoned call returns: its answer is dropped
+        now[0] = 110.0
+        assert not first.done() and not later.done()
+        assert pool.mean_in_flight() == 1.0  # 10 s in flight over 10 s not held
+        pool.release()
+        assert first.result(timeout=10).completion is not None
+        assert later.result(timeout=10).completion is not None
+        assert engine.started == ["first", "first", "later"]
+        assert not pool.is_held
+    finally:
+        pool.close()
+
+
+def test_a_pool_closed_while_held_ends_the_held_requests() -> None:
+    engine = HeldEngine()
+    pool = RequestPool(engine, 1)
+    running = pool.submit(ask("running"))
+    assert engine.first_started.wait(10)
+    pool.hold()
+    pool.close()
+    engine.go.set()
+    result = running.result(timeout=10)
+    assert result.completion is None and result.error is not None
     assert engine.started == ["running"]
 
 

@@ -1,11 +1,16 @@
 """The digest against a server with parallel slots: N requests in flight, the same store as one
-at a time, a failed request retried without losing the others, and stopping."""
+at a time, a failed request retried without losing the others, and stopping or pausing without
+leaving requests running on the server."""
 
 from __future__ import annotations
 
+import select
+import socket
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 from digest_library import new_library, notes_of, steps_of, stored_order
@@ -30,6 +35,46 @@ def server() -> Iterator[SlotServer]:
     running = SlotServer()
     yield running
     running.close()
+
+
+class _HungUp(Exception):
+    pass
+
+
+class WatchfulServer(SlotServer):
+    """A slot server that, while it holds requests, notices each client that hangs up (as a
+    real server does, dropping the request) and counts it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hung_up = 0
+        self.hung_up_changed = threading.Condition(self.lock)
+        self._connection = threading.local()
+
+    def _complete(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
+        self._connection.socket = handler.connection
+        try:
+            super()._complete(handler, body)
+        except _HungUp:
+            handler.close_connection = True
+            with self.lock:
+                self.hung_up += 1
+                self.hung_up_changed.notify_all()
+
+    def _reply(
+        self, failing: bool, messages: list[Any], body: dict[str, Any]
+    ) -> tuple[str, dict[str, int]] | None:
+        if self.hold.is_set():
+            connection: socket.socket = self._connection.socket
+            while not self.release.wait(0.01):  # the server's own polling, not a test's wait
+                readable, _, _ = select.select([connection], [], [], 0)
+                if readable and not connection.recv(1, socket.MSG_PEEK):
+                    raise _HungUp
+        return super()._reply(failing, messages, body)
+
+    def wait_hung_up(self, count: int, timeout: float = 10.0) -> bool:
+        with self.lock:
+            return self.hung_up_changed.wait_for(lambda: self.hung_up >= count, timeout)
 
 
 def engine_for(server: SlotServer, concurrency: int, attempts: int = 4) -> RemoteEngine:
@@ -168,30 +213,38 @@ def test_step_times_are_each_steps_share_of_the_run(
 
 
 def test_a_stop_while_answers_are_outstanding_ends_the_run_at_once(
-    tmp_path: Path, settings: Settings, server: SlotServer
+    tmp_path: Path, settings: Settings
 ) -> None:
     """The server holds every request; the stop comes while four are in flight: the run ends
-    without them (nothing of theirs stored), not when the server would have answered."""
+    without them (nothing of theirs stored or counted), not when the server would have
+    answered, and their connections are closed, so the server drops them."""
+    server = WatchfulServer()
     server.hold.set()
     server.busy_at = 4
     stop = threading.Event()
     outcome: list[DigestResult] = []
-    with new_library(tmp_path / "lib.db") as store:
+    try:
+        with new_library(tmp_path / "lib.db") as store:
 
-        def run() -> None:
-            outcome.append(digest(store, engine_for(server, 4), settings, should_stop=stop.is_set))
+            def run() -> None:
+                outcome.append(
+                    digest(store, engine_for(server, 4), settings, should_stop=stop.is_set)
+                )
 
-        runner = threading.Thread(target=run)
-        runner.start()
-        assert server.busy.wait(10), "four requests never were in flight"
-        stop.set()
-        runner.join(10)
-        assert not runner.is_alive(), "the stop waited for the server"
-        kinds = {row[1] for row in steps_of(store)}
-        assert outcome[0].reason == "stopped"
-        assert kinds <= {"structure"}  # only steps that need no model were done
-        assert server.completions == 0
-    server.release.set()
+            runner = threading.Thread(target=run)
+            runner.start()
+            assert server.busy.wait(10), "four requests never were in flight"
+            stop.set()
+            runner.join(10)
+            assert not runner.is_alive(), "the stop waited for the server"
+            kinds = {row[1] for row in steps_of(store)}
+            assert outcome[0].reason == "stopped"
+            assert kinds <= {"structure"}  # only steps that need no model were done
+            assert server.wait_hung_up(4), f"only {server.hung_up} of 4 requests were dropped"
+            assert server.completions == 0 and outcome[0].wasted == 0
+            assert store.scalar("SELECT COUNT(*) FROM model_calls") == 0
+    finally:
+        server.close()
 
 
 def test_the_scheduler_log_says_how_many_were_in_flight(caplog: pytest.LogCaptureFixture) -> None:
@@ -205,3 +258,78 @@ def test_the_scheduler_log_says_how_many_were_in_flight(caplog: pytest.LogCaptur
         "digest run ended (done) after 9/9 steps, 120 tokens, 3.8 requests in flight on average",
         "digest run ended (done) after 9/9 steps, 120 tokens",
     ]
+
+
+def test_a_paused_digest_leaves_no_request_on_the_server_and_resumes_where_it_was(
+    tmp_path: Path, settings: Settings, baseline: Stored
+) -> None:
+    """Pausing while four requests are held: the server sees all four dropped and gets no
+    more; on resume they are sent again, and the store ends as with one request at a time."""
+    server = WatchfulServer()
+    server.hold.set()
+    server.busy_at = 4
+    outcome: list[DigestResult] = []
+    try:
+        with new_library(tmp_path / "lib.db") as store:
+            runner = DigestRunner(store, engine_for(server, 4), BUDGET, settings=settings)  # type: ignore[arg-type]
+            thread = threading.Thread(target=lambda: outcome.append(runner.run()))
+            thread.start()
+            assert server.busy.wait(10), "four requests never were in flight"
+            runner.pause_requests()
+            assert server.wait_hung_up(4), f"only {server.hung_up} of 4 requests were dropped"
+            with server.lock:
+                assert server.in_flight == 0 and server.completions == 0
+            server.hold.clear()
+            server.release.set()
+            runner.resume_requests()
+            thread.join(30)
+            assert not thread.is_alive()
+            assert outcome[0].reason == "done"
+            assert (notes_of(store), steps_of(store)) == baseline
+            logged = store.scalar("SELECT COUNT(*) FROM model_calls WHERE purpose LIKE 'digest:%'")
+            assert logged == server.completions  # the dropped ones are not logged
+    finally:
+        server.close()
+
+
+def test_a_paused_digest_process_drops_its_requests_on_the_server(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's pause of the real digest process: before suspending the child, the parent
+    has it let go of its four requests (a suspended process cannot close them), so the server
+    drops them at once; resumed, the digest sends them again and finishes."""
+    from digest_library import add_documents
+
+    from nocturne.sleeptime.process import DigestProcess
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    server = WatchfulServer()
+    server.hold.set()
+    server.busy_at = 4
+    for name, value in (
+        ("digest_engine", "remote"),
+        ("remote_url", server.url),
+        ("remote_model", "slot-model"),
+        ("remote_concurrency", 4),
+    ):
+        settings.set(name, value)
+    settings.save()
+    with Store.open() as store:
+        add_documents(store)
+    digest = DigestProcess(budget=BUDGET)
+    try:
+        digest.start()
+        assert server.busy.wait(60), "four requests never were in flight"
+        digest.pause()
+        assert digest.is_paused
+        assert server.wait_hung_up(4), f"only {server.hung_up} of 4 requests were dropped"
+        with server.lock:
+            assert server.in_flight == 0 and server.completions == 0
+        server.hold.clear()
+        server.release.set()
+        digest.resume()
+        assert digest.wait(60)
+        assert digest.result is not None and digest.result.reason == "done"
+    finally:
+        digest.stop()
+        server.close()

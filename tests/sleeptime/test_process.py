@@ -19,7 +19,7 @@ from digest_samples import FOREST, OIL, add_document
 from nocturne.library.digest_priorities import priorities, request_documents
 from nocturne.library.store import Store
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
-from nocturne.sleeptime.process import DigestProcess, _child_main
+from nocturne.sleeptime.process import DigestProcess, PauseSignals, _child_main, follow_pauses
 
 from support import FAKE_ENGINE
 
@@ -170,3 +170,42 @@ def test_a_digest_process_of_one_document_digests_it_alone(
         states = {row.id: row.state for row in store.documents()}
         assert states == {oil: "ready", forest: "queued"}
         assert priorities(store) == {}
+
+
+class RecordingRunner:
+    """What `follow_pauses` calls of the runner, recorded; each call is signalled."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.called = threading.Semaphore(0)
+
+    def pause_requests(self) -> None:
+        self.calls.append("pause")
+        self.called.release()
+
+    def resume_requests(self) -> None:
+        self.calls.append("resume")
+        self.called.release()
+
+
+def test_the_child_lets_go_of_its_requests_before_it_is_suspended() -> None:
+    """The parent's pause is seen before the suspension: the runner abandons its requests to a
+    server and says so (`quiet`); a resume sends them again; a stop does not."""
+    signals = PauseSignals(threading)
+    stop = threading.Event()
+    runner = RecordingRunner()
+    threading.Thread(target=follow_pauses, args=(signals, stop, runner), daemon=True).start()
+    assert signals.following.wait(10)
+    signals.pausing.set()
+    assert signals.quiet.wait(10) and runner.calls == ["pause"]
+    signals.pausing.clear()
+    assert runner.called.acquire(timeout=10) and runner.called.acquire(timeout=10)
+    assert runner.calls == ["pause", "resume"]
+    signals.quiet.clear()
+    signals.pausing.set()
+    assert signals.quiet.wait(10) and runner.calls == ["pause", "resume", "pause"]
+    assert runner.called.acquire(timeout=10)
+    stop.set()  # a paused run being stopped: its requests are not wanted any more
+    signals.pausing.clear()
+    assert not runner.called.acquire(timeout=0.2)  # the watch looks every 0.05 s
+    assert runner.calls == ["pause", "resume", "pause"]

@@ -20,6 +20,9 @@ summary is out, the step done next is the first one whose answers are back, prov
 step of its document is still to do (`next_first`). Steps of different documents never read
 each other's notes, so only the order of rows in the store changes, not what they hold.
 
+A pause or a stop does not leave requests running on the server: `pause()` and `close()` abandon
+those on the wire (`RequestPool.hold` and `close`), a pause sending them again on `resume()`.
+
 Bounds: at most 64 steps per slot looked ahead, 2 requests per slot submitted and unfinished,
 16 per slot answered and waiting for their step.
 """
@@ -334,9 +337,18 @@ class StepPrefetcher:
     def mean_in_flight(self) -> float:
         return self.pool.mean_in_flight()
 
+    def pause(self) -> int:
+        """The digest pauses: the requests on the wire are abandoned (the server drops them)
+        and nothing is sent until `resume()`, which sends them again; returns how many."""
+        return self.pool.hold()
+
+    def resume(self) -> None:
+        self.pool.release()
+
     def close(self) -> int:
-        """Abandon what is still queued or running (nothing of it is stored) and log the
-        answers that came back unused; returns how many those were."""
+        """Abandon what is still queued or running (nothing of it is stored; the connections of
+        the running ones are closed, so the server drops them) and log the answers that came
+        back unused; returns how many those were."""
         self.pool.close()
         return self._wasted + self.engine.log_unused()
 

@@ -5,7 +5,8 @@ Used by the scheduler and the window. The whole API::
     digest = DigestProcess(budget="medium", max_seconds=None, on_event=callback)
     DigestProcess(documents=[3])   # a run of those documents alone ("Digest this document now")
     digest.start()          # spawns the process; returns at once
-    digest.pause()          # suspends it (psutil): the CPU is free immediately
+    digest.pause()          # suspends it (psutil): the CPU is free immediately, and a server
+                            # its requests went to drops them (sent again on resume)
     digest.resume()
     digest.stop()           # stop after the current step; killed if not gone within 1 s
     digest.wait(timeout)    # True once the process has ended
@@ -28,6 +29,7 @@ import multiprocessing
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,7 +41,46 @@ from nocturne.errors import KnownError
 from nocturne.sleeptime.events import FINISH, DigestEvent
 
 STOP_GRACE_S = 1.0
+PAUSE_QUIET_S = 0.5
+"""How long a pause waits for the child to let go of its requests to a server before suspending
+it all the same (it takes milliseconds)."""
 _POLL_S = 0.1
+_RESUME_POLL_S = 0.05
+
+
+class PauseSignals:
+    """What the parent and the child share so that a pause abandons the child's requests to a
+    server before the child is suspended (a suspended process cannot close its connections,
+    and the server would go on working for it): `pausing` is set while the parent pauses it,
+    `quiet` once the child let go, `following` once the child watches for pauses at all."""
+
+    def __init__(self, context: Any) -> None:
+        self.pausing = context.Event()
+        self.quiet = context.Event()
+        self.following = context.Event()
+
+
+def follow_pauses(signals: PauseSignals, stop_flag: Any, runner: Any) -> None:
+    """The child's watch (a daemon thread): `runner.pause_requests()` when the parent is about
+    to suspend it, `runner.resume_requests()` once resumed, unless the run is being stopped (its
+    requests are not wanted any more). It follows the flag's state, not its changes, so a pause
+    and a resume in quick succession cannot leave the requests held."""
+    held = False
+    signals.following.set()
+    while True:
+        pausing = signals.pausing.is_set()
+        if pausing and not held:
+            runner.pause_requests()
+            held = True
+        elif held and not pausing and not stop_flag.is_set():
+            runner.resume_requests()
+            held = False
+        if held and signals.pausing.is_set():
+            signals.quiet.set()
+        if held:
+            time.sleep(_RESUME_POLL_S)  # (the process is suspended for most of this)
+        else:
+            signals.pausing.wait(timeout=1.0)
 
 
 def _child_main(
@@ -50,6 +91,7 @@ def _child_main(
     write_lock: Any,
     low_priority: bool = False,
     documents: tuple[int, ...] | None = None,
+    pauses: PauseSignals | None = None,
 ) -> None:
     """The digest process: run until done, the time limit, or the parent's stop flag."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's to handle
@@ -88,6 +130,13 @@ def _child_main(
                 settings=settings,
                 documents=documents,
             )
+            if pauses is not None:
+                threading.Thread(
+                    target=follow_pauses,
+                    args=(pauses, stop_flag, runner),
+                    name="digest-pauses",
+                    daemon=True,
+                ).start()
             runner.run()
     except KnownError as exc:
         send(DigestEvent(FINISH, 0, 0, reason="error", message=str(exc)))
@@ -115,6 +164,7 @@ class DigestProcess:
         self._events: Any = self._context.Queue()
         self._stop_flag = self._context.Event()
         self._write_lock = self._context.Lock()
+        self._pauses = PauseSignals(self._context)
         self._process: Any = None
         self._reader: threading.Thread | None = None
         self._paused = False
@@ -136,6 +186,7 @@ class DigestProcess:
                 self._write_lock,
                 self.low_priority,
                 self.documents,
+                self._pauses,
             ),
             name="nocturne-digest",
             daemon=True,
@@ -151,14 +202,21 @@ class DigestProcess:
         self._reader.start()
 
     def pause(self) -> None:
-        """Suspend the process now (never inside one of its database writes)."""
+        """Suspend the process now (never inside one of its database writes), once it has let
+        go of its requests to a server (`PauseSignals`; at most `PAUSE_QUIET_S`)."""
         if not self.is_running or self._paused:
             return
+        self._pauses.quiet.clear()
+        self._pauses.pausing.set()
+        if self._pauses.following.is_set():
+            self._pauses.quiet.wait(PAUSE_QUIET_S)
         with self._write_lock:
             psutil.Process(self._process.pid).suspend()
         self._paused = True
 
     def resume(self) -> None:
+        self._pauses.pausing.clear()
+        self._pauses.quiet.clear()
         if self._paused and self.is_running:
             with contextlib.suppress(psutil.NoSuchProcess):
                 psutil.Process(self._process.pid).resume()

@@ -6,6 +6,10 @@ step on its own thread, each document's steps in plan order, so the store ends w
 notes and step records as with one request at a time (a step whose answers are back may go
 before an earlier step of another document that still waits for its own).
 
+A pause (`pause_requests`, before the digest process is suspended) or a stop abandons the
+requests sent ahead and still on the wire, closing their connections, so the server does not go
+on working for a run that cannot take the answers; a resume sends them again.
+
 Between steps the runner checks whether it should stop (a flag set by Ctrl-C, SIGTERM, a parent
 process, or the time limit), so stopping never loses finished work and never leaves half a step.
 Every model call goes through `LoggedEngine`, so sleep-time tokens appear in the call log with
@@ -17,6 +21,7 @@ and that document's other steps follow at its place, in the same run.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -108,6 +113,9 @@ class DigestRunner:
         self._stop_requested = False
         self._settings = settings
         self._ocr_work = ocr_work
+        self._requests_lock = threading.Lock()
+        self._requests_paused = False
+        self._prefetcher: StepPrefetcher | None = None
 
     @property
     def settings(self) -> Settings:
@@ -123,6 +131,22 @@ class DigestRunner:
     def stop(self) -> None:
         """Ask the loop to stop after the current step (safe from a signal handler)."""
         self._stop_requested = True
+
+    def pause_requests(self) -> None:
+        """The digest is about to be paused (its process suspended): the model requests sent
+        ahead and still on the wire are abandoned, so the server does not go on working for a
+        run that cannot take the answers, and none is sent until `resume_requests()`, which
+        sends them again. Safe from another thread; nothing to do without requests in flight."""
+        with self._requests_lock:
+            self._requests_paused = True
+            if self._prefetcher is not None:
+                self._prefetcher.pause()
+
+    def resume_requests(self) -> None:
+        with self._requests_lock:
+            self._requests_paused = False
+            if self._prefetcher is not None:
+                self._prefetcher.resume()
 
     def _stopping(self) -> bool:
         return self._stop_requested or self.should_stop()
@@ -145,6 +169,10 @@ class DigestRunner:
             else None
         )
         engine: Engine = self.engine if prefetcher is None else prefetcher.engine
+        with self._requests_lock:
+            self._prefetcher = prefetcher
+            if prefetcher is not None and self._requests_paused:
+                prefetcher.pause()
         try:
             # With requests in flight a step's time is the wall time since the previous step
             # ended (its share of the run), so ETAs and step means keep the run's real pace.
@@ -205,6 +233,8 @@ class DigestRunner:
         finally:
             in_flight = 0.0
             if prefetcher is not None:
+                with self._requests_lock:
+                    self._prefetcher = None
                 in_flight = prefetcher.mean_in_flight()
                 totals["wasted"] = prefetcher.close()
         self._release_unfinished(remaining_by_doc)
