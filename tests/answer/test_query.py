@@ -144,3 +144,24 @@ def test_irregular_verbs_meet_their_base_form(store: Store, docs: dict[str, int]
     query = analyse(store, "What did the authors give away at a conference?")
     assert stem("gave") in query.stems
     assert stem("ran") == stem("run")
+
+
+@pytest.mark.parametrize(
+    ("question", "asked_for"),
+    [
+        ("What date does the licence take effect?", "date"),
+        ("What time does the office open?", "time"),
+        ("Which year was Gizmo first released?", "year"),
+    ],
+)
+def test_the_kind_of_answer_named_is_not_a_word_to_find(
+    store: Store, docs: dict[str, int], question: str, asked_for: str
+) -> None:
+    query = analyse(store, question)
+    assert query.answer_type == "date"
+    assert stem(asked_for) not in query.stems  # a "Date:" line elsewhere is no answer
+
+
+def test_a_date_that_is_the_topic_stays_a_word_to_find(store: Store, docs: dict[str, int]) -> None:
+    query = analyse(store, "What is the date of the Widget licence?")
+    assert stem("date") in query.stems

@@ -78,7 +78,10 @@ def asking_sentence(question: str) -> str:
 _ANSWER_FORM = re.compile(
     r"\b(?:in (?:short|brief|a nutshell|a word|one sentence|a sentence or two|a few sentences|"
     r"a few words|plain (?:english|words))|briefly|roughly|exactly|"
-    r"how (?:long|often|much|many|far|old|big|large|tall|soon|frequently|quickly))\b,?",
+    r"how (?:long|often|much|many|far|old|big|large|tall|soon|frequently|quickly)|"
+    # "what date does the lease start": the date is what is asked, not a word to find ("Date:")
+    r"(?:what|which)\s+(?:date|day|year|month|time|hour)s?(?=\s+(?:is|are|was|were|does|do|did|"
+    r"will|would|can|should|has|have|must)\b))\b,?",
     re.IGNORECASE,
 )
 
