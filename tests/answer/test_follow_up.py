@@ -151,3 +151,35 @@ def test_in_a_terminal_the_conversation_is_the_questions_asked_one_soon_after_an
         )
     assert just_asked(library.store, soon) == ["How much is the rent?", "And when is it due?"]
     assert just_asked(library.store, datetime.now(UTC) + timedelta(days=1)) == []
+
+
+def test_a_follow_up_s_own_words_say_what_is_asked_the_earlier_ones_where(
+    library: Library, settings: Settings
+) -> None:
+    library.add_document(
+        "car-insurance.txt",
+        [
+            "The annual premium for the car insurance is 684 euros. Paid monthly, the premium "
+            "is 57 euros per month. The policy covers theft and fire."
+        ],
+    )
+    library.add_document("parking.txt", ["A parking space is available for 60 euros per month."])
+    engine = FakeEngine(["57 euros"])
+    answer = answer_question(
+        library.store,
+        engine,
+        "And how much per month?",
+        settings,
+        earlier=["What is the annual car insurance premium?"],
+    )
+    assert answer.citations[0].document == "car-insurance.txt"  # the earlier question: where
+    assert "57 euros" in answer.answer and "684" not in answer.answer  # its own words: what
+    query = analyse(
+        library.store, "What is the annual car insurance premium? And how much per month?"
+    )
+    followed = analyse(
+        library.store,
+        "What is the annual car insurance premium? And how much per month?",
+        follow_up=True,
+    )
+    assert followed.context == query.context and followed.context_weight < query.context_weight

@@ -175,6 +175,7 @@ def answer_question(
         use_kv_cache=use_kv_cache,
         use_notes=use_notes,
         harder=harder,
+        follow_up=follow_up is not None,
     )
     return answer if follow_up is None else replace(answer, follows=follow_up.follows)
 
@@ -191,6 +192,7 @@ def _answer_question(
     use_kv_cache: bool,
     use_notes: bool,
     harder: bool,
+    follow_up: bool = False,
 ) -> Answer:
     if mode not in MODES:
         raise KnownError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -227,7 +229,7 @@ def _answer_question(
             **more,
         )
 
-    query = analyse(store, question)
+    query = analyse(store, question, follow_up=follow_up)
     whole_answer = _answer_comparison(store, query, mode, use_notes)
     if whole_answer is not None:
         return without_model(

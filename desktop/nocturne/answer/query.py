@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from nocturne.answer.answer_type import expected_answer
+from nocturne.answer.text_match import CONTEXT_WEIGHT, FOLLOW_UP_CONTEXT_WEIGHT
 from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments
 from nocturne.library.search import term_share
 from nocturne.library.sentences import split_sentences
@@ -57,6 +58,13 @@ class Query:
     two_part: bool = False  # "which urgency …, and how long …": two pieces of evidence
     topic_words: tuple[str, ...] = ()  # the question's own words behind `stems`, for search
     context: frozenset[str] = frozenset()  # stems only the premise sentences use
+    context_weight: float = CONTEXT_WEIGHT  # how much they count (less for a follow-up's)
+    follow_up: bool = False  # read with the questions before it: its own words are what it asks
+
+    @property
+    def own_stems(self) -> frozenset[str]:
+        """The asking sentence's own words (all of them when there is no premise)."""
+        return self.stems - self.context
 
     @property
     def topic(self) -> str:
@@ -86,7 +94,9 @@ _ANSWER_FORM = re.compile(
 )
 
 
-def analyse(store: Store, question: str) -> Query:
+def analyse(store: Store, question: str, *, follow_up: bool = False) -> Query:
+    """`follow_up`: the question is a follow-up read with the questions before it (their words
+    count less than in a premise the person wrote into one question)."""
     catalog = document_catalog(store)
     named = name_index(store).named(question)
     # Once a document is named, the words that name it ("LGPL", "2.1", "tutorial", "manual")
@@ -133,7 +143,16 @@ def analyse(store: Store, question: str) -> Query:
         frozenset(s for s in stems if s not in in_asking) if asked != question else frozenset()
     )
     return Query(
-        question, asked, frozenset(stems), named, answer_type, two_part, topic_words, context
+        question,
+        asked,
+        frozenset(stems),
+        named,
+        answer_type,
+        two_part,
+        topic_words,
+        context,
+        FOLLOW_UP_CONTEXT_WEIGHT if follow_up else CONTEXT_WEIGHT,
+        follow_up,
     )
 
 

@@ -23,6 +23,7 @@ from nocturne.answer.front_matter import AUTHORSHIP_STEMS, front_matter
 from nocturne.answer.named_sections import named_sections
 from nocturne.answer.query import LIGHT_VERB_STEMS, Query, analyse, without_section_words
 from nocturne.answer.text_match import (
+    FOLLOW_UP_CONTEXT_WEIGHT,
     IdfTable,
     coverage,
     question_similarity,
@@ -174,6 +175,8 @@ def gather_evidence(
     """Candidate sentences from notes and top chunks, scored, best first, without duplicates."""
     asked = set(query.stems) if query is not None else stems(question)
     context = query.context if query is not None else frozenset()
+    context_weight = query.context_weight if query is not None else None
+    own = query.own_stems if query is not None and query.follow_up else frozenset()
     named = query.document_ids if query is not None else ()
     boosts: dict[str, float] = {}
     candidates: dict[str, Evidence] = {}
@@ -191,7 +194,12 @@ def gather_evidence(
         key = _normal(text)
         if not _LETTERS.search(key):
             return  # "1.", "2)", "—": a list marker or a rule split off as a sentence says nothing
-        cover = weighted_coverage(asked, stems(f"{lead} {text}") | found_too, idf, context)
+        found = stems(f"{lead} {text}") | found_too
+        cover = weighted_coverage(asked, found, idf, context, context_weight)
+        if own and not own & found:
+            # a follow-up's sentence that only answers the question before it ("the annual
+            # premium" for "and how much per month?") is where to look, not the answer
+            cover *= FOLLOW_UP_CONTEXT_WEIGHT
         boosts[key] = max(boosts.get(key, 0.0), bonus)
         if key not in candidates or (lead and not candidates[key].lead):
             earlier = candidates.get(key)

@@ -88,22 +88,30 @@ def coverage(question: set[str], sentence: set[str], idf: IdfTable) -> float:
 
 
 def weighted_coverage(
-    question: set[str], sentence: set[str], idf: IdfTable, context: frozenset[str] = frozenset()
+    question: set[str],
+    sentence: set[str],
+    idf: IdfTable,
+    context: frozenset[str] = frozenset(),
+    context_weight: float | None = None,
 ) -> float:
     """Like `coverage`, with the words in `context` (the premise of a multi-sentence question,
-    "My upload has large changes. Which urgency …?") counting half: the asking sentence says
-    what the answer is about, the premise only where to look."""
+    "My upload has large changes. Which urgency …?") counting `context_weight` (default half):
+    the asking sentence says what the answer is about, the premise only where to look."""
     if not context:
         return coverage(question, sentence, idf)
+    share = CONTEXT_WEIGHT if context_weight is None else context_weight
 
     def weight(words: set[str]) -> float:
-        return sum(idf.idf(w) * (CONTEXT_WEIGHT if w in context else 1.0) for w in words)
+        return sum(idf.idf(w) * (share if w in context else 1.0) for w in words)
 
     total = weight(question)
     return weight(question & sentence) / total if total > 0 else 0.0
 
 
 CONTEXT_WEIGHT = 0.5
+# A follow-up's earlier questions ("What is the annual premium? And how much per month?") only
+# say which thing it is about; what it asks is its own words.
+FOLLOW_UP_CONTEXT_WEIGHT = 0.25
 
 
 def question_similarity(question: set[str], anticipated: set[str], idf: IdfTable) -> float:
