@@ -39,12 +39,17 @@ class FakeScheduler:
         self.calls.append("shutdown")
 
 
+asked: list[bool] = []
+
+
 @pytest.fixture
 def controllers(monkeypatch: pytest.MonkeyPatch) -> list[FakeRun]:
     made: list[FakeRun] = []
+    asked.clear()
 
-    def factory(_settings: Any) -> FakeRun:
+    def factory(_settings: Any, budget: Any = None, **kw: Any) -> FakeRun:
         made.append(FakeRun())
+        asked.append(bool(kw.get("asked")))
         return made[-1]
 
     monkeypatch.setattr("nocturne.schedule.digest_process.digest_process_controller", factory)
@@ -65,6 +70,7 @@ def test_digest_now_runs_shows_progress_and_reports_the_end(
     background.digest_now()
     run = controllers[0]
     assert run.calls == ["start"]
+    assert asked == [True]  # the person asked: normal priority, not the scheduled runs' lowest
     run.progress = DigestEvent("step", 3, 12, label="lease.pdf", eta_s=90.0)
     snap = background.snapshot()
     assert (snap.phase, snap.done_steps, snap.total_steps, snap.detail) == (
@@ -140,7 +146,7 @@ def test_a_run_that_cannot_start_leaves_nothing_behind(
             raise RuntimeError("cannot spawn")
 
     monkeypatch.setattr(
-        "nocturne.schedule.digest_process.digest_process_controller", lambda _s: Broken()
+        "nocturne.schedule.digest_process.digest_process_controller", lambda _s, **_kw: Broken()
     )
     with pytest.raises(RuntimeError):
         background.digest_now()

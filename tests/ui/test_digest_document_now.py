@@ -38,6 +38,7 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[FakeRun]:
     made: list[FakeRun] = []
 
     def factory(_settings: Any, budget: Any = None, **kw: Any) -> FakeRun:
+        assert kw.get("asked") is True  # a run the person asked for: normal priority
         made.append(FakeRun(documents=kw.get("documents")))
         return made[-1]
 

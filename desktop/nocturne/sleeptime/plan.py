@@ -9,10 +9,11 @@ pending, and its old notes stay marked stale (never served) until the redo repla
 Budgets: low = structure notes (outline, definitions, references) and chunk notes; medium = +
 section and document summaries; high = + notes across documents and a library brief.
 
-OCR of scanned pages comes first in every budget, one step per page (`ocr_page`), since nothing
-can be learned from a page before it is read. A document with pages still waiting for OCR gets no
-other steps yet: its text changes with every page read. Its steps join the run once its last page
-is read (the runner plans again then).
+OCR of scanned pages is a step per page (`ocr_page`) in every budget, listed first here, since
+nothing can be learned from a page before it is read. A document with pages still waiting for OCR
+gets no other steps yet: its text changes with every page read. The runner takes the pages at
+their document's place in the digest order (`order.in_digest_order`: a scan's size is its pages
+left to read), and plans again once a document's last page is read, so its other steps follow.
 """
 
 from __future__ import annotations
@@ -154,8 +155,9 @@ def all_steps(
     only: Collection[int] | None = None,
     now: datetime | None = None,
 ) -> list[Step]:
-    """Every step of the high budget: OCR first (when `ocr`), then document by document in the
-    order of `sleeptime/order.py`, then the library-wide ones.
+    """Every step of the high budget: the OCR pages (when `ocr`), then document by document in
+    the order of `sleeptime/order.py`, then the library-wide ones (the runner interleaves the
+    pages with the other documents by that same order).
 
     `only`: just the steps of these documents (`nocturne digest PATH`, "Digest this document
     now"); the library-wide steps then wait for a digest of the whole library. `now`: the time

@@ -398,7 +398,7 @@ class CoreBackground:
                 if controller.is_paused:
                     controller.resume()
                 return
-            run = digest_process_controller(self.settings)
+            run = digest_process_controller(self.settings, asked=True)  # normal priority
             run.start()  # raises before anything runs if the process cannot be started
             self._manual = run
 
@@ -434,7 +434,9 @@ class CoreBackground:
             elif self.scheduler is not None:
                 self.scheduler.stop_digest()
             run = digest_process_controller(
-                self.settings, documents=None if documents is None else sorted(set(documents))
+                self.settings,
+                asked=True,
+                documents=None if documents is None else sorted(set(documents)),
             )
             run.start()
             self._manual = run
