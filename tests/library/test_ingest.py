@@ -2,7 +2,7 @@ from pathlib import Path
 
 from docx import Document
 
-from nocturne.library.ingest import add_paths
+from nocturne.library.ingest import IngestResult, add_paths
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
@@ -112,4 +112,100 @@ def test_adding_a_folder_again_forgets_files_that_are_gone(
     # Adding one file of the folder never forgets its neighbours.
     (docs / "boiler.txt").unlink()
     assert _statuses(store, settings, docs / "house keys.txt") == {"house keys.txt": "unchanged"}
+    assert len(store.documents()) == 2
+
+
+def _results(store: Store, settings: Settings, *paths: Path) -> dict[str, IngestResult]:
+    return {str(r.path): r for r in add_paths(store, paths, settings, FakeEngine())}
+
+
+def _docs(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "lease.txt").write_text("The rent is due on the first day of each month.")
+    (docs / "sub" / "boiler.txt").write_text("The boiler is serviced every March.")
+    return docs
+
+
+def test_a_symlinked_folder_adds_nothing_new(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    docs = _docs(tmp_path)
+    link = tmp_path / "docs-link"
+    link.symlink_to(docs, target_is_directory=True)
+    assert set(_statuses(store, settings, docs).values()) == {"added"}
+    again = _results(store, settings, link)
+    assert {path: r.status for path, r in again.items()} == {
+        f"{link}/lease.txt": "unchanged",
+        f"{link}/sub/boiler.txt": "unchanged",
+    }
+    assert again[f"{link}/lease.txt"].line() == (
+        f"unchanged {link}/lease.txt: already in the library as {docs}/lease.txt"
+    )
+    assert sorted(d.path for d in store.documents()) == [
+        f"{docs}/lease.txt",
+        f"{docs}/sub/boiler.txt",
+    ]
+
+
+def test_the_real_folder_after_its_link_adds_nothing_new(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    docs = _docs(tmp_path)
+    link = tmp_path / "docs-link"
+    link.symlink_to(docs, target_is_directory=True)
+    assert set(_statuses(store, settings, link).values()) == {"added"}
+    assert set(_statuses(store, settings, docs).values()) == {"unchanged"}
+    assert len(store.documents()) == 2
+
+
+def test_a_file_changed_and_added_through_a_link_updates_its_document(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    docs = _docs(tmp_path)
+    link = tmp_path / "lease-link.txt"
+    link.symlink_to(docs / "lease.txt")
+    _statuses(store, settings, docs)
+    (docs / "lease.txt").write_text("The rent is due on the fifth day of each month.")
+    results = _results(store, settings, link)
+    assert {path: r.status for path, r in results.items()} == {f"{docs}/lease.txt": "updated"}
+    assert len(store.documents()) == 2
+    assert "fifth" in store.scalar("SELECT text FROM chunks WHERE text LIKE '%rent%'")
+
+
+def test_a_link_out_of_an_added_folder_is_skipped_with_its_reason(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    docs = _docs(tmp_path)
+    (tmp_path / "unrelated.txt").write_text("Not part of the documents at all.")
+    (docs / "up").symlink_to("..", target_is_directory=True)
+    (docs / "outside.txt").symlink_to(tmp_path / "unrelated.txt")
+    results = _results(store, settings, docs)
+    assert results[f"{docs}/up"].status == "skipped"
+    assert results[f"{docs}/up"].line() == (
+        f"skipped   {docs}/up: a symbolic link out of the folder added, to {tmp_path} "
+        "(add that by itself to include it)"
+    )
+    assert results[f"{docs}/outside.txt"].status == "skipped"
+    assert sorted(d.name for d in store.documents()) == ["boiler.txt", "lease.txt"]
+
+
+def test_a_link_inside_the_folder_keeps_the_files_own_path(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    docs = _docs(tmp_path)
+    (docs / "a-shortcut").symlink_to(docs / "sub", target_is_directory=True)  # walked first
+    results = _results(store, settings, docs)
+    assert results[f"{docs}/a-shortcut/boiler.txt"].status == "unchanged"
+    assert results[f"{docs}/a-shortcut/boiler.txt"].reason == (
+        f"the same file as {docs}/sub/boiler.txt"
+    )
+    assert sorted(d.path for d in store.documents()) == [
+        f"{docs}/lease.txt",
+        f"{docs}/sub/boiler.txt",
+    ]
+    again = _results(store, settings, docs)
+    assert again[f"{docs}/a-shortcut/boiler.txt"].reason == (
+        f"already in the library as {docs}/sub/boiler.txt"
+    )
     assert len(store.documents()) == 2

@@ -7,6 +7,7 @@ are hashed and parsed from the same buffer, so the stored hash always matches th
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import os
@@ -82,16 +83,26 @@ class Candidate:
     explicit: bool
     problem: str = ""
     skipped: bool = False  # the problem is a reason to pass over it, not an error
+    linked: bool = False  # found through a symbolic link inside the folder walked
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[Candidate]:
-    """Files under `paths`, recursively, following symlinks but never around a loop."""
+    """Files under `paths`, recursively. A symbolic link inside a folder is followed while it
+    stays inside that folder (never around a loop); one leading out of it is passed over with
+    its reason, so a link such as `up -> ..` never brings in unrelated files. What is found
+    through a link comes after the rest of its folder, so the file's own path is met first."""
     for raw in paths:
         path = Path(os.path.abspath(Path(raw).expanduser()))  # "docs/../x.pdf" -> "x.pdf"
         if path.is_symlink() and not path.exists():
             yield Candidate(path, True, _broken_link_reason(path))
         elif path.is_dir():
-            yield from _walk(path, {_real(path)})
+            through_links: list[Candidate] = []
+            for candidate in _walk(path, {_real(path)}, _real(path), linked=False):
+                if candidate.linked:
+                    through_links.append(candidate)
+                else:
+                    yield candidate
+            yield from through_links
         elif path.is_file():
             yield Candidate(path, True)
         elif path.exists():
@@ -100,7 +111,7 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Candidate]:
             yield Candidate(path, True, "no such file or folder")
 
 
-def _real(path: Path) -> str:
+def _real(path: str | Path) -> str:
     return os.path.realpath(path)
 
 
@@ -128,7 +139,13 @@ def _broken_link_reason(path: Path) -> str:
     return "broken symbolic link"
 
 
-def _walk(folder: Path, ancestors: set[str]) -> Iterator[Candidate]:
+def _inside(real: str, folder_real: str) -> bool:
+    return real == folder_real or real.startswith(folder_real.rstrip(os.sep) + os.sep)
+
+
+def _walk(
+    folder: Path, ancestors: set[str], root_real: str, *, linked: bool
+) -> Iterator[Candidate]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except PermissionError:
@@ -145,17 +162,27 @@ def _walk(folder: Path, ancestors: set[str]) -> Iterator[Candidate]:
             is_dir = entry.is_dir(follow_symlinks=True)
         except OSError:
             is_dir = False
-        if entry.is_symlink():
+        is_link = entry.is_symlink()
+        if is_link:
             if not path.exists():
                 yield Candidate(path, False, _broken_link_reason(path))
                 continue
-            if is_dir and _real(path) in ancestors:
-                yield Candidate(path, False, f"symbolic link loop (points back to {_real(path)})")
+            real = _real(path)
+            if is_dir and real in ancestors:
+                reason = f"symbolic link loop (points back to {display_path(real)})"
+                yield Candidate(path, False, reason, skipped=True, linked=True)
+                continue
+            if (is_dir or entry.is_file(follow_symlinks=True)) and not _inside(real, root_real):
+                reason = (
+                    f"a symbolic link out of the folder added, to {display_path(real)} "
+                    "(add that by itself to include it)"
+                )
+                yield Candidate(path, False, reason, skipped=True, linked=True)
                 continue
         if is_dir:
-            yield from _walk(path, ancestors | {_real(path)})
+            yield from _walk(path, ancestors | {_real(path)}, root_real, linked=linked or is_link)
         elif entry.is_file(follow_symlinks=True):
-            yield Candidate(path, False)
+            yield Candidate(path, False, linked=linked or is_link)
         else:
             yield Candidate(path, False, _not_regular_reason(path), skipped=True)
 
@@ -193,11 +220,12 @@ def add_paths(
     """
     paths_list = list(paths)
     seen: set[str] = set()  # what this call reported on: said once, not also "removed"
+    known = RealPaths(store)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chunker") as chunker:
         pending: tuple[Prepared, Future[Chunked]] | None = None
         for candidate in discover(paths_list):
             seen.add(str(candidate.path))
-            outcome = _prepare(store, candidate, settings)
+            outcome = _prepare(store, candidate, settings, known=known)
             if isinstance(outcome, IngestResult):
                 if pending is None:
                     yield outcome
@@ -237,7 +265,9 @@ def add_file(
 
     `reread`: read it again even when unchanged (the digest does, once OCR read a page of it).
     """
-    outcome = _prepare(store, Candidate(path, True), settings, reread=reread)
+    outcome = _prepare(
+        store, Candidate(path, True), settings, reread=reread, known=RealPaths(store)
+    )
     if isinstance(outcome, IngestResult):
         return outcome
     future: Future[Chunked] = Future()
@@ -275,8 +305,39 @@ class Chunked:
     aliases: list[str]
 
 
+class RealPaths:
+    """The library's documents by the file they really are (`os.path.realpath`), so that a file
+    reached by another path (a symbolic link to it or to a folder above it) is known as the
+    document it already is. Read from the library on the first file not known by its own path;
+    what this run is adding is noted as it goes."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._by_real: dict[str, str] | None = None
+
+    def _map(self) -> dict[str, str]:
+        if self._by_real is None:
+            self._by_real = {}
+            for row in self._store.query("SELECT path FROM documents ORDER BY id"):
+                self._by_real.setdefault(_real(row[0]), row[0])
+        return self._by_real
+
+    def known_as(self, path: str) -> str | None:
+        """The path of the document that is the same file as `path`, when it is another one."""
+        found = self._map().get(_real(path))
+        return None if found is None or found == path else found
+
+    def note(self, path: str) -> None:
+        self._map().setdefault(_real(path), path)
+
+
 def _prepare(
-    store: Store, candidate: Candidate, settings: Settings, *, reread: bool = False
+    store: Store,
+    candidate: Candidate,
+    settings: Settings,
+    *,
+    reread: bool = False,
+    known: RealPaths | None = None,
 ) -> Prepared | IngestResult:
     path = candidate.path
     path_text = str(path)
@@ -288,10 +349,15 @@ def _prepare(
     if kind is None:
         status = "error" if candidate.explicit else "skipped"
         return IngestResult(path_text, status, f"unsupported file type {path.suffix or '(none)'}")
+    existing = store.document_by_path(path_text)
+    if existing is None and known is not None:
+        same = known.known_as(path_text)
+        if same is not None:
+            return _prepare_as(store, candidate, same, settings, reread=reread)
+        known.note(path_text)
     try:
         data = _read(path, settings.max_file_mb * 1_000_000)
         digest = hashlib.sha256(data).hexdigest()
-        existing = store.document_by_path(path_text)
         stored = existing is not None and (
             existing.chunk_count > 0 or ocr_pages.has_pages(store, existing.id, digest)
         )
@@ -324,6 +390,23 @@ def _prepare(
         waiting = sum(1 for page in document.ocr_pages if page not in read)
         document = with_ocr_text(document, {p: text for p, (_, text) in read.items() if text})
     return Prepared(path, kind, digest, len(data), document, stored, waiting)
+
+
+def _prepare_as(
+    store: Store, candidate: Candidate, known_path: str, settings: Settings, *, reread: bool
+) -> Prepared | IngestResult:
+    """`candidate` is the same file as the document at `known_path`: that document is read
+    again if the file changed, and nothing new is added."""
+    given = str(candidate.path)
+    if store.document_by_path(known_path) is None:  # met earlier in this very run
+        return IngestResult(given, "unchanged", f"the same file as {display_path(known_path)}")
+    outcome = _prepare(
+        store, Candidate(Path(known_path), candidate.explicit), settings, reread=reread
+    )
+    if isinstance(outcome, IngestResult) and outcome.status == "unchanged":
+        reason = f"already in the library as {display_path(known_path)}"
+        return dataclasses.replace(outcome, path=given, reason=reason)
+    return outcome
 
 
 def with_ocr_text(document: LoadedDocument, texts: dict[int, str]) -> LoadedDocument:
