@@ -43,6 +43,30 @@ def test_docx_order_and_headings(tmp_path: Path) -> None:
     assert doc.title == "The Lease"  # the metadata title names a file
 
 
+def test_a_line_break_parts_a_heading_line_from_its_body() -> None:
+    import docx
+
+    document = docx.Document()
+    for head, body in [
+        ("2. RENT", "Monthly rent is $1,990, due on the 1st day of each month."),
+        ("Pets", "One cat or one dog under 30 pounds."),
+        ("Rent Due", "On the 1st."),  # not much shorter than its body: one paragraph
+        ("Signed on 3 March", "by Harbor View Properties LLC and Maria Kowalski."),
+    ]:
+        paragraph = document.add_paragraph(head)
+        paragraph.add_run().add_break()
+        paragraph.add_run(body)
+    doc = load_docx(Path("a.docx"), _saved(document))
+    assert [(b.kind, b.number, b.text) for b in doc.blocks] == [
+        (HEADING, "2", "2. RENT"),
+        (TEXT, "", "Monthly rent is $1,990, due on the 1st day of each month."),
+        (HEADING, "", "Pets"),
+        (TEXT, "", "One cat or one dog under 30 pounds."),
+        (TEXT, "", "Rent Due On the 1st."),
+        (TEXT, "", "Signed on 3 March by Harbor View Properties LLC and Maria Kowalski."),
+    ]
+
+
 def test_damaged_docx(tmp_path: Path) -> None:
     path = tmp_path / "bad.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")

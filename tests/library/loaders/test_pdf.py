@@ -111,6 +111,22 @@ def test_numbered_lines_are_headings_only_when_they_follow_the_outline_so_far() 
     assert all(b.page == 1 for b in blocks)
 
 
+def test_a_short_title_line_on_a_near_empty_page_is_not_joined_to_the_paragraph() -> None:
+    body = "Revenue grew by four percent compared with the previous year, mostly abroad and"
+    pages = [
+        ["Appendix", "This appendix lists the contact persons of every department in the firm."],
+        ["ANNUAL FIGURES", body, "in the new offices."],
+        [body, body, body, body, body, body, "the end."],
+    ]
+    texts = [b.text for b in page_blocks(pages, []) if b.page in (1, 2)]
+    assert texts == [
+        "Appendix",
+        "This appendix lists the contact persons of every department in the firm.",
+        "ANNUAL FIGURES",
+        body + " in the new offices.",
+    ]
+
+
 def test_an_outline_replaces_numbered_line_guessing() -> None:
     pages = [
         ["1. Rent", BODY, "2 Pets", BODY, BODY, BODY],

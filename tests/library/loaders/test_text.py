@@ -172,6 +172,57 @@ def test_a_numbered_line_out_of_sequence_stays_text() -> None:
     ]
 
 
+def test_a_short_heading_line_right_above_its_body_stays_its_own_heading() -> None:
+    blocks = plain_blocks(
+        "RESIDENTIAL LEASE AGREEMENT\n\n"
+        "1. TERM\nThe lease begins on April 1, 2025 and ends on March 31, 2026. After\n"
+        "that the lease continues month to month unless either party gives notice.\n\n"
+        "2. RENT\nMonthly rent is $1,990, due on the 1st day of each month. Rent paid after\n"
+        "the 5th day of the month incurs a late fee of $75.\n\n"
+        "3. SECURITY DEPOSIT\nTenant shall pay a security deposit of $2,775 before moving in.\n\n"
+        "Pets And Animals\nTenant may keep one cat or one dog under 30 pounds, no reptiles.\n\n"
+        "4.1 Nested Number\nA dotted number out of sequence is no heading, it is body text.\n"
+    )
+    assert [(b.kind, b.level, b.text) for b in blocks] == [
+        (HEADING, 1, "RESIDENTIAL LEASE AGREEMENT"),
+        (HEADING, 2, "1. TERM"),
+        (
+            TEXT,
+            0,
+            "The lease begins on April 1, 2025 and ends on March 31, 2026. After that the lease "
+            "continues month to month unless either party gives notice.",
+        ),
+        (HEADING, 2, "2. RENT"),
+        (
+            TEXT,
+            0,
+            "Monthly rent is $1,990, due on the 1st day of each month. Rent paid after the 5th "
+            "day of the month incurs a late fee of $75.",
+        ),
+        (HEADING, 2, "3. SECURITY DEPOSIT"),
+        (TEXT, 0, "Tenant shall pay a security deposit of $2,775 before moving in."),
+        (HEADING, 2, "Pets And Animals"),
+        (TEXT, 0, "Tenant may keep one cat or one dog under 30 pounds, no reptiles."),
+        (
+            TEXT,
+            0,
+            "4.1 Nested Number A dotted number out of sequence is no heading, it is body text.",
+        ),
+    ]
+    assert [b.number for b in blocks if b.kind == HEADING] == ["", "1", "2", "3", ""]
+
+
+def test_a_line_over_its_body_is_no_heading_when_it_reads_as_body() -> None:
+    blocks = plain_blocks(
+        "The garden opens\nat seven in the morning and closes at nine in the evening.\n\n"
+        "Note: call first\nbefore you come, the gate is locked on public holidays.\n\n"
+        "\tAIX V3\n\t  APAR=ix49183\n\t      user process hangs forever in kernel\n\n"
+        "    GNU LESSER GENERAL PUBLIC LICENSE\n  TERMS AND CONDITIONS FOR COPYING AND USE\n"
+    )
+    assert [b.kind for b in blocks[:3]] == [TEXT, TEXT, TEXT]
+    assert blocks[0].text.startswith("The garden opens at seven")
+
+
 def _real(name: str) -> Path:
     path = DOCS / name
     if not path.exists():

@@ -15,7 +15,8 @@ from typing import Any
 
 from nocturne.errors import IngestError
 from nocturne.library.blocks import TEXT, Block, LoadedDocument
-from nocturne.library.loaders.common import heading, pick_title, squash
+from nocturne.library.loaders.common import heading, pick_title, squash, text_block
+from nocturne.library.loaders.text import heading_over_body
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|kop)\s*(\d)$", re.IGNORECASE)
@@ -51,28 +52,32 @@ def _body_blocks(document: Any) -> Any:
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == f"{_W}p":
-            block = _paragraph_block(Paragraph(child, document))
-            if block is not None:
-                yield block
+            yield from _paragraph_blocks(Paragraph(child, document))
         elif child.tag == f"{_W}tbl":
             yield from _table_blocks(Table(child, document))
         elif (
             child.tag == f"{_W}sdt"
         ):  # content controls (a cover page, a TOC field) hold paragraphs
             for paragraph in child.iter(f"{_W}p"):
-                block = _paragraph_block(Paragraph(paragraph, document))
-                if block is not None:
-                    yield block
+                yield from _paragraph_blocks(Paragraph(paragraph, document))
 
 
-def _paragraph_block(paragraph: Any) -> Block | None:
-    text = squash(paragraph.text)
+def _paragraph_blocks(paragraph: Any) -> list[Block]:
+    """A paragraph's block; two when a line break parts a heading from its body ("2. RENT",
+    break, "Monthly rent is ..." in one unstyled paragraph)."""
+    raw = paragraph.text
+    text = squash(raw)
     if not text:
-        return None
+        return []
     level = _heading_level(paragraph)
     if level:
-        return heading(text, level)
-    return Block(text, TEXT)
+        return [heading(text, level)]
+    lines = [line for line in raw.split("\n") if line.strip()]
+    lead = heading_over_body(lines) if len(lines) > 1 else None
+    if lead is not None:
+        rest = text_block(" ".join(lines[1:]))
+        return [lead, rest] if rest else [lead]
+    return [Block(text, TEXT)]
 
 
 def _heading_level(paragraph: Any) -> int:

@@ -42,6 +42,7 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
 # A scanned page may still carry a few characters of text (a stamp, "Scanned with …"): below
 # this many letters and digits, with an image on the page, the page is read by OCR instead.
 SCANNED_MAX_CHARACTERS = 40
+_FEW_LINES = 6  # a page with fewer lines measures its margin by the whole document's
 
 
 def load_pdf(path: Path, data: bytes) -> LoadedDocument:
@@ -200,6 +201,7 @@ def page_blocks(pages: list[list[str]], outline: list[tuple[str, int, int]]) -> 
         by_page.setdefault(page, []).append((title, level))
     blocks: list[Block] = []
     previous: tuple[int, ...] | None = None
+    document_width = _width([line for lines in pages for line in lines])
     for index, lines in enumerate(pages):
         number = index + 1
         if is_toc_page(lines):
@@ -207,7 +209,7 @@ def page_blocks(pages: list[list[str]], outline: list[tuple[str, int, int]]) -> 
             continue
         pending = list(by_page.get(index, []))
         paragraph: list[str] = []
-        width = _width(lines)
+        width = _width(lines, document_width)
 
         for line in lines:
             line = line.strip()
@@ -250,9 +252,14 @@ def _flush(paragraph: list[str], blocks: list[Block], page: int) -> None:
         blocks.append(Block(text, TEXT, page=page))
 
 
-def _width(lines: list[str]) -> int:
+def _width(lines: list[str], usual: int = 80) -> int:
+    """The page's right margin: its 90th-percentile line length. A page of a few lines has no
+    margin of its own (with two lines that is the shorter one, so a short title line over a
+    paragraph would not look short): it takes the document's, `usual`."""
     lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
+    if len(lengths) < _FEW_LINES:
+        return max(lengths[-1], usual) if lengths else usual
+    return lengths[int(0.9 * (len(lengths) - 1))]
 
 
 def _fold(text: str) -> str:

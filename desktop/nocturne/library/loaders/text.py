@@ -131,6 +131,17 @@ def plain_blocks(text: str) -> list[Block]:
             previous = number_key(numbered.number) or previous
             index += 1
             continue
+        lead = _lead_heading(lines, width, indent, previous, seen_caps)
+        if lead is not None:
+            blocks.append(lead)
+            if lead.number and "." in lead.number:
+                previous = number_key(lead.number) or previous
+            seen_caps = seen_caps or (not lead.number and lead.level == 1)
+            rest = text_block(" ".join(lines[1:]))
+            if rest:
+                blocks.append(rest)
+            index += 1
+            continue
         if index in clauses:
             number = clauses[index]
             blocks.append(heading(_clause_title(joined), 2 if seen_caps else 1, number=number))
@@ -220,6 +231,70 @@ def _numbered_heading(lines: list[str], previous: tuple[int, ...] | None) -> Blo
         if not follows(previous, key):
             return None
     return heading(text, number_level(number) if key else 1, number=number)
+
+
+def heading_over_body(lines: list[str]) -> Block | None:
+    """The first of a paragraph's lines when it is a heading over the body below it, for
+    formats whose paragraphs hold line breaks (a Word paragraph "2. RENT", break, "Monthly
+    rent is ..."); the lines carry no layout, so numbers are not checked against an outline."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if len(lines) < 2:
+        return None
+    width = max(len(line) for line in lines)
+    return _lead_heading(lines, width, 0, None, seen_caps=False, in_sequence=False)
+
+
+def _lead_heading(
+    lines: list[str],
+    width: int,
+    body_indent: int,
+    previous: tuple[int, ...] | None,
+    seen_caps: bool,
+    *,
+    in_sequence: bool = True,
+) -> Block | None:
+    """The first line of a paragraph when it is a heading with its body right below it.
+
+    "2. RENT" over "Monthly rent is $1,990, due on the 1st ...": a short line, numbered or in
+    capitals or Title Case, with no end punctuation and much shorter than the body lines under
+    it, is a heading even without a blank line after it. A wrapped sentence's first line runs
+    to the margin, so it never looks like this.
+    """
+    if len(lines) < 2 or not _standalone(lines[0], width, body_indent):
+        return None
+    text = squash(lines[0])
+    body = max(len(line.strip()) for line in lines[1:])
+    if len(text) > 60 or len(text.split()) > 10 or len(text) > 0.6 * body:
+        return None
+    if not (text[-1].isalnum() or text[-1] == ")"):
+        return None
+    number, _ = split_number(text)
+    title = text[len(number) :].lstrip(". \t") if number else text
+    if not title or not (_is_caps(title) or _title_case(title)):
+        return None
+    if lines[1].strip()[:1].islower():
+        return None  # the sentence runs on: "Signed on 3 March" over "by Harbor View ..."
+    if all(_is_caps(line) for line in lines[1:]):
+        return None  # a title of several capital lines ("... LICENSE" over "TERMS AND ...")
+    hanging = len(number) + 2 if number else 0  # "2. RENT" over "   Monthly rent is ..."
+    if _indent(lines[1]) > _indent(lines[0]) + hanging:
+        return None  # a deeper-indented block under a label ("AIX V3" over "  APAR=...")
+    if not number:
+        return heading(text, 1 if _is_caps(title) else 2)
+    key = number_key(number)
+    if "." in number:
+        if key is None or (in_sequence and not follows(previous, key)):
+            return None
+        return heading(text, number_level(number), number=number)
+    return heading(text, 2 if seen_caps else 1, number=number)
+
+
+def _title_case(text: str) -> bool:
+    """Every word capitalised (short words like "of" and "and" aside): "Security Deposit"."""
+    words = text.split()
+    if not words or not text[0].isupper() or not any(ch.isalpha() for ch in text):
+        return False
+    return all(word[0].isupper() or not word[0].isalpha() or len(word) <= 3 for word in words)
 
 
 def _clause_numbers(groups: list[list[str]]) -> dict[int, str]:
@@ -333,4 +408,12 @@ def _title_line(lines: list[str], width: int, body_indent: int) -> bool:
     return capitals == len(words) and any(ch.isalpha() for ch in text)
 
 
-__all__ = ["HEADING", "decode_text", "load_code", "load_plain", "paragraphs", "plain_blocks"]
+__all__ = [
+    "HEADING",
+    "decode_text",
+    "heading_over_body",
+    "load_code",
+    "load_plain",
+    "paragraphs",
+    "plain_blocks",
+]
