@@ -97,6 +97,24 @@ def test_the_child_digests_only_the_documents_it_was_given(
     assert events[-1].reason == "done"
 
 
+@pytest.mark.usefixtures("sigint")
+def test_a_child_started_beside_another_digest_does_nothing_and_says_why(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nocturne.sleeptime.foreground_runs import foreground_run, one_digest_at_a_time
+
+    library()
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    child = Child()
+    with foreground_run(), one_digest_at_a_time():  # `nocturne digest` in a terminal
+        child.run()
+    (event,) = [DigestEvent.from_dict(data) for data in child.sent()]
+    assert (event.kind, event.reason) == (FINISH, "error")
+    assert "already running in a terminal" in event.message
+    with Store.open() as store:
+        assert store.scalar("SELECT COUNT(*) FROM digest_steps") == 0
+
+
 @pytest.mark.usefixtures("sigint", "home")
 def test_an_engine_that_cannot_be_made_ends_the_run_with_its_error(
     monkeypatch: pytest.MonkeyPatch,

@@ -26,7 +26,7 @@ from nocturne.library.digest_priorities import request_documents
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 from nocturne.sleeptime.events import FINISH, START, DigestEvent
-from nocturne.sleeptime.foreground_runs import foreground_run
+from nocturne.sleeptime.foreground_runs import foreground_run, one_digest_at_a_time
 from nocturne.sleeptime.plan import LIBRARY_KINDS, in_budget
 from nocturne.sleeptime.runner import DigestResult, DigestRunner
 from nocturne.sleeptime.selection import select_documents
@@ -159,15 +159,16 @@ def run_digest_command(args: argparse.Namespace) -> int:
         documents = selection.document_ids if selection else None
         if documents:  # at the front of the queue until done, should this run be stopped
             request_documents(store, documents)
-        engine = make_digest_engine(settings)
-        progress = ProgressBar()
-        try:
-            with foreground_run():  # `nocturne status` and the window see it
-                result = run_digest(
-                    store, engine, budget, args.max_seconds, progress, settings, documents
-                )
-        finally:
-            progress.close()
+        with one_digest_at_a_time():
+            engine = make_digest_engine(settings)
+            progress = ProgressBar()
+            try:
+                with foreground_run():  # `nocturne status` and the window see it
+                    result = run_digest(
+                        store, engine, budget, args.max_seconds, progress, settings, documents
+                    )
+            finally:
+                progress.close()
     print(result.summary_line(), flush=True)
     if documents and in_budget(LIBRARY_KINDS[0], budget):
         print(

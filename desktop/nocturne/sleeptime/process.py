@@ -102,6 +102,7 @@ def _child_main(
     from nocturne.library.store import Store
     from nocturne.settings import Settings
     from nocturne.sleeptime.command import make_digest_engine
+    from nocturne.sleeptime.foreground_runs import one_digest_at_a_time
     from nocturne.sleeptime.runner import DigestRunner
 
     class GuardedStore(Store):
@@ -119,7 +120,7 @@ def _child_main(
 
     try:
         settings = Settings.load()
-        with GuardedStore.open() as store:
+        with one_digest_at_a_time(), GuardedStore.open() as store:
             runner = DigestRunner(
                 store,
                 make_digest_engine(settings),
