@@ -14,8 +14,10 @@ from nocturne.library.loaders.common import (
     number_key,
     number_level,
     pick_title,
+    row_sentence,
     split_number,
     squash,
+    table_blocks,
     text_block,
 )
 
@@ -139,3 +141,28 @@ def test_heading_finds_its_number_clamps_its_level_and_keeps_a_given_number() ->
 def test_text_block_is_none_when_nothing_readable_is_left() -> None:
     assert text_block(" \u200b\u00ad ") is None
     assert text_block(" rent  due ", page=2) == Block("rent due", TEXT, page=2)
+
+
+def test_table_blocks_give_one_sentence_per_body_row_and_no_header_block() -> None:
+    rows = [
+        ["", "Release", "Release"],
+        ["Setting", "Speed (RPM)", "Best for"],
+        ["5", " 12,000 ", "Smoothies"],
+        ["", "", ""],
+        ["Pulse", "22,000", "Chopping."],
+    ]
+    blocks = table_blocks(rows, 2, page=3)
+    assert [(b.kind, b.page, b.text) for b in blocks] == [
+        (TEXT, 3, "Setting 5: Release Speed (RPM) 12,000; Release Best for Smoothies."),
+        (TEXT, 3, "Setting Pulse: Release Speed (RPM) 22,000; Release Best for Chopping."),
+    ]
+    assert [b.text for b in table_blocks([["Owner", "Task"]], 1)] == ["Owner: Task."]  # all header
+    assert table_blocks([], 1) == [] and table_blocks([["", ""]], 0) == []
+
+
+def test_row_sentence_labels_the_row_by_its_first_cell() -> None:
+    assert row_sentence(["Rent", "900 euros", "monthly"]) == "Rent: 900 euros; monthly."
+    assert row_sentence(["Note:", "Call first.", "Then come"]) == "Note: Call first. Then come."
+    assert row_sentence(["Total", "Total"], ["Total", "Total"]) == "Total: Total."
+    assert row_sentence(["", "only"], ["A", "B"]) == "B only"
+    assert row_sentence([]) == ""

@@ -35,8 +35,7 @@ def test_docx_order_and_headings(tmp_path: Path) -> None:
         (HEADING, 1, "", "The Lease"),
         (HEADING, 1, "1", "1. Rent"),
         (TEXT, 0, "", "Rent is due on the third."),
-        (TEXT, 0, "", "Month | Amount"),
-        (TEXT, 0, "", "May | 900 euros"),
+        (TEXT, 0, "", "Month May: Amount 900 euros."),  # a row carries its headers
         (HEADING, 2, "1.1", "1.1 Late payment"),
         (TEXT, 0, "", "A reminder comes first."),
     ]
@@ -64,6 +63,34 @@ def test_a_line_break_parts_a_heading_line_from_its_body() -> None:
         (TEXT, "", "One cat or one dog under 30 pounds."),
         (TEXT, "", "Rent Due On the 1st."),
         (TEXT, "", "Signed on 3 March by Harbor View Properties LLC and Maria Kowalski."),
+    ]
+
+
+def test_a_table_reads_as_sentences_under_its_header_row_when_it_has_one() -> None:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    tasks = document.add_table(rows=3, cols=2)  # Word's default look: the first row is a header
+    task_rows = [("Task", "Owner"), ("Order compost", "Ana"), ("Fix it", "")]
+    for row, cells in zip(tasks.rows, task_rows, strict=True):
+        row.cells[0].text, row.cells[1].text = cells
+    facts = document.add_table(rows=2, cols=2)  # first row reads as values, not as labels
+    for row, cells in zip(facts.rows, [("Date", "14 May 2025"), ("Chair", "Ana")], strict=True):
+        row.cells[0].text, row.cells[1].text = cells
+    marked = document.add_table(rows=2, cols=2)
+    marked._tbl.tblPr.remove(marked._tbl.tblPr.find(qn("w:tblLook")))
+    marked.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row, cells in zip(marked.rows, [("Month", "Amount"), ("May", "900 euros")], strict=True):
+        row.cells[0].text, row.cells[1].text = cells
+    blocks = load_docx(Path("a.docx"), _saved(document)).blocks
+    assert [b.text for b in blocks] == [
+        "Task Order compost: Owner Ana.",
+        "Task Fix it",
+        "Date: 14 May 2025.",
+        "Chair: Ana.",
+        "Month May: Amount 900 euros.",
     ]
 
 
@@ -112,7 +139,7 @@ def test_renamed_translated_and_derived_heading_styles_content_controls_and_merg
         (HEADING, 2, "Renamed heading"),
         (HEADING, 3, "German heading"),
         (HEADING, 2, "Based on heading 2"),
-        (TEXT, 0, "Merged | Other"),  # a merged cell's text once
+        (TEXT, 0, "Merged: Other."),  # a merged cell's text once
     ]
     assert doc.title == "Renamed heading"  # no metadata title: the first top-level heading
 

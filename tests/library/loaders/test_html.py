@@ -48,7 +48,8 @@ def test_docbook_div_paragraphs_and_chrome(tmp_path: Path) -> None:
     assert (TEXT, "They are syntactically restricted to a single expression.") in pairs
     assert (TEXT, "term") in pairs and (TEXT, "its definition") in pairs
     assert (TEXT, "first item") in pairs and (TEXT, "nested") in pairs
-    assert (TEXT, "Key | Action") in pairs and (TEXT, "Ctrl+C | stop") in pairs
+    assert (TEXT, "Key Ctrl+C: Action stop.") in pairs  # the header row is no block of its own
+    assert not any(text.startswith("Key | ") or text == "Key" for _, text in pairs)
     assert (CODE, "for x in y: print(x)") in pairs
     assert (TEXT, "Copyright 2026") in pairs
     text = " ".join(b.text for b in doc.blocks)
@@ -125,7 +126,7 @@ def test_a_nested_table_is_read_inside_its_outer_cell() -> None:
     blocks = soup_blocks(
         parse("<table><tr><td>outer<table><tr><td>inner</td></tr></table></td><td>o2</td></tr>")
     )
-    assert [b.text for b in blocks] == ["outer inner | o2"]
+    assert [b.text for b in blocks] == ["outer inner: o2."]
 
 
 def test_a_deeply_nested_page_does_not_hit_the_recursion_limit() -> None:
@@ -135,7 +136,35 @@ def test_a_deeply_nested_page_does_not_hit_the_recursion_limit() -> None:
 
 def test_text_of_an_embedded_fragment() -> None:
     fragment = "<table><tr><td>a</td><td>b</td></tr></table><p>x <b>y</b></p><script>z</script>"
-    assert list(text_of(fragment)) == ["a | b", "x y"]
+    assert list(text_of(fragment)) == ["a: b.", "x y"]
+
+
+def test_a_table_row_is_a_sentence_that_carries_its_column_headers() -> None:
+    blocks = soup_blocks(
+        parse(
+            "<p>Before.</p><table><caption>Speeds</caption>"
+            "<thead><tr><th>Setting</th><th>Speed (RPM)</th><th>Best for</th></tr></thead>"
+            "<tbody><tr><td>5</td><td>12,000</td><td>Smoothies</td></tr>"
+            "<tr><td>10</td><td></td><td>Nut butters, ice crushing</td></tr>"
+            "<tr><td colspan='2'>Pulse</td><td>Chopping</td></tr></tbody></table>"
+            "<table><tr><th></th><th colspan='2'>Release</th></tr>"
+            "<tr><th></th><th>alpha</th><th>arm</th></tr>"
+            "<tr><td>testing</td><td>1</td><td>-</td></tr></table>"
+            "<table><tr><th>Rent</th><td>900 euros</td></tr><tr><th>Pets</th><td>Cats.</td></tr>"
+            "</table><p>After.</p>"
+        )
+    )
+    assert [(b.kind, b.text) for b in blocks] == [
+        (TEXT, "Before."),
+        (TEXT, "Speeds"),
+        (TEXT, "Setting 5: Speed (RPM) 12,000; Best for Smoothies."),
+        (TEXT, "Setting 10: Best for Nut butters, ice crushing."),
+        (TEXT, "Setting Pulse: Best for Chopping."),
+        (TEXT, "testing: Release alpha 1; Release arm -."),
+        (TEXT, "Rent: 900 euros."),  # header cells down the side: no header row
+        (TEXT, "Pets: Cats."),
+        (TEXT, "After."),
+    ]
 
 
 def test_real_python_tutorial() -> None:

@@ -54,8 +54,9 @@ def test_markdown_blocks(tmp_path: Path) -> None:
     assert (TEXT, 0, "Intro with bold, code and a link.") in pairs
     assert (HEADING, 2, "Setext Title") in pairs
     assert (TEXT, 0, "first item") in pairs and (CODE, 0, 'print("hi")') in pairs
-    assert (TEXT, 0, "Key | Action") in pairs and (TEXT, 0, "Ctrl+C | stop") in pairs
-    assert (TEXT, 0, "Ctrl+D | end of input") in pairs
+    assert (TEXT, 0, "Key Ctrl+C: Action stop.") in pairs  # a row carries its headers
+    assert (TEXT, 0, "Keys Ctrl+D: Notes end of input.") in pairs
+    assert not any(text in ("Key | Action", "Key: Action.") for _, _, text in pairs)
     text = doc.text
     for markup in ("YAML", "<", "**", "](", "#", "`"):
         assert markup not in text
@@ -99,6 +100,31 @@ def test_rst_blocks(tmp_path: Path) -> None:
         (HEADING, 3, "Usage"),
         (TEXT, 0, "item one"),
     ]
+
+
+def test_a_pipe_table_reads_row_by_row_inside_its_section() -> None:
+    from nocturne.library.sections import build_sections
+
+    blocks = markdown_blocks(
+        "## 3. Speed settings\n\n"
+        "| Setting | Speed (RPM) | Best for |\n|---|---|---|\n"
+        "| 1 | 4,000 | Stirring batters |\n| 5 | 12,000 | Smoothies |\n"
+        "| 10 | | Nut butters, ice crushing |\n| | 22,000 | |\n\n"
+        "Do not run it for more than 3 minutes.\n\n## 4. Cleaning\n\nRinse the jar.\n"
+    )
+    assert [b.text for b in blocks] == [
+        "3. Speed settings",
+        "Setting 1: Speed (RPM) 4,000; Best for Stirring batters.",
+        "Setting 5: Speed (RPM) 12,000; Best for Smoothies.",
+        "Setting 10: Best for Nut butters, ice crushing.",  # an empty cell is left out
+        "Speed (RPM) 22,000",
+        "Do not run it for more than 3 minutes.",
+        "4. Cleaning",
+        "Rinse the jar.",
+    ]
+    sections, membership = build_sections(blocks)
+    assert [s.title for s in sections] == ["3. Speed settings", "4. Cleaning"]
+    assert membership[1:6] == [0] * 5
 
 
 def test_markdown_whose_headings_are_all_one_level(tmp_path: Path) -> None:
@@ -198,5 +224,8 @@ def test_real_node_readline() -> None:
     doc = load(path, path.read_bytes())
     assert doc.title == "Readline"
     assert "<!--" not in doc.text and "YAML" not in doc.text and "<kbd>" not in doc.text
-    assert any("Ctrl+Shift+Backspace | Delete line left" in b.text for b in doc.blocks)
+    assert any(
+        b.text.startswith("Keybindings Ctrl+Shift+Backspace: Description Delete line left; ")
+        for b in doc.blocks
+    )
     assert sum(b.kind == HEADING for b in doc.blocks) > 30

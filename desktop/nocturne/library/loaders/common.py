@@ -1,4 +1,4 @@
-"""Helpers every loader shares: whitespace, heading numbers and the choice of a title.
+"""Helpers every loader shares: whitespace, heading numbers, tables and the choice of a title.
 
 Kept in one place so that a heading reads the same whether it came from a PDF line, a text
 paragraph or an HTML `<h2>`: "4.8.6. Lambda Expressions" always becomes number "4.8.6" and the
@@ -8,7 +8,8 @@ same level, and a slug-like metadata title is refused the same way in every form
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 from nocturne.library.blocks import HEADING, TEXT, Block
@@ -152,3 +153,53 @@ def text_block(text: str, kind: str = TEXT, *, page: int | None = None) -> Block
     """A non-heading block, or None when nothing readable is left."""
     text = squash(text)
     return Block(text, kind, page=page) if text else None
+
+
+def table_blocks(
+    rows: Sequence[Sequence[str]],
+    header_rows: int = 0,
+    *,
+    page: int | None = None,
+    kind: str = TEXT,
+) -> list[Block]:
+    """A table as text: one block per body row, a sentence that carries its column headers.
+
+    | Setting | Speed (RPM) | Best for | over | 5 | 12,000 | Smoothies | reads "Setting 5: Speed
+    (RPM) 12,000; Best for Smoothies." The first cell labels the row, the others follow as
+    "header value" pairs, so a row quoted alone still says what its numbers are. The header
+    rows are no passage of their own (their words are in every row); several header rows are
+    read column by column. A table without a header reads "label: value; value.", and one that
+    is all header (no body rows) is read as body.
+    """
+    cells = [[squash(cell) for cell in row] for row in rows]
+    head = [row for row in cells[:header_rows] if any(row)]
+    body = [row for row in cells[header_rows:] if any(row)]
+    if not body:
+        head, body = [], head
+    width = max((len(row) for row in head), default=0)
+    headers = [
+        " ".join(dict.fromkeys(row[column] for row in head if column < len(row) and row[column]))
+        for column in range(width)
+    ]
+    blocks = []
+    for row in body:
+        text = row_sentence(row, headers)
+        if text:
+            blocks.append(Block(text, kind, page=page))
+    return blocks
+
+
+def row_sentence(cells: Sequence[str], headers: Sequence[str] = ()) -> str:
+    """One table row as a sentence: "Setting 5: Speed (RPM) 12,000; Best for Smoothies."."""
+    pairs = []
+    for column, cell in enumerate(cells):
+        if not cell:
+            continue
+        header = headers[column] if column < len(headers) else ""
+        pairs.append(f"{header} {cell}" if header and header != cell else cell)
+    if len(pairs) < 2:
+        return pairs[0] if pairs else ""
+    text = pairs[0].rstrip(" :;,") + ": " + pairs[1]
+    for before, pair in pairwise(pairs[1:]):
+        text += (" " if before.endswith((".", "!", "?")) else "; ") + pair
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -2,7 +2,8 @@
 
 python-docx lists paragraphs and tables separately, which would move every table to the end;
 walking the body's XML children keeps a table where the reader sees it. "Heading 1".."Heading
-9" and "Title" styles (and their outline level, for renamed or translated styles) give levels.
+9" and "Title" styles (and their outline level, for renamed or translated styles) give levels. A
+table's body rows become sentences that carry its header row's cells.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import Any
 
 from nocturne.errors import IngestError
 from nocturne.library.blocks import TEXT, Block, LoadedDocument
-from nocturne.library.loaders.common import heading, pick_title, squash, text_block
+from nocturne.library.loaders.common import (
+    heading,
+    pick_title,
+    squash,
+    table_blocks,
+    text_block,
+)
 from nocturne.library.loaders.text import heading_over_body
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -103,12 +110,62 @@ def _heading_level(paragraph: Any) -> int:
     return 0
 
 
-def _table_blocks(table: Any) -> Any:
+def _table_blocks(table: Any) -> list[Block]:
+    """The table's body rows as sentences that carry the header row's cells (`table_blocks`).
+
+    A cell merged across columns is listed once per column by python-docx: it is read once.
+    """
+    rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
+        seen: list[Any] = []
         for cell in row.cells:
-            text = squash(cell.text)
-            if text and (not cells or cells[-1] != text):  # merged cells repeat their text
-                cells.append(text)
-        if cells:
-            yield Block(" | ".join(cells), TEXT)
+            if any(cell._tc is other for other in seen):
+                continue  # one merged cell, listed again
+            seen.append(cell._tc)
+            cells.append(squash(cell.text))
+        rows.append(cells)
+    return table_blocks(rows, 1 if _has_header_row(table, rows) else 0)
+
+
+def _has_header_row(table: Any, rows: list[list[str]]) -> bool:
+    """Whether the first row is the table's column headers.
+
+    Yes when Word says so (the row repeats as a header on every page, or all its text is
+    bold), or when the table's style formats its first row as a header (Word's default for a
+    new table) and that row reads as labels: every cell filled, short, and none a number.
+    """
+    if len(rows) < 2 or len(rows[0]) < 2 or not table.rows:
+        return False
+    first = table.rows[0]._tr
+    if first.find(f"{_W}trPr/{_W}tblHeader") is not None:
+        return True
+    runs = [run for run in first.iter(f"{_W}r") if "".join(run.itertext()).strip()]
+    if runs and all(_bold(run) for run in runs):
+        return True
+    look = table._tbl.find(f"{_W}tblPr/{_W}tblLook")
+    if look is None:
+        return False
+    flag = look.get(f"{_W}firstRow")
+    value = look.get(f"{_W}val") or "0"
+    try:
+        first_row = flag in ("1", "true", "on") if flag is not None else bool(int(value, 16) & 0x20)
+    except ValueError:
+        return False
+    return first_row and all(_label(cell) for cell in rows[0])
+
+
+def _bold(run: Any) -> bool:
+    mark = run.find(f"{_W}rPr/{_W}b")
+    return mark is not None and mark.get(f"{_W}val", "1") not in ("0", "false", "off")
+
+
+def _label(cell: str) -> bool:
+    """A column header's shape: "Owner", "Speed (RPM)"; not "14 May 2025", "$900", a sentence."""
+    return (
+        bool(cell)
+        and len(cell) <= 50
+        and len(cell.split()) <= 6
+        and not cell.endswith((".", "!", "?", ";", ","))
+        and not re.match(r"^[\d$€£¥+\-.]", cell)
+    )

@@ -2,7 +2,8 @@
 
 There is no whitelist of "content" tags: a DocBook page whose paragraphs are `<div class="para">`
 loses nothing. The walker opens a block at each block-level element and keeps the text of
-inline elements inline. What a browser never shows (script, style, template, `hidden`) goes;
+inline elements inline; a table is read whole, each body row a sentence that carries its column
+headers. What a browser never shows (script, style, template, `hidden`) goes;
 navigation chrome (`<nav>`, Sphinx sidebars, toctrees) is kept as `toc` blocks so it can guide
 structure but never becomes evidence, and a heading inside chrome is not a document heading.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nocturne.library.blocks import CODE, HEADING, TEXT, TOC, Block, LoadedDocument
-from nocturne.library.loaders.common import heading, is_slug, pick_title, squash
+from nocturne.library.loaders.common import heading, is_slug, pick_title, squash, table_blocks
 from nocturne.library.loaders.text import decode_text
 
 # Never shown. `head` itself is not dropped: lxml moves stray body tags into it.
@@ -145,6 +146,9 @@ class _Walker:
             if not isinstance(node, Tag):
                 continue
             name = _local(node.name)
+            if name == "table":
+                self._table(node)
+                continue
             if name in HEADINGS or name == "pre" or name == "tr":
                 self._whole(node, name)
                 continue
@@ -168,6 +172,37 @@ class _Walker:
         if text:
             self.blocks.append(Block(text, self._kind()))
 
+    def _table(self, node: Any) -> None:
+        """A table, whole: its caption, then one sentence per body row that carries the column
+        headers (`table_blocks`). Header rows are those in `<thead>` or made of `<th>` cells
+        only, at the top; a column spanned by a header cell (`colspan`) takes its text, and a
+        nested table is read inside its outer cell."""
+        self._flush()
+        for caption in node.find_all("caption"):
+            if _nearest(caption, "table") is node:
+                text = squash(_PERMALINK.sub("", inline_text(caption)))
+                if text:
+                    self.blocks.append(Block(text, self._kind()))
+        rows: list[list[str]] = []
+        header_rows = 0
+        for row in node.find_all("tr"):
+            if _nearest(row, "table") is not node:
+                continue
+            cells = [cell for cell in row.find_all(["td", "th"]) if _nearest(cell, "tr") is row]
+            heading_row = bool(cells) and (
+                _nearest(row, "thead") is not None
+                or all(_local(cell.name) == "th" for cell in cells)
+            )
+            texts: list[str] = []
+            for cell in cells:
+                text = squash(_PERMALINK.sub("", inline_text(cell)))
+                span = _span(cell)
+                texts.extend([text] * span if heading_row else [text] + [""] * (span - 1))
+            if heading_row and header_rows == len(rows):
+                header_rows += 1
+            rows.append(texts)
+        self.blocks.extend(table_blocks(rows, header_rows, kind=self._kind()))
+
     def _whole(self, node: Any, name: str) -> None:
         """Headings, preformatted text and table rows are taken whole, as one block."""
         self._flush()
@@ -190,6 +225,25 @@ class _Walker:
             self.blocks.append(Block(text, self._kind()))
         else:
             self.blocks.append(heading(text, HEADINGS[name]))
+
+
+def _nearest(node: Any, name: str) -> Any:
+    """The closest enclosing element called `name` (namespace prefixes aside), or None; stops
+    at the enclosing table, so a nested table's rows are not the outer table's."""
+    for parent in node.parents:
+        local = _local(parent.name)
+        if local == name:
+            return parent
+        if local == "table":
+            return None
+    return None
+
+
+def _span(cell: Any) -> int:
+    try:
+        return max(1, min(int(str(cell.get("colspan", "1")).strip()), 50))
+    except ValueError:
+        return 1
 
 
 def inline_text(node: Any) -> str:

@@ -1,11 +1,12 @@
 """Markdown (markdown-it-py, CommonMark plus tables) and reStructuredText, to plain blocks.
 
 Markup is syntax, not words: `#`, `**`, backticks and `[text](url)` go, their text stays.
-HTML inside Markdown goes through the HTML walker, so an embedded `<table>` keeps its cells row
-by row. A comment is dropped unless it holds metadata lines (`<!-- YAML added: v1 -->` keeps
-"added: v1", the version history of an API reference). reST is
-parsed by its layout rules (underlined titles, directives, literal blocks) rather than by
-docutils, which would need the document's own Sphinx extensions to read it without errors.
+A table's body rows become sentences that carry their column headers (`table_blocks`); HTML
+inside Markdown goes through the HTML walker, so an embedded `<table>` reads the same way. A
+comment is dropped unless it holds metadata lines (`<!-- YAML added: v1 -->` keeps "added: v1",
+the version history of an API reference). reST is parsed by its layout rules (underlined titles,
+directives, literal blocks) rather than by docutils, which would need the document's own Sphinx
+extensions to read it without errors.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nocturne.library.blocks import CODE, TEXT, Block, LoadedDocument
-from nocturne.library.loaders.common import heading, pick_title, squash
+from nocturne.library.loaders.common import heading, pick_title, squash, table_blocks
 from nocturne.library.loaders.html import text_of
 from nocturne.library.loaders.text import decode_text
 
@@ -42,7 +43,10 @@ def markdown_blocks(text: str) -> list[Block]:
     parser = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
     tokens = parser.parse(text)
     blocks: list[Block] = []
-    row: list[str] | None = None  # cells of the table row being read
+    table: list[list[str]] | None = None  # rows of the table being read
+    header_rows = 0
+    in_head = False
+    cell: list[str] | None = None  # words of the table cell being read
     level = 0
     for token in tokens:
         kind = token.type
@@ -52,12 +56,12 @@ def markdown_blocks(text: str) -> list[Block]:
             level = 0
         elif kind == "inline":
             words = squash(_inline(token.children or []))
-            if not words:
+            if cell is not None:
+                cell.append(words)
+            elif not words:
                 continue
-            if level:
+            elif level:
                 blocks.append(heading(words, level))
-            elif row is not None:
-                row.append(words)
             else:
                 blocks.append(Block(words, TEXT))
         elif kind in ("fence", "code_block"):
@@ -69,12 +73,22 @@ def markdown_blocks(text: str) -> list[Block]:
             if metadata:
                 blocks.append(Block(metadata, TEXT))
             blocks.extend(Block(piece, TEXT) for piece in text_of(token.content))
-        elif kind == "tr_open":
-            row = []
-        elif kind == "tr_close":
-            if row:
-                blocks.append(Block(" | ".join(row), TEXT))
-            row = None
+        elif kind == "table_open":
+            table, header_rows = [], 0
+        elif kind in ("thead_open", "thead_close"):
+            in_head = kind == "thead_open"
+        elif kind == "tr_open" and table is not None:
+            table.append([])
+            header_rows += in_head
+        elif kind in ("th_open", "td_open"):
+            cell = []
+        elif kind in ("th_close", "td_close") and cell is not None:
+            if table:
+                table[-1].append(" ".join(cell))
+            cell = None
+        elif kind == "table_close" and table is not None:
+            blocks.extend(table_blocks(table, header_rows))
+            table = None
     return blocks
 
 
