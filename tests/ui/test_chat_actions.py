@@ -131,10 +131,18 @@ def test_think_harder_reads_more_passages_not_raw_with_the_bundled_model(
     harder = window.chat.cards[1]
     assert harder.record is not None and harder.record["mode"] in ("instant", "learned")
     assert harder.badge.text() != "RAW"
-    assert harder.thinking.isVisibleTo(harder) and harder.thinking.text().startswith(
-        "Thought harder:"
-    )
+    assert not harder.thinking.isVisibleTo(harder)
+    assert harder.note.isVisibleTo(harder) and harder.note.text().startswith("Thought harder:")
+    assert harder.record["note"] == harder.note.text()
     assert "twelve months" in harder.body.text()
+    # The note is stored with the answer: switching away and back draws it again.
+    conversation, note = window.conversation_id, harder.note.text()
+    window.new_conversation()
+    window.open_conversation(conversation)
+    qtbot.waitUntil(lambda: len(window.chat.cards) == 2, timeout=5000)
+    reopened = window.chat.cards[1]
+    assert reopened.note.isVisibleTo(reopened) and reopened.note.text() == note
+    assert not window.chat.cards[0].note.isVisibleTo(window.chat.cards[0])  # asked plainly
 
 
 def test_conversations_are_persisted_and_reopened(

@@ -369,3 +369,27 @@ def test_a_question_bubble_fits_the_room_but_never_below_40_px(qtbot: Any) -> No
     assert bubble.label.minimumWidth() == 100
     bubble.fit(-50)
     assert bubble.label.minimumWidth() == 40
+
+
+NOTE = (
+    "Thought harder: searched 12 passages instead of 6, had the model read the best 3 sentences "
+    "one by one, chose sentence 3 of 3, which the model's reading favoured and quoted three "
+    "sentences of its document."
+)
+
+
+def test_think_harders_note_is_a_line_of_its_own_and_the_badges_stay_pills(qtbot: Any) -> None:
+    """The note once sat in the badges' row: they grew into tall boxes, it into a narrow column."""
+    card = AnswerCard("What is the rent?", HARDER)
+    qtbot.addWidget(card)
+    card.resize(640, 300)
+    card.show()
+    card.finish({**record_with([], "low"), "note": NOTE})
+    qtbot.waitUntil(lambda: card.note.isVisible())
+    for pill in (card.badge, card.confidence):
+        assert pill.height() == pill.sizeHint().height(), "a badge grew taller than its text"
+    assert card.note.text() == NOTE and not card.thinking.isVisible()
+    assert card.note.width() >= card.contentsRect().width() - 40  # the card's width, not a column
+    assert card.note.geometry().top() >= card.badge.geometry().bottom()  # under the badges
+    card.finish(record_with([], "low"))  # an answer asked plainly has no note
+    assert not card.note.isVisible()

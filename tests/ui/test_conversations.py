@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from nocturne.answer.ask import ask
@@ -43,6 +44,21 @@ def test_messages_round_trip_with_the_answer(
     chats.delete_conversation(store, conversation)
     assert chats.list_conversations(store) == []
     assert store.scalar("SELECT COUNT(*) FROM messages") == 0
+
+
+def test_think_harders_note_is_stored_with_the_answer(
+    store: Store, settings: Settings, lease_file: Path
+) -> None:
+    engine = FakeEngine(["Twelve months."])
+    list(add_paths(store, [lease_file], settings, engine))
+    answer = ask(store, LoggedEngine(engine, store), "How long is the lease?", settings, "raw")
+    assert "note" not in chats.answer_record(answer)  # asked plainly: no note
+    note = "Thought harder: searched 12 passages instead of 6."
+    harder = replace(answer, extra={**answer.extra, "note": note})
+    conversation = chats.create_conversation(store)
+    chats.add_message(store, conversation, "assistant", harder.answer, harder)
+    (stored,) = chats.conversation_messages(store, conversation)
+    assert stored.answer is not None and stored.answer["note"] == note
 
 
 def test_long_questions_make_short_titles() -> None:

@@ -138,18 +138,11 @@ class ChatActions:
                 self.background.question_finished()
             line = backend.savings_line(answer)
             backend.record(conversation_id, "assistant", answer.answer, answer, line)
-            record = answer_record(answer, line)
-            if answer.extra.get("note"):  # what Think harder did
-                record["note"] = str(answer.extra["note"])
-            return conversation_id, record
+            return conversation_id, answer_record(answer, line)  # with Think harder's note
 
         def done(result: tuple[int, dict[str, Any]]) -> None:
             self.conversation_id, record = result
             card.finish(record)
-            if record.get("note"):
-                card.thinking.setText(record["note"])
-                card.thinking.setWordWrap(True)
-                card.thinking.show()
             self.chat.set_busy(False)
             self.refresh_conversations()
             self.refresh_savings()

@@ -2,7 +2,8 @@
 
 An answer card shows the streamed text (muted: a draft that the final answer replaces whole), a
 badge for its mode (instant / learned / raw, or "not in your documents" for an abstention), its
-confidence ("high confidence", "medium confidence", or "best guess — check the source"), its
+confidence ("high confidence", "medium confidence", or "best guess — check the source"), what
+Think harder did when it was asked that way (the record's "note", on a line of its own), its
 sources as links with their section ("a.pdf, p. 2 › 4.4 Error handling"; the main window opens
 them at the page), the savings line, and, once the answer is complete, its actions: copy, "Think
 harder", which asks the same question again with more care (`answer/harder.py`), and "Digest
@@ -128,6 +129,10 @@ ABSTAIN_COLOUR = "#978365"  # an abstention is not an error (red) nor an answer 
 
 
 class ModeBadge(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # a pill
+
     def set_mode(self, mode: str, route: str = "", abstained: bool = False) -> None:
         """The mode, or for an abstention what it means: "not in your documents"."""
         kind = badge(mode, route, abstained)
@@ -157,6 +162,8 @@ class ConfidenceBadge(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confidenceBadge")
+        # A pill as tall as its text: a tall neighbour in its row never stretches it into a box.
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.level = ""
         self.set_level("low")
 
@@ -311,6 +318,14 @@ class AnswerCard(QFrame):
         top.addWidget(self.thinking)
         top.addStretch(1)
         layout.addLayout(top)
+        # What Think harder did ("Thought harder: searched 12 passages…"): a line of its own under
+        # the badges, the card's whole width, stored with the answer and redrawn with it.
+        self.note = QLabel("")
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("How this answer was found")
+        self.note.hide()
+        layout.addWidget(self.note)
         self.follows = QLabel("")  # a follow-up: the question it was read with
         self.follows.setObjectName("muted")
         self.follows.setWordWrap(True)
@@ -390,6 +405,9 @@ class AnswerCard(QFrame):
         follows = str(record.get("follows") or "")
         self.follows.setText(read_with(follows) if follows else "")
         self.follows.setVisible(bool(follows))
+        note = str(record.get("note") or "")
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
         mode = record.get("mode", "raw")
         route = str(record.get("route", ""))
         abstained = is_abstention(mode, route, bool(record.get("abstained", False)))

@@ -39,6 +39,8 @@ def answer_record(answer: Answer, savings_line: str | None = None) -> dict[str, 
     record["savings_line"] = answer.savings_line() if savings_line is None else savings_line
     record["abstained"] = answer.abstained
     record["route"] = answer.answered_by  # badge, "Digest now"
+    if answer.extra.get("note"):  # what Think harder did, redrawn when the chat is opened again
+        record["note"] = str(answer.extra["note"])
     return record
 
 
