@@ -174,3 +174,14 @@ def test_title_words_alone_weigh_half() -> None:
     docs = [DocumentName(1, "doc1.txt", "Harbour Authority Rules", ("doc1",))]
     assert named_documents("Who runs the harbour?", docs).document_ids == ()
     assert named_documents("What do the harbour authority rules say?", docs).document_ids == (1,)
+
+
+def test_the_words_that_make_a_question_name_no_document() -> None:
+    files = [*CATALOG_FILES, ("latin-name.txt", "latin-name"), ("called-kind.md", "called kind")]
+    documents = [
+        DocumentName(i + 1, name, title, tuple(document_aliases(name, title)))
+        for i, (name, title) in enumerate(files)
+    ]
+    assert named_documents("What is the tenant's name?", documents).document_ids == ()
+    assert named_documents("What kind of pet is it called?", documents).document_ids == ()
+    assert named_documents("What does the latin name file say?", documents).document_ids == (7,)

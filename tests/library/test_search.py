@@ -5,7 +5,26 @@ from nocturne.library.store import ChunkDraft, Store
 def test_query_is_safe_fts_syntax() -> None:
     assert fts_query('What is "NEAR" the (boiler) - AND rent?') == '"near" OR "boiler" OR "rent"'
     assert fts_query("what is it?") == ""
-    assert content_words("The deposit's amount") == ["deposit's", "amount"]
+    assert content_words("The deposit's amount") == ["deposit", "amount"]
+
+
+def test_a_possessive_question_finds_the_word_without_it(store: Store) -> None:
+    """FTS reads "tenant's" as the phrase "tenant s", which a text saying "the Tenant" lacks."""
+    store.save_document(
+        path="/lease.txt",
+        name="lease.txt",
+        kind="text",
+        content_hash="l",
+        size=1,
+        mtime=0,
+        pages=None,
+        chunks=[
+            ChunkDraft(0, None, "Maria Kowalski is the Tenant.", 6),
+            ChunkDraft(1, None, "The network name is RPL-Public.", 6),
+        ],
+    )
+    texts = [hit.text for hit in search_chunks(store, "What is the tenant's name?")]
+    assert "Maria Kowalski is the Tenant." in texts
 
 
 def test_bm25_prefers_the_passage_with_the_rare_word(store: Store) -> None:

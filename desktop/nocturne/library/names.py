@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from nocturne.library.search import STOPWORDS
-from nocturne.library.words import stem, words
+from nocturne.library.words import QUESTION_STEMS, stem, words
 
 # Words that name a kind of document, not a document: they never single one out on their own.
 GENERIC_NAME_WORDS = frozenset(
@@ -179,8 +179,9 @@ class NameIndex:
 
     def named(self, question: str) -> NamedDocuments:
         tokens = words(question.replace("-", " "))
-        asked = [stem(w) for w in tokens]
-        asked_set = set(asked)
+        # The words that only make it a question ("name", "called", "kind") name no document:
+        # "What is the tenant's name?" is not about a file called "latin-name.txt".
+        asked_set = {stem(w) for w in tokens} - QUESTION_STEMS
         # "Node.js" is read as "node" + "js"; the document is "nodejs": adjacent words joined.
         joined = {stem(a + b): (stem(a), stem(b)) for a, b in itertools.pairwise(tokens)}
         asked_set |= set(joined)

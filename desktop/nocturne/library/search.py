@@ -32,6 +32,8 @@ def content_words(text: str) -> list[str]:
     words = []
     for match in _WORD.finditer(text.lower()):
         word = match.group(0).strip("'-")
+        if word.endswith("'s"):  # "the tenant's name": FTS reads "tenant's" as "tenant" + "s"
+            word = word[:-2]
         if len(word) > 1 and word not in STOPWORDS:
             words.append(word)
     return words
