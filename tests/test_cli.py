@@ -223,6 +223,7 @@ def test_a_streamed_phrase_the_answer_dropped_is_erased_on_a_terminal(
     """On a terminal the answer streams; what streamed and then changed is erased, so only the
     final answer stays, and the core's "(not supported …)" note is never printed."""
     import contextlib
+    import types
 
     import nocturne.answer.ask
     import nocturne.answer.follow_up
@@ -245,7 +246,8 @@ def test_a_streamed_phrase_the_answer_dropped_is_erased_on_a_terminal(
     monkeypatch.setattr(nocturne.answer.follow_up, "just_asked", lambda *_a: [])
     monkeypatch.setattr(nocturne.engine.factory, "make_engine", lambda *_a: None)
     monkeypatch.setattr(nocturne.engine.logged, "LoggedEngine", lambda *_a: None)
-    monkeypatch.setattr(cli, "_store", lambda: contextlib.nullcontext(None))
+    writable = types.SimpleNamespace(can_write=lambda: True)
+    monkeypatch.setattr(cli, "_store", lambda: contextlib.nullcontext(writable))
     monkeypatch.setattr(cli, "_settings", lambda: None)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert cli.main(["ask", "How much does the water tank hold?"]) == 0

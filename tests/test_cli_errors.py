@@ -96,3 +96,78 @@ def test_digest_refuses_a_negative_time_limit(
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert "-5 is not a number of seconds (it is negative)" in err and "Traceback" not in err
+
+
+def _read_only_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library folder a person cannot write. Tests may run as root, for whom `chmod a-w`
+    changes nothing: the refusals come from patched calls instead (`write_text` for the run
+    flags, `os.access` for the store's check, `open` for the digest's lock)."""
+    import builtins
+    import os
+
+    def refuse(self: Path, *_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    real_access, real_open = os.access, builtins.open
+
+    def no_write(path: object, mode: int, **kwargs: object) -> bool:
+        return False if mode & os.W_OK else real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    def open_read_only(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".lock"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    monkeypatch.setattr(os, "access", no_write)
+    monkeypatch.setattr(builtins, "open", open_read_only)
+
+
+def test_a_read_only_library_still_answers_and_says_nothing_was_logged(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from support import FAKE_ENGINE
+
+    (tmp_path / "lease.txt").write_text("The rent is due on the first day of each month.")
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    assert cli.main(["add", str(tmp_path / "lease.txt")]) == 0
+    _read_only_library(monkeypatch)
+    capsys.readouterr()
+    assert cli.main(["ask", "When is the rent due?"]) == 0
+    out = capsys.readouterr().out
+    assert "lease.txt" in out
+    assert out.rstrip().endswith(cli.READ_ONLY_NOTE)
+    with Store.open() as store:
+        assert store.scalar("SELECT COUNT(*) FROM answers") == 0
+        assert store.scalar("SELECT COUNT(*) FROM model_calls") == 0
+
+
+def test_a_digest_of_a_read_only_library_is_the_plain_sentence(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from support import FAKE_ENGINE
+
+    monkeypatch.setenv("NOCTURNE_ENGINE", FAKE_ENGINE)
+    Store.open().close()
+    _read_only_library(monkeypatch)
+    assert cli.main(["digest"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("nocturne: error: the library is read-only: ")
+    assert err.endswith(
+        " cannot be written (Permission denied); make the file and its folder writable\n"
+    )
+    assert "internal error" not in err
+
+
+def test_a_library_file_refused_where_it_is_not_mapped_is_still_the_plain_sentence(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refused(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied", str(home / "run" / "x.flag"))
+
+    monkeypatch.setattr("nocturne.status_report.library_status", refused)
+    assert cli.main(["status"]) == 1
+    assert capsys.readouterr().err == (
+        f"nocturne: error: the library is read-only: {home / 'run' / 'x.flag'} cannot be "
+        "written (Permission denied); make the file and its folder writable\n"
+    )

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 import pytest
 
-from nocturne.errors import IngestError, KnownError, ModelError, StoreError
+from nocturne.errors import (
+    IngestError,
+    KnownError,
+    ModelError,
+    StoreError,
+    library_file_error,
+    writing_library_file,
+)
 
 
 def test_a_known_error_names_its_file_before_the_reason() -> None:
@@ -37,3 +45,48 @@ def test_store_errors_say_which_condition_and_which_database() -> None:
 def test_every_known_error_is_caught_as_one(kind: type[KnownError]) -> None:
     with pytest.raises(KnownError, match=r"^went wrong$"):
         raise kind("went wrong")
+
+
+@pytest.mark.parametrize(
+    ("number", "condition", "sentence"),
+    [
+        (
+            errno.EACCES,
+            "read-only",
+            "the library is read-only: /home/run/1.question cannot be written (why); make the "
+            "file and its folder writable",
+        ),
+        (
+            errno.EROFS,
+            "read-only",
+            "the library is read-only: /home/run/1.question cannot be written (why); make the "
+            "file and its folder writable",
+        ),
+        (
+            errno.ENOSPC,
+            "full",
+            "the disk is full: /home/run/1.question cannot be written; free some space and try "
+            "again",
+        ),
+        (
+            errno.ENOTDIR,
+            "cannot-open",
+            "the library's file /home/run/1.question cannot be written (why); check that its "
+            "folder exists and can be written",
+        ),
+    ],
+)
+def test_a_library_file_that_cannot_be_written_is_a_store_sentence(
+    number: int, condition: str, sentence: str
+) -> None:
+    error = library_file_error("/home/run/1.question", OSError(number, "why"))
+    assert (error.condition, str(error)) == (condition, sentence)
+
+
+def test_writing_a_library_file_turns_an_os_error_into_its_sentence() -> None:
+    with pytest.raises(StoreError) as raised, writing_library_file("/home/run"):
+        raise PermissionError(errno.EACCES, "Permission denied", "/home/run/scheduler.lock")
+    assert raised.value.database == "/home/run/scheduler.lock"  # the file the OS named
+    assert isinstance(raised.value.__cause__, PermissionError)
+    with writing_library_file("/home/run"):
+        pass  # nothing raised, nothing changed

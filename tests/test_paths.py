@@ -91,3 +91,17 @@ def test_display_path_shows_undecodable_bytes_as_replacement_marks() -> None:
     assert display_path("café.txt") == "café.txt"
     assert display_path(os.fsdecode(b"/docs/caf\xe9.txt")) == "/docs/caf\ufffd.txt"
     assert display_path("a\ud800b") == "a?b"  # a lone surrogate no file system gave
+
+
+def test_a_folder_that_cannot_be_made_is_the_plain_sentence(home: Path) -> None:
+    from nocturne.errors import StoreError
+
+    home.mkdir()
+    (home / "logs").write_text("a file where the log folder should be")
+    with pytest.raises(StoreError) as raised:
+        paths.log_dir()
+    assert raised.value.condition == "cannot-open"
+    assert str(raised.value) == (
+        f"the library's file {home / 'logs'} cannot be written (File exists); check that its "
+        "folder exists and can be written"
+    )

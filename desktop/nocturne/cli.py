@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import functools
 import json
 import os
 import sys
@@ -47,8 +49,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+READ_ONLY_NOTE = (
+    "The library is read-only, so this answer was not logged (make the library folder "
+    "writable to keep answers and the digest going)."
+)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    from nocturne.answer.ask import ask
+    from nocturne.answer.ask import answer_question, ask
     from nocturne.answer.follow_up import just_asked, read_with
     from nocturne.answer.plain import plain_output, streamed_display
     from nocturne.engine.factory import make_engine
@@ -61,7 +69,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # A digest run by the daemon or the window gives up the CPU for the question at once, before
     # the model loads (so the engine's CPU reading no longer sees the digest).
     with question_in_flight(), _store() as store:
-        engine = LoggedEngine(make_engine(settings, "answer"), store)
+        # A read-only library answers from what it holds; nothing is logged (it cannot be).
+        writable = store.can_write()
+        engine = make_engine(settings, "answer")
+        if writable:
+            engine = LoggedEngine(engine, store)
         streaming = not args.json and sys.stdout.isatty()
 
         def show(delta: str) -> None:
@@ -72,7 +84,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 print(now[len(shown) :], end="", flush=True)
                 shown = now
 
-        answer = ask(
+        answering = ask if writable else functools.partial(answer_question, use_kv_cache=False)
+        answer = answering(
             store,
             engine,
             args.question,
@@ -83,6 +96,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             earlier=just_asked(store) if _reads_follow_ups(args) else [],
         )
     note = str(answer.extra.get("note") or "")  # what Think harder did
+    if not writable:
+        note = f"{note}\n{READ_ONLY_NOTE}".strip()
     if args.json:
         print(json.dumps({**answer.to_json(), **({"note": note} if note else {})}, indent=2))
         return 0
@@ -420,7 +435,7 @@ def _repair_hint() -> str:
 def _report_bug(exc: Exception, command: str) -> int:
     from nocturne.library.store import escaped_store_error
 
-    known = escaped_store_error(exc)
+    known = escaped_store_error(exc) or _unwritable_library_file(exc)
     if known is not None:  # the environment's fault after all (met while iterating rows)
         print(f"nocturne: error: {known}", file=sys.stderr)
         return 1
@@ -433,6 +448,22 @@ def _report_bug(exc: Exception, command: str) -> int:
     if log_file is None:  # the log cannot be written: the traceback must go somewhere
         traceback.print_exception(exc)
     return 70  # EX_SOFTWARE
+
+
+def _unwritable_library_file(exc: Exception) -> KnownError | None:
+    """An `OSError` on a file of the library folder itself (a flag or lock not yet made to say
+    so where it is written): the library cannot be written, not a bug."""
+    from nocturne.errors import library_file_error
+
+    if not isinstance(exc, OSError) or not isinstance(exc.filename, str):
+        return None
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC):
+        return None  # a file of ours missing or in the wrong place may well be a bug
+    try:
+        inside = Path(exc.filename).resolve().is_relative_to(paths.data_dir().resolve())
+    except (OSError, KnownError):
+        return None
+    return library_file_error(exc.filename, exc) if inside else None
 
 
 def _log_bug(exc: Exception, command: str) -> Path | None:

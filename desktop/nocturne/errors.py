@@ -9,6 +9,11 @@ excepthook (`ui/crash.py`) log its traceback and say in one line or one dialog t
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+from collections.abc import Iterator
+
 from nocturne.paths import display_path
 
 
@@ -42,3 +47,43 @@ class StoreError(KnownError):
         super().__init__(message)
         self.condition = condition
         self.database = database
+
+
+# Why a file of the library folder (a flag, a lock, the log) cannot be written, by errno.
+_READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def library_file_error(path: str | os.PathLike[str], exc: OSError) -> StoreError:
+    """The sentence for a file in the library folder that cannot be created or written, as
+    the store says it for the database: read-only, full, or another reason named."""
+    where = display_path(path)
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno in _READ_ONLY_ERRNOS:
+        return StoreError(
+            f"the library is read-only: {where} cannot be written ({reason}); make the file "
+            "and its folder writable",
+            condition="read-only",
+            database=where,
+        )
+    if exc.errno == errno.ENOSPC:
+        return StoreError(
+            f"the disk is full: {where} cannot be written; free some space and try again",
+            condition="full",
+            database=where,
+        )
+    return StoreError(
+        f"the library's file {where} cannot be written ({reason}); check that its folder "
+        "exists and can be written",
+        condition="cannot-open",
+        database=where,
+    )
+
+
+@contextlib.contextmanager
+def writing_library_file(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Creating or writing `path`, a file or folder of the library's own (not a document):
+    an `OSError` comes out as `library_file_error`'s `StoreError`."""
+    try:
+        yield
+    except OSError as exc:
+        raise library_file_error(exc.filename or path, exc) from exc

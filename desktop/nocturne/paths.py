@@ -13,8 +13,13 @@ APP_NAME = "nocturne"
 
 
 def _private_dir(path: Path) -> Path:
-    """Create `path` readable only by its owner: it holds a person's documents and questions."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` readable only by its owner: it holds a person's documents and questions.
+    A folder that cannot be created (read-only, a file in its place) is the store's
+    `StoreError` sentence for it."""
+    from nocturne.errors import writing_library_file  # errors.py imports this module
+
+    with writing_library_file(path):
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
     with contextlib.suppress(OSError):  # a filesystem without permissions (e.g. FAT)
         os.chmod(path, 0o700)
     return path

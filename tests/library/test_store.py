@@ -1,3 +1,4 @@
+import os
 import sqlite3
 from pathlib import Path
 
@@ -103,3 +104,22 @@ def test_model_calls_are_logged_and_totalled(store: Store) -> None:
     store.log_model_call(purpose="answer:raw", model_id="m", usage=Usage(50, 5), seconds=0.5)
     totals = store.model_call_totals()["answer:raw"]
     assert totals == {"calls": 2, "prompt_tokens": 150, "completion_tokens": 15, "seconds": 2.0}
+
+
+def test_can_write_asks_the_file_system_for_the_file_its_folder_and_the_wal(
+    store: Store, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`os.access` is patched: tests may run as root, for whom a read-only file is writable."""
+    assert store.can_write()
+    asked: list[str] = []
+    refused = {str(home / "library.sqlite3-wal")}
+
+    def access(path: object, mode: int, **_kwargs: object) -> bool:
+        asked.append(str(path))
+        return str(path) not in refused
+
+    monkeypatch.setattr(os, "access", access)
+    assert not store.can_write()
+    assert str(home / "library.sqlite3") in asked and str(home) in asked
+    refused.clear()
+    assert store.can_write()

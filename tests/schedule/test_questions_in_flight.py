@@ -107,3 +107,42 @@ def test_questions_dir_is_created_under_the_data_dir(store: Store, tmp_path: Pat
     folder = questions_dir()
     assert folder == tmp_path / "home" / "run" / "questions"
     assert folder.is_dir()
+
+
+def _deny_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a read-only folder does for anyone but root (tests may run as root, for whom
+    `chmod a-w` changes nothing): writing a flag is refused with EACCES."""
+
+    def refuse(self: Path, *_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+
+
+def test_a_read_only_library_answers_the_question_without_its_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deny_writing(monkeypatch)
+    with question_in_flight(tmp_path) as flag:
+        assert flag is None
+        assert live_questions(tmp_path) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_where_the_flag_folder_should_be_is_the_plain_sentence(tmp_path: Path) -> None:
+    from nocturne.errors import StoreError
+
+    folder = tmp_path / "run"
+    folder.write_text("not a folder")
+    with pytest.raises(StoreError) as raised, question_in_flight(folder / "questions"):
+        pass
+    assert raised.value.condition == "cannot-open"
+    assert str(raised.value) == (
+        f"the library's file {folder / 'questions'} cannot be written (Not a directory); check "
+        "that its folder exists and can be written"
+    )
+
+
+def test_live_questions_of_a_library_without_its_run_folder_are_none(home: Path) -> None:
+    assert live_questions() == 0
+    assert not (home / "run" / "questions").exists()

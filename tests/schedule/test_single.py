@@ -130,3 +130,34 @@ def test_the_lock_file_lives_in_a_private_run_folder_of_the_data_dir(home: Path)
     assert lock_path() == home / "run" / "scheduler.lock"
     assert stat.S_IMODE((home / "run").stat().st_mode) == 0o700
     assert SchedulerLock().path == home / "run" / "scheduler.lock"
+
+
+def test_a_lock_that_cannot_be_created_is_the_plain_read_only_sentence(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests may run as root, for whom a read-only folder is writable: the refusal a person
+    meets (EACCES) comes from a patched `open`."""
+    from nocturne.errors import StoreError
+
+    path = lock_path()
+
+    def refuse(file: object, *_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.setattr("builtins.open", refuse)
+    with pytest.raises(StoreError) as raised:
+        SchedulerLock(path).acquire()
+    assert raised.value.condition == "read-only"
+    assert str(raised.value) == (
+        f"the library is read-only: {path} cannot be written (Permission denied); make the "
+        "file and its folder writable"
+    )
+
+
+def test_a_file_where_the_run_folder_should_be_is_the_plain_sentence(home: Path) -> None:
+    from nocturne.errors import StoreError
+
+    home.mkdir(parents=True)
+    (home / "run").write_text("not a folder")
+    with pytest.raises(StoreError, match=r"run cannot be written \(File exists\)"):
+        lock_path()

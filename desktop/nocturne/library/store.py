@@ -242,6 +242,17 @@ class Store:
             ) from exc
         return store
 
+    def can_write(self) -> bool:
+        """Whether this library can be written: its file, its folder and the WAL files beside it
+        (a read-only library still answers, from what it holds). Asks the file system, never
+        the database's write lock, so it never waits behind a digest's transaction."""
+        if str(self.path) == ":memory:":
+            return True
+        database = Path(self.path)
+        files = [database, database.parent]
+        files += [f for f in (Path(f"{database}-wal"), Path(f"{database}-shm")) if f.exists()]
+        return all(os.access(f, os.W_OK) for f in files)
+
     def close(self) -> None:
         self.conn.close()
 

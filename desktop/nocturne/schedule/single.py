@@ -3,6 +3,8 @@
 An OS lock on `<data dir>/run/scheduler.lock` (flock on POSIX, msvcrt on Windows) is held for
 as long as a scheduler runs. The OS releases it when the process dies, even with `kill -9`, so a
 stale lock can never block the next start. The file holds the owner's pid for messages.
+A library folder where the lock cannot be created (read-only) raises the store's `StoreError`
+sentence for it, never a bare `OSError`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from pathlib import Path
 from typing import IO
 
 from nocturne import paths
+from nocturne.errors import writing_library_file
 
 
 def lock_path() -> Path:
     folder = paths.data_dir() / "run"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with writing_library_file(folder):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder / "scheduler.lock"
 
 
@@ -29,7 +33,8 @@ class SchedulerLock:
 
     def acquire(self) -> bool:
         """True if this process now runs the scheduler; False if another one does."""
-        handle = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 - held while running
+        with writing_library_file(self.path):
+            handle = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 - held while running
         try:
             _lock(handle)
         except OSError:
