@@ -30,7 +30,7 @@ from nocturne.settings import Settings
 
 # Bumped whenever loaders or chunking read the same bytes differently: a document read by an
 # older version is read again by the next `add` (and its digest redone), though unchanged.
-LOADER_VERSION = "blocks-1"
+LOADER_VERSION = "blocks-2"  # blocks-2: tables as row sentences, headings above their text
 
 SKIPPED_DIRECTORIES = {
     ".git",
