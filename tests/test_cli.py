@@ -95,6 +95,29 @@ LEASE = (
 )
 
 
+def test_an_answer_citing_a_file_changed_since_it_was_read_says_so(
+    home: Path, tmp_path: Path
+) -> None:
+    guide = tmp_path / "guide.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE=FAKE_ENGINE).returncode == 0
+    question = "How much disk space does the setup script need?"
+    assert "Note:" not in nocturne(home, "ask", question, NOCTURNE_ENGINE=FAKE_ENGINE).stdout
+    guide.write_text(GUIDE + "\n\nThe script now needs 80 megabytes.", encoding="utf-8")
+    plain = nocturne(home, "ask", question, NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert plain.returncode == 0, plain.stderr
+    assert "Sources:\n  - guide.md › 2 Setup\nNote: guide.md changed since it was read: " in (
+        plain.stdout
+    )
+    status = nocturne(home, "status", NOCTURNE_ENGINE=FAKE_ENGINE).stdout
+    assert "guide.md  (" in status and ") — changed since read: run `nocturne add` again" in status
+    guide.unlink()
+    run = nocturne(home, "ask", question, "--json", NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert json.loads(run.stdout)["sources_note"].startswith(
+        "Note: guide.md is no longer there (file missing): "
+    )
+
+
 def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_path: Path) -> None:
     lease = tmp_path / "lease.txt"
     lease.write_text(LEASE, encoding="utf-8")

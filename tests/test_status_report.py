@@ -38,6 +38,8 @@ def test_an_empty_library(store: Store, settings: Settings, home: Path) -> None:
         "documents": 0,
         "ready": 0,
         "errors": 0,
+        "changed": 0,
+        "missing": 0,
         "chunks": 0,
         "tokens": 0,
         "model_calls": 0,
@@ -135,3 +137,31 @@ def test_format_engines_names_the_digest_engine_then_the_answer_engine(
 ) -> None:
     lines = format_engines(settings)
     assert [line.split(":", 1)[0] for line in lines] == ["digest", "answer"]
+
+
+def test_a_file_edited_or_deleted_since_it_was_read_is_said_with_its_document(
+    library: Store, settings: Settings, tmp_path: Path
+) -> None:
+    before = library_status(library, settings)
+    assert {d["name"]: d["file"] for d in before["documents"]} == {
+        "lease.pdf": "same",
+        "notes.md": "same",
+        "empty.txt": "same",  # never read: nothing read is out of date
+    }
+    (tmp_path / "docs" / "notes.md").write_text("The boiler is serviced in June, not May.")
+    (tmp_path / "docs" / "lease.pdf").unlink()
+    report = library_status(library, settings)
+    files = {d["name"]: d["file"] for d in report["documents"]}
+    assert files == {"lease.pdf": "missing", "notes.md": "changed", "empty.txt": "same"}
+    assert (report["totals"]["changed"], report["totals"]["missing"]) == (1, 1)
+    lines = format_status(report).splitlines()
+    assert lines[1:5] == [
+        "  error     empty.txt  (the file is empty)",
+        "  queued    lease.pdf  (2 p., 2 chunks, "
+        f"{report['documents'][1]['tokens']} tokens) — file missing",
+        "  queued    notes.md  (1 chunk, "
+        f"{report['documents'][2]['tokens']} tokens) — changed since read: run `nocturne add` "
+        "again",
+        "Totals: 3 documents (1 with errors, 1 changed since read, 1 missing), 3 chunks, "
+        f"{report['totals']['tokens']} tokens",
+    ]

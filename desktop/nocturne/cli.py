@@ -95,11 +95,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
             harder=args.think_harder,
             earlier=just_asked(store) if _reads_follow_ups(args) else [],
         )
+        out_of_date = _cited_files_note(store, answer.citations)
     note = str(answer.extra.get("note") or "")  # what Think harder did
     if not writable:
         note = f"{note}\n{READ_ONLY_NOTE}".strip()
     if args.json:
-        print(json.dumps({**answer.to_json(), **({"note": note} if note else {})}, indent=2))
+        extra = {"note": note} if note else {}
+        if out_of_date:
+            extra["sources_note"] = out_of_date
+        print(json.dumps({**answer.to_json(), **extra}, indent=2))
         return 0
     if streaming and shown.strip() == answer.answer.strip():
         print()
@@ -113,6 +117,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("\nSources:")
         for citation in answer.citations:
             print(f"  - {citation.label()}")
+        if out_of_date:
+            print(out_of_date)
     print()
     for line in plain_output(answer):
         print(line)
@@ -121,6 +127,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if note:
         print(note)
     return 0
+
+
+def _cited_files_note(store: Any, citations: Sequence[Any]) -> str:
+    """The line saying which cited documents' files changed since they were read or are gone."""
+    from nocturne.library.file_changes import sources_note
+
+    paths_cited = list(dict.fromkeys(citation.path for citation in citations if citation.path))
+    documents = [store.document_by_path(path) for path in paths_cited]
+    return sources_note(document for document in documents if document is not None)
 
 
 def _reads_follow_ups(args: argparse.Namespace) -> bool:

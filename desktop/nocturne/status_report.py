@@ -8,6 +8,7 @@ from nocturne import paths
 from nocturne.answer.totals import answer_totals, format_answer_totals
 from nocturne.engine.engine_report import engine_choices
 from nocturne.engine.factory import engine_choice
+from nocturne.library.file_changes import CHANGED, MISSING, STATUS_WORDS, file_change
 from nocturne.library.store import Store
 from nocturne.schedule.schedule_report import format_schedule_status, schedule_status
 from nocturne.settings import Settings
@@ -27,6 +28,9 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
             "tokens": row.token_count,
             "state": shown_state(row.state, row.learned_stale),
             "error": row.error,
+            # A stat per document: a file edited or deleted since it was read is said here,
+            # also when no window or daemon watched it happen.
+            "file": file_change(row),
         }
         for row in store.documents()
     ]
@@ -49,6 +53,8 @@ def library_status(store: Store, settings: Settings) -> dict[str, Any]:
             "documents": len(documents),
             "ready": sum(1 for d in documents if d["state"] == "ready"),
             "errors": sum(1 for d in documents if d["state"] == "error"),
+            "changed": sum(1 for d in documents if d["file"] == CHANGED),
+            "missing": sum(1 for d in documents if d["file"] == MISSING),
             "chunks": sum(d["chunks"] for d in documents),
             "tokens": sum(d["tokens"] for d in documents),
             "model_calls": int(sum(v["calls"] for v in calls.values())),
@@ -71,11 +77,18 @@ def format_status(report: dict[str, Any]) -> str:
         detail = f"{pages}{_count(doc['chunks'], 'chunk')}, {_count(doc['tokens'], 'token')}"
         if doc["state"] == "error":
             detail = str(doc["error"])
-        lines.append(f"  {doc['state']:<9} {doc['name']}  ({detail})")
+        file = f" — {STATUS_WORDS[doc['file']]}" if doc.get("file") in STATUS_WORDS else ""
+        lines.append(f"  {doc['state']:<9} {doc['name']}  ({detail}){file}")
     totals = report["totals"]
+    out_of_date = [
+        f"{totals[key]} {words}"
+        for key, words in (("changed", "changed since read"), ("missing", "missing"))
+        if totals.get(key)
+    ]
     lines.append(
-        f"Totals: {_count(totals['documents'], 'document')} ({totals['errors']} with errors), "
-        f"{_count(totals['chunks'], 'chunk')}, {_count(totals['tokens'], 'token')}"
+        f"Totals: {_count(totals['documents'], 'document')} ({totals['errors']} with errors"
+        + "".join(f", {part}" for part in out_of_date)
+        + f"), {_count(totals['chunks'], 'chunk')}, {_count(totals['tokens'], 'token')}"
     )
     spent = totals["tokens_by_purpose"]
     if spent:

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from docx import Document
@@ -209,3 +210,18 @@ def test_a_link_inside_the_folder_keeps_the_files_own_path(
         f"already in the library as {docs}/sub/boiler.txt"
     )
     assert len(store.documents()) == 2
+
+
+def test_a_touched_file_added_again_is_unchanged_and_no_longer_out_of_date(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    from nocturne.library.file_changes import CHANGED, SAME, file_change
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("The same words before and after.")
+    _statuses(store, settings, doc)
+    (read,) = store.documents()
+    os.utime(doc, (read.mtime + 30, read.mtime + 30))
+    assert file_change(store.documents()[0]) == CHANGED
+    assert _statuses(store, settings, doc) == {"a.txt": "unchanged"}
+    assert file_change(store.documents()[0]) == SAME

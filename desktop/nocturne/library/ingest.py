@@ -23,6 +23,7 @@ from nocturne.library.blocks import HEADING, TEXT, Block, LoadedDocument
 from nocturne.library.chunking import TokenCounter, chunk_blocks
 from nocturne.library.loaders import kind_of, load
 from nocturne.library.names import document_aliases, title_from
+from nocturne.library.records import DocumentRecord
 from nocturne.library.sections import SectionDraft, build_sections
 from nocturne.library.store import ChunkDraft, Store
 from nocturne.paths import display_path
@@ -372,6 +373,7 @@ def _prepare(
             if existing.error:
                 with store.transaction() as conn:
                     conn.execute("UPDATE documents SET error = NULL WHERE id = ?", (existing.id,))
+            _note_same_file(store, existing, path)
             return IngestResult(
                 path_text,
                 "unchanged",
@@ -390,6 +392,18 @@ def _prepare(
         waiting = sum(1 for page in document.ocr_pages if page not in read)
         document = with_ocr_text(document, {p: text for p, (_, text) in read.items() if text})
     return Prepared(path, kind, digest, len(data), document, stored, waiting)
+
+
+def _note_same_file(store: Store, existing: DocumentRecord, path: Path) -> None:
+    """The file holds what was read, though its size or time may differ (touched, copied back):
+    the new ones are kept, so the file is no longer said to have changed since it was read."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return
+    if mtime != existing.mtime:
+        with store.transaction() as conn:
+            conn.execute("UPDATE documents SET mtime = ? WHERE id = ?", (mtime, existing.id))
 
 
 def _prepare_as(
