@@ -185,3 +185,24 @@ def test_the_words_that_make_a_question_name_no_document() -> None:
     assert named_documents("What is the tenant's name?", documents).document_ids == ()
     assert named_documents("What kind of pet is it called?", documents).document_ids == ()
     assert named_documents("What does the latin name file say?", documents).document_ids == (7,)
+
+
+def _library(*files: tuple[str, str]) -> list[DocumentName]:
+    return [
+        DocumentName(i + 1, name, title, tuple(document_aliases(name, title)))
+        for i, (name, title) in enumerate(files)
+    ]
+
+
+def test_the_faq_names_the_one_faq_of_the_library() -> None:
+    documents = _library(
+        ("library-faq.html", "Riverside Public Library — Frequently Asked Questions"),
+        ("apartment-lease.txt", "Residential lease agreement"),
+        ("book-club.txt", "Book club"),
+    )
+    found = named_documents("Which section of the FAQ covers renewing books?", documents)
+    assert (found.document_ids, found.name_stems) == ((1,), {"faq"})
+    # an everyday kind word names nothing by kind, and neither does a kind with two documents
+    assert named_documents("How long can I keep a book?", documents).document_ids == ()
+    two = _library(("library-faq.html", "Library FAQ"), ("pool-faq.html", "Pool FAQ"))
+    assert named_documents("What does the FAQ say about fees?", two).document_ids == ()

@@ -36,6 +36,15 @@ DOCUMENT_KIND_WORDS = frozenset(
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)$")
 _SPLIT = re.compile(r"[\s_\-–—:,;()\[\]/]+")
 MAX_NAMED = 3
+# Kinds of document a person names a document by when the library holds one of that kind
+# ("the FAQ", "the manual"); not the kind words that are everyday words too (book, notes, guide).
+NAMING_KINDS = frozenset("faq faqs manual manuals handbook readme tutorial documentation".split())
+_KIND_REFERENCE = re.compile(
+    r"\b(?:the|this|that|our|your)\s+(?:[\w.-]+\s+){0,2}?("
+    + "|".join(sorted(NAMING_KINDS))
+    + r")\b",
+    re.IGNORECASE,
+)
 # A question "naming" more documents than MAX_NAMED names none of them in particular.
 NAMED_SCORE = 0.75  # one file-name word unique to the document, or two of its title words
 
@@ -157,6 +166,12 @@ class NameIndex:
         for doc_id, stems in self.profiles.items():
             for name_stem in stems:
                 self.holders.setdefault(name_stem, []).append(doc_id)
+        # "the FAQ": the documents whose file name says they are one, by kind word.
+        self.kinds: dict[str, list[int]] = {}
+        for doc in catalog:
+            for word in words(_SPLIT.sub(" ", doc.name.replace(".", " "))):
+                if word in NAMING_KINDS:
+                    self.kinds.setdefault(stem(word), []).append(doc.document_id)
         # A question word asks for a longer name it starts ("node" for "nodejs", `_asks_for`):
         # every start of a name stem that short a word may be, to the stems it starts.
         self.starts: dict[str, list[str]] = {}
@@ -199,7 +214,7 @@ class NameIndex:
             if score >= NAMED_SCORE:
                 scores[doc_id] = score
         if not scores:
-            return NamedDocuments((), frozenset())
+            return self._named_by_kind(question)
         chosen = sorted(scores, key=lambda d: -scores[d])
         if len(chosen) > MAX_NAMED:
             return NamedDocuments((), frozenset())
@@ -215,6 +230,15 @@ class NameIndex:
                     words_used.discard(form)
         words_used |= pieces
         return NamedDocuments(tuple(chosen), frozenset(words_used), frozenset(pieces))
+
+    def _named_by_kind(self, question: str) -> NamedDocuments:
+        """ "Which section of the FAQ …": the one document of that kind, when there is one."""
+        for match in _KIND_REFERENCE.finditer(question):
+            kind = stem(match.group(1).lower())
+            holders = list(dict.fromkeys(self.kinds.get(kind, ())))
+            if len(holders) == 1:
+                return NamedDocuments((holders[0],), frozenset({kind}))
+        return NamedDocuments((), frozenset())
 
 
 def _asks_for(name_stem: str, asked: set[str]) -> bool:
