@@ -9,7 +9,14 @@ from typing import Any
 from PySide6.QtGui import QImage
 
 from nocturne.ui.savings_data import SavingsPoint, SavingsSummary
-from nocturne.ui.savings_view import SavingsPane, duration, legend_html, money, short_number
+from nocturne.ui.savings_view import (
+    SavingsPane,
+    axis_scale,
+    duration,
+    legend_html,
+    money,
+    short_number,
+)
 
 
 def test_money_uses_the_price_in_settings(window: Any) -> None:
@@ -166,3 +173,34 @@ def test_the_explanation_names_the_cost_factor_in_settings(qtbot: Any) -> None:
     box = savings.explain()
     assert "1/4 of" in box.text() and not box.isModal()
     box.close()
+
+
+def labels(ticks: tuple[float, ...]) -> list[str]:
+    return [short_number(tick) for tick in ticks]
+
+
+def test_axis_ticks_are_distinct_whole_numbers_for_tiny_and_zero_ranges() -> None:
+    """A lone abstention read "1 / 0 / 0" on both axes (0.5 printed as 0)."""
+    assert axis_scale(0) == (1.0, (0.0,))  # nothing to show: one line at 0
+    assert labels(axis_scale(1)[1]) == ["0", "1", "2"]
+    assert labels(axis_scale(3)[1]) == ["0", "2", "4"]
+    assert labels(axis_scale(99)[1]) == ["0", "50", "100"]
+    assert labels(axis_scale(995)[1]) == ["0", "498", "995"]  # large: the peak itself
+    for peak in (*range(0, 300), 999, 1001, 9_999, 10_001, 15_770, 1_999_999):
+        top, ticks = axis_scale(peak)
+        assert (top >= peak and ticks[-1] == top) or ticks == (0.0,)
+        assert len(set(labels(ticks))) == len(ticks), (peak, labels(ticks))
+        if top < 100:
+            assert all(tick == int(tick) for tick in ticks)  # each label where its value is
+
+
+def test_a_single_abstention_draws_one_zero_line_on_both_charts(qtbot: Any) -> None:
+    savings = pane(qtbot)
+    savings.resize(320, 500)
+    savings.show()
+    savings.set_summary(
+        SavingsSummary(points=[SavingsPoint("t1", "learned", 0, 0, 0, 0.0, 0.1, "abstain")])
+    )
+    for chart in (savings.chart, savings.total_chart):
+        chart.grab()  # paints it
+        assert labels(chart.ticks) == ["0"]

@@ -8,6 +8,8 @@ in words wraps at any width; "How is this computed?" explains the numbers.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -50,6 +52,17 @@ def duration(seconds: float | None) -> str:
     if seconds < 3600:
         return f"{seconds / 60:.1f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def axis_scale(peak: float) -> tuple[float, tuple[float, ...]]:
+    """The top of a token axis and its ticks, each a distinct whole number: nothing to show (a
+    lone abstention) is one line at 0; a small peak rounds up to an even top, so the middle
+    tick is whole too (a peak of 1 read "1 / 0 / 0"); from 100 up the top is the peak itself
+    (its half rounds by under half a percent)."""
+    if peak <= 0:
+        return 1.0, (0.0,)
+    top = float(peak) if peak >= 100 else float(max(2, math.ceil(peak / 2) * 2))
+    return top, (0.0, top / 2, top)
 
 
 LIGHT_ALPHA = 55
@@ -113,6 +126,7 @@ class SavingsChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = SavingsSummary()
+        self.ticks: tuple[float, ...] = ()  # the axis's ticks as last painted
         self.setMinimumHeight(80)
         self.setAccessibleName("Tokens per answer")
 
@@ -128,7 +142,9 @@ class SavingsChart(QWidget):
     def _area(self) -> QRectF:
         return QRectF(self.rect()).adjusted(38, 18, -8, -6)
 
-    def _axis(self, painter: QPainter, area: QRectF, top: float, title: str) -> None:
+    def _axis(
+        self, painter: QPainter, area: QRectF, ticks: tuple[float, ...], top: float, title: str
+    ) -> None:
         palette = self.palette()
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         grid = palette.color(QPalette.ColorRole.Midlight)
@@ -138,15 +154,15 @@ class SavingsChart(QWidget):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, int(area.width())),
         )
-        for fraction in (0.0, 0.5, 1.0):
-            y = area.bottom() - fraction * area.height()
+        for tick in ticks:
+            y = area.bottom() - tick / top * area.height()
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             painter.setPen(muted)
             painter.drawText(
                 QRectF(0, y - 8, 34, 16),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                short_number(top * fraction),
+                short_number(tick),
             )
 
     def _font(self, painter: QPainter) -> None:
@@ -168,8 +184,9 @@ class SavingsChart(QWidget):
             )
             return
         area = self._area()
-        peak = max(max(p.baseline_tokens, p.used_tokens) for p in points) or 1
-        self._axis(painter, area, peak, f"tokens per answer (last {len(points)})")
+        peak, ticks = axis_scale(max(max(p.baseline_tokens, p.used_tokens) for p in points))
+        self.ticks = ticks
+        self._axis(painter, area, ticks, peak, f"tokens per answer (last {len(points)})")
         slot = area.width() / len(points)
         bar = max(2.0, min(18.0, slot * 0.6))
         for i, point in enumerate(points):
@@ -212,8 +229,9 @@ class TotalChart(SavingsChart):
         self._font(painter)
         area = self._area()
         running = self.summary.cumulative_saved_tokens()[-len(points) :]
-        top = max(running) or 1
-        self._axis(painter, area, top, f"tokens saved in total: {running[-1]:,}")
+        top, ticks = axis_scale(max(running))
+        self.ticks = ticks
+        self._axis(painter, area, ticks, top, f"tokens saved in total: {running[-1]:,}")
         slot = area.width() / len(points)
         path = QPainterPath()
         for i, value in enumerate(running):
