@@ -363,3 +363,42 @@ def test_follow_ups_are_read_at_a_terminal_or_when_asked_for(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
     args = argparse.Namespace(**{"fresh": False, "follow_up": False, "json": False, **flags})
     assert cli._reads_follow_ups(args) is expected
+
+
+def test_add_fails_only_for_a_file_it_was_given_by_name(home: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lease.txt").write_text(LEASE, encoding="utf-8")
+    (docs / "junk.pdf").write_bytes(b"%PDF-1.4 not really")
+    folder = nocturne(home, "add", str(docs), NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert folder.returncode == 0, folder.stderr
+    assert f"error     {docs}/junk.pdf: " in folder.stdout
+    assert folder.stderr == "nocturne: 1 file(s) could not be added\n"
+    named = nocturne(home, "add", str(docs / "junk.pdf"), NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert named.returncode == 1
+    assert named.stderr == "nocturne: 1 file(s) could not be added\n"
+
+
+def test_a_rebuild_with_files_that_cannot_be_read_lists_them_and_succeeds(
+    home: Path, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lease.txt").write_text(LEASE, encoding="utf-8")
+    (docs / "empty.txt").write_bytes(b"")
+    assert nocturne(home, "add", str(docs), NOCTURNE_ENGINE=FAKE_ENGINE).returncode == 0
+    assert nocturne(home, "backup").returncode == 0
+    database = home / "library.sqlite3"
+    data = bytearray(database.read_bytes())
+    data[0:16] = b"garbage garbage!"  # the header is gone: the paths come from the backup
+    database.write_bytes(bytes(data))
+    rebuilt = nocturne(home, "rebuild", NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert f"added     {docs}/lease.txt (1 chunk)" in rebuilt.stdout
+    assert f"error     {docs}/empty.txt: the file is empty" in rebuilt.stdout
+    assert rebuilt.stderr == "nocturne: 1 file(s) could not be added\n"
+    (docs / "lease.txt").unlink()
+    database.write_bytes(b"garbage garbage!" + database.read_bytes()[16:])
+    nothing = nocturne(home, "rebuild", NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert nothing.returncode == 1
+    assert nothing.stderr.endswith("nocturne: none of the documents could be added again\n")

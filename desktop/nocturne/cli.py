@@ -36,17 +36,21 @@ def cmd_add(args: argparse.Namespace) -> int:
     from nocturne.schedule.folders import watch_folders_among
 
     settings = _settings()
-    failed = 0
+    named = {os.path.abspath(Path(path).expanduser()) for path in args.paths}
+    failed = failed_named = 0
     with _store() as store:
         counter = make_tokenizer(settings)
         for result in add_paths(store, args.paths, settings, counter):
             print(result.line(), flush=True)
             failed += result.failed
+            failed_named += result.failed and result.path in named
         # Folders stay watched: the daemon or the window picks up later changes in them.
         watch_folders_among(store, args.paths)
     if failed:
         print(f"nocturne: {failed} file(s) could not be added", file=sys.stderr)
-    return 1 if failed else 0
+    # The rule `add` and `rebuild` share: every file that cannot be read is listed and the rest
+    # added; the status is 1 only when a file the command was given by name could not be.
+    return 1 if failed_named else 0
 
 
 READ_ONLY_NOTE = (
@@ -248,16 +252,25 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             print("no documents to add again: add them with `nocturne add PATH`")
             return 0
         counter = make_tokenizer(settings)
+        added = 0
         for result in add_paths(store, again, settings, counter):
             print(result.line(), flush=True)
             failed += result.failed
+            added += result.status in ("added", "updated", "unchanged")
         watch_folders_among(store, again)
         # after the documents, so that each answer finds the documents it used
         history = carry_history(store, recovery.kept_as)
     if history.line():
         print(history.line())
+    if failed:
+        print(f"nocturne: {failed} file(s) could not be added", file=sys.stderr)
+    if not added:  # every document is gone or unreadable: nothing was rebuilt
+        print("nocturne: none of the documents could be added again", file=sys.stderr)
+        return 1
     print("the learned notes are digested again at the next digest (`nocturne digest` now)")
-    return 1 if failed else 0
+    # As `add` does for the files inside a folder: the library is rebuilt, what could not be
+    # read is listed above, and that is not a failure of the command.
+    return 0
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -297,7 +310,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gui.set_defaults(func=cmd_gui)
 
-    add = sub.add_parser("add", help="add files and folders (recursively) to the library")
+    add = sub.add_parser(
+        "add",
+        help="add files and folders (recursively) to the library",
+        description="Adds files and folders (recursively); a file that cannot be read is listed "
+        "with its reason and the rest are added. Exit status 1 only when a file named on the "
+        "command line could not be added; a bad file inside a folder does not fail it.",
+    )
     add.add_argument("paths", nargs="+", metavar="PATH")
     add.set_defaults(func=cmd_add)
 
@@ -391,6 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = sub.add_parser(
         "rebuild",
         help="start a new library from the original files (the old one is kept aside)",
+        description="Starts a new library and adds the old one's documents and watched folders "
+        "again. Files that cannot be read are listed, as `add` lists them; the exit status is 0 "
+        "once the library is rebuilt, 1 when none of the documents could be added.",
     )
     rebuild.set_defaults(func=cmd_rebuild)
 
