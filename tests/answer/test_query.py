@@ -165,3 +165,32 @@ def test_the_kind_of_answer_named_is_not_a_word_to_find(
 def test_a_date_that_is_the_topic_stays_a_word_to_find(store: Store, docs: dict[str, int]) -> None:
     query = analyse(store, "What is the date of the Widget licence?")
     assert stem("date") in query.stems
+
+
+def test_an_acronym_the_library_never_writes_is_read_as_the_library_spells_it(
+    store: Store,
+) -> None:
+    from nocturne.library.store import ChunkDraft
+
+    text = (
+        "Human Resources: Petra Lindqvist, extension 2210. Report lost equipment to IT at once. "
+        "The Works Council meets monthly."
+    )
+    store.save_document(
+        path="/docs/handbook.txt",
+        name="handbook.txt",
+        kind="text",
+        content_hash="h",
+        size=1,
+        mtime=0,
+        pages=None,
+        chunks=[ChunkDraft(0, None, text, 30)],
+    )
+    query = analyse(store, "Who is the HR contact?")
+    assert {stem("human"), stem("resources")} <= query.stems and "hr" not in query.stems
+    assert query.spelled_out == ("Human Resources",)
+    assert query.asked == "Who is the Human Resources contact?"
+    assert "Human Resources" in query.search_text
+    # an acronym the library writes itself is left as it is
+    assert analyse(store, "Who runs IT?").spelled_out == ()
+    assert analyse(store, "WHO RUNS THE WC?").spelled_out == ()  # all capitals: no acronyms

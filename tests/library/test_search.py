@@ -44,3 +44,24 @@ def test_bm25_prefers_the_passage_with_the_rare_word(store: Store) -> None:
     hits = search_chunks(store, "When is the rent due?")
     assert hits and hits[0].text.startswith("The rent")
     assert search_chunks(store, "???") == []
+
+
+def test_an_acronym_is_found_spelled_out_as_the_library_writes_it(store: Store) -> None:
+    from nocturne.library.search import spelled_out
+
+    store.save_document(
+        path="/h.txt",
+        name="h.txt",
+        kind="text",
+        content_hash="h",
+        size=1,
+        mtime=0,
+        pages=None,
+        chunks=[
+            ChunkDraft(0, None, "Ask Human Resources. Human Resources is on floor 2.", 9),
+            ChunkDraft(1, None, "He reads the Health Report daily.", 7),
+        ],
+    )
+    assert spelled_out(store, "HR") == ["Human Resources", "Health Report"]
+    assert spelled_out(store, "XYZ") == []
+    assert spelled_out(store, "hr") == []  # only an acronym written in capitals

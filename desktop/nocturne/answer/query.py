@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from nocturne.answer.answer_type import expected_answer
 from nocturne.answer.text_match import CONTEXT_WEIGHT, FOLLOW_UP_CONTEXT_WEIGHT
 from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments
-from nocturne.library.search import term_share
+from nocturne.library.search import phrase_occurs, spelled_out, term_share
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import document_catalog, name_index
@@ -60,6 +60,12 @@ class Query:
     context: frozenset[str] = frozenset()  # stems only the premise sentences use
     context_weight: float = CONTEXT_WEIGHT  # how much they count (less for a follow-up's)
     follow_up: bool = False  # read with the questions before it: its own words are what it asks
+    spelled_out: tuple[str, ...] = ()  # how the library writes its acronyms ("Human Resources")
+
+    @property
+    def search_text(self) -> str:
+        """The question as the full-text search reads it: with the library's own words."""
+        return " ".join((self.text, *self.spelled_out))
 
     @property
     def own_stems(self) -> frozenset[str]:
@@ -126,7 +132,10 @@ def analyse(store: Store, question: str, *, follow_up: bool = False) -> Query:
         stems |= {s for s in content_stems(topic) if s in naming and s not in DOCUMENT_KIND_STEMS}
     if not stems:  # "What is the LGPL?" is about the document itself
         stems = set(content_stems(question)) - QUESTION_STEMS
+    spelled = _spell_out_acronyms(store, question, stems)
     asked = asking_sentence(question)
+    for acronym, written in spelled.items():  # "Who is the Human Resources contact?"
+        asked = re.sub(rf"\b{acronym}\b", written, asked)
     answer_type = _expected_answer_of(question, asked)
     if answer_type is None and re.search(
         r"\b(?:which|what)\s+(?:numbered\s+)?(?:section|chapter|part|clause|question number|"
@@ -137,7 +146,11 @@ def analyse(store: Store, question: str, *, follow_up: bool = False) -> Query:
     ):
         answer_type = "section"
     two_part = bool(_TWO_PARTS.search(asked))
-    topic_words = tuple(dict.fromkeys(w for w in words(topic) if stem(w) in stems))
+    topic_words = tuple(
+        dict.fromkeys(
+            [*(w for w in words(topic) if stem(w) in stems), *words(" ".join(spelled.values()))]
+        )
+    )
     in_asking = set(content_stems(_ANSWER_FORM.sub(" ", asked)))
     context = (
         frozenset(s for s in stems if s not in in_asking) if asked != question else frozenset()
@@ -153,7 +166,30 @@ def analyse(store: Store, question: str, *, follow_up: bool = False) -> Query:
         context,
         FOLLOW_UP_CONTEXT_WEIGHT if follow_up else CONTEXT_WEIGHT,
         follow_up,
+        tuple(spelled.values()),
     )
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+def _spell_out_acronyms(store: Store, question: str, stems: set[str]) -> dict[str, str]:
+    """A question's acronym the library never writes ("Who is the HR contact?"), spelled out as
+    the library writes it ("Human Resources"): its stem in `stems` is replaced by those words.
+    Returns each acronym spelled out, with its written form."""
+    if question.upper() == question:  # a question in capitals has no acronyms to tell apart
+        return {}
+    used: dict[str, str] = {}
+    for acronym in dict.fromkeys(_ACRONYM.findall(question)):
+        key = stem(acronym.lower())
+        if key not in stems or phrase_occurs(store, acronym.lower()):
+            continue
+        written = spelled_out(store, acronym)
+        if written:
+            stems.discard(key)
+            stems.update(content_stems(written[0]))
+            used[acronym] = written[0]
+    return used
 
 
 # "And when is it due?", "So, how much …": a conjunction that carries on from the question before.

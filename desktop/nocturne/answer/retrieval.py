@@ -223,7 +223,9 @@ def gather_evidence(
         add(match.answer, match.sources[0], "question", boost * match.similarity)
     if use_notes:
         _add_note_evidence(store, question, named, add)
-    hits = search_chunks(store, question, limit=chunk_limit)
+    hits = search_chunks(
+        store, query.search_text if query is not None else question, limit=chunk_limit
+    )
     if named:
         topic = query.topic if query is not None else question
         hits = search_chunks(store, topic, limit=2 * chunk_limit, document_ids=named) + hits

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
 from nocturne.library.store import Store
@@ -146,3 +147,22 @@ def term_share(store: Store, term: str, document_ids: tuple[int, ...]) -> float:
     except sqlite3.Error:
         return 0.0
     return found / total if total else 0.0
+
+
+def spelled_out(store: Store, acronym: str, limit: int = 50) -> list[str]:
+    """What the library writes out as `acronym`: runs of capitalised words whose initials spell
+    it ("Human Resources" for HR), the most frequent first (at most three)."""
+    if not (2 <= len(acronym) <= 5 and acronym.isalpha() and acronym.isupper()):
+        return []
+    match = " + ".join(f'"{letter}"*' for letter in acronym.lower())
+    try:
+        rows = store.query(
+            "SELECT c.text FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+            "WHERE chunks_fts MATCH ? LIMIT ?",
+            (match, limit),
+        )
+    except sqlite3.OperationalError:
+        return []
+    written = re.compile(r"\b" + r"[\s-]+".join(f"({letter}[a-z]+)" for letter in acronym) + r"\b")
+    found = Counter(" ".join(m.groups()) for row in rows for m in written.finditer(str(row[0])))
+    return [phrase for phrase, _ in found.most_common(3)]
