@@ -5,11 +5,12 @@ instead of being cut, and the window enforces its minimum size."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from nocturne.ui.background_digest import DigestSnapshot
 from nocturne.ui.main_window import MINIMUM_SIZE
@@ -120,3 +121,30 @@ def test_the_digest_status_takes_a_shorter_form_not_a_cut_one(
     assert label.toolTip() in ("", full) and (label.toolTip() == full) is (shown != full)
     if size == (1000, 700):
         assert shown != full and label.toolTip() == full
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1000, 700), MINIMUM_SIZE])
+def test_the_welcome_words_are_whole_and_apart(window: Any, size: tuple[int, int]) -> None:
+    """At 1000×700 the welcome's first paragraph overlapped its title and the second ended at
+    "…or tonight from": the labels got less height than their wrapped words."""
+    window.resize(*size)
+    settle()
+    welcome = window.library.welcome
+    assert window.library.is_welcome and welcome.plan.isVisible()
+    shown = [w for w in welcome.findChildren(QLabel) if w.isVisible() and w.text()]
+    assert len(shown) >= 4  # title, what Nocturne does, the plan, the drag hint
+    for label in shown:
+        if label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+        else:
+            assert label.height() >= label.sizeHint().height(), label.text()
+            assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())
+    ordered = sorted([*shown, welcome.add_button, welcome.samples_button], key=lambda w: w.y())
+    for above, below in pairwise(ordered):
+        assert above.geometry().bottom() < below.geometry().top(), "two of them overlap"
+    # All of it is seen, or it scrolls: nothing is cut off below the buttons.
+    seen = welcome.scroll.viewport().height()
+    bar = welcome.scroll.verticalScrollBar()
+    assert welcome.body.height() <= seen or bar.maximum() > 0
+    if size == (1400, 900):
+        assert welcome.mark.isVisible() and bar.maximum() == 0  # room for all, the mark too

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -32,15 +33,18 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPalette,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMenu,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QStyle,
     QStyledItemDelegate,
@@ -352,31 +356,43 @@ class DocumentDelegate(QStyledItemDelegate):
 
 
 class WelcomePage(QWidget):
-    """What an empty library shows: what Nocturne does, and two ways to start."""
+    """What an empty library shows: what Nocturne does, and two ways to start.
+
+    Its words never overlap or get cut where the pane is short (a 1000×700 window): the mark
+    gives way first, and what still does not fit scrolls."""
 
     add_clicked = Signal()
     samples_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 24, 18, 24)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("welcomeScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget()
+        self.body.setObjectName("welcomeBody")
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(18, 16, 18, 16)
         layout.addStretch(1)
-        mark = QLabel()
-        mark.setPixmap(app_icon().pixmap(72, 72))
-        mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(mark)
+        self.mark = QLabel()
+        self.mark.setPixmap(app_icon().pixmap(72, 72))
+        self.mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.mark)
         title = QLabel("Welcome to Nocturne")
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(
+        self.text = QLabel(
             "Drop documents here — PDFs, Word, EPUB books, text, Markdown, web pages. Nocturne "
             "reads them and learns what they say, so your questions are answered at once, "
             "with sources, for a fraction of the tokens."
         )
-        text.setWordWrap(True)
-        text.setObjectName("muted")
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setWordWrap(True)
+        self.text.setObjectName("muted")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.plan = QLabel("")
         self.plan.setWordWrap(True)
         self.plan.setObjectName("welcomePlan")
@@ -391,7 +407,7 @@ class WelcomePage(QWidget):
         self.samples_button.setAccessibleName("Try the sample documents")
         self.add_button.clicked.connect(self.add_clicked)
         self.samples_button.clicked.connect(self.samples_clicked)
-        for widget in (title, text, self.plan):
+        for widget in (title, self.text, self.plan):
             layout.addWidget(widget)
         layout.addSpacing(12)
         for button in (self.add_button, self.samples_button):
@@ -400,13 +416,54 @@ class WelcomePage(QWidget):
         hint = QLabel("or drag files and folders onto this window")
         hint.setObjectName("muted")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addStretch(2)
+        self.scroll.setWidget(self.body)
+        outer.addWidget(self.scroll)
+        # As wide as the title on one line (as before it scrolled), a scroll bar beside it.
+        scroll_bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(self.body.minimumSizeHint().width() + scroll_bar)
+
+    def words_height(self, width: int) -> int:
+        """The height the words and buttons need at this width, without the mark."""
+        layout = self.body.layout()
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        total, shown = margins.top() + margins.bottom(), 0
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if widget is None:
+                total += item.sizeHint().height() if item is not None else 0  # the spacing
+            elif widget is not self.mark and not widget.isHidden():
+                shown += 1
+                total += (
+                    widget.heightForWidth(inner)
+                    if widget.hasHeightForWidth()
+                    else widget.sizeHint().height()
+                )
+        return total + layout.spacing() * max(0, shown - 1)
+
+    def _fit(self) -> None:
+        """The mark only where the words and buttons fit with it, at the page's whole width."""
+        mark = self.mark.sizeHint().height() + self.body.layout().spacing()
+        self.mark.setVisible(self.words_height(self.width()) + mark <= self.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
     def set_plan(self, text: str) -> None:
         """When documents added now will be digested (from the settings)."""
         self.plan.setText(text)
         self.plan.setVisible(bool(text))
+        self._fit()
 
 
 class FilterBar(QWidget):

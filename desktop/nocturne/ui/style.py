@@ -47,6 +47,8 @@ QToolButton#linkButton { border: none; color: palette(link); padding: 2px 4px; }
 QToolButton#linkButton:hover { text-decoration: underline; }
 QScrollArea#transcript { border: none; background: transparent; }
 QWidget#transcriptBody { background: transparent; }
+QScrollArea#welcomeScroll { border: none; background: transparent; }
+QWidget#welcomeBody { background: transparent; }
 QStatusBar QLabel { padding: 0 4px; }
 QPushButton#primary {
     background: palette(highlight); color: palette(highlighted-text); border: none;
