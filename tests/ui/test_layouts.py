@@ -143,8 +143,8 @@ def test_the_welcome_words_are_whole_and_apart(window: Any, size: tuple[int, int
     for above, below in pairwise(ordered):
         assert above.geometry().bottom() < below.geometry().top(), "two of them overlap"
     # All of it is seen, or it scrolls: nothing is cut off below the buttons.
-    seen = welcome.scroll.viewport().height()
-    bar = welcome.scroll.verticalScrollBar()
+    seen = welcome.scroll_area.viewport().height()
+    bar = welcome.scroll_area.verticalScrollBar()
     assert welcome.body.height() <= seen or bar.maximum() > 0
     if size == (1400, 900):
         assert welcome.mark.isVisible() and bar.maximum() == 0  # room for all, the mark too

@@ -368,14 +368,15 @@ class WelcomePage(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("welcomeScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("welcomeScroll")
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body = QWidget()
         self.body.setObjectName("welcomeBody")
         layout = QVBoxLayout(self.body)
+        self.body_layout = layout
         layout.setContentsMargins(18, 16, 18, 16)
         layout.addStretch(1)
         self.mark = QLabel()
@@ -419,15 +420,15 @@ class WelcomePage(QWidget):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addStretch(2)
-        self.scroll.setWidget(self.body)
-        outer.addWidget(self.scroll)
+        self.scroll_area.setWidget(self.body)
+        outer.addWidget(self.scroll_area)
         # As wide as the title on one line (as before it scrolled), a scroll bar beside it.
-        scroll_bar = self.scroll.verticalScrollBar().sizeHint().width()
+        scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
         self.setMinimumWidth(self.body.minimumSizeHint().width() + scroll_bar)
 
     def words_height(self, width: int) -> int:
         """The height the words and buttons need at this width, without the mark."""
-        layout = self.body.layout()
+        layout = self.body_layout
         margins = layout.contentsMargins()
         inner = width - margins.left() - margins.right()
         total, shown = margins.top() + margins.bottom(), 0
@@ -447,7 +448,7 @@ class WelcomePage(QWidget):
 
     def _fit(self) -> None:
         """The mark only where the words and buttons fit with it, at the page's whole width."""
-        mark = self.mark.sizeHint().height() + self.body.layout().spacing()
+        mark = self.mark.sizeHint().height() + self.body_layout.spacing()
         self.mark.setVisible(self.words_height(self.width()) + mark <= self.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
