@@ -402,3 +402,22 @@ def test_a_rebuild_with_files_that_cannot_be_read_lists_them_and_succeeds(
     nothing = nocturne(home, "rebuild", NOCTURNE_ENGINE=FAKE_ENGINE)
     assert nothing.returncode == 1
     assert nothing.stderr.endswith("nocturne: none of the documents could be added again\n")
+
+
+def test_status_of_a_library_whose_search_index_is_damaged_says_so_as_ask_does(
+    home: Path, tmp_path: Path
+) -> None:
+    from support import damage_pages_of
+
+    guide = tmp_path / "guide.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    assert nocturne(home, "add", str(guide), NOCTURNE_ENGINE=FAKE_ENGINE).returncode == 0
+    with Store.open(home / "library.sqlite3") as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    damage_pages_of(home / "library.sqlite3", "chunks_fts_data")
+    asked = nocturne(home, "ask", "How much disk space?", NOCTURNE_ENGINE=FAKE_ENGINE)
+    status = nocturne(home, "status", NOCTURNE_ENGINE=FAKE_ENGINE)
+    assert (asked.returncode, status.returncode) == (1, 1)
+    assert "is damaged" in status.stderr and "`nocturne rebuild`" in status.stderr
+    assert status.stderr == asked.stderr
+    assert status.stdout == ""

@@ -165,3 +165,22 @@ def test_a_file_edited_or_deleted_since_it_was_read_is_said_with_its_document(
         "Totals: 3 documents (1 with errors, 1 changed since read, 1 missing), 3 chunks, "
         f"{report['totals']['tokens']} tokens",
     ]
+
+
+def test_a_damaged_search_index_is_said_as_a_question_would_meet_it(
+    library: Store, settings: Settings, home: Path
+) -> None:
+    from nocturne.errors import StoreError
+
+    from support import damage_pages_of
+
+    library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    library.close()
+    damage_pages_of(home / "library.sqlite3", "chunks_fts_data")
+    with Store.open() as damaged, pytest.raises(StoreError) as raised:
+        library_status(damaged, settings)
+    assert raised.value.condition == "damaged"
+    assert str(raised.value) == (
+        f"the library database {home / 'library.sqlite3'} is damaged (vtable constructor "
+        "failed: chunks_fts); your documents themselves are not affected"
+    )

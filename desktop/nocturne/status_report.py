@@ -9,6 +9,7 @@ from nocturne.answer.totals import answer_totals, format_answer_totals
 from nocturne.engine.engine_report import engine_choices
 from nocturne.engine.factory import engine_choice
 from nocturne.library.file_changes import CHANGED, MISSING, STATUS_WORDS, file_change
+from nocturne.library.index_check import check_search_indexes
 from nocturne.library.store import Store
 from nocturne.schedule.schedule_report import format_schedule_status, schedule_status
 from nocturne.settings import Settings
@@ -18,6 +19,9 @@ from nocturne.sleeptime.progress import digest_progress, shown_state
 
 
 def library_status(store: Store, settings: Settings) -> dict[str, Any]:
+    # What a question reads and the rest of the report does not: a damaged search index is the
+    # same "… is damaged …" StoreError a question would meet, not a status that looks fine.
+    check_search_indexes(store)
     documents = [
         {
             "id": row.id,
