@@ -6,6 +6,7 @@ import pytest
 
 from nocturne.answer.ask import ask
 from nocturne.answer.ledger import record_answer
+from nocturne.answer.plain import PENDING_ROUTE
 from nocturne.answer.result import Answer, Savings, SleepShare, Timing
 from nocturne.answer.totals import AnswerTotals, answer_summary, answer_totals, format_answer_totals
 from nocturne.engine.base import Usage
@@ -151,4 +152,39 @@ def test_the_status_line_names_modes_ratio_and_money(store: Store) -> None:
     assert line == (
         "Answers: 2 (instant 1, learned 1); 100 tokens instead of 2000 "
         "(20.0x fewer by the answers that saved something); saved 1900 tokens, $0.0190"
+    )
+
+
+def test_a_no_summary_yet_reply_is_counted_apart_not_as_an_answer(store: Store) -> None:
+    log(store, "learned", 100, 1000)
+    log(store, "learned", 0, 0, route=PENDING_ROUTE)
+    log(store, "auto", 0, 0, route=PENDING_ROUTE)
+    summary = answer_summary(store)
+    assert (summary.answers, summary.pending, summary.ratio_answers) == (1, 2, 1)
+    totals = answer_totals(store)
+    assert (totals["answers"], totals["pending"]) == (1, 2)
+    assert {mode: v["answers"] for mode, v in totals["by_mode"].items()} == {"learned": 1}
+    assert format_answer_totals(totals).startswith(
+        "Answers: 1 (learned 1), and 2 replies waiting for the digest (no summary yet); "
+        "100 tokens instead of 1000"
+    )
+
+
+def test_only_no_summary_yet_replies_are_not_answers_yet(store: Store) -> None:
+    log(store, "learned", 0, 0, route=PENDING_ROUTE)
+    totals = answer_totals(store)
+    assert totals["answers"] == 0
+    assert format_answer_totals(totals) == (
+        "Answers: none yet; 1 reply waiting for the digest (no summary yet)"
+    )
+
+
+def test_the_status_line_says_how_many_answers_abstained(store: Store) -> None:
+    log(store, "learned", 100, 1000)
+    log(store, "learned", 60, 0, route="abstain")
+    log(store, "raw", 500, 1000)
+    totals = answer_totals(store)
+    assert totals["abstained"] == 1
+    assert format_answer_totals(totals).startswith(
+        "Answers: 3 (learned 2, raw 1; 1 abstained); 660 tokens instead of 2000"
     )

@@ -10,6 +10,8 @@ questions about the same documents take their part (`answer.ledger`), so the dig
 once in all, and the money saved can be more than the lines said when they were printed.
 An answer that used no model tokens adds its baseline to "N× fewer" and nothing to the tokens
 used: the ratio is of the sums, so it stays a number of times while one answer used anything.
+A "no summary yet" reply (route `summary:pending`: the digest has not written the summary asked
+for) is logged but is no answer: it is counted apart (`pending`), in no mode's answers.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nocturne.answer.plain import PENDING_ROUTE
 from nocturne.library.answer_log import answer_sums, recent_answers, savings_sums, sums_by_mode
+from nocturne.library.answer_routes import answers_by_route
 from nocturne.library.store import Store
 from nocturne.settings import Settings
 
@@ -40,6 +44,7 @@ class AnswerTotals:
     money_tokens: float  # question-time tokens the money stands for
     price_per_million: float
     factor: float
+    pending: int = 0  # "no summary yet" replies, left out of `answers`
 
     @property
     def ratio(self) -> float | None:
@@ -61,18 +66,31 @@ def answer_summary(
     factor = defaults.question_token_factor if factor is None else factor
     sums = answer_sums(store)
     savings = savings_sums(store, factor)
+    pending = _pending_by_mode(store)
     return AnswerTotals(
-        answers=sums.answers,
+        answers=sums.answers - sum(pending.values()),
         tokens=sums.tokens,
         baseline_tokens=sums.baseline_tokens,
         saved_tokens=sums.saved_tokens,
-        ratio_answers=savings.ratio_answers,
+        # savings_sums counts every answer of a mode other than raw that did not abstain
+        ratio_answers=savings.ratio_answers
+        - sum(count for mode, count in pending.items() if mode != "raw"),
         ratio_tokens=savings.ratio_tokens,
         ratio_baseline_tokens=savings.ratio_baseline_tokens,
         money_tokens=savings.money_tokens,
         price_per_million=float(price),
         factor=float(factor),
+        pending=sum(pending.values()),
     )
+
+
+def _pending_by_mode(store: Store) -> dict[str, int]:
+    """Per mode, the "no summary yet" replies logged (they used no tokens and saved none)."""
+    return {
+        mode: count
+        for (mode, route), count in answers_by_route(store).items()
+        if route == PENDING_ROUTE
+    }
 
 
 def answer_totals(
@@ -87,15 +105,17 @@ def answer_totals(
         None if settings is None else settings.reference_price_per_million,
         None if settings is None else settings.question_token_factor,
     )
+    pending = _pending_by_mode(store)
     by_mode = {
         m.mode: {
-            "answers": m.answers,
+            "answers": m.answers - pending.get(m.mode, 0),
             "tokens": m.tokens,
             "median_first_token_s": (
                 round(m.first_token_s[len(m.first_token_s) // 2], 4) if m.first_token_s else None
             ),
         }
         for m in sums_by_mode(store)
+        if m.answers > pending.get(m.mode, 0)
     }
     history = [
         {
@@ -119,7 +139,8 @@ def answer_totals(
     baseline = sums.baseline_tokens
     digest_tokens = sums.amortized_sleep_tokens / totals.factor if totals.factor > 0 else 0.0
     return {
-        "answers": sums.answers,
+        "answers": totals.answers,  # as the window's tile counts them
+        "pending": totals.pending,
         "tokens": tokens,
         "baseline_tokens": baseline,
         "saved_tokens": sums.saved_tokens,
@@ -143,17 +164,25 @@ def _usd(tokens: float, price_per_million: float) -> float:
 
 
 def format_answer_totals(totals: dict[str, Any]) -> str:
-    """One line for `nocturne status`."""
+    """One line for `nocturne status`: the answers by mode and how many of them abstained,
+    the "no summary yet" replies apart, then tokens and money."""
+    pending = int(totals.get("pending", 0))
+    waiting = (
+        f"{pending} {'reply' if pending == 1 else 'replies'} waiting for the digest "
+        "(no summary yet)"
+    )
     if not totals["answers"]:
-        return "Answers: none yet"
+        return f"Answers: none yet; {waiting}" if pending else "Answers: none yet"
     ratio = (
         f" ({totals['ratio']:.1f}x fewer by the answers that saved something)"
         if totals["ratio"]
         else ""
     )
     modes = ", ".join(f"{m} {v['answers']}" for m, v in sorted(totals["by_mode"].items()))
+    abstained = f"; {totals['abstained']} abstained" if totals.get("abstained") else ""
     return (
-        f"Answers: {totals['answers']} ({modes}); {totals['tokens']} tokens instead of "
-        f"{totals['baseline_tokens']}{ratio}; saved {totals['saved_tokens']} tokens, "
-        f"${totals['saved_usd']:.4f}"
+        f"Answers: {totals['answers']} ({modes}{abstained})"
+        + (f", and {waiting}" if pending else "")
+        + f"; {totals['tokens']} tokens instead of {totals['baseline_tokens']}{ratio}; saved "
+        f"{totals['saved_tokens']} tokens, ${totals['saved_usd']:.4f}"
     )
