@@ -139,3 +139,31 @@ def test_numbered_names_are_found_except_at_the_start_of_a_sentence() -> None:
     ]
     assert named_numbers("Debian 14 is next, after TP 672.") == [("TP", "672")]
     assert named_numbers("what comes after version 2?") == []
+
+
+def test_a_heading_glued_to_its_sentence_is_no_part_of_a_name() -> None:
+    asked = "Who pays for water?"
+    spans = answer_spans("name", "5. UTILITIES Landlord pays water, sewer and trash.", asked)
+    assert [s.text for s in spans] == ["Landlord"]
+    spans = answer_spans("name", "SECURITY DEPOSIT Tenant pays the deposit.", "Who pays it?")
+    assert [s.text for s in spans] == ["Tenant"]
+    assert [s.text for s in answer_spans("name", "NASA Ames runs it.", "Who runs it?")] == [
+        "NASA Ames"
+    ]
+    # A capital that only starts the sentence is a name when it does what is asked about;
+    # a pronoun never is.
+    assert not answer_spans("name", "Tenant shall keep the keys.", "Who pays for water?")
+    assert not answer_spans("name", "It was written by nobody.", "Who wrote it?")
+    spans = answer_spans("name", "In Hinduism the teacher is a guru.", "Who teaches?")
+    assert [s.text for s in spans] == ["Hinduism"]
+
+
+def test_a_hyphenated_number_keeps_its_noun_only_when_asked_about_it() -> None:
+    sentence = "The motor base has a 7-year limited warranty; the jar has a 2-year warranty."
+    spans = answer_spans("number", sentence, "How long is the warranty?")
+    assert [s.text for s in spans] == ["7-year", "2-year warranty"]
+
+
+def test_the_digits_of_an_address_are_no_quantity() -> None:
+    sentence = "See https://lists.example.org/2012/09/msg00008.html or mail a2@example.org."
+    assert answer_spans("number", sentence, "How long must the key be?") == []

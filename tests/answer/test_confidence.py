@@ -167,3 +167,24 @@ def test_a_number_in_words_is_a_number(
     assert "thirty days" in answer.answer
     assert "2015" not in answer.answer, answer.answer  # actual: "… “Bugs are reported … 2015.”"
     assert answer.confidence != LOW
+
+
+def test_two_answers_that_fit_as_well_are_low() -> None:
+    asked = "How many items can a child borrow?"
+    stems = frozenset({"item", "child", "borrow"})
+    typed = Query(asked, asked, stems, NamedDocuments((), frozenset()), "number")
+    adults = evidence("Adults may borrow up to 25 items at a time.", 0.67, 1.0)
+    children = evidence("Children's cards allow 10 items.", 0.29, 0.6)
+    retrieval = Retrieval(asked, evidence=[adults, children], query=typed)
+    assert evidence_confidence(retrieval, adults, False) == LOW
+    alone = Retrieval(asked, evidence=[adults], query=typed)
+    assert evidence_confidence(alone, adults, True) == MEDIUM
+    both = evidence("Adults may borrow 25 items; children may borrow 10 items.", 0.9, 1.0)
+    general = Query(
+        "How many items may one borrow?",
+        "How many items may one borrow?",
+        frozenset({"item", "borrow"}),
+        NamedDocuments((), frozenset()),
+        "number",
+    )
+    assert evidence_confidence(Retrieval("q", evidence=[both], query=general), both, False) == LOW

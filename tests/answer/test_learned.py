@@ -169,3 +169,24 @@ def test_a_second_piece_of_evidence_is_quoted_after_the_first(where: str) -> Non
     assert outcome.short_answer == "2,249 yards"  # from whichever piece holds a number
     assert outcome.quote is MANNING and outcome.second is second
     assert outcome.text == f"2,249 yards — “{first.text}” … “{second.text}”"
+
+
+def test_when_two_answers_fit_as_well_both_are_quoted_and_none_is_picked() -> None:
+    question = "How many items can a child borrow?"
+    faq = Source(2, 3, "library-faq.html", "/docs/library-faq.html", None)
+    adults = Evidence("Adults may borrow up to 25 items at a time.", faq, 0.67, 1.0, "chunk")
+    children = Evidence("Children's cards allow 10 items.", faq, 0.29, 0.6, "chunk")
+    retrieval = Retrieval(
+        question, evidence=[adults, children], query=typed_query(question, "number")
+    )
+    engine = FakeEngine(["25 items"])
+    outcome = answer_learned(engine, retrieval, "", 64)
+    assert engine.calls == []  # the model would only pick one at random
+    assert (outcome.short_answer, outcome.supported) == ("", False)
+    assert outcome.text == f"“{adults.text}” … “{children.text}”"
+    # One sentence with two clauses that fit equally well says as little.
+    both = Evidence("Adults may borrow 25 items; children may borrow 10 items.", faq, 1, 1, "chunk")
+    asked = "How many items may one borrow?"
+    retrieval = Retrieval(asked, evidence=[both], query=typed_query(asked, "number"))
+    outcome = answer_learned(FakeEngine(), retrieval, "", 64)
+    assert (outcome.short_answer, outcome.text) == ("", f"“{both.text}”")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nocturne.answer.answer_type import answer_spans
 from nocturne.answer.query import Query
-from nocturne.answer.short_answers import trim_quote, typed_answer, whole_phrase
+from nocturne.answer.short_answers import rival_sentence, trim_quote, typed_answer, whole_phrase
 from nocturne.library.names import NamedDocuments
 from nocturne.library.words import content_stems
 
@@ -102,3 +102,71 @@ def test_of_two_names_the_one_beside_the_asked_word() -> None:
     lease = "It is between Willow Lane Properties B.V. (the Landlord) and Sam Okafor (the Tenant)."
     found = typed_answer(query("Who is the tenant?", "name"), [lease])
     assert found is not None and found.span.text == "Sam Okafor"
+
+
+WARRANTY = "The motor base has a 7-year limited warranty; the jar has a 2-year warranty."
+
+
+def test_of_two_spans_the_one_whose_clause_holds_the_questions_words() -> None:
+    found = typed_answer(query("How long is the motor base warranty?", "number"), [WARRANTY])
+    assert found is not None and (found.span.text, found.ambiguous) == ("7-year", False)
+    found = typed_answer(query("How long is the warranty on the jar?", "number"), [WARRANTY])
+    assert found is not None and found.span.text == "2-year warranty"
+    # What "how many" counts comes first, whatever else the other clause holds.
+    counted = (
+        "The defense gave up just 308 points, while also leading the league in interceptions "
+        "with 24."
+    )
+    found = typed_answer(query("How many interceptions did the defense have?", "number"), [counted])
+    assert found is not None and found.span.text == "24"
+
+
+def test_who_is_the_one_who_does_it_not_what_it_is_done_with() -> None:
+    asked = query("Who will order lumber?", "name")
+    found = typed_answer(asked, ["Ben will order lumber from Greenway Supply by May 30."])
+    assert found is not None and found.span.text == "Ben"
+    asked = query("Who pays for electricity?", "name")
+    utilities = "Tenant pays electricity, gas and internet."
+    found = typed_answer(asked, [utilities, "5. UTILITIES Landlord pays water."])
+    assert found is not None and (found.span.text, found.index) == ("Tenant", 0)
+    # A verb the second clause leaves out is shared: what differs decides.
+    asked = query("Who waters on Sundays?", "name")
+    found = typed_answer(asked, ["Chloe will water on Tuesdays and Fridays; Dev on Sundays."])
+    assert found is not None and found.span.text == "Dev"
+    # The one before "by" does it in the passive: "fixed by Dev".
+    found = typed_answer(query("Who fixed the gate?", "name"), ["The gate was fixed by Dev."])
+    assert found is not None and found.span.text == "Dev"
+
+
+def test_two_answers_that_fit_equally_well_are_ambiguous() -> None:
+    sentence = "Adults may borrow 25 items; children may borrow 10 items."
+    found = typed_answer(query("How many items may one borrow?", "number"), [sentence])
+    assert found is not None and found.ambiguous
+    found = typed_answer(query("How many items may children borrow?", "number"), [sentence])
+    assert found is not None and (found.span.text, found.ambiguous) == ("10 items", False)
+
+
+def test_a_sentence_beside_the_first_may_answer_as_well() -> None:
+    adults, children = (
+        "Adults may borrow up to 25 items at a time.",
+        "Children's cards allow 10 items.",
+    )
+    child = query("How many items can a child borrow?", "number")
+    assert rival_sentence(child, adults, [children]) == 0  # "child" is only in the second
+    adult = query("How many items can an adult borrow?", "number")
+    assert rival_sentence(adult, adults, [children]) is None
+    assert rival_sentence(child, adults, ["Lost items are billed at their cost."]) is None
+
+
+def test_a_start_date_does_not_answer_when_something_else_happened() -> None:
+    term = "1. TERM The lease begins on April 1, 2025 and ends on March 31, 2026."
+    asked = Query(
+        "When was the lease signed?",
+        "When was the lease signed?",
+        frozenset({"sign"}),  # "lease" names the document
+        NamedDocuments((), frozenset(), frozenset()),
+        "date",
+    )
+    assert typed_answer(asked, ["Signed: Harbor View Properties LLC.", term]) is None
+    found = typed_answer(query("When does the lease begin?", "date"), [term])
+    assert found is not None and found.span.text == "April 1, 2025"

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nocturne.library.search import STOPWORDS
+from nocturne.library.words import QUESTION_STEMS, content_stems, stem
+
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -98,7 +101,10 @@ _CODE_QUESTION = re.compile(
     r"\bwhere\b.{0,40}?\b(?:send|mail|e-?mail|report)\b|"
     r"\bwhere on disk\b|\bwhere\b.{0,40}?\b(?:stored|saved|kept|installed|located)\b",
 )
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)](?=\s+[A-Za-z(])|\[\d{1,3}\]")
+_LIST_MARKER = re.compile(
+    # a list or footnote mark; an address, whose digits are no quantity ("…/2012/09/msg08.html")
+    r"(?:^|(?<=\s))\d{1,2}[.)](?=\s+[A-Za-z(])|\[\d{1,3}\]|https?://\S+|\b[\w.-]+@[\w-]+\.[\w.]+"
+)
 
 TYPED = ("number", "date", "name", "code")
 
@@ -130,7 +136,8 @@ def expected_answer(question: str) -> str | None:
 
 
 def _masked(text: str) -> str:
-    """List markers ("1.", "2)") and footnote marks ("[1]") blanked out, positions kept."""
+    """List markers ("1.", "2)"), footnote marks ("[1]") and addresses blanked out, positions
+    kept."""
     return _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
 
 
@@ -165,7 +172,7 @@ def named_numbers(text: str) -> list[tuple[str, str]]:
     return [(m.group("name"), m.group("number")) for m in _NAMED_NUMBER.finditer(text)]
 
 
-def _number_spans(text: str) -> list[Span]:
+def _number_spans(text: str, asked: frozenset[str] = frozenset()) -> list[Span]:
     spans = []
     for match in _NUMBER_SPAN.finditer(_masked(text)):
         unit = match.group("unit") or ""
@@ -184,34 +191,116 @@ def _number_spans(text: str) -> list[Span]:
             continue
         if first_unit in _NOT_UNITS and first_unit not in ("a", "an", "per", "each"):
             end = match.end("hyphen") if match.group("hyphen") else match.end("number")
+        elif match.group("hyphen") and unit.strip() and stem(first_unit) not in asked:
+            # "a 7-year limited warranty": the hyphen carries the unit; the next word is only
+            # part of the answer when the question names it ("2-year warranty" for a warranty).
+            end = match.end("hyphen")
         start = match.start("prefix") if match.group("prefix") else match.start("number")
         value = text[start:end].strip().rstrip("’'")
         spans.append(Span(value, start, start + len(value)))
     return spans
 
 
-def _name_spans(text: str) -> list[Span]:
+# Capitalised only because they start the sentence: "In Hinduism", "The Tenant" ("No Child Left
+# Behind" keeps its "No").
+_OPENING_WORDS = frozenset(
+    "in on at by for from with to of into onto the a an this that these those if when while "
+    "after before as since during then and but or".split()
+)
+# What may stand before a sentence's own first word: nothing, or a heading's number ("5. ").
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?$")
+_NUMBERED_START = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+$")
+_CAPS = re.compile(r"[A-Z][A-Z&’'-]+")
+# Words between a doer and its verb ("Ben will order", "the Tenant shall pay").
+_AUXILIARIES = frozenset(
+    "will shall must may can should would could is are was were has have had also then usually "
+    "always never only to".split()
+)
+
+
+def loosely_in(word_stem: str, stems: frozenset[str] | set[str]) -> bool:
+    """Whether a stem is one of `stems`, or one of them starts the other and both are words of
+    five letters or more ("child" and "children", whose stems the stemmer does not join)."""
+    if word_stem in stems:
+        return True
+    if len(word_stem) < 5:
+        return False
+    return any(len(s) >= 5 and (word_stem.startswith(s) or s.startswith(word_stem)) for s in stems)
+
+
+def _without_heading(text: str, start: int, value: str) -> tuple[int, str]:
+    """A heading glued to the sentence it heads is no part of a name: "5. UTILITIES Landlord"
+    -> "Landlord". Capitals right after a section number are its heading; at the sentence start
+    a capitalised run of two words or five letters is too ("SECURITY DEPOSIT Tenant"); a short
+    acronym there still names ("NASA Ames")."""
+    parts = value.split(" ")
+    caps = 0
+    while caps < len(parts) - 1 and _CAPS.fullmatch(parts[caps]):
+        caps += 1
+    if not caps or not _SENTENCE_START.search(text[:start]):
+        return start, value
+    numbered = bool(_NUMBERED_START.match(text[:start])) or bool(
+        re.search(r"\d\.?\s+$", text[:start])
+    )
+    if not numbered and caps < 2 and len(parts[0]) < 5:
+        return start, value
+    cut = len(" ".join(parts[:caps])) + 1
+    return start + cut, value[cut:]
+
+
+def does_what_is_asked(text: str, end: int, asked: frozenset[str]) -> bool:
+    """Whether the words right after a name are the question's verb: "Ben will order" for
+    "who will order", "Tenant pays" for "who pays"."""
+    for word in _WORD.findall(text[end : end + 40])[:3]:
+        lowered = word.lower()
+        if lowered in _AUXILIARIES:
+            continue
+        return loosely_in(stem(lowered), asked)
+    return False
+
+
+def _name_spans(text: str, asked: frozenset[str] = frozenset()) -> list[Span]:
     spans = []
     for match in _NAME_SPAN.finditer(text):
         value = _SENTENCE_END.split(match.group(0))[0]  # "Pets. Small" is two sentences
         if value.endswith(".") and "." not in value.split()[-1][:-1]:
             value = value[:-1]  # the sentence's full stop, not an abbreviation's ("B.V.")
+        start, value = _without_heading(text, match.start(), value)
+        first = (
+            start != match.start()
+            or not text[:start].strip()
+            or bool(_NUMBERED_START.match(text[:start]))
+        )
+        opening = value.split(" ", 1)
+        if len(opening) == 2 and opening[0].lower() in _OPENING_WORDS:
+            # "In Hinduism", "The Tenant": the capital is the sentence's, not the name's
+            start, value, first = start + len(opening[0]) + 1, opening[1], False
         if _CALENDAR.fullmatch(value):
             continue
-        if " " not in value and (match.start() == 0 or _DETERMINER.search(text[: match.start()])):
-            continue  # a capital that only starts the sentence; a defined term ("the Premises")
-        spans.append(Span(value, match.start(), match.start() + len(value)))
+        # A capital that only starts the sentence, or a defined term ("the Premises") — unless
+        # it does what the question asks about: "Tenant pays" for "who pays".
+        if (
+            " " not in value
+            and (first or _DETERMINER.search(text[:start]))
+            and (
+                value.lower() in STOPWORDS
+                or not does_what_is_asked(text, start + len(value), asked)
+            )
+        ):
+            continue  # ("It was written by …": a pronoun is nobody's name)
+        spans.append(Span(value, start, start + len(value)))
     return spans
 
 
 def answer_spans(kind: str | None, sentence: str, question: str) -> list[Span]:
     """The spans of `sentence` of the kind asked for that the question does not already hold."""
+    topic = frozenset(content_stems(question)) - QUESTION_STEMS
     if kind == "number":
-        spans = _number_spans(sentence)
+        spans = _number_spans(sentence, topic)
     elif kind == "date":
         spans = [Span(m.group(0), m.start(), m.end()) for m in _DATE_SPAN.finditer(sentence)]
     elif kind == "name":
-        spans = _name_spans(sentence)
+        spans = _name_spans(sentence, topic)
     elif kind == "code":
         spans = [Span(m.group(0), m.start(), m.end()) for m in _CODE_SPAN.finditer(sentence)]
     else:

@@ -42,6 +42,7 @@ from nocturne.answer.learned import (
     is_supported,
     learned_messages,
     library_brief,
+    rival_evidence,
 )
 from nocturne.answer.result import Answer
 from nocturne.answer.retrieval import (
@@ -278,10 +279,16 @@ def think_harder(
     # As in learned mode: the span of the kind asked for, when the evidence holds one, is the
     # short answer (copied, exact); else the model's whole phrase from the chosen sentence.
     typed = typed_answer(query, [ev.text for ev in pieces]) if query is not None else None
-    short = typed.span.text if typed is not None else best.phrase
+    wide = replace(retrieval, evidence=[chosen, *[ev for ev in candidates if ev is not chosen]])
+    if typed is not None and (typed.ambiguous or rival_evidence(wide) is not None):
+        short = ""  # two answers fit equally well: the quotes show both, none is picked
+    else:
+        short = typed.span.text if typed is not None else best.phrase
     topic = query.stems if query is not None else frozenset(stems(retrieval.question))
     quoted = " … ".join(
-        _quoted(ev, topic, typed.span if typed is not None and typed.index == i else None)
+        _quoted(
+            ev, topic, typed.span if typed and not typed.ambiguous and typed.index == i else None
+        )
         for i, ev in enumerate(pieces)
     )
     text = f"{short} — {quoted}" if short else quoted
@@ -299,7 +306,6 @@ def think_harder(
         did.append(f"quoted {_COUNT.get(len(pieces), len(pieces))} sentences of its document")
     note = "Thought harder: " + ", ".join(did[:-1]) + " and " + did[-1] + "."
     used = Usage(sum(r.prompt_tokens for r in reads), sum(r.completion_tokens for r in reads))
-    wide = replace(retrieval, evidence=[chosen, *[ev for ev in candidates if ev is not chosen]])
     sources = [src for ev in pieces for src in (ev.source, *([ev.via] if ev.via else []))]
     return HarderOutcome(
         text=text,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from nocturne.answer.answer_type import Span
 from nocturne.answer.retrieval import Evidence, Retrieval
-from nocturne.answer.short_answers import trim_quote, typed_answer, whole_phrase
+from nocturne.answer.short_answers import rival_sentence, trim_quote, typed_answer, whole_phrase
 from nocturne.answer.text_match import stems
 from nocturne.engine.base import Engine, GenerationOptions, Message
 from nocturne.library.learned_notes import latest_library_brief, notes_signature, readable_documents
@@ -154,11 +154,19 @@ def answer_learned(
     asked = query.stems if query is not None else frozenset(stems(retrieval.question))
     candidates = [passage[0], *([second] if second is not None else [])]
     typed = typed_answer(query, [ev.text for ev in candidates]) if query is not None else None
+    # Another sentence of the passage answers as well: both are quoted, neither is the answer.
+    rival = rival_evidence(retrieval) if typed is not None and typed.index == 0 else None
+    if rival is not None and second is None:
+        second = rival
     messages: list[Message] = []
     prompt_tokens = completion_tokens = 0
     first_token_s = model_seconds = 0.0
     anchor: Span | None = None
-    if typed is not None:
+    if typed is not None and (typed.ambiguous or rival is not None):
+        # Two answers of the kind asked for fit equally well: the quote shows both, and no
+        # model is asked to pick one (it would pick at random).
+        short, evidence, supported = "", candidates[typed.index], False
+    elif typed is not None:
         # The kind of answer asked for is in the evidence: the span is the answer, copied.
         short, evidence, supported = typed.span.text, candidates[typed.index], True
         if typed.index == 0:
@@ -185,7 +193,10 @@ def answer_learned(
     first = evidence if evidence is passage[0] or second is None else passage[0]
     quoted = _quoted(first, asked, anchor)
     if second is not None:
-        quoted += f" … {_quoted(second, asked, typed.span if typed and typed.index == 1 else None)}"
+        span = typed.span if typed and typed.index == 1 and not typed.ambiguous else None
+        quoted += f" … {_quoted(second, asked, span)}"
+    if rival is not None and rival is not second:
+        quoted += f" … {_quoted(rival, asked, None)}"  # of the first one's passage: cited with it
     text = f"{short} — {quoted}" if short else quoted
     if on_text:
         on_text(text)
@@ -201,6 +212,26 @@ def answer_learned(
         model_seconds=model_seconds,
         supported=supported,
     )
+
+
+RIVALS = 3  # sentences after the first that may answer as well as it does
+
+
+def rival_evidence(retrieval: Retrieval) -> Evidence | None:
+    """A sentence of the best one's passage, among the next few, that answers the question as
+    well as it does (`short_answers.rival_sentence`), or None."""
+    if retrieval.query is None or not retrieval.evidence:
+        return None
+    first = retrieval.evidence[0]
+    beside = [
+        ev
+        for ev in retrieval.evidence[1 : 1 + RIVALS]
+        if ev.source.chunk_id == first.source.chunk_id
+        and ev.text not in first.text
+        and first.text not in ev.text
+    ]
+    found = rival_sentence(retrieval.query, first.text, [ev.text for ev in beside])
+    return beside[found] if found is not None else None
 
 
 def _quoted(evidence: Evidence, asked: frozenset[str], anchor: Span | None) -> str:

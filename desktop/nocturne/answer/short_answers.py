@@ -2,7 +2,10 @@
 
 - When the question expects a kind of answer (a number with its unit, a date or time, a name, a
   command or file) and the evidence holds one, that span is the short answer: exact, copied from
-  the source, and no model is needed for it.
+  the source, and no model is needed for it. Of several, the one whose clause holds the
+  question's own words ("the motor base has a 7-year warranty; the jar a 2-year one"), and for
+  "who does X" the one who does it, not what it is done with. When two fit equally well, or a
+  sentence beside the evidence answers as well, no span is shown: the quote shows both.
 - Otherwise the model's phrase is shown only when it is whole: a phrase stopped by the token cap
   is cut back to its last clause or dropped, filler ("the answer is", "which is the answer to
   the question") goes, and a phrase that merely restates the quote is dropped for the quote.
@@ -15,9 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from nocturne.answer.answer_type import TYPED, Span, answer_spans
-from nocturne.answer.query import Query
+from nocturne.answer.answer_type import TYPED, Span, answer_spans, does_what_is_asked, loosely_in
+from nocturne.answer.query import LIGHT_VERB_STEMS, Query
+from nocturne.library.search import STOPWORDS
 from nocturne.library.words import content_stems, stem
 
 QUOTE_MAX_CHARS = 300
@@ -54,46 +59,170 @@ _ENDS = frozenset(
 class TypedAnswer:
     span: Span
     index: int  # which of the passages holds it
+    # Two spans of the evidence fit the question equally well from different clauses ("adults
+    # may borrow 25 items; children's cards allow 10" for "how many can a child borrow" when
+    # nothing ties "child" to either): say less — quote the sentence, no short answer.
+    ambiguous: bool = False
 
 
-def _preference(query: Query, span: Span, sentence: str) -> float:
-    """How well a span fits what the question asks for; nearer the question's words is better."""
+# Where a clause of a sentence ends: its full stops and semicolons, and a ", but" / ", and"
+# that starts another. Commas alone are not used: they separate a list's items as often.
+_CLAUSE_BOUND = re.compile(
+    r"[.;!?](?=\s|$)|,\s+(?=(?:and|but|while|whereas)\s)|\s(?=(?:but|whereas|while)\s)"
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:from|to|with|for|at|in|on|into|via|of|than|against|toward|towards)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _clause(sentence: str, span: Span) -> tuple[int, int]:
+    """The bounds of the clause of `sentence` that holds `span`."""
+    begin, end = 0, len(sentence)
+    for match in _CLAUSE_BOUND.finditer(sentence):
+        if match.end() <= span.start:
+            begin = match.end()
+        elif match.start() >= span.end:
+            end = match.start()
+            break
+    return begin, end
+
+
+@lru_cache(maxsize=256)
+def _without_spans(kind: str | None, sentence: str, asked: str) -> str:
+    """The sentence with its candidate answers blanked out, positions kept."""
+    for span in answer_spans(kind, sentence, asked):
+        sentence = sentence[: span.start] + " " * (span.end - span.start) + sentence[span.end :]
+    return sentence
+
+
+def _held(query: Query, span: Span, sentence: str) -> frozenset[str]:
+    """The question's words in the span's clause. The candidate answers' own words do not count
+    (they are answers, not what one is about), except the span's unit ("10 days" holds
+    "days")."""
+    begin, end = _clause(sentence, span)
+    found = set(content_stems(_without_spans(query.answer_type, sentence, query.asked)[begin:end]))
+    if query.answer_type == "number":
+        found |= set(content_stems(span.text)[1:])
+    return frozenset(q for q in query.stems if loosely_in(q, found))
+
+
+def _fit(query: Query, span: Span, sentence: str) -> float:
+    """How well a span's kind fits the way the question asks ("how long" wants a duration; "who
+    pays" the one who pays, not who is paid)."""
     asked = query.asked.lower()
-    words = [w.lower() for w in _WORD.findall(span.text)]
-    units = {stem(w) for w in words[1:]} | ({stem(words[-1])} if words else set())
     value = 0.0
-    if units & query.stems:
-        value += 2.0  # "how many days" -> "10 days"
-    if "how long" in asked and units & _DURATION:
+    if "how long" in asked and set(content_stems(span.text)) & _DURATION:
         value += 1.0
-    if "how much" in asked and (units & _MONEY_UNITS or span.text[:1] in "$€£¥"):
+    if "how much" in asked and (
+        set(content_stems(span.text)) & _MONEY_UNITS or span.text[:1] in "$€£¥"
+    ):
         value += 1.0
-    if "how often" in asked and _FREQUENCY.search(span.text):
+    if ("how often" in asked or "how many times" in asked) and _FREQUENCY.search(span.text):
         value += 1.0
+    verb = _verb(query)
+    if query.answer_type == "name" and verb and re.match(r"\s*who\b", asked):
+        before = sentence[: span.start]
+        previous = _WORD.findall(before)[-1:]
+        subject = not previous or previous[0].lower() in STOPWORDS  # not "conquered England"
+        if subject and does_what_is_asked(sentence, span.end, frozenset((verb,))):
+            value += 1.0  # "Ben will order lumber": Ben does it
+        elif _BY_BEFORE.search(before) and any(
+            loosely_in(stem(w.lower()), {verb}) for w in _WORD.findall(before)[-4:]
+        ):
+            value += 0.5  # "the gate was fixed by Dev"
+        elif _PREPOSITION_BEFORE.search(before):
+            value -= 1.0  # "… order lumber from Greenway Supply": what it is done with
+    return value
+
+
+_AUX = r"(?:will|shall|must|may|can|could|should|would|do|does|did|is|are|was|were|has|have|had)"
+_WHO_VERB = re.compile(rf"^\s*who\s+(?:{_AUX}\s+)?(?:also\s+)?(\w+)", re.IGNORECASE)
+_LAST_VERB = re.compile(rf"\b{_AUX}\s+(?:\w+\s+){{1,3}}?(\w+)\s*\??\s*$", re.IGNORECASE)
+
+
+_NAMED_VERB = re.compile(
+    rf"\b{_AUX}\s+(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w'’-]*|I|you|we|they|he|she|it)\s+)+([a-z]\w+)"
+)
+
+
+def _verb(query: Query) -> str:
+    """The question's own verb, when its form shows it: "who waters …", "… can a child borrow",
+    "did the Broncos defeat …", "can I borrow"."""
+    for pattern in (_WHO_VERB, _NAMED_VERB, _LAST_VERB):
+        match = pattern.search(query.asked)
+        found = stem(match.group(1).lower()) if match else ""
+        if found in query.stems:
+            return found
+    return ""
+
+
+_COUNTED = re.compile(rf"\bhow (?:many|much)\s+(.+?)(?:\s+{_AUX}\b|\?|$)", re.IGNORECASE)
+
+
+def _counted(query: Query) -> frozenset[str]:
+    """What "how many" counts: "how many interceptions are …" -> {"intercept"}; "how many days
+    per week" -> {"day"}."""
+    match = _COUNTED.search(query.asked)
+    if not match:
+        return frozenset()
+    counted = [s for s in content_stems(re.split(r"\s(?:per|a|an|each)\s", match.group(1))[0])]
+    return frozenset(counted[-1:]) & query.stems  # the head noun: "how many defense players"
+
+
+def _weight(query: Query, held: frozenset[str]) -> float:
+    """The question's words a clause holds, its verb counting half: parallel clauses share the
+    verb, even when one leaves it out ("Chloe will water on Tuesdays; Dev on Sundays"), and
+    differ in what they are about."""
+    verb = _verb(query)
+    return sum(1.0 if word == verb else 2.0 for word in held)
+
+
+def _preference(query: Query, span: Span, sentence: str) -> tuple[float, float, float]:
+    """How well a span answers: the question's words its clause holds, then how its kind fits;
+    and, to break a tie within one clause, how near the question's words it stands."""
+    held = _held(query, span, sentence)
+    # What is counted comes first: "how many interceptions" is answered by the number beside
+    # "interceptions", whatever else of the question the other clause holds.
+    value = 10.0 * len(held & _counted(query)) + _weight(query, held)
+    fit = _fit(query, span, sentence)
     positions = [
         m.start()
         for m in _WORD.finditer(sentence)
         if stem(m.group(0).lower()) in query.stems and not span.start <= m.start() < span.end
     ]
+    nearness = 0.0
     if positions:
-        distance = min(min(abs(p - span.start), abs(p - span.end)) for p in positions)
-        value -= distance / 1000.0
-    return value
+        nearness = -min(min(abs(p - span.start), abs(p - span.end)) for p in positions) / 1000.0
+    return value, fit, nearness
 
 
 def _opposite(query: Query, span: Span, sentence: str) -> bool:
     """Whether the span is what starts something and the question asks when it ends (or the
-    other way round): "starts on 1 October" does not answer "when does the lease end"."""
+    other way round): "starts on 1 October" does not answer "when does the lease end". Nor does
+    it answer when something else happened ("when was the lease signed") unless its clause
+    holds what the question asks about."""
     asked = set(content_stems(query.asked))
     before = set(content_stems(" ".join(_WORD.findall(sentence[: span.start])[-3:])))
-    return bool((asked & _ENDS and before & _STARTS) or (asked & _STARTS and before & _ENDS))
+    if (asked & _ENDS and before & _STARTS) or (asked & _STARTS and before & _ENDS):
+        return True
+    event = set(query.stems) - LIGHT_VERB_STEMS
+    return bool(
+        before & (_STARTS | _ENDS)
+        and not asked & (_STARTS | _ENDS)
+        and event
+        and not _held(query, span, sentence) & event
+    )
 
 
 def typed_answer(query: Query, passages: Sequence[str]) -> TypedAnswer | None:
     """The span of the kind the question asks for, from the first passage that holds one.
 
     A later passage (the second piece of evidence) gives the span only when the first holds
-    none; either way the span must not be the opposite end of what was asked.
+    none; either way the span must not be the opposite end of what was asked. Of the spans of
+    a passage, the one whose clause holds most of the question's words; when two from
+    different clauses are equally good, the answer is `ambiguous`.
     """
     if query.answer_type not in TYPED:
         return None
@@ -104,8 +233,38 @@ def typed_answer(query: Query, passages: Sequence[str]) -> TypedAnswer | None:
             if not _opposite(query, s, sentence)
         ]
         if spans:
-            best = max(spans, key=lambda s: _preference(query, s, sentence))
-            return TypedAnswer(best, index)
+            ranked = sorted(spans, key=lambda s: _preference(query, s, sentence), reverse=True)
+            best = ranked[0]
+            top = _preference(query, best, sentence)[:2]
+            tied = [
+                s
+                for s in ranked[1:]
+                if _preference(query, s, sentence)[:2] == top
+                and s.text != best.text
+                and _clause(sentence, s) != _clause(sentence, best)
+            ]
+            return TypedAnswer(best, index, ambiguous=bool(tied))
+    return None
+
+
+def rival_sentence(query: Query, first: str, others: Sequence[str]) -> int | None:
+    """Which of `others` (sentences beside the first, of its passage) answers as well: it holds a
+    word of the question the first lacks, at least as much of the question in all, and an
+    answer of the kind asked for ("Adults may borrow up to 25 items." beside "Children's cards
+    allow 10 items." for "how many items can a child borrow"). Then neither is the answer."""
+    mine = typed_answer(query, [first])
+    if mine is None:
+        return None
+    missing = {q for q in query.stems if not loosely_in(q, set(content_stems(first)))}
+    if not missing:
+        return None
+    best = _preference(query, mine.span, first)[:2]
+    for index, other in enumerate(others):
+        theirs = typed_answer(query, [other])
+        if theirs is None or not {q for q in missing if loosely_in(q, set(content_stems(other)))}:
+            continue
+        if _preference(query, theirs.span, other)[:2] >= best:
+            return index
     return None
 
 
