@@ -173,3 +173,31 @@ def test_bring_to_front_shows_a_minimized_window(window: Any) -> None:
     window.bring_to_front()
     assert window.isVisible()
     assert not window.windowState() & Qt.WindowState.WindowMinimized
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1000, 700)])
+def test_the_status_bars_messages_are_seen_beside_the_digests_line(
+    window: Any, qtbot: Any, size: tuple[int, int]
+) -> None:
+    """QStatusBar drew its message only where its permanent widgets left room, and the digest's
+    line took all of it: "Added 3 documents", "Restored the backup of …" were never seen."""
+    window.resize(*size)
+    bar = window.statusBar()
+    notice, digest = window.notice, window.digest_status
+
+    def laid_out() -> bool:  # what it shows fits its width
+        shown = notice.fontMetrics().horizontalAdvance(notice.text())
+        return notice.isVisible() and shown <= notice.contentsRect().width()
+
+    long = "The list of your documents could not be read from the damaged file " * 3
+    for message in ("Added 3 documents", long.strip()):
+        bar.showMessage(message, 5000)
+        qtbot.waitUntil(laid_out)
+        assert notice.full_text == message
+        shown = notice.text()
+        assert notice.toolTip() == ("" if shown == message else message)
+        assert notice.geometry().right() < digest.geometry().left()  # side by side, apart
+        assert digest.width() >= bar.width() // 2 - 40  # the digest's line keeps its half
+        assert digest.digest_button.isVisibleTo(window)
+    bar.clearMessage()
+    assert not window.notice.isVisible()

@@ -22,12 +22,15 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QWidget,
 )
@@ -59,6 +62,41 @@ REFRESH_MS = 2000
 DIGEST_POLL_MS = 1000
 MINIMUM_SIZE = (960, 640)
 """The smallest window whose panes, cards, tiles and charts all still fit (enforced)."""
+
+
+class StatusNotice(QLabel):
+    """The status bar's passing message ("Added 3 documents", "Restored the backup of …"),
+    shown left of the digest's line. QStatusBar draws its message only in the room its
+    permanent widgets leave, and the digest's line takes it all, so every message was set and
+    never seen. At most `room` pixels wide, cut at its end, the whole in its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusNotice")  # set apart from the digest's line (style.py)
+        self.setAccessibleName("Status message")
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.full_text = ""
+        self.room = 480
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.full_text = text
+        self._fit()
+        self.setVisible(bool(text))
+
+    def set_room(self, room: int) -> None:
+        self.room = max(120, room)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self.full_text,
+            Qt.TextElideMode.ElideRight,
+            self.room - 16,  # its padding
+        )
+        self.setText(shown)
+        self.setToolTip(self.full_text if shown != self.full_text else "")
+        self.setAccessibleDescription(self.full_text)
 
 
 def documents_filter() -> str:
@@ -146,6 +184,9 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         self.savings.set_prices(
             self.settings.reference_price_per_million, self.settings.question_token_factor
         )
+        self.notice = StatusNotice()
+        self.statusBar().addPermanentWidget(self.notice)
+        self.statusBar().messageChanged.connect(self.notice.say)
         self.digest_status = DigestStatus()
         self.statusBar().addPermanentWidget(self.digest_status, 1)
         self.statusBar().setSizeGripEnabled(True)
@@ -462,6 +503,10 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         )
 
     # -- window life -------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.notice.set_room(self.width() // 2)  # the digest's line keeps the other half
 
     def bring_to_front(self) -> None:
         log.info("window brought to the front")

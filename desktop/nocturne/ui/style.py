@@ -50,6 +50,7 @@ QWidget#transcriptBody { background: transparent; }
 QScrollArea#welcomeScroll { border: none; background: transparent; }
 QWidget#welcomeBody { background: transparent; }
 QStatusBar QLabel { padding: 0 4px; }
+QStatusBar QLabel#statusNotice { padding: 0 12px 0 4px; }
 QPushButton#primary {
     background: palette(highlight); color: palette(highlighted-text); border: none;
     border-radius: 6px; padding: 6px 14px; font-weight: 600;
