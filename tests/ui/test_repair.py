@@ -20,7 +20,7 @@ from nocturne.library.backups import list_backups, make_backup
 from nocturne.settings import Settings
 from nocturne.ui.app import open_window
 from nocturne.ui.core_calls import Backend
-from nocturne.ui.repair import RepairDialog
+from nocturne.ui.repair import NOTHING_LISTED, RepairDialog
 
 from support import FAKE_ENGINE, damage_pages_of
 
@@ -233,5 +233,46 @@ def test_a_rebuild_in_the_window_keeps_the_conversations(
         items = window.conversations.list
         qtbot.waitUntil(lambda: items.count() == 1, timeout=5000)
         assert items.item(0).text() == "The deposit"
+    finally:
+        window.shutdown()
+
+
+def test_a_rebuild_that_cannot_read_the_list_of_documents_says_so_and_offers_add(
+    qtbot: Any, settings: Settings, library: Path, monkeypatch: Any
+) -> None:
+    """No backup, and the damage over the documents table (and the index that also tells their
+    paths) and the watched folders': the window opened on an empty library in silence, though
+    the dialog had promised to read the documents again."""
+    for table in ("documents", "watched_folders"):
+        damage_pages_of(paths.db_path(), table)
+        damage_pages_of(paths.db_path(), f"sqlite_autoindex_{table}_1")  # path is UNIQUE
+    seen: list[RepairDialog] = []
+    window = open_window(
+        settings,
+        start_scheduler=False,
+        repair=choosing(qtbot, "rebuild_button", seen),
+        thorough=True,
+    )
+    assert window is not None and len(seen) == 1
+    promise = seen[0].detail.text()
+    assert "reads your documents again" not in promise
+    assert "still lists" in promise and "Nocturne says so and you add them again" in promise
+    qtbot.addWidget(window)
+    window.quit_hook = lambda: None
+    chosen: list[str] = []
+    monkeypatch.setattr(window, "choose_files", lambda: chosen.append("files"))
+    window.show()
+    try:
+        adding = window.adding_again
+        qtbot.waitUntil(lambda: adding.finished, timeout=20000)
+        assert window.statusBar().currentMessage() == NOTHING_LISTED
+        assert window.notice.isVisible() and window.notice.full_text == NOTHING_LISTED  # seen
+        box = adding.box
+        assert box is not None and box.isVisible() and box.text() == NOTHING_LISTED + "."
+        assert "A new library was started" in box.informativeText()
+        assert adding.add_folder_button.text() == "Add a folder…"
+        adding.add_files_button.click()
+        qtbot.waitUntil(lambda: chosen == ["files"], timeout=5000)
+        assert listed(window) == [] and kept_aside()  # the damaged file, kept
     finally:
         window.shutdown()

@@ -366,7 +366,14 @@ class MainWindow(ChatActions, DigestActions, QMainWindow):
         """A rebuilt library's documents and folders, added again with progress (a damaged
         library, `ui/repair.py`)."""
         self.adding_again = AddAgain(
-            self, self.backend, self.disk, self.refresh, self.show_error, self.refresh_conversations
+            self,
+            self.backend,
+            self.disk,
+            self.refresh,
+            self.show_error,
+            self.refresh_conversations,
+            add_files=lambda: self.choose_files(),
+            add_folder=lambda: self.choose_folder(),
         )
         self.adding_again.start(recovery)
         return self.adding_again

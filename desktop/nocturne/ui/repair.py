@@ -8,7 +8,9 @@ and "Quit". Either way back first keeps the damaged file as `library.sqlite3.dam
 A rebuild only moves the damaged file aside here; the window then opens on a new, empty library
 and `AddAgain` adds the documents and watched folders again in its disk worker, with a progress
 bar in the status bar, so the window is usable (and the documents appear one by one) while it
-runs. What Nocturne had learned is digested again at the next digest.
+runs. What Nocturne had learned is digested again at the next digest. Where the damage took the
+list of documents itself (and no backup lists them), it says so, in the status bar and a box
+with "Add documents…" and "Add a folder…", instead of opening on an empty library in silence.
 
 Damage met while the window is open (a query reads a damaged page further in the file) is
 offered once by `DamageNotice`: "Restart and repair" quits and starts Nocturne again with
@@ -89,8 +91,10 @@ class RepairDialog(QDialog):
 
     def _ways_back(self) -> str:
         rebuild = (
-            "Rebuilding starts a new library and reads your documents again from where they "
-            "are; what Nocturne learned about them is learned again at the next digest."
+            "Rebuilding starts a new library and adds again, from where they are, the "
+            "documents and folders the damaged file still lists; where it can no longer tell "
+            "them, Nocturne says so and you add them again. What Nocturne had learned is "
+            "learned again at the next digest."
         )
         kept = (
             "Either way, your conversations are kept as far as the damaged file still holds "
@@ -122,6 +126,10 @@ class RepairDialog(QDialog):
 
 
 REPAIR_ARGS = ["gui", "--repair"]
+NOTHING_LISTED = (
+    "The list of your documents could not be read from the damaged file; add your documents "
+    "or folders again"
+)
 
 
 class DamageNotice:
@@ -168,8 +176,13 @@ class AddAgain:
         refresh: Callable[[], None],
         show_error: Callable[[str], None],
         refresh_conversations: Callable[[], None] = lambda: None,
+        add_files: Callable[[], None] = lambda: None,
+        add_folder: Callable[[], None] = lambda: None,
     ) -> None:
         self.window = window
+        self.add_files = add_files  # the window's Add documents… and Add a folder…
+        self.add_folder = add_folder
+        self.box: QMessageBox | None = None
         self.backend = backend
         self.disk = disk
         self.refresh = refresh
@@ -192,11 +205,8 @@ class AddAgain:
             def kept(history: KeptHistory) -> None:
                 self.history = history
                 self.finished = True
-                status.showMessage(
-                    "A new library was started; no documents to add again were found: add them "
-                    "with Add documents" + (f" ({history.line()})" if history.line() else ""),
-                    30000,
-                )
+                status.showMessage(NOTHING_LISTED, 60000)
+                self.nothing_listed(history)
                 self.refresh_conversations()
 
             self.disk.submit(
@@ -216,6 +226,30 @@ class AddAgain:
             return results, carry_history(self.backend.store(), recovery.kept_as)
 
         self.disk.submit(work, self._finished, self._failed, self._progress)
+
+    def nothing_listed(self, history: KeptHistory) -> QMessageBox:
+        """No documents or folders could be read from the damaged file (nor a backup): say so
+        in a box that offers to add them."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Nocturne",
+            NOTHING_LISTED + ".",
+            QMessageBox.StandardButton.Close,
+            self.window,
+        )
+        kept = f"; {history.line()}" if history.line() else ""
+        box.setInformativeText(
+            f"A new library was started{kept}. Your documents themselves are not affected: "
+            "they are where they were."
+        )
+        self.add_files_button = box.addButton("Add documents…", QMessageBox.ButtonRole.ActionRole)
+        self.add_folder_button = box.addButton("Add a folder…", QMessageBox.ButtonRole.ActionRole)
+        self.add_files_button.clicked.connect(lambda: self.add_files())
+        self.add_folder_button.clicked.connect(lambda: self.add_folder())
+        box.setModal(False)
+        box.show()
+        self.box = box
+        return box
 
     def _progress(self, value: Any) -> None:
         if isinstance(value, int):
