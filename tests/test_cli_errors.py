@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nocturne import cli
+from nocturne.answer.plain import READ_ONLY_NOTE
 from nocturne.library.store import ChunkDraft, Store
 
 
@@ -136,7 +137,7 @@ def test_a_read_only_library_still_answers_and_says_nothing_was_logged(
     assert cli.main(["ask", "When is the rent due?"]) == 0
     out = capsys.readouterr().out
     assert "lease.txt" in out
-    assert out.rstrip().endswith(cli.READ_ONLY_NOTE)
+    assert out.rstrip().endswith(READ_ONLY_NOTE)
     with Store.open() as store:
         assert store.scalar("SELECT COUNT(*) FROM answers") == 0
         assert store.scalar("SELECT COUNT(*) FROM model_calls") == 0

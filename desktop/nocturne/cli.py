@@ -53,16 +53,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 1 if failed_named else 0
 
 
-READ_ONLY_NOTE = (
-    "The library is read-only, so this answer was not logged (make the library folder "
-    "writable to keep answers and the digest going)."
-)
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     from nocturne.answer.ask import answer_question, ask
     from nocturne.answer.follow_up import just_asked, read_with
-    from nocturne.answer.plain import plain_output, streamed_display
+    from nocturne.answer.plain import READ_ONLY_NOTE, plain_output, streamed_display
     from nocturne.engine.factory import make_engine
     from nocturne.engine.logged import LoggedEngine
     from nocturne.schedule.questions_in_flight import question_in_flight

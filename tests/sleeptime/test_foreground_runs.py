@@ -86,3 +86,20 @@ def test_a_second_nocturne_digest_says_one_is_running_and_does_nothing(
     assert "already running in a terminal" in second.stderr and "Traceback" not in second.stderr
     with Store.open() as store:
         assert store.scalar("SELECT COUNT(*) FROM digest_steps") == 0  # it did nothing
+
+
+def test_a_terminal_digest_in_a_read_only_library_says_so_plainly(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nocturne.errors import StoreError
+
+    runs_dir()
+
+    def refuse(self: Path, *_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_text", refuse)  # tests may run as root
+    with pytest.raises(StoreError) as raised, foreground_run():
+        pass
+    assert raised.value.condition == "read-only"
+    assert str(raised.value).startswith("the library is read-only: ")

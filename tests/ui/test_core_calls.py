@@ -151,3 +151,21 @@ def test_a_question_in_a_conversation_is_asked_with_the_questions_before_it(
         "How much is the rent?",
         "And when is it due?",
     ]
+
+
+def test_a_read_only_library_answers_and_keeps_nothing(
+    backend: Backend, docs: Path, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nocturne.answer.plain import READ_ONLY_NOTE
+    from nocturne.library.store import Store
+
+    engine.default_reply = "Twelve months."
+    backend.add([docs])
+    monkeypatch.setattr(Store, "can_write", lambda _self: False)
+    answer = backend.ask("How long does the lease run?", "raw", None)
+    assert answer.answer == "Twelve months."
+    assert answer.extra["note"] == READ_ONLY_NOTE
+    chat = backend.new_conversation()
+    assert chat == 0 and backend.record(chat, "user", "How long does the lease run?") == 0
+    assert backend.conversations() == []
+    assert backend.savings().answers == 0  # nothing logged

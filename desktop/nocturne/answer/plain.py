@@ -98,6 +98,12 @@ def _time_part(answer: Answer, seconds_per_token: float | None) -> str:
     return f"{took} instead of {_about(answer.baseline.total * seconds_per_token)}"
 
 
+READ_ONLY_NOTE = (
+    "The library is read-only, so this answer was not logged (make the library folder "
+    "writable to keep answers and the digest going)."
+)
+
+
 def savings_line(answer: Answer, seconds_per_token: float | None = None) -> str:
     """What this answer cost against reading the documents themselves (raw mode), in words,
     honest about where it came from: "Answered from what Nocturne learned" only when the

@@ -21,21 +21,19 @@ from pathlib import Path
 
 from nocturne import paths
 from nocturne.errors import KnownError
-from nocturne.run_flags import live_flag_pids
+from nocturne.run_flags import flag_folder, live_flag_pids, write_flag
 from nocturne.schedule.single import SchedulerLock
 
 
 def runs_dir() -> Path:
-    folder = paths.data_dir() / "run" / "digests"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+    return flag_folder(paths.data_dir() / "run" / "digests")
 
 
 @contextlib.contextmanager
 def foreground_run(folder: Path | None = None) -> Iterator[Path]:
     """Mark this process as digesting the library while the body runs."""
     flag = (folder or runs_dir()) / f"{os.getpid()}.digest"
-    flag.write_text(str(os.getpid()), encoding="ascii")
+    write_flag(flag)  # a read-only library says so in plain words
     try:
         yield flag
     finally:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nocturne.answer.ask import ask
+from nocturne.answer.ask import answer_question, ask
+from nocturne.answer.plain import READ_ONLY_NOTE
 from nocturne.answer.result import Answer
 from nocturne.engine.base import Engine
 from nocturne.engine.factory import make_engine, make_tokenizer
@@ -172,6 +173,19 @@ class Backend:
         read with the questions asked in it before."""
         store = self.store()
         harder = mode == "harder"
+        if not store.can_write():  # answers from what it holds; nothing can be kept
+            answer = answer_question(
+                store,
+                self.engine(),
+                question,
+                self.settings,
+                "auto" if harder else mode,
+                on_text,
+                harder=harder,
+                use_kv_cache=False,
+            )
+            note = " ".join(filter(None, (str(answer.extra.get("note") or ""), READ_ONLY_NOTE)))
+            return replace(answer, extra={**answer.extra, "note": note})
         return ask(
             store,
             LoggedEngine(self.engine(), store),
@@ -204,6 +218,9 @@ class Backend:
         return chats.conversation_messages(self.store(), conversation_id)
 
     def new_conversation(self) -> int:
+        """A new conversation's id (0 in a read-only library, where nothing can be kept)."""
+        if not self.store().can_write():
+            return 0
         return chats.create_conversation(self.store())
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -217,6 +234,9 @@ class Backend:
         answer: Answer | None = None,
         savings_line: str | None = None,
     ) -> int:
+        """The message's id (0 when it cannot be kept: a read-only library)."""
+        if not conversation_id or not self.store().can_write():
+            return 0
         return chats.add_message(self.store(), conversation_id, role, text, answer, savings_line)
 
     def savings_line(self, answer: Answer) -> str:
