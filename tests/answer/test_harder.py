@@ -195,3 +195,32 @@ def test_large_is_decided_from_parameters_and_context(settings: Settings) -> Non
     small_remote = RemoteEngine("http://127.0.0.1:9", "SmolLM2-360M-Instruct")
     small_remote._context_size = 8192
     assert not is_large_model(small_remote, settings)
+
+
+def test_a_phrase_is_about_the_question_and_its_numbers_are_the_sentences(
+    library: Library, settings: Settings
+) -> None:
+    library.add_document(
+        "Lease.md",
+        [
+            "The monthly rent is 1,250 euros, due on the first day of each month.",
+            "The security deposit is 2,500 euros, paid before moving in.",
+        ],
+    )
+
+    def reply(messages: list[Message], _options: GenerationOptions) -> str:
+        return "2.500 euros"  # the deposit, as the brief or another sentence wrote it
+
+    answer = answer_question(
+        library.store, bundled(responder=reply), "What is the rent?", settings, harder=True
+    )
+    assert "2.500" not in answer.answer and not answer.answer.startswith("2,500")
+    assert "“The monthly rent is 1,250 euros" in answer.answer, answer.answer
+
+    def rent(messages: list[Message], _options: GenerationOptions) -> str:
+        return "1.250 euros" if "rent" in passage_of(messages) else "2.500 euros"
+
+    answer = answer_question(
+        library.store, bundled(responder=rent), "What is the rent?", settings, harder=True
+    )
+    assert answer.answer.startswith("1,250 euros — “The monthly rent"), answer.answer

@@ -190,3 +190,21 @@ def test_when_two_answers_fit_as_well_both_are_quoted_and_none_is_picked() -> No
     retrieval = Retrieval(asked, evidence=[both], query=typed_query(asked, "number"))
     outcome = answer_learned(FakeEngine(), retrieval, "", 64)
     assert (outcome.short_answer, outcome.text) == ("", f"“{both.text}”")
+
+
+def test_a_phrase_that_misses_the_literal_the_passage_holds_is_dropped_for_the_quote() -> None:
+    faq = Source(2, 3, "library-faq.html", "/docs/library-faq.html", None)
+    wifi = Evidence(
+        "Free Wi-Fi is available in all branches; the network name is RPL-Public.",
+        faq,
+        1.0,
+        1.0,
+        "chunk",
+    )
+    question = "What is the Wi-Fi network name?"
+    retrieval = Retrieval(question, evidence=[wifi], query=typed_query(question, None))
+    engine = FakeEngine(["The network name is the global Wi-Fi network."])
+    outcome = answer_learned(engine, retrieval, "", 64)
+    assert (outcome.short_answer, outcome.supported, outcome.text) == ("", False, quote(wifi))
+    kept = answer_learned(FakeEngine(["RPL-Public"]), retrieval, "", 64)
+    assert kept.text == f"RPL-Public — {quote(wifi)}"

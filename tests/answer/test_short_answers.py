@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from nocturne.answer.answer_type import answer_spans
 from nocturne.answer.query import Query
-from nocturne.answer.short_answers import rival_sentence, trim_quote, typed_answer, whole_phrase
+from nocturne.answer.short_answers import (
+    faithful_phrase,
+    number_values,
+    rival_sentence,
+    trim_quote,
+    typed_answer,
+    whole_phrase,
+)
 from nocturne.library.names import NamedDocuments
 from nocturne.library.words import content_stems
 
@@ -170,3 +177,29 @@ def test_a_start_date_does_not_answer_when_something_else_happened() -> None:
     assert typed_answer(asked, ["Signed: Harbor View Properties LLC.", term]) is None
     found = typed_answer(query("When does the lease begin?", "date"), [term])
     assert found is not None and found.span.text == "April 1, 2025"
+
+
+def test_a_phrase_keeps_only_what_the_evidence_says_as_it_writes_it() -> None:
+    rent = "The monthly rent is 1,250 euros, due on the first day of each month."
+    asked = "What is the rent?"
+    assert faithful_phrase("1.250 euros", rent, None, asked) == "1,250 euros"  # its form
+    assert faithful_phrase("2.500 euros", rent, None, asked) == ""  # not its number
+    assert faithful_phrase("The deposit is 1,250 euros", rent, None, asked) == ""  # not its word
+    assert faithful_phrase("monthly rent is 1,250 euros", rent, None, asked) == (
+        "monthly rent is 1,250 euros"
+    )
+    assert number_values("2.500") == number_values("2,500") == {2500.0, 2.5}
+    assert number_values("2.5") == {2.5}
+
+
+def test_a_phrase_without_the_literal_asked_for_goes() -> None:
+    wifi = "Free Wi-Fi is available in all branches; the network name is RPL-Public."
+    asked = "What is the Wi-Fi network name?"
+    assert faithful_phrase("The network name is the Wi-Fi network.", wifi, None, asked) == ""
+    assert faithful_phrase("The network name is RPL-Public.", wifi, None, asked) == (
+        "The network name is RPL-Public."
+    )
+    # A question that asks for no literal keeps a phrase in the evidence's words.
+    assert faithful_phrase("available in all branches", wifi, None, "Where is Wi-Fi?") == (
+        "available in all branches"
+    )

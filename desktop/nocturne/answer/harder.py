@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from nocturne.answer.answer_type import TYPED, Span, holds_expected_answer
+from nocturne.answer.answer_type import TYPED, Span, holds_expected_answer, loosely_in
 from nocturne.answer.confidence import evidence_confidence
 from nocturne.answer.learned import (
     clean_short_answer,
@@ -44,6 +44,7 @@ from nocturne.answer.learned import (
     library_brief,
     rival_evidence,
 )
+from nocturne.answer.query import Query
 from nocturne.answer.result import Answer
 from nocturne.answer.retrieval import (
     Embedder,
@@ -52,11 +53,12 @@ from nocturne.answer.retrieval import (
     fuse_dense,
     gather_evidence,
 )
-from nocturne.answer.short_answers import trim_quote, typed_answer, whole_phrase
+from nocturne.answer.short_answers import faithful_phrase, trim_quote, typed_answer, whole_phrase
 from nocturne.answer.text_match import IdfTable, stems
 from nocturne.engine.base import Engine, GenerationOptions, Usage
 from nocturne.library.learned_notes import Source
 from nocturne.library.store import Store
+from nocturne.library.words import content_stems
 from nocturne.settings import Settings
 
 PROMPT_VERSION = "harder-1"
@@ -181,10 +183,19 @@ def widened(
 
 
 def read_candidate(
-    engine: Engine, brief: str, evidence: Evidence, question: str, kind: str | None, asked: str
+    engine: Engine,
+    brief: str,
+    evidence: Evidence,
+    question: str,
+    kind: str | None,
+    asked: str,
+    query: Query | None = None,
 ) -> Read:
     """The learned prompt over one sentence, with a longer phrase budget; the phrase is kept
-    only when the sentence supports it and it is whole (`short_answers.whole_phrase`)."""
+    only when the sentence supports it and it is whole (`short_answers.whole_phrase`), says
+    nothing the sentence does not (`short_answers.faithful_phrase`: its numbers as the sentence
+    writes them), and the sentence is about the question's own words (the brief the model also
+    reads may name the deposit when the rent was asked for)."""
     messages = learned_messages(brief, [evidence], question)
     options = GenerationOptions(max_tokens=HARDER_PHRASE_TOKENS, stop=("\n",), repeat_penalty=1.1)
     completion = engine.complete(messages, options, purpose="answer:harder")
@@ -196,6 +207,14 @@ def read_candidate(
     phrase = whole_phrase(phrase, cut, evidence.text) if supported else ""
     if phrase and not is_supported(phrase, [evidence]):
         phrase = ""
+    faithful = faithful_phrase(phrase, evidence.text, query, question)
+    if query is not None and not any(
+        loosely_in(word, set(content_stems(evidence.text))) for word in query.stems
+    ):
+        faithful = ""  # the sentence is about something else than what was asked
+    if phrase and not faithful:
+        supported = False
+    phrase = faithful
     typed = bool(phrase) and kind in TYPED and holds_expected_answer(kind, phrase, asked)
     return Read(
         evidence,
@@ -270,7 +289,8 @@ def think_harder(
     asked = query.asked if query is not None else retrieval.question
     brief = library_brief(store, use_notes=use_notes)
     reads = [
-        read_candidate(engine, brief, ev, retrieval.question, kind, asked) for ev in candidates
+        read_candidate(engine, brief, ev, retrieval.question, kind, asked, query)
+        for ev in candidates
     ]
     ranked = choose(reads)
     best = ranked[0]

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from nocturne.answer.answer_type import Span
 from nocturne.answer.retrieval import Evidence, Retrieval
-from nocturne.answer.short_answers import rival_sentence, trim_quote, typed_answer, whole_phrase
+from nocturne.answer.short_answers import (
+    faithful_phrase,
+    rival_sentence,
+    trim_quote,
+    typed_answer,
+    whole_phrase,
+)
 from nocturne.answer.text_match import stems
 from nocturne.engine.base import Engine, GenerationOptions, Message
 from nocturne.library.learned_notes import latest_library_brief, notes_signature, readable_documents
@@ -190,6 +196,9 @@ def answer_learned(
         evidence = supporting_sentence(raw_phrase, passage) if supported else passage[0]
         stopped = completion.finish_reason == "length"
         short = whole_phrase(raw_phrase, stopped, evidence.text) if supported else ""
+        faithful = faithful_phrase(short, evidence.text, query, retrieval.question)
+        if short and not faithful:
+            short, supported = "", False  # it says what the passage does not
     first = evidence if evidence is passage[0] or second is None else passage[0]
     quoted = _quoted(first, asked, anchor)
     if second is not None:

@@ -284,6 +284,86 @@ def whole_phrase(phrase: str, stopped_by_cap: bool, quote: str) -> str:
     return phrase
 
 
+_DIGITS = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w])")
+_LITERAL_QUESTION = re.compile(
+    r"\b(?:name|names|called|code|password|passcode|pin|number|id|address|e-?mail|phone|url|"
+    r"key|model|serial)\b",
+    re.IGNORECASE,
+)
+# A literal a person copies: a word with a digit or an inner capital ("RPL-Public", "A4", "iOS").
+_LITERAL_WORD = re.compile(r"\b(?=[\w-]*(?:\d|[a-z][A-Z]|[A-Z]-[A-Z]))[\w][\w.-]*\w\b")
+
+
+def number_values(text: str) -> frozenset[float]:
+    """Every value a written number may have: "2,500" and "2.500" both read 2500 (a group of
+    three digits after a separator) or 2.5."""
+    text = text.strip(".,")
+    groups = re.split(r"[,.]", text)
+    readings = {text} if len(groups) == 1 else set()
+    if len(groups) > 1 and all(len(group) == 3 for group in groups[1:]):
+        readings.add("".join(groups))  # thousands
+    for separator in ",.":
+        if separator in text:
+            whole, _, fraction = text.rpartition(separator)
+            readings.add(whole.replace(",", "").replace(".", "") + "." + fraction)
+    values = set()
+    for reading in readings:
+        try:
+            values.add(float(reading))
+        except ValueError:
+            continue
+    return frozenset(values)
+
+
+def _numbers_as_written(phrase: str, evidence: str) -> str | None:
+    """The phrase with each of its numbers as the evidence writes it ("2.500" -> "2,500"), or
+    None when a number of the phrase is not in the evidence at all."""
+    written = [(m.group(0), number_values(m.group(0))) for m in _DIGITS.finditer(evidence)]
+    pieces: list[str] = []
+    last = 0
+    for match in _DIGITS.finditer(phrase):
+        values = number_values(match.group(0))
+        same = [text for text, other in written if text == match.group(0)]
+        alike = same or [text for text, other in written if values & other]
+        if not alike:
+            return None
+        pieces += [phrase[last : match.start()], alike[0]]
+        last = match.end()
+    return "".join(pieces) + phrase[last:]
+
+
+def _literals(kind: str | None, text: str, question: str) -> list[str]:
+    """What of `text` a person would copy that the question does not already say."""
+    found = [m.group(0) for m in _LITERAL_WORD.finditer(text)]
+    for each in (kind, *(k for k in TYPED if k != kind)) if kind in TYPED else ("name", "code"):
+        found += [span.text for span in answer_spans(each, text, question)]
+    asked = {w.lower() for w in _WORD.findall(question)}
+    return [f for f in found if not {w.lower() for w in _WORD.findall(f)} <= asked]
+
+
+def faithful_phrase(phrase: str, evidence: str, query: Query | None, question: str) -> str:
+    """The model's phrase as the evidence supports it, or "" when it says what the evidence does
+    not: every number of it is the evidence's (shown as the evidence writes it), every word of
+    it is the evidence's or the question's, and when the question asks for a literal (a name,
+    code, number) that the evidence holds, the phrase holds it ("the network name is the global
+    Wi-Fi network" for "… the network name is RPL-Public" goes)."""
+    if not phrase:
+        return ""
+    checked = _numbers_as_written(phrase, evidence)
+    if checked is None:
+        return ""  # a number the evidence does not hold: the model's, or another sentence's
+    known = set(content_stems(evidence)) | set(content_stems(question))
+    if any(not loosely_in(word, known) for word in content_stems(checked)):
+        return ""
+    kind = query.answer_type if query is not None else None
+    if kind in TYPED or _LITERAL_QUESTION.search(question):
+        literals = _literals(kind, evidence, question)
+        lowered = checked.lower()
+        if literals and not any(literal.lower() in lowered for literal in literals):
+            return ""
+    return checked
+
+
 def trim_quote(text: str, asked: frozenset[str], anchor: Span | None = None) -> str:
     """The clauses of a long sentence around its answer (or holding most of the question's words).
 
