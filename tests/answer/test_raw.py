@@ -97,12 +97,31 @@ def test_the_model_reads_the_passages_and_streams_its_answer(
     assert (answer.savings.tokens, answer.savings.saved_usd) == (0, 0.0)
 
 
-def test_an_empty_or_refusing_reply_is_an_abstention(library: Library, settings: Settings) -> None:
-    engine = FakeEngine(["", "The documents do not say."])
-    empty = answer_raw(library.store, engine, QUESTION, settings)
+def test_a_refusing_reply_is_an_abstention(library: Library, settings: Settings) -> None:
+    engine = FakeEngine(["The documents do not say."])
     refused = answer_raw(library.store, engine, QUESTION, settings)
-    assert (empty.answer, empty.abstained) == (NOT_FOUND, True)
     assert (refused.answer, refused.abstained) == (NOT_FOUND, True)
+
+
+def test_an_empty_or_filler_reply_gives_the_best_sentence_as_a_best_guess(
+    library: Library, settings: Settings
+) -> None:
+    for reply in ("", "The answer to this question is:", "The answer is:"):
+        pieces: list[str] = []
+        answer = answer_raw(library.store, FakeEngine([reply]), QUESTION, settings, pieces.append)
+        assert answer.answer.startswith("“") and "Panthers" in answer.answer, answer.answer
+        assert "308 points" in answer.answer
+        assert (answer.abstained, answer.confidence) == (False, "low")
+        assert pieces == [answer.answer]  # the filler was never shown
+    # No sentence holds half of the question: it says so, as a low answer.
+    answer = answer_raw(library.store, FakeEngine([""]), "Panthers mascot colours?", settings)
+    assert (answer.answer, answer.abstained, answer.confidence) == (NOT_FOUND, True, "low")
+    # A reply that says something streams, filler and all, once it does.
+    pieces = []
+    engine = FakeEngine(["The answer is: 308 points."])
+    answer = answer_raw(library.store, engine, QUESTION, settings, pieces.append)
+    assert answer.answer == "The answer is: 308 points." == "".join(pieces)
+    assert answer.confidence == "medium"
 
 
 def test_without_any_matching_passage_the_model_is_not_called(
@@ -125,3 +144,11 @@ def test_the_baseline_is_the_prompt_and_a_full_answer_budget(
     assert used.prompt_tokens == engine.count_prompt_tokens(raw_messages(QUESTION, hits))
     assert used.completion_tokens == settings.max_answer_tokens
     assert engine.calls == []
+
+
+def test_a_reply_the_passages_do_not_support_is_a_best_guess(
+    library: Library, settings: Settings
+) -> None:
+    engine = FakeEngine(["The Panthers gave up 410 points."])
+    answer = answer_raw(library.store, engine, QUESTION, settings)
+    assert (answer.answer, answer.confidence) == ("The Panthers gave up 410 points.", "low")

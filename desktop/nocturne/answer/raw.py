@@ -12,10 +12,14 @@ from collections.abc import Callable
 from typing import Protocol
 
 from nocturne.answer.accounting import savings
+from nocturne.answer.confidence import LOW, MEDIUM
 from nocturne.answer.result import Answer, Citation, SleepShare, Timing
+from nocturne.answer.short_answers import faithful_phrase, whole_phrase
 from nocturne.engine.base import Engine, GenerationOptions, Message, Usage
 from nocturne.library.search import ChunkHit, content_words, search_chunks
+from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
+from nocturne.library.words import QUESTION_STEMS, content_stems
 from nocturne.settings import Settings
 
 PROMPT_VERSION = "raw-1"
@@ -118,15 +122,34 @@ def answer_raw(
     options = GenerationOptions(max_tokens=settings.max_answer_tokens, stop=("\n\n",))
     stream = engine.stream(messages, options, purpose="answer:raw")
     first_token_s = 0.0
+    held: str | None = ""  # what streamed before the reply said anything ("The answer is:") waits
     for delta in stream:
         if not first_token_s:
             first_token_s = time.perf_counter() - started
-        if on_text:
+        if not on_text:
+            continue
+        if held is not None:
+            held += delta
+            if says_something(held):
+                on_text(held)
+                held = None
+        else:
             on_text(delta)
     completion = stream.completion
     assert completion is not None
     total_s = time.perf_counter() - started
-    text = completion.text.strip() or NOT_FOUND
+    text = completion.text.strip()
+    confidence = MEDIUM
+    if says_something(text) and not faithful_phrase(
+        whole_phrase(text, False, ""), " ".join(h.text for h in hits), None, question
+    ):
+        confidence = LOW  # it says what the passages do not (a name, a number of its own)
+    elif not says_something(text):
+        # An empty reply, or filler alone: the best passage's sentence, marked as a best guess,
+        # or plainly that the documents do not say.
+        text, confidence = closest_sentence(question, hits) or NOT_FOUND, LOW
+        if on_text:
+            on_text(text)
     used = Usage(completion.usage.prompt_tokens, completion.usage.completion_tokens)
     baseline = used  # raw mode is the baseline: it saves nothing by definition
     return Answer(
@@ -140,4 +163,36 @@ def answer_raw(
         timing=Timing(first_token_s or total_s, total_s),
         sleep=SleepShare(0, 0.0),
         abstained=NOT_FOUND.lower().rstrip(".") in text.lower(),
+        confidence=confidence,
     )
+
+
+# Words of a reply that only lead up to an answer ("The answer to this question is:").
+_LEAD_WORDS = frozenset(
+    "answer answers question questions passage passages document documents according here "
+    "based following".split()
+)
+
+
+def says_something(reply: str) -> bool:
+    """Whether a reply holds more than filler ("The answer to this question is:"); a reply cut
+    short inside its filler ("The answer") says nothing yet."""
+    return any(w not in _LEAD_WORDS for w in content_words(whole_phrase(reply, False, "")))
+
+
+CLOSEST_MIN_SHARE = 0.5  # of the question's words, for a sentence to stand in for an answer
+
+
+def closest_sentence(question: str, hits: list[ChunkHit]) -> str | None:
+    """The sentence of the best passages that holds most of the question's words, quoted, or
+    None when none holds half of them."""
+    asked = set(content_stems(question)) - QUESTION_STEMS
+    best: tuple[int, str] | None = None
+    for hit in hits[:3]:
+        for sentence in split_sentences(hit.text):
+            held = len(asked & set(content_stems(sentence)))
+            if best is None or held > best[0]:
+                best = (held, sentence)
+    if best is None or not asked or best[0] < CLOSEST_MIN_SHARE * len(asked):
+        return None
+    return f"“{best[1]}”"

@@ -37,7 +37,8 @@ _MONEY_UNITS = frozenset(
 )
 _FREQUENCY = re.compile(r"\b(?:times?|once|twice|every|daily|weekly|monthly|yearly|hourly)\b", re.I)
 _FILLER_START = re.compile(
-    r"^(?:the answer(?: to (?:the|your) question)? is|answer:|a:|according to the passage,?|"
+    r"^(?:(?:the|my) answer(?: to (?:the|this|your) question)? is|here is the answer|answer:|a:|"
+    r"according to the (?:passages?|documents?),?|"
     r"the passage says(?: that)?)\s*",
     re.IGNORECASE,
 )
