@@ -6,12 +6,16 @@ from __future__ import annotations
 import pytest
 
 from nocturne.answer.intent import (
+    EMPTY_LIBRARY,
+    NO_OVERVIEW,
     Intent,
     cross_document_notes,
     detect_intent,
     document_summary,
     find_document,
     library_brief_note,
+    library_is_empty,
+    library_overview,
 )
 
 from .conftest import Library
@@ -96,3 +100,33 @@ def test_the_library_brief_is_the_latest_fresh_one(library: Library) -> None:
     latest = library.add_note("library_brief", "Two documents.", ["Nikola_Tesla.md#1"])
     library.add_note("library_brief", "A stale brief.", ["Nikola_Tesla.md#1"], stale=1)
     assert library_brief_note(library.store) == (latest, "Two documents.")
+
+
+@pytest.mark.parametrize(
+    "question", ["Summarize all my documents", "Give me an overview of all the files"]
+)
+def test_the_whole_library_in_other_words(question: str) -> None:
+    assert detect_intent(question) == Intent("library", ())
+
+
+def test_without_a_brief_the_overview_lists_each_documents_summary(library: Library) -> None:
+    assert library_overview(library.store) == (NO_OVERVIEW, [])  # nothing digested yet
+    tesla = library.add_note("document_summary", "Tesla, inventor.", ["Nikola_Tesla.md#1"])
+    text, note_ids = library_overview(library.store)
+    assert note_ids == [tesla]
+    assert "budget high" in text and "Nikola_Tesla.md: Tesla, inventor." in text
+    assert "1 of its 2 documents" in text
+    bowl = library.add_note("document_summary", "A football game.", ["Super_Bowl_50.md#1"])
+    text, note_ids = library_overview(library.store)
+    assert sorted(note_ids) == sorted([tesla, bowl]) and "each document's summary" in text
+    brief = library.add_note("library_brief", "Two documents.", ["Nikola_Tesla.md#1"])
+    assert library_overview(library.store) == ("Two documents.", [brief])
+
+
+def test_an_empty_library_is_said_to_be_empty(store) -> None:  # type: ignore[no-untyped-def]
+    assert library_is_empty(store)
+    assert "nocturne add" in EMPTY_LIBRARY
+
+
+def test_a_library_with_documents_is_not_empty(library: Library) -> None:
+    assert not library_is_empty(library.store)

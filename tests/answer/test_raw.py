@@ -4,6 +4,7 @@ and the same prompt counted, not run, as what every other answer is measured aga
 from __future__ import annotations
 
 from nocturne.answer.ask import ask
+from nocturne.answer.intent import EMPTY_LIBRARY
 from nocturne.answer.raw import (
     NOT_FOUND,
     RAW_SYSTEM,
@@ -152,3 +153,10 @@ def test_a_reply_the_passages_do_not_support_is_a_best_guess(
     engine = FakeEngine(["The Panthers gave up 410 points."])
     answer = answer_raw(library.store, engine, QUESTION, settings)
     assert (answer.answer, answer.confidence) == ("The Panthers gave up 410 points.", "low")
+
+
+def test_an_empty_library_says_so(store, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    engine = FakeEngine(["Canberra"])
+    answer = answer_raw(store, engine, "Who pays for electricity?", settings)
+    assert (answer.answer, answer.abstained) == (EMPTY_LIBRARY, True)
+    assert engine.calls == []

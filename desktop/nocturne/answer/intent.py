@@ -30,7 +30,18 @@ _COMPARE = re.compile(
     r"(?P<d>.+?)[\s?.!]*$",
     re.IGNORECASE,
 )
-_LIBRARY_WORDS = frozenset({"library", "documents", "document", "files", "everything", "all"})
+_LIBRARY_WORDS = frozenset(
+    "library documents document files file everything all my our your of the these those every "
+    "each whole entire".split()
+)
+EMPTY_LIBRARY = (
+    "Your library is empty: add documents first (nocturne add PATH, or Add in the window)."
+)
+NO_OVERVIEW = (
+    "There is no overview of the library yet: the digest writes one at budget high "
+    "(nocturne digest --budget high), and each document's summary at budget medium."
+)
+OVERVIEW_LIMIT = 20  # document summaries listed when the library has no brief
 
 
 @dataclass(frozen=True)
@@ -93,3 +104,37 @@ def cross_document_notes(store: Store, document_ids: list[int]) -> list[tuple[in
 def library_brief_note(store: Store) -> tuple[int, str] | None:
     note = latest_library_brief(store)
     return (note.id, note.text) if note is not None else None
+
+
+def library_is_empty(store: Store) -> bool:
+    """No readable document: nothing to answer from, whatever is asked."""
+    return not readable_documents(store, limit=1)
+
+
+def library_overview(store: Store) -> tuple[str, list[int]]:
+    """What "summarize all my documents" is answered with, and the notes it comes from: the
+    library brief (budget high); else each document's summary (budget medium), by name; else a
+    sentence saying which digest writes them."""
+    brief = library_brief_note(store)
+    if brief is not None:
+        return brief[1], [brief[0]]
+    parts: list[str] = []
+    note_ids: list[int] = []
+    documents = readable_documents(store)
+    for document in documents:
+        summary = document_summary(store, document.id)
+        if summary is not None and len(parts) < OVERVIEW_LIMIT:
+            parts.append(f"{document.name}: {summary[1]}")
+            note_ids.append(summary[0])
+    if not parts:
+        return NO_OVERVIEW, []
+    lead = (
+        "No overview of the whole library yet (the digest writes one at budget high); "
+        f"the summaries of {len(parts)} of its {len(documents)} documents:"
+    )
+    if len(parts) == len(documents):
+        lead = (
+            "No overview of the whole library yet (the digest writes one at budget high); "
+            "each document's summary:"
+        )
+    return "\n\n".join([lead, *parts]), note_ids

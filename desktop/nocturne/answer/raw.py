@@ -13,6 +13,7 @@ from typing import Protocol
 
 from nocturne.answer.accounting import savings
 from nocturne.answer.confidence import LOW, MEDIUM
+from nocturne.answer.intent import EMPTY_LIBRARY, library_is_empty
 from nocturne.answer.result import Answer, Citation, SleepShare, Timing
 from nocturne.answer.short_answers import faithful_phrase, whole_phrase
 from nocturne.engine.base import Engine, GenerationOptions, Message, Usage
@@ -104,10 +105,11 @@ def answer_raw(
     if not hits:
         elapsed = time.perf_counter() - started
         empty = Usage()
+        said = EMPTY_LIBRARY if library_is_empty(store) else NOT_FOUND
         if on_text:
-            on_text(NOT_FOUND)
+            on_text(said)
         return Answer(
-            answer=NOT_FOUND,
+            answer=said,
             mode="raw",
             citations=[],
             usage=empty,
