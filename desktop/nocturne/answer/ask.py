@@ -24,11 +24,13 @@ from nocturne.answer.answer_type import TYPED, holds_expected_answer
 from nocturne.answer.confidence import HIGH, LOW, MEDIUM, evidence_confidence
 from nocturne.answer.follow_up import as_follow_up
 from nocturne.answer.intent import (
+    EMPTY_LIBRARY,
     cross_document_notes,
     detect_intent,
     document_summary,
     find_document,
-    library_brief_note,
+    library_is_empty,
+    library_overview,
 )
 from nocturne.answer.learned import (
     answer_learned,
@@ -198,13 +200,6 @@ def _answer_question(
         raise KnownError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     started = time.perf_counter()
     clock = _FirstText(started, on_text)
-    if mode == "raw":
-        return _finish_raw(store, engine, question, settings, clock)
-    if harder and mode != "instant":
-        from nocturne.answer import harder as think
-
-        if think.is_large_model(engine, settings):  # only a large model reads raw pages well
-            return think.raw_note(_finish_raw(store, engine, question, settings, clock), engine)
 
     def without_model(
         text: str, shown_mode: str, route: str, sources: list[Source], **more: Any
@@ -229,6 +224,22 @@ def _answer_question(
             **more,
         )
 
+    if library_is_empty(store):  # in every mode: nothing to read, nothing to guess from
+        return without_model(
+            EMPTY_LIBRARY,
+            {"instant": "instant", "raw": "raw"}.get(mode, "learned"),
+            "abstain",
+            [],
+            abstained=True,
+            confidence=LOW,
+        )
+    if mode == "raw":
+        return _finish_raw(store, engine, question, settings, clock)
+    if harder and mode != "instant":
+        from nocturne.answer import harder as think
+
+        if think.is_large_model(engine, settings):  # only a large model reads raw pages well
+            return think.raw_note(_finish_raw(store, engine, question, settings, clock), engine)
     query = analyse(store, question, follow_up=follow_up)
     whole_answer = _answer_comparison(store, query, mode, use_notes)
     if whole_answer is not None:
@@ -571,11 +582,9 @@ def _answer_whole_documents(
     parts: list[str] = []
     note_ids: list[int] = []
     if kind == "library":
-        brief = library_brief_note(store)
-        if brief is None:
-            return None
-        parts.append(brief[1])
-        note_ids.append(brief[0])
+        overview, overview_ids = library_overview(store)
+        parts.append(overview)
+        note_ids.extend(overview_ids)
     else:
         document_ids = [d for d in (find_document(store, t) for t in targets) if d is not None]
         if len(document_ids) != len(targets):
