@@ -35,3 +35,11 @@ def test_an_underscore_is_a_word_and_a_single_letter_is_not() -> None:
         "match",
         "statement",
     ]
+
+
+def test_irregular_plurals_meet_their_singular() -> None:
+    from nocturne.library.words import stem
+
+    for plural, singular in [("children", "child"), ("people", "person"), ("women", "woman")]:
+        assert stem(plural) == stem(singular)
+    assert stem("children") != stem("chill")

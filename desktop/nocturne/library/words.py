@@ -63,8 +63,9 @@ _SPELLINGS = {
 }
 
 
-# Irregular verb forms a stemmer cannot join to their base ("gave up" for "give up", "threw" for
-# "throw"): questions are asked in the present, documents often tell in the past.
+# Irregular verb forms and plurals a stemmer cannot join to their base ("gave up" for "give up",
+# "threw" for "throw", "children" for "child"): questions are asked in the present, documents
+# often tell in the past.
 _IRREGULAR = {
     past: base
     for base, forms in {
@@ -120,6 +121,14 @@ _IRREGULAR = {
         "feel": "felt",
         "lead": "led",
         "sleep": "slept",
+        # irregular plurals: "children's cards" answer "how many items can a child borrow"
+        "child": "children",
+        "person": "people",
+        "man": "men",
+        "woman": "women",
+        "foot": "feet",
+        "tooth": "teeth",
+        "mouse": "mice",
     }.items()
     for past in forms.split()
 }
