@@ -167,3 +167,21 @@ def test_a_hyphenated_number_keeps_its_noun_only_when_asked_about_it() -> None:
 def test_the_digits_of_an_address_are_no_quantity() -> None:
     sentence = "See https://lists.example.org/2012/09/msg00008.html or mail a2@example.org."
     assert answer_spans("number", sentence, "How long must the key be?") == []
+
+
+def test_what_time_asks_for_the_clock_and_a_named_weekday_is_no_answer() -> None:
+    from nocturne.answer.answer_type import answer_spans
+
+    hours = "Friday and Saturday: 10:00 to 17:00"
+    spans = answer_spans("date", hours, "What time does the library open on Saturday?")
+    assert [s.text for s in spans] == ["10:00", "17:00"]
+    # without a weekday in the question, the weekday may well be the answer
+    assert [s.text for s in answer_spans("date", "Open Monday to Friday.", "When is it open?")] == [
+        "Monday",
+        "Friday",
+    ]
+    # "what time" prefers clock times only when there are some
+    season = "It opens on 3 June 2025 for the season."
+    assert [s.text for s in answer_spans("date", season, "What time does it open?")] == [
+        "3 June 2025"
+    ]

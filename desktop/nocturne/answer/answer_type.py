@@ -298,7 +298,7 @@ def answer_spans(kind: str | None, sentence: str, question: str) -> list[Span]:
     if kind == "number":
         spans = _number_spans(sentence, topic)
     elif kind == "date":
-        spans = [Span(m.group(0), m.start(), m.end()) for m in _DATE_SPAN.finditer(sentence)]
+        spans = _date_spans(sentence, question)
     elif kind == "name":
         spans = _name_spans(sentence, topic)
     elif kind == "code":
@@ -314,6 +314,26 @@ def answer_spans(kind: str | None, sentence: str, question: str) -> list[Span]:
         # a number-and-unit whose number the question already holds is not new either
         and not (kind == "number" and _WORD.findall(s.text)[0].lower() in asked)
     ]
+
+
+_ASKS_CLOCK_TIME = re.compile(
+    r"\b(?:(?:at\s+)?what\s+time|what\s+hours?|how\s+(?:early|late))\b", re.IGNORECASE
+)
+_CLOCK = re.compile(rf"(?<![\d.]){_TIME}|\b(?:noon|midnight)\b", re.IGNORECASE)
+_ONLY_CALENDAR_NAME = re.compile(rf"^(?:{_WEEKDAY}|{_MONTH})$")
+
+
+def _date_spans(sentence: str, question: str) -> list[Span]:
+    """Dates and times of `sentence`; for "what time …" the clock times when it has any, and
+    never a bare weekday or month when the question names one itself ("on Saturday": the
+    "Friday" of "Friday and Saturday: 10:00 to 17:00" is no answer)."""
+    spans = [Span(m.group(0), m.start(), m.end()) for m in _DATE_SPAN.finditer(sentence)]
+    if _CALENDAR.search(question):
+        spans = [s for s in spans if not _ONLY_CALENDAR_NAME.match(s.text)]
+    if _ASKS_CLOCK_TIME.search(question):
+        clock = [s for s in spans if _CLOCK.search(s.text)]
+        spans = clock or spans
+    return spans
 
 
 def holds_expected_answer(kind: str | None, sentence: str, question: str) -> bool:
