@@ -185,3 +185,36 @@ def test_what_time_asks_for_the_clock_and_a_named_weekday_is_no_answer() -> None
     assert [s.text for s in answer_spans("date", season, "What time does it open?")] == [
         "3 June 2025"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is the address of the apartment?", "place"),
+        ("What is the postal address of the club?", "place"),
+        ("What is the e-mail address of support?", "code"),
+        ("What address do I send bug reports to?", "code"),
+    ],
+)
+def test_a_street_address_is_a_place_an_email_address_code(question: str, expected: str) -> None:
+    from nocturne.answer.answer_type import expected_answer
+
+    assert expected_answer(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        (
+            "The lease is for the apartment at 42 Elm Street, Unit 7B, Portland, Oregon 97205.",
+            "42 Elm Street, Unit 7B, Portland, Oregon 97205",
+        ),
+        ("Visit us at 221B Baker Street, London.", "221B Baker Street, London"),
+        ("The office is at Rua das Flores 12, Lisbon.", "Rua das Flores 12"),
+    ],
+)
+def test_street_addresses_are_found_whole(sentence: str, span: str) -> None:
+    from nocturne.answer.answer_type import answer_spans
+
+    assert [s.text for s in answer_spans("place", sentence, "What is the address?")] == [span]
+    assert answer_spans("place", "He spent 3 days on the road.", "What is the address?") == []

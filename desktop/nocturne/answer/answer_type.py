@@ -94,9 +94,25 @@ _DATE_QUESTION = re.compile(
 _NAME_QUESTION = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|whose)\b")
 # "What command registers it", "which header file", "where do I send a bug report": the answer
 # is a literal a person types or copies — a command, file, option, path, address.
+# "What is the address of the apartment?": a street address (an e-mail or web address is code).
+_PLACE_QUESTION = re.compile(
+    r"\b(?:street|postal|mailing|home|office|delivery)?\s*address\b(?!.*\b(?:e-?mail|web|ip|url)\b)"
+)
+# "42 Elm Street, Unit 7B, Portland, Oregon 97205", "221B Baker Street", "12 Rua das Flores".
+_STREET = (
+    r"Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|"
+    r"Square|Sq|Terrace|Parkway|Highway|Strasse|Straße|Rua|Rue|Via|Calle"
+)
+_PLACE_SPAN = re.compile(
+    rf"\b\d{{1,5}}[A-Z]?\s+(?:[A-Z][\w'-]*\s+){{0,3}}(?:{_STREET})\b\.?"
+    rf"(?:,\s*(?:[A-Z][\w'-]*|Unit|Apt\.?|Suite|No\.?|\d{{3,6}})[^,.;()]*){{0,4}}"
+    rf"|\b(?:{_STREET})\s+(?:[a-z]{{1,3}}\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+\d{{1,5}}\b"
+)
 _CODE_QUESTION = re.compile(
     r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:command|commands|program|script|header|file name|"
-    r"filename|option|flag|switch|function|variable|environment variable|package|tool|address|"
+    r"filename|option|flag|switch|function|variable|environment variable|package|tool|"
+    # "what address do I write to" is typed, "the address of the apartment" a place, not code
+    r"address(?!\s+of\b)|"
     r"e-?mail|url|path|directory|folder|key combination|keybinding)\b|"
     r"\bwhere\b.{0,40}?\b(?:send|mail|e-?mail|report)\b|"
     r"\bwhere on disk\b|\bwhere\b.{0,40}?\b(?:stored|saved|kept|installed|located)\b",
@@ -106,7 +122,7 @@ _LIST_MARKER = re.compile(
     r"(?:^|(?<=\s))\d{1,2}[.)](?=\s+[A-Za-z(])|\[\d{1,3}\]|https?://\S+|\b[\w.-]+@[\w-]+\.[\w.]+"
 )
 
-TYPED = ("number", "date", "name", "code")
+TYPED = ("number", "date", "name", "code", "place")
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,8 @@ def expected_answer(question: str) -> str | None:
         return "name"
     if _CODE_QUESTION.search(lowered):
         return "code"
+    if _PLACE_QUESTION.search(lowered):
+        return "place"
     return None
 
 
@@ -303,6 +321,11 @@ def answer_spans(kind: str | None, sentence: str, question: str) -> list[Span]:
         spans = _name_spans(sentence, topic)
     elif kind == "code":
         spans = [Span(m.group(0), m.start(), m.end()) for m in _CODE_SPAN.finditer(sentence)]
+    elif kind == "place":
+        spans = [
+            Span(m.group(0).rstrip(" ,"), m.start(), m.start() + len(m.group(0).rstrip(" ,")))
+            for m in _PLACE_SPAN.finditer(sentence)
+        ]
     else:
         return []
     asked = {w.lower() for w in _WORD.findall(question)}

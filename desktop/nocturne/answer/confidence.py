@@ -16,7 +16,7 @@ level, which is how these thresholds are held to account.
 
 from __future__ import annotations
 
-from nocturne.answer.answer_type import holds_expected_answer
+from nocturne.answer.answer_type import TYPED, holds_expected_answer
 from nocturne.answer.learned import rival_evidence
 from nocturne.answer.retrieval import Evidence, Retrieval
 from nocturne.answer.short_answers import typed_answer
@@ -32,7 +32,7 @@ def evidence_confidence(retrieval: Retrieval, chosen: Evidence, supported_phrase
     query = retrieval.query
     kind = query.answer_type if query is not None else None
     asked = query.asked if query is not None else retrieval.question
-    typed = kind in ("number", "date", "name", "code")
+    typed = kind in TYPED
     holds = holds_expected_answer(kind, chosen.text, asked) if typed else True
     if chosen.coverage < LOW_COVERAGE or not holds:
         return LOW
