@@ -43,3 +43,14 @@ def test_irregular_plurals_meet_their_singular() -> None:
     for plural, singular in [("children", "child"), ("people", "person"), ("women", "woman")]:
         assert stem(plural) == stem(singular)
     assert stem("children") != stem("chill")
+
+
+def test_a_unit_written_short_after_a_number_is_read_as_its_word() -> None:
+    from nocturne.library.words import content_stems, stem
+
+    assert stem("watts") in content_stems("Motor base (1200 W)")
+    assert stem("kilograms") in content_stems("A 5 kg bag of flour")
+    assert stem("litres") in content_stems("The 1.8 l jar")
+    # only after a number: a capital W or a lone l elsewhere is no unit
+    assert stem("watts") not in content_stems("W. H. Auden wrote it")
+    assert stem("litres") not in content_stems("l is a letter")

@@ -147,10 +147,51 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+# A unit written short after a number ("1200 W", "1.8 l", "5 kg") is the word a question uses
+# for it ("how many watts"): the short form is read as the word too.
+_UNITS = {
+    "W": "watt",
+    "kW": "kilowatt",
+    "V": "volt",
+    "mAh": "milliamp",
+    "kg": "kilogram",
+    "g": "gram",
+    "mg": "milligram",
+    "km": "kilometre",
+    "cm": "centimetre",
+    "mm": "millimetre",
+    "l": "litre",
+    "L": "litre",
+    "ml": "millilitre",
+    "mL": "millilitre",
+    "Hz": "hertz",
+    "kHz": "kilohertz",
+    "MHz": "megahertz",
+    "GHz": "gigahertz",
+    "KB": "kilobyte",
+    "MB": "megabyte",
+    "GB": "gigabyte",
+    "TB": "terabyte",
+    "mph": "mile",
+    "km/h": "kilometre",
+    "rpm": "rpm",
+    "RPM": "rpm",
+    "°C": "degree",
+    "°F": "degree",
+}
+_SHORT_UNIT = re.compile(
+    r"(?<=\d)\s?(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")(?![\w/])"
+)
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words of `text` that carry meaning (no stopwords, no single letters; a lone
-    "_" is a name in code, as in Python's wildcard pattern)."""
-    return [stem(w) for w in words(text) if (len(w) > 1 or w == "_") and w not in STOPWORDS]
+    "_" is a name in code, as in Python's wildcard pattern; a unit written short after a number
+    as its word: "1200 W" holds "watt")."""
+    found = [stem(w) for w in words(text) if (len(w) > 1 or w == "_") and w not in STOPWORDS]
+    if any(c.isdigit() for c in text):
+        found += [stem(_UNITS[m.group(1)]) for m in _SHORT_UNIT.finditer(text)]
+    return found
 
 
 # Words that only make a sentence a question; they say nothing about the answer.
