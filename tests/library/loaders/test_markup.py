@@ -152,8 +152,9 @@ def test_comments_are_dropped_unless_they_hold_metadata() -> None:
     assert [(b.kind, b.text) for b in blocks] == [
         (
             TEXT,
-            "added: - v15.8.0 - v14.18.0 changes: - version: v18.0.0 description: Passing an"
-            " invalid callback now throws.",
+            # read as sentences, the pull request's link left out
+            "Added in v15.8.0, v14.18.0. Changed in v18.0.0: Passing an invalid callback now "
+            "throws.",
         ),
         (TEXT, "Body."),
     ]
@@ -229,3 +230,13 @@ def test_real_node_readline() -> None:
         for b in doc.blocks
     )
     assert sum(b.kind == HEADING for b in doc.blocks) > 30
+
+
+def test_a_comment_that_is_not_yaml_of_keys_is_kept_as_its_lines() -> None:
+    from nocturne.library.loaders.markup import _comment_metadata
+
+    assert _comment_metadata("<!-- YAML\n- just\n- a list\n-->") == "- just - a list"
+    assert _comment_metadata("<!-- YAML\nadded: [unclosed\n-->") == "added: [unclosed"
+    assert _comment_metadata("<!-- YAML\nsource: lib/readline.js\n-->") == (
+        "Source: lib/readline.js."
+    )

@@ -12,8 +12,11 @@ extensions to read it without errors.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from nocturne.library.blocks import CODE, TEXT, Block, LoadedDocument
 from nocturne.library.loaders.common import heading, pick_title, squash, table_blocks
@@ -103,17 +106,54 @@ def _comment_metadata(html: str) -> str:
     "- v15.8.0") and folded values that run on over several lines."""
     found = []
     for comment in _COMMENT.findall(html):
-        lines = [line.strip() for line in comment.strip().splitlines() if line.strip()]
+        raw = [line for line in comment.strip("\n").splitlines() if line.strip()]
+        lines = [line.strip() for line in raw]
         marked = False
         if lines and lines[0].upper() in ("YAML", "METADATA", "META"):
-            lines, marked = lines[1:], True
+            lines, raw, marked = lines[1:], raw[1:], True
         elif lines and lines[0].upper().startswith("YAML "):
-            lines[0], marked = lines[0][5:], True
+            lines[0], raw[0], marked = lines[0][5:], lines[0][5:], True
         if lines and (
             marked or all(_METADATA_LINE.match(line) or line.startswith("-") for line in lines)
         ):
-            found.append(squash(" ".join(lines)))
+            found.append(_metadata_sentences("\n".join(raw)) or squash(" ".join(lines)))
     return " ".join(found)
+
+
+_HISTORY_WORDS = {"added": "Added in", "deprecated": "Deprecated in", "removed": "Removed in"}
+
+
+def _versions(value: Any) -> str:
+    items = value if isinstance(value, list) else [value]
+    return ", ".join(str(item) for item in items if item is not None and not isinstance(item, dict))
+
+
+def _metadata_sentences(text: str) -> str:
+    """YAML metadata as sentences a reader (and a search) can use: "Added in v0.1.98. Changed
+    in v15.8.0, v14.18.0: The `history` option is supported now." ('' when it is not YAML of
+    keys and values). Links to pull requests are left out."""
+    try:
+        data = yaml.safe_load(textwrap.dedent(text))
+    except yaml.YAMLError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    sentences = []
+    for key, value in data.items():
+        name = str(key).strip().lower()
+        if name in _HISTORY_WORDS and _versions(value):
+            sentences.append(f"{_HISTORY_WORDS[name]} {_versions(value)}.")
+        elif name == "changes" and isinstance(value, list):
+            for change in value:
+                if not isinstance(change, dict):
+                    continue
+                versions = _versions(change.get("version"))
+                what = squash(str(change.get("description") or "")).rstrip(".")
+                if versions or what:
+                    sentences.append(f"Changed in {versions or 'a later version'}: {what}.")
+        elif isinstance(value, str | int | float) and not name.endswith("url"):
+            sentences.append(f"{str(key).strip().capitalize()}: {value}.")
+    return " ".join(sentences)
 
 
 def _inline(children: list[Any]) -> str:
