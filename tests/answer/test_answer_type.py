@@ -218,3 +218,16 @@ def test_street_addresses_are_found_whole(sentence: str, span: str) -> None:
 
     assert [s.text for s in answer_spans("place", sentence, "What is the address?")] == [span]
     assert answer_spans("place", "He spent 3 days on the road.", "What is the address?") == []
+
+
+def test_where_on_disk_is_answered_by_a_path_not_a_web_address() -> None:
+    from nocturne.answer.answer_type import answer_spans
+
+    sentence = (
+        "See https://github.com/nodejs/node/pull/33662; history goes to ~/.node_repl_history."
+    )
+    spans = answer_spans("code", sentence, "Where on disk is the history saved?")
+    assert [s.text for s in spans] == ["node_repl_history"]
+    assert "https://github.com/nodejs/node/pull/33662" in [
+        s.text for s in answer_spans("code", sentence, "Which URL has the change?")
+    ]

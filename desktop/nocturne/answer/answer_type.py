@@ -108,6 +108,10 @@ _PLACE_SPAN = re.compile(
     rf"(?:,\s*(?:[A-Z][\w'-]*|Unit|Apt\.?|Suite|No\.?|\d{{3,6}})[^,.;()]*){{0,4}}"
     rf"|\b(?:{_STREET})\s+(?:[a-z]{{1,3}}\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+\d{{1,5}}\b"
 )
+_ASKS_WHERE_ON_DISK = re.compile(
+    r"\bwhere on disk\b|\bwhere\b.{0,40}?\b(?:stored|saved|save|saves|kept|installed|located)\b",
+    re.IGNORECASE,
+)
 _CODE_QUESTION = re.compile(
     r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:command|commands|program|script|header|file name|"
     r"filename|option|flag|switch|function|variable|environment variable|package|tool|"
@@ -321,6 +325,8 @@ def answer_spans(kind: str | None, sentence: str, question: str) -> list[Span]:
         spans = _name_spans(sentence, topic)
     elif kind == "code":
         spans = [Span(m.group(0), m.start(), m.end()) for m in _CODE_SPAN.finditer(sentence)]
+        if _ASKS_WHERE_ON_DISK.search(question):  # a place on disk: a web address is none
+            spans = [s for s in spans if "://" not in s.text and "@" not in s.text]
     elif kind == "place":
         spans = [
             Span(m.group(0).rstrip(" ,"), m.start(), m.start() + len(m.group(0).rstrip(" ,")))
