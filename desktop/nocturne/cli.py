@@ -243,7 +243,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             history = carry_history(store, recovery.kept_as)
             if history.line():
                 print(history.line())
-            print("no documents to add again: add them with `nocturne add PATH`")
+            print(f"{recovery.nothing_to_add()} (`nocturne add PATH`)")
             return 0
         counter = make_tokenizer(settings)
         added = 0

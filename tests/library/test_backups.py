@@ -217,3 +217,33 @@ def test_a_rebuild_keeps_the_conversations_and_the_answers(home: Path, tmp_path:
             "SELECT COUNT(*) FROM answer_documents WHERE document_id = ?", (document.id,)
         )
     assert linked == 1  # the answer is linked to the document added again
+
+
+def test_a_rebuild_whose_documents_moved_says_so_not_that_the_list_is_unreadable(
+    home: Path, tmp_path: Path
+) -> None:
+    from nocturne.library.backups import start_rebuild
+    from nocturne.library.store import ChunkDraft
+
+    moved = tmp_path / "lease.txt"
+    moved.write_text("The deposit is 2,500 euros.", encoding="utf-8")
+    with Store.open() as store:
+        store.save_document(
+            path=str(moved),
+            name="lease.txt",
+            kind="text",
+            content_hash="h",
+            size=1,
+            mtime=0,
+            pages=None,
+            chunks=[ChunkDraft(0, None, "The deposit is 2,500 euros.", 6)],
+        )
+    moved.unlink()  # moved elsewhere since
+    recovery = start_rebuild()
+    assert recovery.paths_to_add() == [] and recovery.missing == (str(moved),)
+    assert recovery.nothing_to_add().startswith(
+        "The one document the damaged file lists is no longer where it was ("
+    )
+    unreadable = start_rebuild()  # the new, empty library lists nothing
+    assert unreadable.missing == ()
+    assert unreadable.nothing_to_add().startswith("The list of your documents could not be read")

@@ -20,7 +20,7 @@ from nocturne.library.backups import list_backups, make_backup
 from nocturne.settings import Settings
 from nocturne.ui.app import open_window
 from nocturne.ui.core_calls import Backend
-from nocturne.ui.repair import NOTHING_LISTED, RepairDialog
+from nocturne.ui.repair import RepairDialog
 
 from support import FAKE_ENGINE, damage_pages_of
 
@@ -265,10 +265,14 @@ def test_a_rebuild_that_cannot_read_the_list_of_documents_says_so_and_offers_add
     try:
         adding = window.adding_again
         qtbot.waitUntil(lambda: adding.finished, timeout=20000)
-        assert window.statusBar().currentMessage() == NOTHING_LISTED
-        assert window.notice.isVisible() and window.notice.full_text == NOTHING_LISTED  # seen
+        nothing_listed = (
+            "The list of your documents could not be read from the damaged file; add your "
+            "documents or folders again"
+        )
+        assert window.statusBar().currentMessage() == nothing_listed
+        assert window.notice.isVisible() and window.notice.full_text == nothing_listed  # seen
         box = adding.box
-        assert box is not None and box.isVisible() and box.text() == NOTHING_LISTED + "."
+        assert box is not None and box.isVisible() and box.text() == nothing_listed + "."
         assert "A new library was started" in box.informativeText()
         assert adding.add_folder_button.text() == "Add a folder…"
         adding.add_files_button.click()

@@ -191,8 +191,27 @@ class Recovery:
     kept_as: Path | None  # where the damaged file went
     source: Backup | None = None  # the backup restored
     files: tuple[str, ...] = ()  # the documents and watched folders to add again (rebuild)
+    missing: tuple[str, ...] = ()  # those the old file lists that are no longer there (rebuild)
     # what was carried from the old file (a restore; a rebuild carries it after adding again)
     history: KeptHistory = field(default_factory=KeptHistory)
+
+    def nothing_to_add(self) -> str:
+        """Why a rebuild has nothing to add again, in a sentence (no full stop)."""
+        if self.missing:
+            first = paths.display_path(self.missing[0])
+            if len(self.missing) == 1:
+                return (
+                    f"The one document the damaged file lists is no longer where it was "
+                    f"({first}); add it again from where it is now"
+                )
+            return (
+                f"The {len(self.missing)} documents and folders the damaged file lists are no "
+                f"longer where they were (such as {first}); add them again from where they are now"
+            )
+        return (
+            "The list of your documents could not be read from the damaged file; add your "
+            "documents or folders again"
+        )
 
     def paths_to_add(self) -> list[str]:
         """What a rebuild adds again: the watched folders first (watched again once added),
@@ -277,4 +296,5 @@ def start_rebuild(now: datetime | None = None) -> Recovery:
         if files:
             break
     kept = _move_aside(target, moment)
-    return Recovery(kept, None, tuple(f for f in files if Path(f).exists()))
+    there = tuple(f for f in files if Path(f).exists())
+    return Recovery(kept, None, there, tuple(f for f in files if f not in there))

@@ -126,10 +126,6 @@ class RepairDialog(QDialog):
 
 
 REPAIR_ARGS = ["gui", "--repair"]
-NOTHING_LISTED = (
-    "The list of your documents could not be read from the damaged file; add your documents "
-    "or folders again"
-)
 
 
 class DamageNotice:
@@ -205,8 +201,8 @@ class AddAgain:
             def kept(history: KeptHistory) -> None:
                 self.history = history
                 self.finished = True
-                status.showMessage(NOTHING_LISTED, 60000)
-                self.nothing_listed(history)
+                status.showMessage(recovery.nothing_to_add(), 60000)
+                self.nothing_listed(history, recovery.nothing_to_add())
                 self.refresh_conversations()
 
             self.disk.submit(
@@ -227,13 +223,13 @@ class AddAgain:
 
         self.disk.submit(work, self._finished, self._failed, self._progress)
 
-    def nothing_listed(self, history: KeptHistory) -> QMessageBox:
+    def nothing_listed(self, history: KeptHistory, why: str) -> QMessageBox:
         """No documents or folders could be read from the damaged file (nor a backup): say so
         in a box that offers to add them."""
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Nocturne",
-            NOTHING_LISTED + ".",
+            why + ".",
             QMessageBox.StandardButton.Close,
             self.window,
         )
