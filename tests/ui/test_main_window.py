@@ -185,14 +185,17 @@ def test_the_status_bars_messages_are_seen_beside_the_digests_line(
     bar = window.statusBar()
     notice, digest = window.notice, window.digest_status
 
-    def laid_out() -> bool:  # what it shows fits its width
+    def laid_out(message: str) -> bool:  # it shows this message, fitted to its width
+        if notice.full_text != message:  # another passing message came meanwhile: again
+            bar.showMessage(message, 5000)
+            return False
         shown = notice.fontMetrics().horizontalAdvance(notice.text())
         return notice.isVisible() and shown <= notice.contentsRect().width()
 
     long = "The list of your documents could not be read from the damaged file " * 3
     for message in ("Added 3 documents", long.strip()):
         bar.showMessage(message, 5000)
-        qtbot.waitUntil(laid_out)
+        qtbot.waitUntil(lambda message=message: laid_out(message))
         assert notice.full_text == message
         shown = notice.text()
         assert notice.toolTip() == ("" if shown == message else message)
