@@ -249,3 +249,31 @@ def test_real_lgpl() -> None:
     assert [b.number for b in clauses] == [str(n) for n in range(17)]
     assert clauses[6].text == "6. As an exception to the Sections above"
     assert any(b.text == "Preamble" for b in doc.blocks if b.kind == HEADING)
+
+
+def test_a_contracts_numbered_clauses_are_text_not_a_table_of_contents(tmp_path: Path) -> None:
+    """Numbered lines that are statements were read as contents entries, and a contents entry is
+    not kept as text: every clause of the contract was lost."""
+    from nocturne.library.blocks import TOC
+    from nocturne.library.loaders.text import load_plain
+
+    contract = tmp_path / "gym.txt"
+    contract.write_text(
+        "GYM MEMBERSHIP AGREEMENT\n\n"
+        "1. Definitions\n"
+        '1.1 "Club" means Ironworks Fitness Club Ltd and any of its branches.\n'
+        '1.2 "Peak hours" means 17:00 to 20:00 on weekdays.\n\n'
+        "2. Membership Fees\n"
+        "2.1 Fees are payable monthly in advance by direct debit.\n"
+        "2.4 A late payment charge of £8 applies to any direct debit that fails.\n",
+        encoding="utf-8",
+    )
+    blocks = load_plain(contract, contract.read_bytes()).blocks
+    assert not [b for b in blocks if b.kind == TOC]
+    assert any("late payment charge of £8" in b.text for b in blocks)
+    contents = tmp_path / "toc.txt"
+    contents.write_text(
+        "Contents\n\n1. Introduction\n2. Getting started\n3. Where do I get it?\n4. Limits\n",
+        encoding="utf-8",
+    )
+    assert [b.kind for b in load_plain(contents, contents.read_bytes()).blocks].count(TOC) >= 4

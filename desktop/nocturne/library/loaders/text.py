@@ -193,11 +193,21 @@ def _toc_groups(groups: list[list[str]], start: int) -> int:
     count, total = 0, 0
     while start + count < len(groups):
         entries = _entries(groups[start + count])
-        if entries is None or len(entries) < 2:
+        if entries is None or len(entries) < 2 or _mostly_sentences(entries):
             break
         total += len(entries)
         count += 1
     return count if total >= 4 else 0
+
+
+def _mostly_sentences(entries: list[str]) -> bool:
+    """Numbered lines that are statements ("2.4 A late payment charge of £8 applies …."), as a
+    contract's clauses are, not titles: a contents entry ends with its title or page number
+    (or a question, in a FAQ), never with a full stop after several words."""
+    statements = sum(
+        1 for entry in entries if entry.rstrip().endswith((".", ";")) and len(entry.split()) >= 5
+    )
+    return statements * 2 > len(entries)
 
 
 def _toc_run(groups: list[list[str]], start: int) -> list[str]:
