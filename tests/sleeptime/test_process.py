@@ -6,20 +6,29 @@ queue once ready. Pausing and killing one is in `test_interruptions.py`."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from digest_samples import FOREST, OIL, add_document
 
 from nocturne.library.digest_priorities import priorities, request_documents
 from nocturne.library.store import Store
 from nocturne.sleeptime.events import FINISH, START, STEP, DigestEvent
-from nocturne.sleeptime.process import DigestProcess, PauseSignals, _child_main, follow_pauses
+from nocturne.sleeptime.process import (
+    DigestProcess,
+    PauseSignals,
+    SharedFlag,
+    _child_main,
+    follow_pauses,
+)
 
 from support import FAKE_ENGINE
 
@@ -209,7 +218,7 @@ class RecordingRunner:
 def test_the_child_lets_go_of_its_requests_before_it_is_suspended() -> None:
     """The parent's pause is seen before the suspension: the runner abandons its requests to a
     server and says so (`quiet`); a resume sends them again; a stop does not."""
-    signals = PauseSignals(threading)
+    signals = PauseSignals()
     stop = threading.Event()
     runner = RecordingRunner()
     threading.Thread(target=follow_pauses, args=(signals, stop, runner), daemon=True).start()
@@ -227,3 +236,39 @@ def test_the_child_lets_go_of_its_requests_before_it_is_suspended() -> None:
     signals.pausing.clear()
     assert not runner.called.acquire(timeout=0.2)  # the watch looks every 0.05 s
     assert runner.calls == ["pause", "resume", "pause"]
+
+
+def _read_for_ever(flag: SharedFlag) -> None:
+    while True:
+        flag.is_set()
+        flag.wait(0.001)
+
+
+def test_a_flag_is_set_and_cleared_while_the_process_reading_it_is_suspended() -> None:
+    """The parent sets and clears the pause and stop flags while the child is suspended (a
+    pause lands at any moment). With a multiprocessing Event the first clear after suspending a
+    child that reads it waited for ever (the child held the Event's lock): the window froze on
+    a resume and the digest stayed suspended."""
+    context = multiprocessing.get_context("fork")
+    flag = SharedFlag(context)
+    child = context.Process(target=_read_for_ever, args=(flag,), daemon=True)
+    child.start()
+    try:
+        process = psutil.Process(child.pid)
+        time.sleep(0.2)  # the child is reading
+        for _ in range(20):
+            process.suspend()
+            for change in (flag.set, flag.clear):
+                changing = threading.Thread(target=change, daemon=True)
+                changing.start()
+                changing.join(5)
+                assert not changing.is_alive(), "the flag waited for the suspended child"
+            process.resume()
+            time.sleep(0.005)
+        flag.set()
+        assert flag.wait(0.1) and flag.is_set()
+        flag.clear()
+        assert not flag.wait(0.05)
+    finally:
+        child.kill()
+        child.join(5)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import multiprocessing
 import queue
 import signal
@@ -46,18 +47,51 @@ PAUSE_QUIET_S = 0.5
 it all the same (it takes milliseconds)."""
 _POLL_S = 0.1
 _RESUME_POLL_S = 0.05
+_FLAG_POLL_S = 0.02
+
+
+class SharedFlag:
+    """A yes/no that the parent and the child both read and write, with no lock: one byte of
+    shared memory. A multiprocessing Event would not do: its set, clear and is_set take a lock
+    shared by both processes, and its set waits for the other process's waiting threads to wake,
+    so a child suspended inside one of them (a pause lands at any moment) left the parent's
+    next set or clear waiting for ever: the window's scheduler froze on a resume and the digest
+    stayed suspended. `wait` polls."""
+
+    def __init__(self, context: Any = None) -> None:
+        self._value = (context or multiprocessing).RawValue(ctypes.c_bool, False)
+
+    def set(self) -> None:
+        self._value.value = True
+
+    def clear(self) -> None:
+        self._value.value = False
+
+    def is_set(self) -> bool:
+        return bool(self._value.value)
+
+    def wait(self, timeout: float) -> bool:
+        """True once set, False after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not self.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(_FLAG_POLL_S, left))
+        return True
 
 
 class PauseSignals:
     """What the parent and the child share so that a pause abandons the child's requests to a
     server before the child is suspended (a suspended process cannot close its connections,
     and the server would go on working for it): `pausing` is set while the parent pauses it,
-    `quiet` once the child let go, `following` once the child watches for pauses at all."""
+    `quiet` once the child let go, `following` once the child watches for pauses at all.
+    Lock-free flags (`SharedFlag`): the parent touches them while the child is suspended."""
 
-    def __init__(self, context: Any) -> None:
-        self.pausing = context.Event()
-        self.quiet = context.Event()
-        self.following = context.Event()
+    def __init__(self, context: Any = None) -> None:
+        self.pausing = SharedFlag(context)
+        self.quiet = SharedFlag(context)
+        self.following = SharedFlag(context)
 
 
 def follow_pauses(signals: PauseSignals, stop_flag: Any, runner: Any) -> None:
@@ -163,7 +197,7 @@ class DigestProcess:
         self.on_event = on_event
         self._context = multiprocessing.get_context("spawn")
         self._events: Any = self._context.Queue()
-        self._stop_flag = self._context.Event()
+        self._stop_flag = SharedFlag(self._context)  # never an Event: see SharedFlag
         self._write_lock = self._context.Lock()
         self._pauses = PauseSignals(self._context)
         self._process: Any = None
