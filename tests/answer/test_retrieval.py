@@ -174,3 +174,68 @@ def test_a_numbered_clause_the_structure_missed_is_what_section_n_means(
         "Dogs are not allowed."
     )
     assert found.evidence[0].coverage == 1.0  # "section 9" is found in it: not an abstention
+
+
+def test_what_x_is_is_the_sentence_that_says_it_not_one_that_mentions_it(
+    library: Library,
+) -> None:
+    """A weak anticipated question ("… the Landlord's plan to return the deposit …") lifted the
+    sentence about returning the deposit over the one saying what the deposit is."""
+    library.add_document(
+        "lease.md",
+        [
+            "4. Security deposit. Before the keys are handed over the Tenant pays a security "
+            "deposit equal to two months' rent: 2,500 euros. The Landlord returns the deposit "
+            "within 14 days after the end of the lease, minus the cost of any damage."
+        ],
+    )
+    library.add_note(
+        "question",
+        "What is the Landlord's plan to return the deposit within 14 days after the end?",
+        ["lease.md#1"],
+        answer="The Landlord returns the deposit within 14 days after the end of the lease, "
+        "minus the cost of any damage.",
+    )
+    found = retrieve(library.store, "What is the deposit?")
+    assert "2,500 euros" in found.evidence[0].text
+    # Any other question is scored as before: the anticipated question still counts.
+    returned = retrieve(library.store, "When is the deposit returned?")
+    assert returned.evidence[0].text.startswith("The Landlord returns the deposit")
+
+
+def test_states_what_matches_a_statement_not_a_participle() -> None:
+    from nocturne.answer.retrieval import states_what
+
+    pattern = states_what("What is the monthly rent?", ("monthly", "rent"))
+    assert pattern is not None
+    assert pattern.search("The monthly rent is 1,250 euros, excluding utilities.")
+    assert pattern.search("A rent of 900 euros is due on the 3rd.")
+    assert pattern.search("Rent: 1,250 euros")
+    assert not pattern.search("The rent is paid by bank transfer.")
+    assert not pattern.search("The rent is increased once a year.")
+    assert not pattern.search("The Landlord may raise the rent after a year.")
+    assert states_what("When is the rent due?", ("rent",)) is None
+    assert states_what("What is the rent?", ()) is None
+
+
+def test_when_something_ends_its_start_and_term_complete_it(library: Library) -> None:
+    """ "When does the lease end?": the sentence with its start date and how long it runs
+    completes a first sentence without a date, before another date of the same document."""
+    from nocturne.answer.query import analyse
+    from nocturne.answer.retrieval import Evidence, complementary
+    from nocturne.library.learned_notes import Source
+
+    query = analyse(library.store, "When does the lease end?")
+    assert query.answer_type == "date"
+
+    def ev(text: str, chunk_id: int, score: float) -> Evidence:
+        source = Source(chunk_id, 1, "lease.pdf", "/lease.pdf", None)
+        return Evidence(text, source, 0.6, score, "chunk")
+
+    first = ev("The deposit is returned within 14 days after the end of the lease.", 3, 1.1)
+    made = ev("This lease agreement is made on 1 September 2026 between the parties.", 1, 0.57)
+    term = ev("The lease starts on 1 October 2026 and runs for a term of 12 months.", 1, 0.53)
+    assert complementary(query, [first, made, term], IdfTable(library.store)) is term
+    # Without a span of time, the better-scored date stays the second piece.
+    plain = ev("The lease starts on 1 October 2026.", 1, 0.53)
+    assert complementary(query, [first, made, plain], IdfTable(library.store)) is made

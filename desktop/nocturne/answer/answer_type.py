@@ -127,6 +127,21 @@ _LIST_MARKER = re.compile(
 )
 
 TYPED = ("number", "date", "name", "code", "place")
+START_STEMS = frozenset(content_stems("start starts begin begins commence commences from since"))
+END_STEMS = frozenset(
+    content_stems("end ends finish finishes expire expires until terminate terminates")
+)
+# "runs for 12 months", "a term of two years": how long something lasts, which with its start
+# says when it ends.
+_SPAN_OF_TIME = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|"
+    r"thirty|sixty|ninety)\s+(?:full\s+|calendar\s+|working\s+)?(?:days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+
+
+def holds_a_span_of_time(text: str) -> bool:
+    return _SPAN_OF_TIME.search(text) is not None
 
 
 @dataclass(frozen=True)

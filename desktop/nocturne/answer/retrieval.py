@@ -18,7 +18,13 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Protocol
 
-from nocturne.answer.answer_type import TYPED, expected_answer, holds_expected_answer
+from nocturne.answer.answer_type import (
+    END_STEMS,
+    TYPED,
+    expected_answer,
+    holds_a_span_of_time,
+    holds_expected_answer,
+)
 from nocturne.answer.front_matter import AUTHORSHIP_STEMS, front_matter
 from nocturne.answer.named_sections import named_sections
 from nocturne.answer.query import LIGHT_VERB_STEMS, Query, analyse, without_section_words
@@ -65,6 +71,20 @@ ANSWER_TYPE_BOOST = 0.15  # a sentence holding the kind of answer asked for (num
 # unchanged at every value.
 NUMBER_MATCH_BOOST = 0.3
 DEFINES_BOOST = 0.15  # a sentence defining a term the question asks about: "X (the Landlord)"
+# "What is the deposit?": the sentence that says what it is ("a security deposit equal to two
+# months' rent: 2,500 euros"), not one that only mentions it ("returns the deposit within …").
+STATES_BOOST = 0.15
+_WHAT_IS = re.compile(
+    r"^\s*(?:what|how much)\s+(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?"
+    r"[^?]{1,60}\??\s*$",
+    re.IGNORECASE,
+)
+# After "is"/"are", a participle says what is done with it ("is returned", "is paid"), not what
+# it is; so does a negation or an auxiliary.
+_NOT_A_STATEMENT = (
+    r"not|\w+ed|\w+en|paid|held|kept|made|sent|set|put|left|lost|built|bought|sold|told|"
+    r"found|given|taken|done|due|also|usually|only|then|still|being|to"
+)
 # A page's furniture ("© Copyright 2001-2026 …", "This page is licensed under …") answers only
 # questions about copyright, licences or dates of the page.
 BOILERPLATE_PENALTY = 0.3
@@ -289,6 +309,8 @@ def gather_evidence(
         else None
     )
 
+    states = states_what(query.asked if query is not None else question, topic_words)
+
     named_by_title = {n.section.id: n.shared for n in titled_sections}
     phrases = _pairs([s for s in content_stems(query.asked if query else question) if s in asked])
     furniture = 0.0 if asked & _ABOUT_THE_PAGE else BOILERPLATE_PENALTY
@@ -344,6 +366,7 @@ def gather_evidence(
             + in_named
             + phrased
             + (DEFINES_BOOST if defines is not None and defines.search(ev.text) else 0.0)
+            + (STATES_BOOST if states is not None and states.search(ev.text) else 0.0)
             - elsewhere
             - (furniture if _BOILERPLATE.search(ev.text) else 0.0)
             - (listing if _looks_like_code(ev.text) else 0.0)
@@ -359,6 +382,23 @@ def gather_evidence(
     ]
     scored.sort(key=lambda ev: -ev.score)
     return scored
+
+
+def states_what(question: str, topic_words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """For "what is (the) X?", a pattern of a sentence saying what X is or amounts to: X
+    followed by "is"/"are" (not a participle), "equal to", "amounts to", "means", "of" and a
+    number, or a colon and a value. None for any other question."""
+    if not topic_words or not _WHAT_IS.match(question):
+        return None
+    last = re.escape(topic_words[-1])  # the head of "the security deposit", "the monthly rent"
+    return re.compile(
+        rf"\b{last}s?\b(?:\s*\([^)]*\))?\s*(?:"
+        rf"(?:is|are|was|were|will be)\s+(?!(?:{_NOT_A_STATEMENT})\b)"
+        r"|equals?\b|equal to\b|amounts? to\b|totals?\b|comes? to\b|means\b|stands for\b"
+        r"|of\s+(?=[$€£¥]|\d|one\b|two\b|three\b|four\b|five\b|six\b|ten\b)"
+        r"|:\s*(?=\S))",
+        re.IGNORECASE,
+    )
 
 
 def _looks_like_code(text: str) -> bool:
@@ -579,6 +619,7 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
     if not (query.two_part or missing_type):
         return None
     covered = stems(f"{first.lead} {first.text}") & set(query.stems)
+    ends = query.answer_type == "date" and bool(query.stems & END_STEMS)
     rest = set(query.stems) - covered
     best: tuple[float, Evidence] | None = None
     # The best few, and the first one's neighbours: a term's start date sits beside its end.
@@ -594,6 +635,8 @@ def complementary(query: Query, evidence: list[Evidence], idf: IdfTable) -> Evid
         gain = coverage(rest, stems(ev.text), idf) if rest else 0.0
         if missing_type:
             gain += ANSWER_TYPE_BOOST
+            if ends and holds_a_span_of_time(ev.text):
+                gain += ANSWER_TYPE_BOOST  # its start and how long it runs: when it ends
         value = gain + 0.3 * ev.score
         if first.section_id is not None and ev.section_id == first.section_id:
             value += SECOND_SAME_PLACE_BONUS  # the rest of the same answer, not another topic

@@ -20,7 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nocturne.answer.answer_type import TYPED, Span, answer_spans, does_what_is_asked, loosely_in
+from nocturne.answer.answer_type import (
+    END_STEMS,
+    START_STEMS,
+    TYPED,
+    Span,
+    answer_spans,
+    does_what_is_asked,
+    loosely_in,
+)
 from nocturne.answer.query import LIGHT_VERB_STEMS, Query
 from nocturne.library.search import STOPWORDS
 from nocturne.library.words import content_stems, stem
@@ -50,10 +58,7 @@ _CLAUSE_END = re.compile(r"[,;:.](?=\s|$)|\s(?=(?:and|but|or|which|while)\s)")
 _CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|which|while|whereas|unless)\s)")
 _WORD = re.compile(r"\w+")
 # A date that starts something is not the answer to when it ends, and the other way round.
-_STARTS = frozenset(content_stems("start starts begin begins commence commences from since"))
-_ENDS = frozenset(
-    content_stems("end ends finish finishes expire expires until terminate terminates")
-)
+_STARTS, _ENDS = START_STEMS, END_STEMS
 
 
 @dataclass(frozen=True)
