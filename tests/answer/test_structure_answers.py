@@ -217,7 +217,7 @@ def test_which_section_is_instant_once_the_outline_holds_it(
     store: Store, settings: Settings, digested: dict[str, int]
 ) -> None:
     answer = ask(store, settings, COVERS)
-    assert answer.answer.startswith("Section 4.3 (4.3 The frobnicate script)"), answer.answer
+    assert answer.answer.startswith("Section 4.3 (The frobnicate script)"), answer.answer
     assert (answer.mode, answer.route) == ("instant", "instant")
     assert answer.extra.get("outline") is True
     assert answer.citations[0].section == "4.3 The frobnicate script"
@@ -230,7 +230,7 @@ def test_which_section_is_learned_without_the_outline(
     if when == "without notes":
         digest(store)
     answer = ask(store, settings, COVERS, use_notes=when != "without notes")
-    assert answer.answer.startswith("Section 4.3 (4.3 The frobnicate script)"), answer.answer
+    assert answer.answer.startswith("Section 4.3 (The frobnicate script)"), answer.answer
     assert (answer.mode, answer.route) == ("learned", "learned")
     assert answer.extra.get("outline") is False
     assert not answer.abstained
@@ -332,3 +332,44 @@ def test_a_pointer_matching_only_a_section_word_does_not_redirect(
 ) -> None:
     answer = ask(store, settings, "Which section of the Frobtool manual describes frobnicating?")
     assert answer.answer.startswith("Section 4.3"), answer.answer  # actual: "Section 6.3 (…)"
+
+
+TROUBLESHOOTING = """# Lumix Z10 user manual
+
+## 2 Taking pictures
+
+Press the shutter button halfway to focus, then all the way to take the picture.
+
+## 3 Troubleshooting
+
+### 3.1 Blurry images
+
+If your pictures look blurred, clean the lens with the supplied cloth. Use a shutter speed of \
+at least 1/60 s when holding the camera by hand.
+
+### 3.2 The camera gets hot
+
+During long video recordings the body may become warm. Let it cool for 10 minutes.
+"""
+
+
+@pytest.fixture
+def manual(store: Store, settings: Settings, tmp_path: Path) -> dict[str, int]:
+    return ingest(store, settings, tmp_path / "manual", {"lumix-manual.md": TROUBLESHOOTING})
+
+
+@pytest.mark.usefixtures("manual")
+def test_a_heading_that_says_what_is_asked_answers_in_the_texts_own_words(
+    store: Store, settings: Settings
+) -> None:
+    """The text says "blurred" and "warm", its headings "Blurry images" and "gets hot": both
+    questions were abstained on, the words being absent from the sentences."""
+    located = ask(store, settings, "Which section covers blurry images?")
+    assert located.answer.startswith("Section 3.1 (Blurry images) — "), located.answer
+    assert not located.abstained
+    hot = ask(store, settings, "What should I do if the camera gets hot?")
+    assert not hot.abstained, hot.answer
+    assert "warm" in hot.answer and hot.citations[0].section == "3.2 The camera gets hot"
+    # A heading that says only part of it is no answer: the text never says "wet".
+    wet = ask(store, settings, "What should I do if the camera gets wet?")
+    assert wet.abstained, wet.answer

@@ -44,11 +44,12 @@ from nocturne.library.learned_notes import (
     note_sources,
     search_notes,
 )
-from nocturne.library.search import search_chunks
+from nocturne.library.search import fts_query, search_chunks
 from nocturne.library.sentences import split_paragraphs, split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import (
     Section,
+    search_sections,
     section_chunk_ids,
     section_paths,
     sections_numbered,
@@ -61,6 +62,7 @@ FOLLOWED_BOOST = 0.1
 FRONT_MATTER_BOOST = 0.15  # a named document's title page, for "who wrote X"
 ITEM_BOOST = 0.1  # the item sentence a "Subsection 6a" reference names
 _ITEM_LABEL = re.compile(r" › [a-h]\)$")  # "6. As an exception to the Sections above › a)"
+HEADING_SAYS_ALL = 0.9  # a heading holding this share of the question's words answers it
 SECTION_TITLE_WEIGHT = 0.5  # question words found in the sentence's section titles count half
 DENSITY_WEIGHT = 0.1  # a sentence of a section that a matching cross reference points to
 RRF_K = 60
@@ -263,6 +265,9 @@ def gather_evidence(
     titled_sections = named_sections(store, query) if query is not None else []
     for named_section in titled_sections:
         _add_section_sentences(store, named_section.section, add)
+    if query is not None:
+        for headed in sections_headed_by(store, query, idf):
+            _add_section_sentences(store, headed, add, chunks=1)
     following: dict[str, str] = {}  # a sentence -> the next one of its paragraph
     for rank, hit in enumerate(hits):
         source = Source(
@@ -328,6 +333,22 @@ def gather_evidence(
         credit = idf.weight(within - stems(f"{ev.lead} {ev.text}")) / idf.weight(asked)
         return replace(ev, coverage=min(1.0, ev.coverage + credit), points_to=ev.points_to)
 
+    # "Which section covers blurry images" asks about its topic, not the words "section" and
+    # "covers".
+    sectional = query is not None and query.answer_type == "section"
+    topic_asked = set(without_section_words(frozenset(asked))) if sectional else asked
+
+    def under_its_heading(ev: Evidence) -> Evidence:
+        """A heading that says all the question asks ("3.2 The camera gets hot" for "what do I
+        do if the camera gets hot?") is what the text below it answers, in its own words
+        ("the body may become warm"): the heading's words count as the sentence's own."""
+        title = titles.get(ev.source.chunk_id, set())
+        total = idf.weight(topic_asked)
+        if not title or not total or coverage(topic_asked, title, idf) < HEADING_SAYS_ALL:
+            return ev
+        credit = idf.weight((topic_asked & title) - stems(f"{ev.lead} {ev.text}")) / total
+        return replace(ev, coverage=min(1.0, ev.coverage + credit))
+
     def score(ev: Evidence) -> float:
         typed = ANSWER_TYPE_BOOST if holds_expected_answer(kind, ev.text, question) else 0.0
         elsewhere = NAMED_ELSEWHERE_PENALTY if named and ev.source.document_id not in named else 0
@@ -376,8 +397,10 @@ def gather_evidence(
         path = paths.get(ev.source.chunk_id, ())
         return path[-1].id if path else None
 
+    # The heading's words already count in the score (`titled`); they count fully in the
+    # coverage, which decides whether the library answers at all.
     scored = [
-        replace(e, score=score(e), section_id=leaf(e))
+        under_its_heading(replace(e, score=score(e), section_id=leaf(e)))
         for e in (in_named_section(extended(ev)) for ev in candidates.values())
     ]
     scored.sort(key=lambda ev: -ev.score)
@@ -418,6 +441,25 @@ _NAMED_SECTION = re.compile(
     re.IGNORECASE,
 )
 NAMED_SECTION_BOOST = 0.15
+
+
+def sections_headed_by(store: Store, query: Query, idf: IdfTable, limit: int = 2) -> list[Section]:
+    """Sections whose heading says all the question asks ("3.1 Blurry images" for "which
+    section covers blurry images?"): their text answers it even when it uses other words
+    ("blurred"), which the full-text search of the text alone would not find."""
+    wanted = set(
+        without_section_words(query.stems) if query.answer_type == "section" else query.stems
+    )
+    if not wanted:
+        return []
+    found = []
+    for section, _ in search_sections(
+        store, fts_query(" ".join(sorted(wanted))), query.document_ids, limit=10
+    ):
+        title = stems(section.title) - query.named.name_stems
+        if coverage(wanted, title, idf) >= HEADING_SAYS_ALL:
+            found.append(section)
+    return found[:limit]
 
 
 def _add_named_sections(store: Store, query: Query, add: Callable[..., None]) -> None:

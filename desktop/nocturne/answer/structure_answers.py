@@ -261,7 +261,11 @@ def answer_which_section(
         return None
     section, evidence = found
     name = f"Section {section.number}" if section.number else section.title
-    title = f" ({section.title})" if section.number and section.title != section.number else ""
+    # "Section 3.1 (Blurry images)", not "Section 3.1 (3.1 Blurry images)".
+    own_title = section.title
+    if section.number and own_title.startswith(section.number):
+        own_title = own_title[len(section.number) :].strip(" .):") or own_title
+    title = f" ({own_title})" if section.number and own_title != section.number else ""
     entries = (
         keyed_notes(store, "outline", outline_key(section), [section.document_id], limit=1)
         if use_notes
