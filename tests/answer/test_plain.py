@@ -69,6 +69,9 @@ def test_the_time_saved_when_the_reading_speed_is_known() -> None:
     assert ", 0.50 s instead of about 3 s · " in line
     quick = savings_line(LEARNED_ANSWER, seconds_per_token=0.001)
     assert ", 0.50 s instead of about 1.0 s · " in quick
+    # Reading would have taken about as long: no "0.50 s instead of about 0.5 s".
+    same = savings_line(LEARNED_ANSWER, seconds_per_token=0.0005)
+    assert ", 0.50 s, no faster than reading them (about 0.5 s) · " in same
 
 
 def test_an_answer_without_a_model_call_says_so() -> None:

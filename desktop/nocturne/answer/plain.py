@@ -87,6 +87,9 @@ OWN_SENTENCES = "Answered from the documents' own sentences"
 INSTANT = "Instant answer from what Nocturne learned"
 
 
+NO_FASTER = 1.25  # reading the documents would take less than this many times as long
+
+
 def _about(seconds: float) -> str:
     return f"about {seconds:.0f} s" if seconds >= 1.5 else f"about {seconds:.1f} s"
 
@@ -95,7 +98,11 @@ def _time_part(answer: Answer, seconds_per_token: float | None) -> str:
     took = _seconds(answer.timing.total_s)
     if seconds_per_token is None or answer.baseline.total <= 0:
         return took
-    return f"{took} instead of {_about(answer.baseline.total * seconds_per_token)}"
+    reading = answer.baseline.total * seconds_per_token
+    if reading < answer.timing.total_s * NO_FASTER:
+        # "0.20 s instead of about 0.2 s" reads as a saving that is not there.
+        return f"{took}, no faster than reading them ({_about(reading)})"
+    return f"{took} instead of {_about(reading)}"
 
 
 READ_ONLY_NOTE = (
