@@ -10,7 +10,9 @@ from nocturne.library.blocks import HEADING, TEXT, Block
 from nocturne.library.loaders.common import (
     follows,
     heading,
+    is_label,
     is_slug,
+    labels_over_values,
     number_key,
     number_level,
     pick_title,
@@ -166,3 +168,30 @@ def test_row_sentence_labels_the_row_by_its_first_cell() -> None:
     assert row_sentence(["Total", "Total"], ["Total", "Total"]) == "Total: Total."
     assert row_sentence(["", "only"], ["A", "B"]) == "B only"
     assert row_sentence([]) == ""
+
+
+def test_a_name_and_value_table_reads_as_name_and_value_without_its_generic_headers() -> None:
+    """ "Item Battery life: Value 65 minutes." put the header words in the way of the fact."""
+    for names, values in [("Item", "Value"), ("Property", "Values"), ("Feature", "Detail(s)")]:
+        rows = [[names, values], ["Battery life", "65 minutes"], ["Weight", "1.2 kg"]]
+        assert [b.text for b in table_blocks(rows, 1)] == [
+            "Battery life: 65 minutes.",
+            "Weight: 1.2 kg.",
+        ]
+    with_unit = table_blocks([["Parameter", "Value", "Unit"], ["Battery life", "65", "minutes"]], 1)
+    assert [b.text for b in with_unit] == ["Battery life: 65; Unit minutes."]
+    assert (
+        row_sentence(["5", "12,000"], ["Setting", "Speed (RPM)"])
+        == "Setting 5: Speed (RPM) 12,000."
+    )
+    assert row_sentence(["Coffee", "3 euros"], ["Item", "Price"]) == "Item Coffee: Price 3 euros."
+
+
+def test_a_first_row_of_labels_over_rows_of_numbers_reads_as_the_header() -> None:
+    assert is_label("Speed (RPM)") and not is_label("14 May 2025") and not is_label("Call first.")
+    fees = [["Plan", "Monthly fee"], ["Student", "EUR 19"], ["Adult", "EUR 29"]]
+    assert labels_over_values(fees)
+    assert not labels_over_values([["Name", "Role"], ["Ana", "Chair"]])  # no numbers: no sign
+    assert not labels_over_values([["2024", "Plan"], ["Student", "EUR 19"]])
+    assert not labels_over_values([["Plan", "Fee"], ["Student", "EUR 19"], ["Adult", "free"]])
+    assert not labels_over_values([["Plan", "Fee"]])

@@ -155,6 +155,35 @@ def text_block(text: str, kind: str = TEXT, *, page: int | None = None) -> Block
     return Block(text, kind, page=page) if text else None
 
 
+def is_label(cell: str) -> bool:
+    """A column header's shape: "Owner", "Speed (RPM)"; not "14 May 2025", "$900", a sentence."""
+    return (
+        bool(cell)
+        and len(cell) <= 50
+        and len(cell.split()) <= 6
+        and not cell.endswith((".", "!", "?", ";", ","))
+        and not re.match(r"^[\d$€£¥+\-.]", cell)
+    )
+
+
+def labels_over_values(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a table's first row reads as its column headers when nothing marks it so.
+
+    Yes when every cell of it is a label (`is_label`) without a digit while every row below
+    holds one: "Plan | Monthly fee" over "Student | EUR 19". A table of words only gives no
+    such sign, and its first row is then read as data, as an unmarked Word table's is.
+    """
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return False
+    if not all(is_label(cell) and not _has_digit(cell) for cell in rows[0]):
+        return False
+    return all(any(_has_digit(cell) for cell in row) for row in rows[1:])
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 def table_blocks(
     rows: Sequence[Sequence[str]],
     header_rows: int = 0,
@@ -189,8 +218,22 @@ def table_blocks(
     return blocks
 
 
+# Headers that only say "a name and its value" ("Item | Value", "Feature | Details"): a row
+# under them is already a label and its value, and "Item Battery life: Value 65 minutes" is
+# the header words in the way of the fact.
+_KEY_HEADERS = {
+    "attribute", "characteristic", "entry", "feature", "field", "item", "key", "name", "option",
+    "parameter", "property", "setting", "spec", "specification", "term",
+}  # fmt: skip
+_VALUE_HEADERS = {
+    "data", "description", "detail", "info", "information", "setting", "spec",
+    "specification", "value",
+}  # fmt: skip
+
+
 def row_sentence(cells: Sequence[str], headers: Sequence[str] = ()) -> str:
     """One table row as a sentence: "Setting 5: Speed (RPM) 12,000; Best for Smoothies."."""
+    headers = _meaningful_headers(headers)
     pairs = []
     for column, cell in enumerate(cells):
         if not cell:
@@ -203,3 +246,24 @@ def row_sentence(cells: Sequence[str], headers: Sequence[str] = ()) -> str:
     for before, pair in pairwise(pairs[1:]):
         text += (" " if before.endswith((".", "!", "?")) else "; ") + pair
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _meaningful_headers(headers: Sequence[str]) -> Sequence[str]:
+    """The headers without a generic name/value pair over the first two columns ("Property |
+    Value", "Setting | Value"): "Battery life: 65 minutes." The words of a third column's
+    header still say something ("Unit"), and a name column under a real header ("Setting |
+    Speed (RPM)") keeps its "Setting 5"."""
+    if len(headers) < 2:
+        return headers
+    if _generic_word(headers[0]) in _KEY_HEADERS and _generic_word(headers[1]) in _VALUE_HEADERS:
+        return ["", "", *headers[2:]]
+    return headers
+
+
+def _generic_word(header: str) -> str:
+    """ "Details", "Detail(s)", "Properties:" -> "detail", "property"; several words stay as
+    they are, and so match no generic word."""
+    word = header.strip().rstrip(":").lower().removesuffix("(s)")
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word.removesuffix("s")

@@ -18,6 +18,7 @@ from nocturne.errors import IngestError
 from nocturne.library.blocks import TEXT, Block, LoadedDocument
 from nocturne.library.loaders.common import (
     heading,
+    is_label,
     pick_title,
     squash,
     table_blocks,
@@ -152,20 +153,9 @@ def _has_header_row(table: Any, rows: list[list[str]]) -> bool:
         first_row = flag in ("1", "true", "on") if flag is not None else bool(int(value, 16) & 0x20)
     except ValueError:
         return False
-    return first_row and all(_label(cell) for cell in rows[0])
+    return first_row and all(is_label(cell) for cell in rows[0])
 
 
 def _bold(run: Any) -> bool:
     mark = run.find(f"{_W}rPr/{_W}b")
     return mark is not None and mark.get(f"{_W}val", "1") not in ("0", "false", "off")
-
-
-def _label(cell: str) -> bool:
-    """A column header's shape: "Owner", "Speed (RPM)"; not "14 May 2025", "$900", a sentence."""
-    return (
-        bool(cell)
-        and len(cell) <= 50
-        and len(cell.split()) <= 6
-        and not cell.endswith((".", "!", "?", ";", ","))
-        and not re.match(r"^[\d$€£¥+\-.]", cell)
-    )
