@@ -31,7 +31,9 @@ from nocturne.settings import Settings
 
 # Bumped whenever loaders or chunking read the same bytes differently: a document read by an
 # older version is read again by the next `add` (and its digest redone), though unchanged.
-LOADER_VERSION = "blocks-2"  # blocks-2: tables as row sentences, headings above their text
+# blocks-2: tables as row sentences, headings above their text; blocks-3: pipe and grid tables
+# in plain text read as tables, and no "Item … Value" header words in key/value tables' rows.
+LOADER_VERSION = "blocks-3"
 
 SKIPPED_DIRECTORIES = {
     ".git",

@@ -10,6 +10,7 @@ from nocturne.errors import IngestError
 from nocturne.library.blocks import CODE, HEADING, TEXT, TOC
 from nocturne.library.loaders import SUPPORTED_SUFFIXES, decode_text, kind_of, load
 from nocturne.library.loaders.text import load_code, paragraphs, plain_blocks
+from nocturne.library.loaders.text_tables import find_tables
 
 from support import SHARED
 
@@ -277,3 +278,97 @@ def test_a_contracts_numbered_clauses_are_text_not_a_table_of_contents(tmp_path:
         encoding="utf-8",
     )
     assert [b.kind for b in load_plain(contents, contents.read_bytes()).blocks].count(TOC) >= 4
+
+
+GYM_FEES = """GYM MEMBERSHIP AGREEMENT
+
+3. Plans and Fees
+The plans on offer are:
+| Plan    | Monthly fee | Joining fee |
+|---------|------------:|:-----------:|
+| Student | EUR 19      | EUR 0       |
+| Adult   | EUR 29      | EUR 25      |
+Fees are payable monthly in advance.
+"""
+
+
+def test_a_pipe_table_in_plain_text_reads_row_by_row_under_its_headers(tmp_path: Path) -> None:
+    """Its lines were one paragraph of text, and "the joining fee for the Student plan" was
+    answered with the monthly fee, the number next to "Student"."""
+    blocks = _load(tmp_path, "gym.txt", GYM_FEES).blocks
+    texts = [b.text for b in blocks if b.kind == TEXT]
+    assert texts == [
+        "The plans on offer are:",
+        "Plan Student: Monthly fee EUR 19; Joining fee EUR 0.",
+        "Plan Adult: Monthly fee EUR 29; Joining fee EUR 25.",
+        "Fees are payable monthly in advance.",
+    ]
+    assert [b.text for b in blocks if b.kind == HEADING][-1] == "3. Plans and Fees"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "Plan | Monthly fee | Joining fee\n---|---|---\nStudent | EUR 19 | EUR 0\n",
+        "Plan|Monthly fee|Joining fee\n:--|--:|--:\nStudent|EUR 19|EUR 0\n",
+        "Plan | Monthly fee | Joining fee\nStudent | EUR 19 | EUR 0\nAdult | EUR 29 | EUR 25\n",
+    ],
+    ids=["separator", "tight", "labels-over-numbers"],
+)
+def test_a_pipe_table_needs_no_outer_pipes(table: str) -> None:
+    texts = [b.text for b in plain_blocks(table)]
+    assert texts[0] == "Plan Student: Monthly fee EUR 19; Joining fee EUR 0."
+
+
+def test_a_key_value_table_in_plain_text_reads_as_its_names_and_values() -> None:
+    table = "| Item | Value |\n|---|---|\n| Battery life | 65 minutes |\n| Weight | 1.2 kg |\n"
+    assert [b.text for b in plain_blocks(table)] == ["Battery life: 65 minutes.", "Weight: 1.2 kg."]
+
+
+def test_a_grid_table_in_plain_text_reads_row_by_row() -> None:
+    grid = (
+        "+---------+-------------+\n"
+        "| Setting | Speed (RPM) |\n"
+        "+=========+=============+\n"
+        "| 5       | 12,000      |\n"
+        "+---------+-------------+\n"
+        "| Pulse   | 22,000, for |\n"
+        "|         | short bursts|\n"
+        "+---------+-------------+\n"
+    )
+    assert [b.text for b in plain_blocks(grid)] == [
+        "Setting 5: Speed (RPM) 12,000.",
+        "Setting Pulse: Speed (RPM) 22,000, for short bursts.",
+    ]
+
+
+def test_shell_pipelines_code_and_a_line_with_a_pipe_stay_text() -> None:
+    text = (
+        "Find the process with:\n\n"
+        "    $ ps aux | grep foo\n    $ ps aux | grep bar\n\n"
+        "    ps aux | grep nocturne\n    lsof -i | wc -l\n\n"
+        "    flags = O_RDONLY | O_CREAT;\n    mode = S_IRUSR | S_IWUSR;\n\n"
+        "Our partner SCO|Caldera ships it | see the notes.\n\n"
+        "| The latest release is always available |\n| from the project's site.   |\n"
+    )
+    assert [b.text for b in plain_blocks(text)] == [
+        "Find the process with:",
+        "$ ps aux | grep foo $ ps aux | grep bar",
+        "ps aux | grep nocturne lsof -i | wc -l",
+        "flags = O_RDONLY | O_CREAT; mode = S_IRUSR | S_IWUSR;",
+        "Our partner SCO|Caldera ships it | see the notes.",
+        "| The latest release is always available | | from the project's site. |",
+    ]
+
+
+def test_the_structured_sets_text_documents_hold_no_table() -> None:
+    """They load block for block as before tables were looked for (checked by hand too): their
+    shell pipelines, "SCO|Caldera" and boxed notice are text."""
+    for name in ("lsof-FAQ.txt", "LGPL-2.1.txt"):
+        text = _real(name).read_text(encoding="utf-8", errors="replace")
+        assert find_tables(text.splitlines()) == []
+    blocks = plain_blocks(_real("lsof-FAQ.txt").read_text(encoding="utf-8", errors="replace"))
+    assert any(
+        b.text == "$ nm -x /dev/ksyms | grep 0x10472f10 0x10472f10 ... |file_system_name_vnodeops"
+        for b in blocks
+    )

@@ -5,12 +5,15 @@ FAQs, licences and READMEs: a numbered line standing as its own paragraph ("1.2.
 "Chapter 2 Title"), an ALL-CAPS or centred short line, a licence's numbered clauses ("6. As an
 exception ..."), and a table of contents (a run of numbered lines with no body between them).
 Hard-wrapped lines are joined; no word is dropped (a clause heading repeats its first words,
-and the whole clause still follows as text).
+and the whole clause still follows as text). A table drawn with pipes or a grid of borders
+(`text_tables`) is read as any format's table: one sentence per row, with its headers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nocturne.errors import IngestError
@@ -24,8 +27,10 @@ from nocturne.library.loaders.common import (
     pick_title,
     split_number,
     squash,
+    table_blocks,
     text_block,
 )
+from nocturne.library.loaders.text_tables import TextTable, find_tables
 
 _BLANK = re.compile(r"\n[ \t\f\v]*\n")
 _CLAUSE = re.compile(r"^[ \t]{0,3}(?P<number>[0-9]{1,2})\.[ \t]+(?P<body>[A-Z\"'(].*)", re.DOTALL)
@@ -74,17 +79,50 @@ def decode_text(path: Path, data: bytes) -> str:
 
 def paragraphs(text: str) -> list[list[str]]:
     """Lines grouped at blank lines, trailing whitespace removed, tabs kept (they mark layout)."""
+    return [lines for lines in map(_worded, _chunks(text)) if lines]
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """The text's lines grouped at blank lines, trailing whitespace removed, tabs expanded."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    groups = []
-    for chunk in _BLANK.split(text):
-        lines = [
-            line.rstrip().expandtabs(8)
-            for line in chunk.split("\n")
-            if line.strip() and not _RULE.match(line)
-        ]
-        if lines:
-            groups.append(lines)
-    return groups
+    return [
+        [line.rstrip().expandtabs(8) for line in chunk.split("\n")] for chunk in _BLANK.split(text)
+    ]
+
+
+def _worded(lines: list[str]) -> list[str]:
+    """The lines that are not blank or decoration only ("*****", "-----")."""
+    return [line for line in lines if line.strip() and not _RULE.match(line)]
+
+
+@dataclass
+class _PlainParagraphs:
+    """A plain text's paragraphs (`paragraphs`), with each table drawn in one (`find_tables`)
+    set apart as a paragraph of its own. The lines around a table are paragraphs as they would
+    be without it, so a text without tables is read exactly as before."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    tables: dict[int, TextTable] = field(default_factory=dict)  # by paragraph index
+    # A paragraph cut short by a table under it, with the lines it ran on to: "3. Fees" over
+    # a table is a heading over its body, as it was when the table's lines were that body.
+    running_on: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _paragraphs_and_tables(text: str) -> _PlainParagraphs:
+    found = _PlainParagraphs()
+    for chunk in _chunks(text):
+        lines = [line for line in chunk if line.strip()]
+        start = 0
+        for first, end, table in find_tables(lines):
+            if _worded(lines[start:first]):
+                found.running_on[len(found.groups)] = _worded(lines[start:])
+                found.groups.append(_worded(lines[start:first]))
+            found.tables[len(found.groups)] = table
+            found.groups.append(lines[first:end])
+            start = end
+        if _worded(lines[start:]):
+            found.groups.append(_worded(lines[start:]))
+    return found
 
 
 def load_code(path: Path, data: bytes) -> LoadedDocument:
@@ -101,21 +139,26 @@ def load_plain(path: Path, data: bytes) -> LoadedDocument:
 
 def plain_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text document in reading order."""
-    groups = paragraphs(text)
-    clauses = _clause_numbers(groups)
+    found = _paragraphs_and_tables(text)
+    groups, tables = found.groups, found.tables
+    clauses = _clause_numbers(groups, tables)
     first_line = groups[0] if groups else []
-    width, indent = _layout(groups)
+    width, indent = _layout([lines for index, lines in enumerate(groups) if index not in tables])
     blocks: list[Block] = []
     previous: tuple[int, ...] | None = None
     seen_caps = False
     index = 0
     while index < len(groups):
         lines = groups[index]
-        toc_run = _toc_run(groups, index)
+        if index in tables:
+            blocks.extend(table_blocks(tables[index].rows, tables[index].header_rows))
+            index += 1
+            continue
+        toc_run = _toc_run(groups, index, tables)
         if toc_run:
             for entry in toc_run:
                 blocks.append(Block(entry, TOC))
-            index += _toc_groups(groups, index)
+            index += _toc_groups(groups, index, tables)
             continue
         joined = squash(" ".join(lines))
         if _RULE.match(joined):
@@ -131,7 +174,7 @@ def plain_blocks(text: str) -> list[Block]:
             previous = number_key(numbered.number) or previous
             index += 1
             continue
-        lead = _lead_heading(lines, width, indent, previous, seen_caps)
+        lead = _lead_heading(found.running_on.get(index, lines), width, indent, previous, seen_caps)
         if lead is not None:
             blocks.append(lead)
             if lead.number and "." in lead.number:
@@ -188,10 +231,11 @@ def _entries(lines: list[str]) -> list[str] | None:
     return [squash(entry) for entry in entries]
 
 
-def _toc_groups(groups: list[list[str]], start: int) -> int:
-    """How many paragraphs from `start` form one table of contents (0 when none)."""
+def _toc_groups(groups: list[list[str]], start: int, tables: Container[int]) -> int:
+    """How many paragraphs from `start` form one table of contents (0 when none); a table's
+    rows are none of its entries, even when numbered ("1.1 | Setup | 2 hours")."""
     count, total = 0, 0
-    while start + count < len(groups):
+    while start + count < len(groups) and start + count not in tables:
         entries = _entries(groups[start + count])
         if entries is None or len(entries) < 2 or _mostly_sentences(entries):
             break
@@ -210,8 +254,8 @@ def _mostly_sentences(entries: list[str]) -> bool:
     return statements * 2 > len(entries)
 
 
-def _toc_run(groups: list[list[str]], start: int) -> list[str]:
-    count = _toc_groups(groups, start)
+def _toc_run(groups: list[list[str]], start: int, tables: Container[int]) -> list[str]:
+    count = _toc_groups(groups, start, tables)
     entries: list[str] = []
     for lines in groups[start : start + count]:
         entries.extend(_entries(lines) or [])
@@ -307,19 +351,24 @@ def _title_case(text: str) -> bool:
     return all(word[0].isupper() or not word[0].isalpha() or len(word) <= 3 for word in words)
 
 
-def _clause_numbers(groups: list[list[str]]) -> dict[int, str]:
+def _clause_numbers(groups: list[list[str]], tables: Container[int]) -> dict[int, str]:
     """Paragraph index -> clause number for licence-style clauses numbered 0/1, 2, 3 ... .
 
     Only a run of at least three clauses in sequence counts, so an ordinary numbered list in
-    the body ("1. Follow the instructions") is not mistaken for the document's sections.
+    the body ("1. Follow the instructions") is not mistaken for the document's sections; nor
+    is a table's numbered row.
     """
     found: dict[int, str] = {}
     expected: int | None = None
-    dotted = sum(1 for lines in groups if re.match(r"^[0-9]{1,3}\.[0-9]{1,3}\s", lines[0]))
+    dotted = sum(
+        1
+        for index, lines in enumerate(groups)
+        if index not in tables and re.match(r"^[0-9]{1,3}\.[0-9]{1,3}\s", lines[0])
+    )
     if dotted >= 3:
         return {}  # the document numbers its sections "1.2"; "1." paragraphs are list items
     for index, lines in enumerate(groups):
-        match = _CLAUSE.match("\n".join(lines))
+        match = None if index in tables else _CLAUSE.match("\n".join(lines))
         if not match or len(" ".join(lines).split()) < 8:
             continue
         number = int(match.group("number"))
