@@ -231,3 +231,87 @@ def test_where_on_disk_is_answered_by_a_path_not_a_web_address() -> None:
     assert "https://github.com/nodejs/node/pull/33662" in [
         s.text for s in answer_spans("code", sentence, "Which URL has the change?")
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        ("Cabin bags may measure up to 55 x 40 x 23 cm.", "55 x 40 x 23 cm"),
+        ("Cabin bags may measure up to 55×40×23 cm.", "55×40×23 cm"),
+        ("The print is 55 x 40 cm.", "55 x 40 cm"),
+        ("A bag of 55 cm x 40 cm x 23 cm fits.", "55 cm x 40 cm x 23 cm"),
+        ("The box is 55x40x23cm.", "55x40x23cm"),
+        ("The screen shows 1920 x 1080 pixels.", "1920 x 1080 pixels"),
+        ("The board is 2 by 4 m.", "2 by 4 m"),
+    ],
+)
+def test_a_dimension_is_one_span_with_its_unit(sentence: str, span: str) -> None:
+    assert [s.text for s in answer_spans("number", sentence, "What are the dimensions?")] == [span]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Delivery takes 3–5 working days.", ["3–5 working days"]),
+        ("Delivery takes 3 to 5 days.", ["3 to 5 days"]),
+        ("Delivery takes between 3 and 5 days.", ["3 and 5 days"]),
+        ("The museum is open 10:00–18:00.", ["10:00–18:00"]),
+        ("The race starts at 9:30 am.", ["9:30 am"]),
+        ("The flat has 65 square metres.", ["65 square metres"]),
+        ("The water tank holds 1.8 litres.", ["1.8 litres"]),
+        ("The fee is EUR 1,250.50.", ["EUR 1,250.50"]),
+        # a change is two values; "by" between numbers is no dimension without a length
+        ("Prices rose from 3 to 5 euros.", ["3", "5 euros"]),
+        ("Sales rose in 2021 by 5%.", ["2021", "5%"]),
+    ],
+)
+def test_compound_values_are_not_clipped(sentence: str, expected: list[str]) -> None:
+    assert [s.text for s in answer_spans("number", sentence, "How long?")] == expected
+
+
+def test_dimensions_weights_and_capacities_are_asked_as_numbers() -> None:
+    assert expected_answer("What are the maximum cabin bag dimensions?") == "number"
+    assert expected_answer("What are the dimensions of the box?") == "number"
+    assert expected_answer("What is the maximum weight of a checked bag?") == "number"
+    assert expected_answer("What is the capacity of the hall?") == "number"
+    assert expected_answer("What is the weighting of the exam?") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        ("The library was renovated in spring 2025.", "spring 2025"),
+        ("Early 2025 the branch reopened.", "Early 2025"),
+        ("The branch reopens mid-2025.", "mid-2025"),
+        ("It closed in late 2024.", "late 2024"),
+        ("It closed in late May.", "late May"),
+        ("Results for Q3 2025 are out.", "Q3 2025"),
+        ("It grew in the third quarter of 2025.", "the third quarter of 2025"),
+        ("The winter 2024/25 timetable applies.", "winter 2024/25"),
+        ("The 2024–25 season was long.", "2024–25"),
+        ("The museum is open 10:00–18:00.", "10:00–18:00"),
+        ("The race starts at 9:30 am.", "9:30 am"),
+        ("It is open between 1 May and 30 September.", "1 May and 30 September"),
+    ],
+)
+def test_parts_of_years_and_ranges_are_whole_dates(sentence: str, span: str) -> None:
+    assert [s.text for s in answer_spans("date", sentence, "When?")] == [span]
+
+
+def test_season_words_alone_are_no_dates() -> None:
+    assert answer_spans("date", "Visit us in the spring.", "When?") == []
+    assert answer_spans("date", "Late fees apply.", "When?") == []
+    # "to" between two dates keeps both: either end may be what is asked
+    assert [s.text for s in answer_spans("date", "Open Monday to Friday.", "When?")] == [
+        "Monday",
+        "Friday",
+    ]
+
+
+def test_a_full_stop_after_a_month_or_am_is_the_sentences() -> None:
+    assert [s.text for s in answer_spans("date", "It opens on 3 June.", "When?")] == ["3 June"]
+    assert [s.text for s in answer_spans("date", "It opens in May.", "When?")] == ["May"]
+    assert [s.text for s in answer_spans("date", "It opens 3 Sept. 2026.", "When?")] == [
+        "3 Sept. 2026"
+    ]
+    assert [s.text for s in answer_spans("date", "It opens at 9 a.m.", "When?")] == ["9 a.m."]

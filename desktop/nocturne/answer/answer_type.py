@@ -28,33 +28,82 @@ _NOT_UNITS = frozenset(
     "which who whom whose what when where why how can may must should will would shall".split()
 )
 _UNIT_WORD = r"[A-Za-z][\w’'-]*"
+# Words that belong to the unit after them: "3–5 working days", "20 square metres".
+_UNIT_MODIFIER = (
+    r"(?:working|business|calendar|banking|school|consecutive|full|clear|square|sq|cubic|"
+    r"nautical|fluid|metric)\s"
+)
+_DECIMAL = r"\d(?:[\d,.]*\d)?"
+# What one side of a dimension is measured in: "55 cm x 40 cm", "2 by 4 m".
+_LENGTH_UNIT = (
+    r"(?:mm|cm|dm|m|km|in|inch(?:es)?|ft|feet|foot|yd|yards?|px|pixels?|"
+    r"(?:milli|centi|kilo)?(?:metres?|meters?))\b|[\"″′']"
+)
+# A dimension is one value: "55 x 40 x 23 cm", "55×40×23 cm", "1920 x 1080 pixels", "2 by 4 m"
+# ("by" only before a unit of length: "rose in 2021 by 5%" is two numbers).
+_DIMENSION = (
+    rf"\b{_DECIMAL}(?:\s?(?:{_LENGTH_UNIT})(?=\s?[x×]))?"
+    rf"(?:\s?[x×]\s?{_DECIMAL}(?:\s?(?:{_LENGTH_UNIT})(?=\s?[x×]))?)+(?:{_LENGTH_UNIT})?(?![A-Za-z\d])|"
+    rf"\b{_DECIMAL}(?:\s+by\s+{_DECIMAL})+(?=\s?(?:{_LENGTH_UNIT}))"
+)
+# A clock time or a span of hours is one value: "9:30 am", "10:00–18:00".
+_CLOCK_VALUE = r"\b[0-2]?\d:[0-5]\d(?:\s?[–-]\s?[0-2]?\d:[0-5]\d)?(?![\d:])"
+# A range is one value: "3 to 5 days", "between 3 and 5" ("from 3 to 5 euros" may be a change,
+# not a range: two values).
+_END_OF_RANGE = rf"(?:[0-2]?\d:[0-5]\d|{_DECIMAL})"
+_TO_RANGE = (
+    rf"(?<!from )\b{_END_OF_RANGE}\s+to\s+{_END_OF_RANGE}(?=\s[A-Za-z])|"
+    rf"(?<=between )\b{_END_OF_RANGE}\s+and\s+{_END_OF_RANGE}(?![\d:])"
+)
 _NUMBER_SPAN = re.compile(
     r"(?P<prefix>(?:[$€£¥]|\b(?:EUR|USD|GBP)\s|\bevery\s)\s?)?"
-    r"(?P<number>\bv\d+(?:\.\d+)+\b|"
+    r"(?P<number>\bv\d+(?:\.\d+)+\b|" + _DIMENSION + "|" + _TO_RANGE + "|" + _CLOCK_VALUE + "|"
     # a range ("1038–40"), an ordinal ("10th"), a percentage; never the front of a word ("4K")
-    r"\b\d(?:[\d,.]*\d)?(?:st|nd|rd|th)?(?:\s?[–-]\s?\d+(?:st|nd|rd|th)?)?%?(?![A-Za-z\d])|"
+    r"\b" + _DECIMAL + r"(?:st|nd|rd|th)?(?:\s?[–-]\s?\d+(?:st|nd|rd|th)?)?%?(?![A-Za-z\d])|"
     r"\b(?:" + _NUMBER_WORDS + r")\b)"
     r"(?P<hyphen>-[A-Za-z][\w-]*)?"
     r"(?P<unit>\s?%|\s(?:per ?cent)\b|\s(?:a|an|per|each)\s[a-z]+\b|"
-    r"\s" + _UNIT_WORD + r"(?:\s(?:a|an|per|each)\s[a-z]+)?)?",
+    r"\s(?:" + _UNIT_MODIFIER + r")?" + _UNIT_WORD + r"(?:\s(?:a|an|per|each)\s[a-z]+)?)?",
     re.IGNORECASE,
 )
+# (only an abbreviation has a full stop of its own: "on 3 June." ends the sentence)
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+    r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_TIME = r"[0-2]?\d[:.][0-5]\d(?:\s?[ap]\.?m\.?)?|\b\d{1,2}\s?[ap]\.m\.|\b\d{1,2}\s?[ap]m\b"
+# "9:30 am" and "9:30 a.m.": the full stop after "am." is the sentence's.
+_AM_PM = r"(?i:[ap]\.m\.|[ap]\.?m\b)"
+_TIME = rf"[0-2]?\d[:.][0-5]\d(?:\s?{_AM_PM})?|\b\d{{1,2}}\s?{_AM_PM}"
+_YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
+# A season or a year that runs over two: "winter 2024/25", "the 2024–25 season".
+_YEARS = rf"{_YEAR}(?:[/–-](?:\d{{4}}|\d{{2}}))?"
+# A part of a year (or month) is one date: "spring 2025", "early 2025", "mid-2025", "Q3 2025",
+# "the third quarter of 2025"; its words may start the sentence. ("The end of March" stays
+# "March": what ends there is read from the words before it, as for "ends on 31 March".)
+_PART_OF_YEAR = (
+    rf"\b(?i:spring|summer|autumn|fall|winter)(?:\s+of)?\s+{_YEARS}\b|"
+    rf"\b(?i:early|mid|late)(?:\s+|-)(?:{_MONTH}(?:\s+{_YEAR})?|{_YEARS})\b|"
+    rf"\b(?:Q[1-4]|H[12])\s+{_YEARS}\b|"
+    r"\b(?i:(?:the\s+)?(?:(?:first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+"
+    r"(?:quarter|half))\s+of)\s+"
+    rf"(?:{_MONTH}(?:\s+{_YEAR})?|{_YEARS})\b"
+)
 # Month names are matched with their capital only: "may" and "march" are also verbs.
 _DATE_PART = (
+    rf"{_PART_OF_YEAR}|"
     rf"\b{_DAY}\s+{_MONTH}(?:,?\s+\d{{4}})?|\b{_MONTH}\s+{_DAY}\b(?:,?\s+\d{{4}})?|"
     rf"\b{_MONTH}\s+\d{{4}}\b|\b{_MONTH}(?![\w-])|\b{_WEEKDAY}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
-    rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})s?\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
+    rf"\b{_YEARS}\b|\b{_YEAR}s\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
     rf"(?<![\d.]){_TIME}|\b(?:today|tomorrow|yesterday|noon|midnight)\b"
 )
+# Parts joined into one date: "Monday at 18:40", "24 December 2026", and a range written with a
+# dash or "between … and", "10:00–18:00", "between 1 May and 30 September" ("Monday to Friday"
+# stays two: either end may be what is asked).
 _DATE_SPAN = re.compile(
-    rf"(?:{_DATE_PART})(?:(?:,\s*|\s+(?:at|on|from|the)\s+|\s+)(?:{_DATE_PART}))*"
+    rf"(?<=[Bb]etween )(?:{_DATE_PART})\s+and\s+(?:{_DATE_PART})|"
+    rf"(?:{_DATE_PART})(?:(?:,\s*|\s+(?:at|on|from|the)\s+|\s?[–-]\s?|\s+)(?:{_DATE_PART}))*"
 )
 _NAME_WORD = r"[A-Z][\w’'.-]*[\w.]"
 _NAME_SPAN = re.compile(
@@ -80,9 +129,10 @@ _NUMBER_QUESTION = re.compile(
     r"(?:^|[,;:]\s*|\b(?:by default|according to [^,]+),?\s*)"
     r"(?:how (?:many|much|long|old|far|large|big|tall|often)|"
     r"(?:what|which)(?:'s| is| are| was)?(?: the)? (?:percentage|percent|number|"
-    r"amount|size|value|port|version|(?:maximum|minimum|smallest|largest|longest|shortest|"
+    r"amount|size|value|port|version|dimensions?|measurements|weight|height|capacity|"
+    r"(?:maximum|minimum|smallest|largest|longest|shortest|"
     r"default|highest|lowest)\b[\w\s-]{0,30}?(?:length|value|size|number|count|limit|delay|"
-    r"timeout|width|depth)))\b"
+    r"timeout|width|depth|height|weight|dimensions?|measurements|capacity)))\b"
 )
 # "In which Node.js version …": a version number, whatever names the program.
 _VERSION_QUESTION = re.compile(r"\b(?:which|what) [\w.+-]+ (?:version|release)\b")
