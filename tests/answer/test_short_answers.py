@@ -203,3 +203,51 @@ def test_a_phrase_without_the_literal_asked_for_goes() -> None:
     assert faithful_phrase("available in all branches", wifi, None, "Where is Wi-Fi?") == (
         "available in all branches"
     )
+
+
+BAGS = "Extra checked bags cost EUR 45 when booked online or EUR 70 at the airport."
+
+
+def test_of_two_amounts_in_one_clause_the_one_whose_part_holds_the_distinguishing_words() -> None:
+    found = typed_answer(query("How much does an extra bag cost at the airport?", "number"), [BAGS])
+    assert found is not None and (found.span.text, found.ambiguous) == ("EUR 70", False)
+    found = typed_answer(query("How much is an extra bag booked online?", "number"), [BAGS])
+    assert found is not None and (found.span.text, found.ambiguous) == ("EUR 45", False)
+    # Nothing of the question tells the two apart: no short answer, the quote shows both.
+    found = typed_answer(query("How much does an extra bag cost?", "number"), [BAGS])
+    assert found is not None and found.ambiguous
+
+
+def test_a_part_shares_what_it_leaves_out_with_the_first() -> None:
+    # The verb left out: "children EUR 5" is what children pay.
+    fees = "Adults pay EUR 10, children EUR 5."
+    found = typed_answer(query("How much do children pay?", "number"), [fees])
+    assert found is not None and (found.span.text, found.ambiguous) == ("EUR 5", False)
+    found = typed_answer(query("How much do adults pay?", "number"), [fees])
+    assert found is not None and (found.span.text, found.ambiguous) == ("EUR 10", False)
+    found = typed_answer(query("How much does a ticket cost?", "number"), [fees])
+    assert found is not None and found.ambiguous
+    # The subject shared: the library was renovated in spring 2025.
+    library = "The library was built in 1920 and renovated in spring 2025."
+    found = typed_answer(query("When was the library renovated?", "date"), [library])
+    assert found is not None and (found.span.text, found.ambiguous) == ("spring 2025", False)
+    found = typed_answer(query("When was the library built?", "date"), [library])
+    assert found is not None and (found.span.text, found.ambiguous) == ("1920", False)
+
+
+def test_candidates_in_one_part_or_names_in_a_list_are_not_ambiguous() -> None:
+    deposit = "The Tenant pays a security deposit equal to two months' rent: 2,500 euros."
+    found = typed_answer(query("How much is the security deposit?", "number"), [deposit])
+    assert found is not None and (found.span.text, found.ambiguous) == ("2,500 euros", False)
+    title = "Ada Lovelace · Analytical Engines Ltd, London"
+    found = typed_answer(query("Who wrote the manual?", "name"), [title])
+    assert found is not None and (found.span.text, found.ambiguous) == ("Ada Lovelace", False)
+
+
+def test_the_short_answer_is_the_whole_value() -> None:
+    bag = "Cabin bags may measure up to 55 x 40 x 23 cm."
+    found = typed_answer(query("What are the maximum cabin bag dimensions?", "number"), [bag])
+    assert found is not None and found.span.text == "55 x 40 x 23 cm"
+    renovated = "The library was renovated in spring 2025."
+    found = typed_answer(query("When did the renovation take place?", "date"), [renovated])
+    assert found is not None and found.span.text == "spring 2025"

@@ -3,8 +3,10 @@
 - When the question expects a kind of answer (a number with its unit, a date or time, a name, a
   command or file) and the evidence holds one, that span is the short answer: exact, copied from
   the source, and no model is needed for it. Of several, the one whose clause holds the
-  question's own words ("the motor base has a 7-year warranty; the jar a 2-year one"), and for
-  "who does X" the one who does it, not what it is done with. When two fit equally well, or a
+  question's own words ("the motor base has a 7-year warranty; the jar a 2-year one"), then,
+  of amounts or dates in one clause, the one whose own part of it does ("EUR 45 when booked
+  online or EUR 70 at the airport" for "… at the airport?"), and for "who does X" the one who
+  does it, not what it is done with. When two fit equally well, or a
   sentence beside the evidence answers as well, no span is shown: the quote shows both.
 - Otherwise the model's phrase is shown only when it is whole: a phrase stopped by the token cap
   is cut back to its last clause or dropped, filler ("the answer is", "which is the answer to
@@ -41,7 +43,7 @@ _DURATION = frozenset(
     )
 )
 _MONEY_UNITS = frozenset(
-    content_stems("euro euros dollar dollars pound pounds cent cents yen franc")
+    content_stems("euro euros dollar dollars pound pounds cent cents yen franc eur usd gbp")
 )
 _FREQUENCY = re.compile(r"\b(?:times?|once|twice|every|daily|weekly|monthly|yearly|hourly)\b", re.I)
 _FILLER_START = re.compile(
@@ -95,20 +97,86 @@ def _clause(sentence: str, span: Span) -> tuple[int, int]:
     return begin, end
 
 
+# Inside a clause, where one candidate's own part ends and the next one's begins: "EUR 45 when
+# booked online | or EUR 70 at the airport", "adults pay EUR 10 | , children EUR 5".
+_PART_BOUND = re.compile(r",?\s+(?:or|and|while|whereas|but)\s+|[,;]\s+")
+_PARTED = ("number", "date")  # the kinds whose candidates a clause's parts tell apart
+
+
+@lru_cache(maxsize=256)
+def _candidates(kind: str | None, sentence: str, asked: str) -> tuple[Span, ...]:
+    return tuple(answer_spans(kind, sentence, asked))
+
+
 @lru_cache(maxsize=256)
 def _without_spans(kind: str | None, sentence: str, asked: str) -> str:
     """The sentence with its candidate answers blanked out, positions kept."""
-    for span in answer_spans(kind, sentence, asked):
+    for span in _candidates(kind, sentence, asked):
         sentence = sentence[: span.start] + " " * (span.end - span.start) + sentence[span.end :]
     return sentence
 
 
-def _held(query: Query, span: Span, sentence: str) -> frozenset[str]:
-    """The question's words in the span's clause. The candidate answers' own words do not count
-    (they are answers, not what one is about), except the span's unit ("10 days" holds
-    "days")."""
+def _own_part(
+    query: Query, span: Span, sentence: str
+) -> tuple[tuple[int, int], frozenset[str] | None]:
+    """The bounds of the words that qualify `span`, and those words (None: the clause's own).
+
+    The span's clause; or, when the clause holds other candidate answers, the span's own part of
+    it, cut at an "or", "and", comma or the like between the candidates (text between two such
+    cuts qualifies neither). A later part leaves out what it shares with the first, whose words
+    before its candidate (the lead-in) it takes as well, but for what it says itself:
+    - nothing: all of them ("Extra checked bags cost EUR 45 when booked online or EUR 70 at the
+      airport": the 70 is what extra bags cost too);
+    - words right before its candidate, which stand for the first words of the lead-in, the
+      verb being left out ("Adults pay EUR 10, children EUR 5": children pay);
+    - words and then a preposition, which stand for the last ones, the subject being shared
+      ("The library was built in 1920 and renovated in 2025": the library was renovated).
+    So the words that tell the parts apart decide. Only amounts and dates are parted: names in
+    one clause are as often a list's items or a name and its place ("Engines Ltd, London").
+    """
     begin, end = _clause(sentence, span)
-    found = set(content_stems(_without_spans(query.answer_type, sentence, query.asked)[begin:end]))
+    kind, asked = query.answer_type, query.asked
+    inside = [s for s in _candidates(kind, sentence, asked) if begin <= s.start < end]
+    if kind not in _PARTED or len(inside) < 2 or span not in inside:
+        return (begin, end), None
+    blank = _without_spans(kind, sentence, asked)
+    at = inside.index(span)
+
+    def cuts(low: int, high: int) -> list[re.Match[str]]:
+        return list(_PART_BOUND.finditer(blank, inside[low].end, inside[high].start))
+
+    first, last = at, at  # the candidates of the span's part: no cut between them
+    while first > 0 and not cuts(first - 1, first):
+        first -= 1
+    while last < len(inside) - 1 and not cuts(last, last + 1):
+        last += 1
+    part_begin = cuts(first - 1, first)[-1].end() if first > 0 else begin
+    part_end = cuts(last, last + 1)[0].start() if last < len(inside) - 1 else end
+    words = content_stems(blank[part_begin:part_end])
+    if first > 0:
+        lead_in = content_stems(blank[begin : inside[0].start])
+        before = blank[part_begin : inside[first].start]
+        said = len(content_stems(before))
+        if said and _WORD.findall(before)[-1].lower() not in STOPWORDS:
+            lead_in = lead_in[said:]  # "children EUR 5": children, not adults
+        elif said:
+            lead_in = lead_in[: max(0, len(lead_in) - said)]  # "renovated in": not built
+        words += lead_in
+    return (part_begin, part_end), frozenset(words)
+
+
+def _held(
+    query: Query, span: Span, sentence: str, words: frozenset[str] | None = None
+) -> frozenset[str]:
+    """The question's words in the span's clause (or among `words`). The candidate answers' own
+    words do not count (they are answers, not what one is about), except the span's unit
+    ("10 days" holds "days")."""
+    if words is None:
+        begin, end = _clause(sentence, span)
+        words = frozenset(
+            content_stems(_without_spans(query.answer_type, sentence, query.asked)[begin:end])
+        )
+    found = set(words)
     if query.answer_type == "number":
         found |= set(content_stems(span.text)[1:])
     return frozenset(q for q in query.stems if loosely_in(q, found))
@@ -185,14 +253,19 @@ def _weight(query: Query, held: frozenset[str]) -> float:
     return sum(1.0 if word == verb else 2.0 for word in held)
 
 
-def _preference(query: Query, span: Span, sentence: str) -> tuple[float, float, float]:
-    """How well a span answers: the question's words its clause holds, then how its kind fits;
-    and, to break a tie within one clause, how near the question's words it stands."""
-    held = _held(query, span, sentence)
+def _value(query: Query, held: frozenset[str]) -> float:
     # What is counted comes first: "how many interceptions" is answered by the number beside
     # "interceptions", whatever else of the question the other clause holds.
-    value = 10.0 * len(held & _counted(query)) + _weight(query, held)
+    return 10.0 * len(held & _counted(query)) + _weight(query, held)
+
+
+def _preference(query: Query, span: Span, sentence: str) -> tuple[float, float, float, float]:
+    """How well a span answers: the question's words its clause holds, then how its kind fits;
+    then, within one clause, the question's words its own part holds ("EUR 70 at the airport"
+    for "… at the airport?"), and how near the question's words it stands."""
+    value = _value(query, _held(query, span, sentence))
     fit = _fit(query, span, sentence)
+    own = _value(query, _held(query, span, sentence, _own_part(query, span, sentence)[1]))
     positions = [
         m.start()
         for m in _WORD.finditer(sentence)
@@ -201,7 +274,7 @@ def _preference(query: Query, span: Span, sentence: str) -> tuple[float, float, 
     nearness = 0.0
     if positions:
         nearness = -min(min(abs(p - span.start), abs(p - span.end)) for p in positions) / 1000.0
-    return value, fit, nearness
+    return value, fit, own, nearness
 
 
 def _opposite(query: Query, span: Span, sentence: str) -> bool:
@@ -227,8 +300,9 @@ def typed_answer(query: Query, passages: Sequence[str]) -> TypedAnswer | None:
 
     A later passage (the second piece of evidence) gives the span only when the first holds
     none; either way the span must not be the opposite end of what was asked. Of the spans of
-    a passage, the one whose clause holds most of the question's words; when two from
-    different clauses are equally good, the answer is `ambiguous`.
+    a passage, the one whose clause, then whose own part of it, holds most of the question's
+    words; when two from different clauses or parts are equally good, the answer is
+    `ambiguous`.
     """
     if query.answer_type not in TYPED:
         return None
@@ -241,13 +315,14 @@ def typed_answer(query: Query, passages: Sequence[str]) -> TypedAnswer | None:
         if spans:
             ranked = sorted(spans, key=lambda s: _preference(query, s, sentence), reverse=True)
             best = ranked[0]
-            top = _preference(query, best, sentence)[:2]
+            top = _preference(query, best, sentence)[:3]
+            part = _own_part(query, best, sentence)[0]
             tied = [
                 s
                 for s in ranked[1:]
-                if _preference(query, s, sentence)[:2] == top
+                if _preference(query, s, sentence)[:3] == top
                 and s.text != best.text
-                and _clause(sentence, s) != _clause(sentence, best)
+                and _own_part(query, s, sentence)[0] != part
             ]
             return TypedAnswer(best, index, ambiguous=bool(tied))
     return None
