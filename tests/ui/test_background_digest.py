@@ -38,6 +38,12 @@ class FakeScheduler:
     def shutdown(self, stop_digest: bool = True) -> None:
         self.calls.append("shutdown")
 
+    def stop_digest(self) -> None:
+        self.calls.append("stop_digest")
+        if self.controller is not None:
+            self.controller.stop()
+        self.controller = None
+
 
 asked: list[bool] = []
 
@@ -262,3 +268,20 @@ def test_a_damaged_library_met_by_the_daily_backup_is_said_not_only_logged(
         background.daily_backup()  # never raises
     assert said == ["the library database is damaged (malformed)"]
     assert caplog.text.count("no daily backup") == 3
+
+
+def test_digest_now_replaces_a_scheduled_run_with_one_at_normal_priority(
+    background: CoreBackground, controllers: list[FakeRun]
+) -> None:
+    """A scheduled run (lowest priority, perhaps the first digest's low budget) was resumed
+    and left as it was: Digest now stops it (finished steps kept) and runs the library asked."""
+    scheduled = FakeRun()
+    scheduled.start()
+    scheduled.pause()
+    background.scheduler.controller = scheduled  # type: ignore[union-attr]
+    background.digest_now()
+    assert background.scheduler.calls == ["stop_digest"]  # type: ignore[union-attr]
+    assert not scheduled.is_running
+    assert len(controllers) == 1 and asked == [True] and controllers[0].is_running
+    background.digest_now()  # pressed again: the person's run goes on, nothing restarts
+    assert len(controllers) == 1 and controllers[0].is_running

@@ -395,9 +395,15 @@ class CoreBackground:
             ScheduleState(self._store()).pause_until(None)
             controller = self._controller()
             if controller is not None and controller.is_running:
-                if controller.is_paused:
-                    controller.resume()
-                return
+                if controller is self._manual:  # the person's own run already
+                    if controller.is_paused:
+                        controller.resume()
+                    return
+                # A scheduled run goes at the lowest priority (which a process cannot raise
+                # again), perhaps on the first digest's budget: it makes way for the person's
+                # run of the whole library (finished steps are kept).
+                if self.scheduler is not None:
+                    self.scheduler.stop_digest()
             run = digest_process_controller(self.settings, asked=True)  # normal priority
             run.start()  # raises before anything runs if the process cannot be started
             self._manual = run
