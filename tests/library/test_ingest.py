@@ -1,6 +1,8 @@
 import os
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from nocturne.library.ingest import IngestResult, add_paths
@@ -225,3 +227,52 @@ def test_a_touched_file_added_again_is_unchanged_and_no_longer_out_of_date(
     assert file_change(store.documents()[0]) == CHANGED
     assert _statuses(store, settings, doc) == {"a.txt": "unchanged"}
     assert file_change(store.documents()[0]) == SAME
+
+
+def _notes(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM notes") or 0)
+
+
+def test_a_new_loader_that_reads_a_file_the_same_keeps_what_was_learned(
+    store: Store, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new loader version read every document again and stored it anew, deleting every note
+    the digest had learned: a whole library digested again after an upgrade, though most of its
+    files read exactly as before."""
+    from nocturne.library import ingest
+    from nocturne.sleeptime.runner import DigestRunner
+
+    same = tmp_path / "same.md"
+    same.write_text("# Boiler\n\nThe boiler is serviced every May by the landlord.\n")
+    changed = tmp_path / "changed.md"
+    changed.write_text("# Fees\n\nThe joining fee is EUR 25 for every plan.\n")
+    list(add_paths(store, [same, changed], settings, FakeEngine()))
+    assert DigestRunner(store, FakeEngine(), "low").run().reason == "done"
+    learned = {d.name: d.id for d in store.documents()}
+    assert _notes(store) > 0
+    monkeypatch.setattr(ingest, "LOADER_VERSION", "blocks-test")
+    original_load = ingest.load
+
+    def load(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+        document = original_load(path, data)
+        if path.name == "changed.md":  # the new loader reads this one differently
+            blocks = [
+                replace(b, text=b.text.replace("EUR 25", "EUR 25 (once)")) for b in document.blocks
+            ]
+            document = replace(document, blocks=blocks)
+        return document
+
+    monkeypatch.setattr(ingest, "load", load)
+    kept_notes = int(
+        store.scalar("SELECT COUNT(*) FROM notes WHERE document_id = ?", (learned["same.md"],)) or 0
+    )
+    results = {
+        Path(r.path).name: r for r in add_paths(store, [same, changed], settings, FakeEngine())
+    }
+    assert results["same.md"].status == "unchanged"
+    assert results["changed.md"].status == "updated"
+    documents = {d.name: d for d in store.documents()}
+    assert documents["same.md"].loader_version == "blocks-test"
+    assert documents["same.md"].state == "ready"
+    assert _notes(store) == kept_notes  # the changed file's notes went with its old chunks
+    assert kept_notes > 0

@@ -24,6 +24,7 @@ from nocturne.library.chunking import TokenCounter, chunk_blocks
 from nocturne.library.loaders import kind_of, load
 from nocturne.library.names import document_aliases, title_from
 from nocturne.library.records import DocumentRecord
+from nocturne.library.same_reading import reads_as_stored
 from nocturne.library.sections import SectionDraft, build_sections
 from nocturne.library.store import ChunkDraft, Store
 from nocturne.paths import display_path
@@ -466,6 +467,9 @@ def _finish(store: Store, prepared: Prepared, job: Future[Chunked]) -> IngestRes
             reason = "OCR found no text on any page"
         store.record_error(path=path_text, name=path.name, kind=prepared.kind, error=reason)
         return IngestResult(path_text, "error", reason)
+    kept = _kept_as_read(store, prepared, chunked)
+    if kept is not None:
+        return kept
     try:
         mtime = path.stat().st_mtime
     except OSError:
@@ -479,6 +483,30 @@ def _finish(store: Store, prepared: Prepared, job: Future[Chunked]) -> IngestRes
         chunks=len(drafts),
         pages=prepared.page_count,
         ocr_pages=prepared.ocr_waiting,
+    )
+
+
+def _kept_as_read(store: Store, prepared: Prepared, chunked: Chunked) -> IngestResult | None:
+    """The same file, read again (a new loader, or asked to) into exactly what is stored: it is
+    kept with what the digest learned from it, instead of stored anew and digested again."""
+    existing = store.document_by_path(str(prepared.path)) if prepared.existed else None
+    if (
+        existing is None
+        or existing.content_hash != prepared.digest
+        or prepared.ocr_waiting
+        or prepared.document.ocr_pages
+        or not reads_as_stored(store, existing, chunked.chunks, chunked.sections, chunked.title)
+    ):
+        return None
+    if existing.loader_version != LOADER_VERSION:
+        store.set_loader_version(existing.id, LOADER_VERSION)
+    _note_same_file(store, existing, prepared.path)
+    return IngestResult(
+        str(prepared.path),
+        "unchanged",
+        document_id=existing.id,
+        chunks=existing.chunk_count,
+        pages=existing.pages,
     )
 
 

@@ -486,6 +486,13 @@ class Store:
             conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
             conn.execute("UPDATE notes SET stale = 1 WHERE document_id IS NULL")
 
+    def set_loader_version(self, document_id: int, version: str) -> None:
+        """The document was read again by this loader and reads as stored (same_reading.py)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE documents SET loader_version = ? WHERE id = ?", (version, document_id)
+            )
+
     def set_document_state(self, document_id: int, state: str, error: str | None = None) -> None:
         with self.transaction() as conn:
             conn.execute(
