@@ -84,3 +84,9 @@ def test_the_saved_money_has_the_name_the_json_gives_it() -> None:
 def test_the_savings_line_is_the_plain_words_of_the_same_numbers() -> None:
     assert ANSWER.savings_line() == savings_line(ANSWER)
     assert ANSWER.savings_line().startswith("Answered from the documents' own sentences: ")
+
+
+def test_an_abstention_says_so_in_the_json() -> None:
+    assert "abstained" not in ANSWER.to_json()
+    declined = replace(ANSWER, answer="The documents do not say.", abstained=True)
+    assert declined.to_json()["abstained"] is True

@@ -114,6 +114,8 @@ class Answer:
             "sleep": asdict(self.sleep),
             "confidence": self.confidence,
             **({"follows": self.follows} if self.follows else {}),
+            # "The documents do not say": told apart from an answer without parsing its text.
+            **({"abstained": True} if self.abstained else {}),
         }
 
     def savings_line(self) -> str:
