@@ -315,3 +315,28 @@ def test_a_full_stop_after_a_month_or_am_is_the_sentences() -> None:
         "3 Sept. 2026"
     ]
     assert [s.text for s in answer_spans("date", "It opens at 9 a.m.", "When?")] == ["9 a.m."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("For help during your trip call +1 617 555 0142 at any time.", "+1 617 555 0142"),
+        ("Report urgent defects to the maintenance line, 030 555 0142.", "030 555 0142"),
+        ("Customer service is on 09 70 80 12 34 on weekdays.", "09 70 80 12 34"),
+        ("Ring (030) 555-0142 for the office.", "(030) 555-0142"),
+    ],
+)
+def test_a_telephone_number_is_one_whole_span(sentence: str, number: str) -> None:
+    """ "+1 617 555 0142" was read as four numbers, and the short answer was "0142"."""
+    spans = [s.text for s in answer_spans("number", sentence, "What number do I call?")]
+    assert number in spans, spans
+
+
+def test_numbers_side_by_side_that_are_no_telephone_number_stay_apart() -> None:
+    spans = [s.text for s in answer_spans("number", "Between 10 and 20 people came in 2019.", "")]
+    assert "2019" in spans
+    fees = "The plan costs 24.99 EUR per month and the handset 480.00 EUR."
+    assert [s.text for s in answer_spans("number", fees, "")] == [
+        "24.99 EUR per month",
+        "480.00 EUR",
+    ]

@@ -55,9 +55,23 @@ _TO_RANGE = (
     rf"(?<!from )\b{_END_OF_RANGE}\s+to\s+{_END_OF_RANGE}(?=\s[A-Za-z])|"
     rf"(?<=between )\b{_END_OF_RANGE}\s+and\s+{_END_OF_RANGE}(?![\d:])"
 )
+# A telephone number is one value: "+1 617 555 0142", "(030) 555-0142", "09 70 80 12 34"
+# (groups of digits, seven or more in all; an ISO date "2024-05-12" is none).
+_PHONE = (
+    r"(?:\+\d{1,3}[\s-]?(?:\(\d{1,4}\)[\s-]?)?|(?<![\w)])\(\d{1,4}\)[\s-]?)\d{2,4}(?:[\s-]\d{2,4})+(?![\d%])|"
+    r"(?!\d{4}-\d\d-\d\d\b)(?=(?:[\s-]?\d){7})\b\d{2,4}(?:[\s-]\d{2,4}){2,}(?![\d%,.]\d)(?![\d%])"
+)
 _NUMBER_SPAN = re.compile(
     r"(?P<prefix>(?:[$€£¥]|\b(?:EUR|USD|GBP)\s|\bevery\s)\s?)?"
-    r"(?P<number>\bv\d+(?:\.\d+)+\b|" + _DIMENSION + "|" + _TO_RANGE + "|" + _CLOCK_VALUE + "|"
+    r"(?P<number>(?P<phone>"
+    + _PHONE
+    + r")|\bv\d+(?:\.\d+)+\b|"
+    + _DIMENSION
+    + "|"
+    + _TO_RANGE
+    + "|"
+    + _CLOCK_VALUE
+    + "|"
     # a range ("1038–40"), an ordinal ("10th"), a percentage; never the front of a word ("4K")
     r"\b" + _DECIMAL + r"(?:st|nd|rd|th)?(?:\s?[–-]\s?\d+(?:st|nd|rd|th)?)?%?(?![A-Za-z\d])|"
     r"\b(?:" + _NUMBER_WORDS + r")\b)"
@@ -276,7 +290,9 @@ def _number_spans(text: str, asked: frozenset[str] = frozenset()) -> list[Span]:
             bare = first_unit not in ("a", "an", "per", "each", "every")
         if number.isalpha() and number.lower() not in _TWICE and bare:
             continue
-        if first_unit in _NOT_UNITS and first_unit not in ("a", "an", "per", "each"):
+        if match.group("phone"):
+            end = match.end("number")  # "call +1 617 555 0142 anytime": no unit
+        elif first_unit in _NOT_UNITS and first_unit not in ("a", "an", "per", "each"):
             end = match.end("hyphen") if match.group("hyphen") else match.end("number")
         elif match.group("hyphen") and unit.strip() and stem(first_unit) not in asked:
             # "a 7-year limited warranty": the hyphen carries the unit; the next word is only
