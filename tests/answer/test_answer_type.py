@@ -340,3 +340,11 @@ def test_numbers_side_by_side_that_are_no_telephone_number_stay_apart() -> None:
         "24.99 EUR per month",
         "480.00 EUR",
     ]
+
+
+def test_days_are_nobodys_names_and_a_title_ends_no_sentence() -> None:
+    """ "Who runs chess club?" got "Mondays"; "run by Mrs. Okoye" gave "Mrs"."""
+    club = "Chess club: Mondays, 3:15 pm to 4:15 pm, with Mr. Patel, free."
+    assert [s.text for s in answer_spans("name", club, "Who runs chess club?")] == ["Mr. Patel"]
+    fair = "The Science Fair takes place on Thursday 14 November, run by Mrs. Okoye."
+    assert "Mrs. Okoye" in [s.text for s in answer_spans("name", fair, "Who runs the fair?")]

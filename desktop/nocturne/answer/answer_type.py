@@ -123,14 +123,15 @@ _NAME_WORD = r"[A-Z][\w’'.-]*[\w.]"
 _NAME_SPAN = re.compile(
     rf"\b{_NAME_WORD}(?:\s+(?:(?:of|de|van|von|der|da|du|la|le|y)\s+)?{_NAME_WORD})*"
 )
-_CALENDAR = re.compile(rf"{_MONTH}|{_WEEKDAY}")
+_CALENDAR = re.compile(rf"(?:{_MONTH}|{_WEEKDAY})s?")  # "Mondays" is nobody's name either
 _DETERMINER = re.compile(
     # (or a line of a title page, joined with " · ": its first word is capitalised anyway)
     r"\b(?:the|a|an|this|that|these|those|our|your|its|their|each|any)\s+$|\b\d{1,2}\.\s+$|·\s+$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(
-    r"(?<=[a-z]{2})\.\s+|\.\s+(?=(?:If|The|This|That|It|In|On|When|Then|A|An|For|Each|All|No)\b)"
+    # (a title's full stop ends nothing: "with Mrs. Okoye")
+    r"(?<=[a-z]{2})(?<!\bMrs)(?<!\bProf)(?<!\bRev)\.\s+|\.\s+(?=(?:If|The|This|That|It|In|On|When|Then|A|An|For|Each|All|No)\b)"
 )
 _CODE_SPAN = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]*\w|https?://\S*[\w/]|(?<![\w/])/[\w.-]+/[\w./-]*\w|"
