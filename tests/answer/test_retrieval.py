@@ -239,3 +239,16 @@ def test_when_something_ends_its_start_and_term_complete_it(library: Library) ->
     # Without a span of time, the better-scored date stays the second piece.
     plain = ev("The lease starts on 1 October 2026.", 1, 0.53)
     assert complementary(query, [first, made, plain], IdfTable(library.store)) is made
+
+
+def test_what_x_for_y_is_is_said_of_x_not_of_y() -> None:
+    """ "What is the monthly fee for my phone plan?" asks about the fee: "Plan: BrightWave 5G."
+    says what the plan is, not the fee."""
+    from nocturne.answer.retrieval import states_what
+
+    pattern = states_what(
+        "What is the monthly fee for my phone plan?", ("monthly", "fee", "phone", "plan")
+    )
+    assert pattern is not None
+    assert pattern.search("The monthly fee is 24.99 EUR, charged on the 3rd of each month.")
+    assert not pattern.search("Plan: BrightWave Unlimited 5G.")

@@ -81,6 +81,19 @@ _WHAT_IS = re.compile(
     r"[^?]{1,60}\??\s*$",
     re.IGNORECASE,
 )
+_WHAT_IS_LEAD = re.compile(
+    r"^\s*(?:what|how much)\s+(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?",
+    re.IGNORECASE,
+)
+_BEFORE_PREPOSITION = re.compile(
+    r"\s+(?:for|of|in|on|at|with|under|from|to|per|if|when)\s+", re.IGNORECASE
+)
+
+
+def _lowered(words: tuple[str, ...]) -> set[str]:
+    return {w.lower() for w in words}
+
+
 # After "is"/"are", a participle says what is done with it ("is returned", "is paid"), not what
 # it is; so does a negation or an auxiliary.
 _NOT_A_STATEMENT = (
@@ -413,7 +426,10 @@ def states_what(question: str, topic_words: tuple[str, ...]) -> re.Pattern[str] 
     number, or a colon and a value. None for any other question."""
     if not topic_words or not _WHAT_IS.match(question):
         return None
-    last = re.escape(topic_words[-1])  # the head of "the security deposit", "the monthly rent"
+    # The head of "the security deposit", "the monthly rent", "the monthly fee for my plan".
+    phrase = _BEFORE_PREPOSITION.split(_WHAT_IS_LEAD.sub("", question.strip().rstrip("?")))[0]
+    heads = [w for w in re.findall(r"[\w'-]+", phrase) if w.lower() in _lowered(topic_words)]
+    last = re.escape(heads[-1] if heads else topic_words[-1])
     return re.compile(
         rf"\b{last}s?\b(?:\s*\([^)]*\))?\s*(?:"
         rf"(?:is|are|was|were|will be)\s+(?!(?:{_NOT_A_STATEMENT})\b)"
