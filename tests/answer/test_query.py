@@ -194,3 +194,26 @@ def test_an_acronym_the_library_never_writes_is_read_as_the_library_spells_it(
     # an acronym the library writes itself is left as it is
     assert analyse(store, "Who runs IT?").spelled_out == ()
     assert analyse(store, "WHO RUNS THE WC?").spelled_out == ()  # all capitals: no acronyms
+
+
+SERVICE = """# BrightWave Service Agreement
+
+Customer service is available on 09 70 80 12 34, Monday to Saturday.
+
+The service starts on 15 January 2024. Service charges are paid monthly.
+
+Customer number: BW-4471-982. The service can be ended with one month's notice.
+"""
+
+
+def test_a_naming_word_in_a_phrase_the_text_writes_is_asked_about(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    """ "Customer service" in the question of a "Service Agreement" named by it: "service" was
+    taken for the name alone, and "Customer number: BW-4471-982" answered the question."""
+    ingest(store, settings, tmp_path / "docs", {"brightwave-service-agreement.md": SERVICE})
+    question = "What is the customer service phone number of the service agreement?"
+    query = analyse(store, question)
+    assert query.document_ids
+    assert stem("service") in query.stems
+    assert stem("agreement") not in query.stems  # only the name says it

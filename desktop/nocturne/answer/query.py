@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from nocturne.answer.answer_type import expected_answer
 from nocturne.answer.text_match import CONTEXT_WEIGHT, FOLLOW_UP_CONTEXT_WEIGHT
 from nocturne.library.names import DOCUMENT_KIND_WORDS, NamedDocuments
-from nocturne.library.search import phrase_occurs, spelled_out, term_share
+from nocturne.library.search import STOPWORDS, phrase_occurs, spelled_out, term_share
 from nocturne.library.sentences import split_sentences
 from nocturne.library.store import Store
 from nocturne.library.structure import document_catalog, name_index
@@ -112,17 +112,21 @@ def analyse(store: Store, question: str, *, follow_up: bool = False) -> Query:
     naming: set[str] = set()
     if named.document_ids:
         naming |= DOCUMENT_KIND_STEMS
+        names: list[str] = []
         for doc in catalog:
             if doc.document_id in named.document_ids:
                 for text in (doc.title, *doc.aliases):
                     candidates |= set(content_stems(text))
+                    names.append(text.lower())
         # A name written apart ("Node.js" for "nodejs") goes; the other naming words are judged
         # by how the document uses them ("lsof" everywhere goes, "harbour" here and there stays).
         naming |= named.split_stems
         candidates |= named.name_stems - named.split_stems
         for word in candidates - naming:
             share = term_share(store, word, named.document_ids)
-            if share >= NAMING_SHARE or share <= RARE_NAME_SHARE:
+            if share <= RARE_NAME_SHARE or (
+                share >= NAMING_SHARE and not _in_a_phrase_of_the_text(store, question, word, names)
+            ):
                 naming.add(word)
     topic = _ANSWER_FORM.sub(" ", question)
     stems = {s for s in content_stems(topic) if s not in QUESTION_STEMS and s not in naming}
@@ -168,6 +172,23 @@ def analyse(store: Store, question: str, *, follow_up: bool = False) -> Query:
         follow_up,
         tuple(spelled.values()),
     )
+
+
+def _in_a_phrase_of_the_text(store: Store, question: str, word: str, names: list[str]) -> bool:
+    """The question uses a word of the document's name ("Service Agreement") in a phrase the
+    documents write, and not as their name: "the customer service phone number" asks about
+    customer service, whatever the document is called."""
+    said = words(question)
+    for index, surface in enumerate(said):
+        if stem(surface) != word:
+            continue
+        for pair in (said[index - 1 : index + 1] if index else [], said[index : index + 2]):
+            if len(pair) < 2 or any(w.lower() in STOPWORDS for w in pair):
+                continue
+            phrase = " ".join(pair).lower()
+            if not any(phrase in name for name in names) and phrase_occurs(store, phrase):
+                return True
+    return False
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
