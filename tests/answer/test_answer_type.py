@@ -348,3 +348,20 @@ def test_days_are_nobodys_names_and_a_title_ends_no_sentence() -> None:
     assert [s.text for s in answer_spans("name", club, "Who runs chess club?")] == ["Mr. Patel"]
     fair = "The Science Fair takes place on Thursday 14 November, run by Mrs. Okoye."
     assert "Mrs. Okoye" in [s.text for s in answer_spans("name", fair, "Who runs the fair?")]
+
+
+def test_a_measure_asked_for_is_a_number_of_that_measure() -> None:
+    """ "What temperature do I bake the biscotti at?" took "1 teaspoon" from the ingredients,
+    and "What is the customer service phone number?" expected no kind of answer at all."""
+    asked = "What temperature do I bake the biscotti at?"
+    assert expected_answer(asked) == "number"
+    assert not answer_spans("number", "Ingredient Baking powder: Amount 1 teaspoon.", asked)
+    oven = "Bake the logs at 170 °C for 25 minutes, slice them 1 cm thick."
+    assert [s.text for s in answer_spans("number", oven, asked)] == ["170 °C"]
+    phone = "What is the customer service phone number?"
+    assert expected_answer(phone) == "number"
+    assert not answer_spans("number", "Customer number: 4471 and 982 points.", phone)
+    service = "Customer service is available on 09 70 80 12 34, Monday to Saturday."
+    assert [s.text for s in answer_spans("number", service, phone)] == ["09 70 80 12 34"]
+    speed = [s.text for s in answer_spans("number", "It reaches 180 km/h.", "What speed?")]
+    assert speed == ["180 km/h"]

@@ -76,8 +76,9 @@ _NUMBER_SPAN = re.compile(
     r"\b" + _DECIMAL + r"(?:st|nd|rd|th)?(?:\s?[–-]\s?\d+(?:st|nd|rd|th)?)?%?(?![A-Za-z\d])|"
     r"\b(?:" + _NUMBER_WORDS + r")\b)"
     r"(?P<hyphen>-[A-Za-z][\w-]*)?"
-    r"(?P<unit>\s?%|\s(?:per ?cent)\b|\s(?:a|an|per|each)\s[a-z]+\b|"
-    r"\s(?:" + _UNIT_MODIFIER + r")?" + _UNIT_WORD + r"(?:\s(?:a|an|per|each)\s[a-z]+)?)?",
+    r"(?P<unit>\s?%|\s?°\s?[CF]?(?![A-Za-z])|\s(?:per ?cent)\b|\s(?:a|an|per|each)\s[a-z]+\b|"
+    r"\s(?:" + _UNIT_MODIFIER + r")?" + _UNIT_WORD + r"(?:/[A-Za-z]{1,4}\b)?"
+    r"(?:\s(?:a|an|per|each)\s[a-z]+)?)?",
     re.IGNORECASE,
 )
 # (only an abbreviation has a full stop of its own: "on 3 June." ends the sentence)
@@ -142,13 +143,16 @@ _CODE_SPAN = re.compile(
 _WORD = re.compile(r"\w+")
 _NUMBER_QUESTION = re.compile(
     r"(?:^|[,;:]\s*|\b(?:by default|according to [^,]+),?\s*)"
-    r"(?:how (?:many|much|long|old|far|large|big|tall|often)|"
+    r"(?:how (?:many|much|long|old|far|large|big|tall|often|hot|cold|warm|fast|heavy|wide|deep)|"
     r"(?:what|which)(?:'s| is| are| was)?(?: the)? (?:percentage|percent|number|"
     r"amount|size|value|port|version|dimensions?|measurements|weight|height|capacity|"
+    r"temperature|speed|price|pressure|voltage|distance|"
     r"(?:maximum|minimum|smallest|largest|longest|shortest|"
     r"default|highest|lowest)\b[\w\s-]{0,30}?(?:length|value|size|number|count|limit|delay|"
     r"timeout|width|depth|height|weight|dimensions?|measurements|capacity)))\b"
 )
+# "What is the customer service phone number?": a telephone number is a number too.
+_PHONE_QUESTION = re.compile(r"\b(?:tele)?phone number\b|\bfax number\b")
 # "In which Node.js version …": a version number, whatever names the program.
 _VERSION_QUESTION = re.compile(r"\b(?:which|what) [\w.+-]+ (?:version|release)\b")
 _DATE_QUESTION = re.compile(
@@ -224,7 +228,11 @@ _CONDITION = re.compile(r"^(?:when|if|once|after|before|while)\b[^?,]*,\s*(?=\S)
 def expected_answer(question: str) -> str | None:
     """'number', 'date', 'name', 'code' or None when the question does not say."""
     lowered = _CONDITION.sub("", question.strip().lower())
-    if _NUMBER_QUESTION.search(lowered) or _VERSION_QUESTION.search(lowered):
+    if (
+        _NUMBER_QUESTION.search(lowered)
+        or _VERSION_QUESTION.search(lowered)
+        or _PHONE_QUESTION.search(lowered)
+    ):
         return "number"
     if _DATE_QUESTION.search(lowered) or " what year" in lowered:
         return "date"
@@ -396,11 +404,35 @@ def _name_spans(text: str, asked: frozenset[str] = frozenset()) -> list[Span]:
     return spans
 
 
+_MEASURES = (
+    (
+        re.compile(r"\btemperature\b|\bhow (?:hot|cold|warm)\b", re.IGNORECASE),
+        re.compile(r"°|\bdegrees?\b|\d\s?[CF]\b|\bkelvin\b", re.IGNORECASE),
+        4,
+    ),
+    (
+        re.compile(r"\bspeed\b|\bhow fast\b", re.IGNORECASE),
+        re.compile(
+            r"km/h|\bkph\b|\bmph\b|\bknots?\b|m/s\b|\brpm\b|[kmg]bit/s|[kmg]b/s|\b[kmg]bps\b|"
+            r"\bper (?:hour|minute|second)\b|\ban hour\b",
+            re.IGNORECASE,
+        ),
+        4,
+    ),
+    (_PHONE_QUESTION, re.compile(rf"^(?:{_PHONE})$"), 0),
+)
+
+
 def answer_spans(kind: str | None, sentence: str, question: str) -> list[Span]:
     """The spans of `sentence` of the kind asked for that the question does not already hold."""
     topic = frozenset(content_stems(question)) - QUESTION_STEMS
     if kind == "number":
         spans = _number_spans(sentence, topic)
+        # "What temperature …" wants degrees, "… phone number" a telephone number: a number
+        # of another kind ("1 teaspoon") is no answer.
+        for asks, measured, after in _MEASURES:
+            if asks.search(question):
+                spans = [s for s in spans if measured.search(sentence[s.start : s.end + after])]
     elif kind == "date":
         spans = _date_spans(sentence, question)
     elif kind == "name":
