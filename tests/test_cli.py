@@ -138,7 +138,7 @@ def test_plain_ask_shows_kind_confidence_and_savings_in_words(home: Path, tmp_pa
     savings = lines[-1]
     # The model's phrase, or a quote with no model at all: either way, what it saved in words.
     assert (" tokens instead of " in savings and "fewer" in savings) or (
-        "no model needed instead of reading " in savings
+        "no model needed (reading the documents: " in savings
     )
     assert " instead of $" in savings
     # Before any digest the answer comes from the documents' own sentences, and says so.

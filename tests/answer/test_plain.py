@@ -77,7 +77,8 @@ def test_the_time_saved_when_the_reading_speed_is_known() -> None:
 def test_an_answer_without_a_model_call_says_so() -> None:
     quoted = replace(LEARNED_ANSWER, usage=Usage(), route="compare", mode="learned")
     assert savings_line(quoted).startswith(
-        "Compared from both documents: no model needed instead of reading 1,000 tokens, 0.50 s"
+        "Compared from both documents: no model needed (reading the documents: 1,000 tokens), "
+        "0.50 s"
     )
     # Its ratio (1,000 over at least one token) is a bound, not a number of times: not shown.
     assert "×" not in savings_line(replace(quoted, savings=Savings(1000, 1000.0, 0.0025, 0.0025)))

@@ -33,8 +33,8 @@ RECORD = {
             "section": "Cleaning and descaling › What to do when the descaling light stays on",
         }
     ],
-    "savings_line": "Quoted from your documents: no model needed instead of reading 1,141 "
-    "tokens · $0.00053 instead of $0.0029 · first words after 0.08 s.",
+    "savings_line": "Quoted from your documents: no model needed (reading the documents: 1,141 "
+    "tokens) · $0.00053 instead of $0.0029 · first words after 0.08 s.",
 }
 
 

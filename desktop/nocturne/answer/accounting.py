@@ -10,7 +10,7 @@ The ratio ("N× fewer") of an answer that used no model tokens (an instant answe
 its baseline over one token: what it used is less than one token, so "at least N× fewer" is
 true, and a threshold ("≥ 5× fewer") compares as it should, where 0 or the baseline over zero
 would not. It is a bound, not a measured number of times, so the savings line never shows it
-("no model needed instead of reading 331 tokens"); the JSON keeps it, a float as the contract
+("no model needed (reading the documents: 331 tokens)"); the JSON keeps it, a float as the contract
 says. An answer that neither used nor would have read anything has a ratio of 1.
 """
 

@@ -148,7 +148,7 @@ def savings_line(answer: Answer, seconds_per_token: float | None = None) -> str:
         if base > used:
             spent += f" ({_ratio(answer.savings.ratio)} fewer)"
     else:
-        spent = f"no model needed instead of reading {_tokens(base)}"
+        spent = f"no model needed (reading the documents: {_tokens(base)})"
     line = f"{lead}: {spent}, {_time_part(answer, seconds_per_token)} · {_cost_part(answer)}."
     if answer.sleep.tokens:
         line += " " + _digest_share(answer.sleep.tokens, answer.sleep.amortized_tokens_per_question)
