@@ -175,19 +175,18 @@ def analyse(store: Store, question: str, *, follow_up: bool = False) -> Query:
 
 
 def _in_a_phrase_of_the_text(store: Store, question: str, word: str, names: list[str]) -> bool:
-    """The question uses a word of the document's name ("Service Agreement") in a phrase the
-    documents write, and not as their name: "the customer service phone number" asks about
-    customer service, whatever the document is called."""
+    """The question uses a word of the document's name ("Service Agreement") as the head of a
+    phrase the documents write, not as their name: "the customer service phone number" asks
+    about customer service, whatever the document is called. A name that only modifies the
+    next word ("which lsof revision") is still the name."""
     said = words(question)
-    for index, surface in enumerate(said):
-        if stem(surface) != word:
+    for index, surface in enumerate(said[1:], start=1):
+        before = said[index - 1]
+        if stem(surface) != word or before.lower() in STOPWORDS:
             continue
-        for pair in (said[index - 1 : index + 1] if index else [], said[index : index + 2]):
-            if len(pair) < 2 or any(w.lower() in STOPWORDS for w in pair):
-                continue
-            phrase = " ".join(pair).lower()
-            if not any(phrase in name for name in names) and phrase_occurs(store, phrase):
-                return True
+        phrase = f"{before} {surface}".lower()
+        if not any(phrase in name for name in names) and phrase_occurs(store, phrase):
+            return True
     return False
 
 
