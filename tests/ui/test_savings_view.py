@@ -62,7 +62,9 @@ def test_the_last_answer_line_says_no_model_was_needed(window: Any) -> None:
     window.savings.set_summary(
         SavingsSummary(points=[SavingsPoint("t1", "learned", 0, 645, 645, 0.0, 0.03)])
     )
-    assert window.savings.last.text().startswith("Last answer: no model needed instead of 645")
+    assert window.savings.last.text().startswith(
+        "Last answer: no model needed (reading the documents: 645 tokens)"
+    )
 
 
 def test_short_numbers_money_and_durations() -> None:
@@ -117,7 +119,7 @@ def test_the_last_answer_line_for_an_abstention_and_a_raw_answer(qtbot: Any) -> 
         SavingsSummary(points=[SavingsPoint("t3", "learned", 150, 1100, 950, 0.0, 0.2)])
     )
     assert savings.last.text() == (
-        "Last answer: 150 tokens instead of 1,100 tokens, saved 950 ($0.0024)"
+        "Last answer: 150 tokens instead of 1,100, saved 950 ($0.0024)"
     )
 
 

@@ -394,9 +394,10 @@ class SavingsPane(QWidget):
                 )
             else:
                 saved_usd = last.saved_usd_at(self.price_per_million, self.question_token_factor)
-                used = f"{last.used_tokens:,} tokens" if last.used_tokens else "no model needed"
-                text = (
-                    f"Last answer: {used} instead of {last.baseline_tokens:,} tokens, "
-                    f"saved {last.saved_tokens:,} ({money(saved_usd)})"
+                used = (
+                    f"{last.used_tokens:,} tokens instead of {last.baseline_tokens:,}"
+                    if last.used_tokens
+                    else f"no model needed (reading the documents: {last.baseline_tokens:,} tokens)"
                 )
+                text = f"Last answer: {used}, saved {last.saved_tokens:,} ({money(saved_usd)})"
             self.last.setText(text)
