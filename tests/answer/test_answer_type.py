@@ -301,11 +301,21 @@ def test_parts_of_years_and_ranges_are_whole_dates(sentence: str, span: str) -> 
 def test_season_words_alone_are_no_dates() -> None:
     assert answer_spans("date", "Visit us in the spring.", "When?") == []
     assert answer_spans("date", "Late fees apply.", "When?") == []
-    # "to" between two dates keeps both: either end may be what is asked
-    assert [s.text for s in answer_spans("date", "Open Monday to Friday.", "When?")] == [
-        "Monday",
-        "Friday",
+    # "to" between two dates keeps both when either end may be what is asked ...
+    closing = [
+        s.text for s in answer_spans("date", "Open Monday to Friday.", "When does it close?")
     ]
+    assert closing == ["Monday", "Friday"]
+    # ... and is one span of days when neither end is asked for ("When is half-term?")
+    assert [s.text for s in answer_spans("date", "Open Monday to Friday.", "When?")] == [
+        "Monday to Friday"
+    ]
+    holiday = "Half-term holiday: Monday 28 October to Friday 1 November; school closed."
+    assert [s.text for s in answer_spans("date", holiday, "When is half-term?")] == [
+        "Monday 28 October to Friday 1 November"
+    ]
+    starts = [s.text for s in answer_spans("date", holiday, "When does half-term start?")]
+    assert starts == ["Monday 28 October", "Friday 1 November"]
 
 
 def test_a_full_stop_after_a_month_or_am_is_the_sentences() -> None:

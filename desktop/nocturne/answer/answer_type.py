@@ -476,7 +476,26 @@ def _date_spans(sentence: str, question: str) -> list[Span]:
     if _ASKS_CLOCK_TIME.search(question):
         clock = [s for s in spans if _CLOCK.search(s.text)]
         spans = clock or spans
+    elif not set(content_stems(question)) & (START_STEMS | END_STEMS | _OPEN_CLOSE_STEMS):
+        spans = _ranges_joined(sentence, spans)
     return spans
+
+
+# "When is half-term?" — "Monday 28 October to Friday 1 November": a question that asks for
+# neither end of a span of days is answered by the whole of it.
+_RANGE_WORD = re.compile(r"\s+(?:to|until|till|through)\s+$")
+_OPEN_CLOSE_STEMS = frozenset(content_stems("open opens close closes last lasts"))
+
+
+def _ranges_joined(sentence: str, spans: list[Span]) -> list[Span]:
+    joined: list[Span] = []
+    for span in spans:
+        if joined and _RANGE_WORD.match(sentence[joined[-1].end : span.start]):
+            start = joined[-1].start
+            joined[-1] = Span(sentence[start : span.end], start, span.end)
+        else:
+            joined.append(span)
+    return joined
 
 
 def holds_expected_answer(kind: str | None, sentence: str, question: str) -> bool:
