@@ -118,9 +118,7 @@ def test_the_last_answer_line_for_an_abstention_and_a_raw_answer(qtbot: Any) -> 
     savings.set_summary(
         SavingsSummary(points=[SavingsPoint("t3", "learned", 150, 1100, 950, 0.0, 0.2)])
     )
-    assert savings.last.text() == (
-        "Last answer: 150 tokens instead of 1,100, saved 950 ($0.0024)"
-    )
+    assert savings.last.text() == ("Last answer: 150 tokens instead of 1,100, saved 950 ($0.0024)")
 
 
 def test_the_tiles_explain_their_numbers_in_their_tooltips(qtbot: Any) -> None:
