@@ -251,3 +251,21 @@ def test_the_short_answer_is_the_whole_value() -> None:
     renovated = "The library was renovated in spring 2025."
     found = typed_answer(query("When did the renovation take place?", "date"), [renovated])
     assert found is not None and found.span.text == "spring 2025"
+
+
+def test_a_clock_time_a_date_or_a_bare_span_of_time_is_no_amount() -> None:
+    """ "How much does the trip cost?" got "8:00 am"; "how much is the refund if I cancel 45
+    days before" got "60 and 30 days" instead of "50 percent"."""
+    trip = "Event Year 6 trip: Date Thursday 14 November; Time Coach leaves at 8:00 am."
+    due = "Payment is due by Friday 8 November."
+    assert typed_answer(query("How much does the trip cost?", "number"), [trip, due]) is None
+    refund = "If you cancel between 60 and 30 days before departure, 50 percent is refunded."
+    asked = query("How much is the refund if I cancel 45 days before departure?", "number")
+    found = typed_answer(asked, [refund])
+    assert found is not None and found.span.text == "50 percent"
+    fee = "The plan costs 24.99 EUR per month."
+    found = typed_answer(query("What is the fee?", "number"), [fee])
+    assert found is not None and found.span.text == "24.99 EUR per month"
+    # A question about time keeps its times.
+    found = typed_answer(query("How long does the trip take?", "number"), ["It takes 3 hours."])
+    assert found is not None and found.span.text == "3 hours"

@@ -45,6 +45,16 @@ _DURATION = frozenset(
 _MONEY_UNITS = frozenset(
     content_stems("euro euros dollar dollars pound pounds cent cents yen franc eur usd gbp")
 )
+_PERCENT = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+_ASKS_AN_AMOUNT = re.compile(
+    r"\bhow much\b(?!\s+(?:time|longer|later|earlier))|"
+    r"\b(?:cost|costs|price|fee|fees|refund|charge)\b"
+)
+_CLOCK_TIME = re.compile(r"\b[0-2]?\d[:.][0-5]\d\b|\b\d{1,2}\s?[ap]\.?m\b", re.IGNORECASE)
+_MONTH_NAME = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
 _FREQUENCY = re.compile(r"\b(?:times?|once|twice|every|daily|weekly|monthly|yearly|hourly)\b", re.I)
 _FILLER_START = re.compile(
     r"^(?:(?:the|my) answer(?: to (?:the|this|your) question)? is|here is the answer|answer:|a:|"
@@ -190,7 +200,9 @@ def _fit(query: Query, span: Span, sentence: str) -> float:
     if "how long" in asked and set(content_stems(span.text)) & _DURATION:
         value += 1.0
     if "how much" in asked and (
-        set(content_stems(span.text)) & _MONEY_UNITS or span.text[:1] in "$€£¥"
+        set(content_stems(span.text)) & _MONEY_UNITS
+        or span.text[:1] in "$€£¥"
+        or _PERCENT.search(span.text)
     ):
         value += 1.0
     if ("how often" in asked or "how many times" in asked) and _FREQUENCY.search(span.text):
@@ -277,6 +289,19 @@ def _preference(query: Query, span: Span, sentence: str) -> tuple[float, float, 
     return value, fit, own, nearness
 
 
+def _no_amount(query: Query, span: Span) -> bool:
+    """ "How much does the trip cost?", "the refund if I cancel 45 days before": a clock time
+    ("8:00 am"), a date ("8 November") or a bare span of time ("60 and 30 days") is no amount
+    (a price per month is one)."""
+    if not _ASKS_AN_AMOUNT.search(query.asked.lower()):
+        return False
+    text = span.text
+    if _CLOCK_TIME.search(text) or _MONTH_NAME.search(text):
+        return True
+    money = set(content_stems(text)) & _MONEY_UNITS or text[:1] in "$€£¥" or _PERCENT.search(text)
+    return bool(set(content_stems(text)) & _DURATION) and not money
+
+
 def _opposite(query: Query, span: Span, sentence: str) -> bool:
     """Whether the span is what starts something and the question asks when it ends (or the
     other way round): "starts on 1 October" does not answer "when does the lease end". Nor does
@@ -310,7 +335,7 @@ def typed_answer(query: Query, passages: Sequence[str]) -> TypedAnswer | None:
         spans = [
             s
             for s in answer_spans(query.answer_type, sentence, query.asked)
-            if not _opposite(query, s, sentence)
+            if not _opposite(query, s, sentence) and not _no_amount(query, s)
         ]
         if spans:
             ranked = sorted(spans, key=lambda s: _preference(query, s, sentence), reverse=True)
