@@ -252,3 +252,20 @@ def test_what_x_for_y_is_is_said_of_x_not_of_y() -> None:
     assert pattern is not None
     assert pattern.search("The monthly fee is 24.99 EUR, charged on the 3rd of each month.")
     assert not pattern.search("Plan: BrightWave Unlimited 5G.")
+
+
+def test_table_cells_one_per_paragraph_are_read_label_with_value() -> None:
+    """A PDF table drawn without structure: "Replacement SIM card" and "10.00 EUR" came out as
+    paragraphs of their own, and the label alone was quoted as the answer."""
+    from nocturne.answer.retrieval import cells_joined
+
+    cells = ["Service", "Price", "Replacement SIM card", "10.00 EUR", "Roaming", "8.00 EUR per day"]
+    assert cells_joined(cells) == [
+        "Service",
+        "Price",
+        "Replacement SIM card: 10.00 EUR",
+        "Roaming: 8.00 EUR per day",
+    ]
+    prose = ["Charges", "The plan costs 24.99 EUR a month and is paid by direct debit."]
+    assert cells_joined(prose) == prose  # a sentence is no cell
+    assert cells_joined(["Notes.", "12 items"]) == ["Notes.", "12 items"]  # a sentence's end

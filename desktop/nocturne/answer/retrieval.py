@@ -286,7 +286,7 @@ def gather_evidence(
         source = Source(
             hit.chunk_id, hit.document_id, hit.document_name, hit.document_path, hit.page
         )
-        for paragraph in split_paragraphs(hit.text):
+        for paragraph in cells_joined(split_paragraphs(hit.text)):
             sentences = _labels_joined(split_sentences(paragraph))
             for index, sentence in enumerate(sentences):
                 add(sentence, source, "chunk", 0.02 / (1 + rank))  # a tie-break for better chunks
@@ -537,12 +537,52 @@ def _add_section_sentences(
         source = chunk_source(store, chunk_id)
         if chunk is None or source is None:
             continue
-        for paragraph in split_paragraphs(str(chunk.text)):
+        for paragraph in cells_joined(split_paragraphs(str(chunk.text))):
             for sentence in _labels_joined(split_sentences(paragraph)):
                 add(sentence, source, "chunk", bonus)
 
 
 LABEL_WORDS = 3
+
+
+_DIGIT = re.compile(r"\d")
+_ENDS_A_SENTENCE = re.compile(r"[.!?:;]$")
+
+
+def cells_joined(paragraphs: list[str]) -> list[str]:
+    """A table whose cells came out one per paragraph (a PDF drawn without table structure):
+    a short label with no sentence of its own ("Replacement SIM card") is read with the short
+    value after it ("10.00 EUR"), as "Replacement SIM card: 10.00 EUR"; quoted alone, the
+    label answered nothing."""
+    joined: list[str] = []
+    index = 0
+    while index < len(paragraphs):
+        label = " ".join(paragraphs[index].split())
+        value = " ".join(paragraphs[index + 1].split()) if index + 1 < len(paragraphs) else ""
+        if _is_cell_label(label) and _is_cell_value(value):
+            joined.append(f"{label}: {value}")
+            index += 2
+        else:
+            joined.append(paragraphs[index])
+            index += 1
+    return joined
+
+
+def _is_cell_label(text: str) -> bool:
+    return (
+        0 < len(text.split()) <= LABEL_WORDS + 2
+        and text[:1].isupper()
+        and not _DIGIT.search(text)
+        and not _ENDS_A_SENTENCE.search(text)
+    )
+
+
+def _is_cell_value(text: str) -> bool:
+    return (
+        0 < len(text.split()) <= 6
+        and bool(_DIGIT.search(text))
+        and not _ENDS_A_SENTENCE.search(text)
+    )
 
 
 def _labels_joined(sentences: list[str]) -> list[str]:
