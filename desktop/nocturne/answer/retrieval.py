@@ -76,15 +76,11 @@ DEFINES_BOOST = 0.15  # a sentence defining a term the question asks about: "X (
 # "What is the deposit?": the sentence that says what it is ("a security deposit equal to two
 # months' rent: 2,500 euros"), not one that only mentions it ("returns the deposit within …").
 STATES_BOOST = 0.15
-_WHAT_IS = re.compile(
+_WHAT_IS_LEAD_TEXT = (
     r"^\s*(?:what|how much)\s+(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?"
-    r"[^?]{1,60}\??\s*$",
-    re.IGNORECASE,
 )
-_WHAT_IS_LEAD = re.compile(
-    r"^\s*(?:what|how much)\s+(?:is|are|was|were|will be)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?",
-    re.IGNORECASE,
-)
+_WHAT_IS_LEAD = re.compile(_WHAT_IS_LEAD_TEXT, re.IGNORECASE)
+_WHAT_IS = re.compile(_WHAT_IS_LEAD_TEXT + r"[^?]{1,60}\??\s*$", re.IGNORECASE)
 _BEFORE_PREPOSITION = re.compile(
     r"\s+(?:for|of|in|on|at|with|under|from|to|per|if|when)\s+", re.IGNORECASE
 )
