@@ -12,6 +12,7 @@ from nocturne.answer.bench import (
     BenchQuestion,
     evenly_spaced,
     is_correct,
+    is_cut,
     load_questions,
     run_bench,
     run_bench_command,
@@ -121,3 +122,13 @@ def test_bench_command_json(
     report = json.loads(capsys.readouterr().out)
     assert report["questions"] == 2
     assert set(report["modes"]) == {"raw", "learned", "auto", "auto_no_digest", "reference"}
+
+
+def test_a_phrase_cut_mid_word_is_told_from_one_ending_in_a_one_letter_word() -> None:
+    """ "Two complexity classes between L and P" was counted as cut: "p" begins "Proving", a
+    word of the quote. A one-letter word that ends a phrase is whole."""
+    assert is_cut("born in Smil", "Nikola Tesla was born in Smiljan.")
+    assert is_cut("leaves at 18", "The flight leaves at 18:40.")
+    assert is_cut("the tank holds 1.8 lit…", "The tank holds 1.8 litres.")
+    assert not is_cut("Two complexity classes between L and P", "Proving that any of these …")
+    assert not is_cut("born in Smiljan", "Nikola Tesla was born in Smiljan.")

@@ -185,6 +185,8 @@ def is_cut(short: str, evidence: str) -> bool:
     if not words or not evidence_words:
         return False
     last = words[-1]
+    if len(last) < 2:
+        return False  # "between L and P", "vitamin C", "plan B": a one-letter word is whole
     return last not in evidence_words and any(
         w.startswith(last) and w != last for w in evidence_words
     )
