@@ -375,3 +375,16 @@ def test_a_measure_asked_for_is_a_number_of_that_measure() -> None:
     assert [s.text for s in answer_spans("number", service, phone)] == ["09 70 80 12 34"]
     speed = [s.text for s in answer_spans("number", "It reaches 180 km/h.", "What speed?")]
     assert speed == ["180 km/h"]
+
+
+def test_a_price_asked_for_is_a_price() -> None:
+    """ "How much does the plan cost per month?" took "80 GB" of mobile data."""
+    asked = "How much does the plan cost per month?"
+    assert not answer_spans("number", "The plan includes 80 GB of mobile data per month.", asked)
+    fee = [s.text for s in answer_spans("number", "The monthly fee is 24.99 EUR.", asked)]
+    assert fee == ["24.99 EUR"]
+    # How long one has to pay is a time, whatever it is paid for.
+    late = answer_spans(
+        "number", "You have 14 days to pay the fee.", "How long do I have to pay the fee?"
+    )
+    assert [s.text for s in late] == ["14 days"]

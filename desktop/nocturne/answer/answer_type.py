@@ -404,7 +404,20 @@ def _name_spans(text: str, asked: frozenset[str] = frozenset()) -> list[Span]:
     return spans
 
 
+# "How much does the plan cost?", "what is the joining fee?": a price, not "80 GB" (unless the
+# question asks how long, how many, how often or when: "how long do I have to pay?").
+_ASKS_A_PRICE = re.compile(
+    r"^(?!.*\b(?:how (?:long|many|often|soon)|when|what time|what date)\b)"
+    r".*\b(?:cost|costs|price|prices|priced|fee|fees|refund|refunded)\b",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(
+    r"[$€£¥]|\b(?:EUR|USD|GBP|CHF|JPY|AUD|CAD)\b|%|\bper ?cent\b|\bfree\b|"
+    r"\b(?:euros?|dollars?|pounds?|cents?|pence|francs?|yen|kr|sek|nok|dkk)\b",
+    re.IGNORECASE,
+)
 _MEASURES = (
+    (_ASKS_A_PRICE, _PRICE, 6),
     (
         re.compile(r"\btemperature\b|\bhow (?:hot|cold|warm)\b", re.IGNORECASE),
         re.compile(r"°|\bdegrees?\b|\d\s?[CF]\b|\bkelvin\b", re.IGNORECASE),
