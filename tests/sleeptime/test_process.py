@@ -272,3 +272,39 @@ def test_a_flag_is_set_and_cleared_while_the_process_reading_it_is_suspended() -
     finally:
         child.kill()
         child.join(5)
+
+
+class _EndedProcess:
+    """A digest process that ended between `is_running` and the suspension."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        done = subprocess.Popen(["true"])
+        done.wait()
+        self.pid = done.pid
+
+    def is_alive(self) -> bool:
+        return True
+
+
+def test_a_pause_of_a_run_that_just_ended_is_no_error() -> None:
+    """In the window, a question paused a digest that had just finished: psutil's NoSuchProcess
+    reached the answer card as an internal error."""
+    digest = DigestProcess()
+    digest._process = _EndedProcess()
+    digest.pause()  # no error
+    assert not digest._paused
+
+
+def test_a_pause_never_waits_for_ever_on_a_write_lock_left_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nocturne.sleeptime.process as process
+
+    monkeypatch.setattr(process, "WRITE_LOCK_WAIT_S", 0.05)
+    digest = DigestProcess()
+    digest._process = _EndedProcess()
+    assert digest._write_lock.acquire(timeout=1)  # as a child killed inside a write leaves it
+    digest.pause()
+    assert not digest._paused

@@ -42,6 +42,7 @@ from nocturne.errors import KnownError
 from nocturne.sleeptime.events import FINISH, DigestEvent
 
 STOP_GRACE_S = 1.0
+WRITE_LOCK_WAIT_S = 30.0  # longer than any write transaction of a step
 PAUSE_QUIET_S = 0.5
 """How long a pause waits for the child to let go of its requests to a server before suspending
 it all the same (it takes milliseconds)."""
@@ -245,8 +246,15 @@ class DigestProcess:
         self._pauses.pausing.set()
         if self._pauses.following.is_set():
             self._pauses.quiet.wait(PAUSE_QUIET_S)
-        with self._write_lock:
+        # (a child killed inside a write leaves the lock taken: never wait on it for ever)
+        if not self._write_lock.acquire(timeout=WRITE_LOCK_WAIT_S):
+            return
+        try:
             psutil.Process(self._process.pid).suspend()
+        except psutil.NoSuchProcess:
+            return  # it ended meanwhile (the run finished while the pause waited)
+        finally:
+            self._write_lock.release()
         self._paused = True
 
     def resume(self) -> None:
