@@ -199,11 +199,7 @@ def _fit(query: Query, span: Span, sentence: str) -> float:
     value = 0.0
     if "how long" in asked and set(content_stems(span.text)) & _DURATION:
         value += 1.0
-    if "how much" in asked and (
-        set(content_stems(span.text)) & _MONEY_UNITS
-        or span.text[:1] in "$€£¥"
-        or _PERCENT.search(span.text)
-    ):
+    if "how much" in asked and _is_money(span.text):
         value += 1.0
     if ("how often" in asked or "how many times" in asked) and _FREQUENCY.search(span.text):
         value += 1.0
@@ -298,8 +294,14 @@ def _no_amount(query: Query, span: Span) -> bool:
     text = span.text
     if _CLOCK_TIME.search(text) or _MONTH_NAME.search(text):
         return True
-    money = set(content_stems(text)) & _MONEY_UNITS or text[:1] in "$€£¥" or _PERCENT.search(text)
-    return bool(set(content_stems(text)) & _DURATION) and not money
+    return bool(set(content_stems(text)) & _DURATION) and not _is_money(text)
+
+
+def _is_money(text: str) -> bool:
+    """An amount of money or a share of one: "45 euros", "€45", "50 percent"."""
+    return bool(
+        set(content_stems(text)) & _MONEY_UNITS or text[:1] in "$€£¥" or _PERCENT.search(text)
+    )
 
 
 def _opposite(query: Query, span: Span, sentence: str) -> bool:
